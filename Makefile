@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test`. Both work on a machine that has only Python.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+LETTERS ?= 2000
+
+.PHONY: run test install dev lint typecheck pytest browser-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Stamp files re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/imr-search index seeds/ --index index
+	$(BIN)/imr-search search 'spine' --index index --facets --limit 5
+	$(BIN)/imr-search serve --index index --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests; installed by the project, never by hand.
+browser-deps:
+	@scripts/ensure-chromium
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: dev
+	$(BIN)/mypy
+
+pytest: dev browser-deps
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: dev
+	$(BIN)/python benchmarks/run.py --letters $(LETTERS)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

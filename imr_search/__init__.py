@@ -1,0 +1,3 @@
+"""imr-search: full-text and faceted search over California IMR Final Determination Letters."""
+
+__version__ = "0.1.0"

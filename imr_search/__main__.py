@@ -1,0 +1,3 @@
+from imr_search.cli import main
+
+main()

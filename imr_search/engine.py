@@ -1,0 +1,224 @@
+"""The search-engine boundary: the one narrow interface the CLI, the server and precedent lookup
+use. No engine library is imported here; ``imr_search.whoosh_engine`` implements it with Whoosh,
+and a second engine (tantivy, say) can be added by passing ``tests/test_engine_contract.py``.
+
+Everything crossing this boundary is a plain imr-search type defined below or in
+``imr_search.model``: no engine object leaks out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from imr_search.model import Item, Letter
+
+SortOrder = Literal["relevance", "decided", "-decided"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
+
+# Filter names accepted by SearchRequest.filters (and the CLI options / API parameters of the
+# same names). Values within one filter are OR-ed; filters are AND-ed with each other and with
+# the query.
+FILTERS: tuple[str, ...] = (
+    "decision",
+    "state",
+    "specialty",
+    "category",
+    "subcategory",
+    "region",
+    "modality",
+    "drug",
+    "guideline",
+    "mtus",
+    "sex",
+    "year",
+    "age",
+)
+
+# Facets reported when SearchRequest.facets is true, in display order. Counts are over the
+# whole result set, not the page.
+FACETS: tuple[str, ...] = (
+    "decision",
+    "category",
+    "subcategory",
+    "specialty",
+    "state",
+    "guideline",
+    "mtus",
+    "region",
+    "year",
+    "age",
+    "sex",
+)
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search. ``query`` uses the query language of the README (Whoosh syntax over named
+    fields); an empty query matches every item. ``page`` is 1-based."""
+
+    query: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    facets: bool = False
+    letters: bool = False
+    sort: SortOrder = "relevance"
+    page: int = 1
+    size: int = 20
+    # Seconds; None means no limit. A query that runs out of time returns what it has,
+    # with a warning in SearchResult.warnings.
+    time_limit: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a snippet; ``match`` is true for the highlighted query terms. Presenters
+    escape and colour segments themselves, so no markup ever comes out of the engine."""
+
+    text: str
+    match: bool = False
+
+
+@dataclass(slots=True)
+class Hit:
+    """One matching disputed item, with its letter's headline fields."""
+
+    item_id: str
+    letter_id: str
+    case_number: str | None
+    item_number: int
+    service: str
+    decision: str
+    decision_date: dt.date | None
+    specialties: list[str]
+    license_states: list[str]
+    category: str | None
+    subcategory: str | None
+    body_region: str | None
+    modality: str | None
+    drug: str | None
+    partial: bool
+    imr_guideline: str | None
+    guideline_sources: list[str]
+    snippet: list[Segment]
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class LetterGroup:
+    """Letter-level result (``SearchRequest.letters``): the letter and its matching items."""
+
+    letter_id: str
+    case_number: str | None
+    decision_date: dt.date | None
+    specialties: list[str]
+    hits: list[Hit]
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """``total`` counts items, or letters when the request asked for letters (then ``groups``
+    holds the page and ``hits`` is empty)."""
+
+    total: int
+    page: int
+    size: int
+    hits: list[Hit] = field(default_factory=list)
+    groups: list[LetterGroup] = field(default_factory=list)
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)  # term -> suggested term
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the index knows of one indexed source file (for incremental indexing)."""
+
+    letter_id: str
+    content_hash: str
+
+
+@dataclass(slots=True)
+class ItemRecord:
+    """A whole stored item with the letter fields precedent analysis needs."""
+
+    item_id: str
+    letter_id: str
+    case_number: str | None
+    decision_date: dt.date | None
+    specialties: list[str]
+    summary: str
+    item: Item
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class IndexStats:
+    letters: int
+    items: int
+    overturned: int
+    first_decision: dt.date | None
+    last_decision: dt.date | None
+    top_categories: list[tuple[str, int]]
+
+    @property
+    def overturn_rate(self) -> float:
+        return self.overturned / self.items if self.items else 0.0
+
+
+class WriterSession(Protocol):
+    """A batch of changes that becomes visible all at once, on commit, or not at all."""
+
+    def put(self, letter: Letter, *, source_key: str, content_hash: str) -> None:
+        """Add the letter, replacing any letter with the same id or the same source."""
+
+    def delete(self, letter_id: str) -> None: ...
+
+
+class Engine(Protocol):
+    def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
+        """Open a writer. Leaving the block normally commits; an exception (or a crash) leaves
+        the previous content. ``rebuild`` replaces everything with what the batch puts.
+        Raises IndexBusyError at once if another process is writing."""
+
+    def sources(self) -> dict[str, SourceState]:
+        """Source key (the path as indexed) -> what was indexed from it."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a search. Raises QueryError for a query that cannot be run."""
+
+    def get_letter(self, letter_id: str) -> Letter:
+        """The whole record; NotFoundError if unknown."""
+
+    def iter_items(self, request: SearchRequest, *, limit: int | None = None) -> Iterator[ItemRecord]:
+        """Every item matching the request's query and filters, best first, whole."""
+
+    def similar(
+        self, *, text: str, exclude: str | None = None, limit: int = 20
+    ) -> list[ItemRecord]:
+        """Items whose rationale is most like ``text`` (``exclude``: an item id to leave out)."""
+
+    def suggest(self, term: str) -> list[str]:
+        """Indexed terms close to ``term`` (for "did you mean")."""
+
+    def stats(self) -> IndexStats: ...
+
+    def close(self) -> None: ...

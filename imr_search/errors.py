@@ -1,0 +1,79 @@
+"""The one error hierarchy of imr-search.
+
+Library code raises only these; the edges translate them (the CLI to messages and exit codes,
+the server to one JSON error shape and an HTML error page)::
+
+    ImrSearchError                  anything imr-search reports on purpose
+    ├── ParseError                  a file could not be read or is not an IMR letter (exit 1)
+    ├── UsageError                  bad input from the user: exit 2, HTTP 400
+    │   ├── QueryError              a query that cannot be run (unknown field, bad range ...)
+    │   └── ConfigError             a bad setting (index path, port, ...)
+    ├── NotFoundError               no letter or item with that id (exit 1, HTTP 404)
+    └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
+        └── IndexBusyError          another process holds the write lock
+
+``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
+(a mistake Whoosh itself makes).
+"""
+
+from __future__ import annotations
+
+
+class ImrSearchError(Exception):
+    """Base of every error imr-search raises on purpose; ``str()`` is the user-facing message."""
+
+    exit_code = 1
+    http_status = 500
+
+
+class ParseError(ImrSearchError):
+    """A source could not be turned into a letter record.
+
+    ``path`` names the source as given (``-`` for standard input); ``reason`` says why, in words
+    a user can act on ("encrypted PDF needs a password", "not an IMR letter: ...").
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UsageError(ImrSearchError):
+    """Bad usage or input from the user."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class QueryError(UsageError):
+    """A query that cannot be run. ``position`` is the 0-based offset of the problem, if known."""
+
+    def __init__(self, message: str, *, position: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.position = position
+        self.hint = hint
+
+
+class ConfigError(UsageError):
+    """A setting that cannot be used."""
+
+
+class NotFoundError(ImrSearchError):
+    """No letter or item with the requested id."""
+
+    http_status = 404
+
+
+class IndexError_(ImrSearchError):  # noqa: N801 - trailing underscore: never shadow the builtin
+    """The index cannot be opened, read or written."""
+
+    http_status = 503
+
+
+class IndexBusyError(IndexError_):
+    """Another process is writing the index."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"the index is being written by another process ({path})")
+        self.path = path
