@@ -208,7 +208,9 @@ class Engine(Protocol):
     def get_letter(self, letter_id: str) -> Letter:
         """The whole record; NotFoundError if unknown."""
 
-    def iter_items(self, request: SearchRequest, *, limit: int | None = None) -> Iterator[ItemRecord]:
+    def iter_items(
+        self, request: SearchRequest, *, limit: int | None = None
+    ) -> Iterator[ItemRecord]:
         """Every item matching the request's query and filters, best first, whole."""
 
     def similar(

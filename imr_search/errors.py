@@ -65,7 +65,7 @@ class NotFoundError(ImrSearchError):
     http_status = 404
 
 
-class IndexError_(ImrSearchError):  # noqa: N801 - trailing underscore: never shadow the builtin
+class IndexError_(ImrSearchError):  # trailing underscore: never shadow the builtin
     """The index cannot be opened, read or written."""
 
     http_status = 503
