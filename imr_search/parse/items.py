@@ -1,0 +1,245 @@
+"""Disputed items of the 2014+ layout: one block per item in the decisions section::
+
+    Retrospective X-Ray thoracic spine:  Upheld
+    Claims Administrator guideline: Decision based on MTUS ACOEM Chapter 8 ...
+    MAXIMUS guideline: Decision based on MTUS ACOEM Chapter 8 ... Page(s): Table 8-8,182.
+    Decision rationale: As noted in the MTUS Guideline ...
+
+The service can wrap over lines and the decision word can stand alone on the next line. A
+partly authorised request states the original request, what was authorised and the remaining
+IMR-eligible portion before the decision (``split_partial``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from imr_search.model import Decision, Item
+from imr_search.parse.citations import parse_citations
+from imr_search.parse.classify import classify
+from imr_search.parse.text import join_lines, loose, squash
+
+# "<service>: Upheld" at the end of a line; the last colon separates ("Associated surgical
+# service: Shoulder Brace: Upheld" has service "Associated surgical service: Shoulder Brace").
+_DECISION_LINE = re.compile(r"^(?P<head>.*?)\s*:\s*(?P<word>Upheld|Overturned)\s*\.?$", re.I)
+_DECISION_ALONE = re.compile(r"^(Upheld|Overturned)\s*\.?$", re.IGNORECASE)
+# Labels tolerate extraction's stray spaces inside words ("Claims Administrator guidel ine:").
+_CLAIMS = re.compile(rf"^{loose('Claims Administrator guideline')}s?\s*:\s*", re.IGNORECASE)
+_MAXIMUS = re.compile(
+    rf"^(?:{loose('MAXIMUS')}|{loose('Expert Reviewer')}|IMR)\s*{loose('guideline')}s?\s*:\s*",
+    re.IGNORECASE,
+)
+_RATIONALE = re.compile(rf"^{loose('Decision rationale')}\s*:\s*", re.IGNORECASE)
+# Where a rationale ends and the next service begins when no blank line separates them:
+# the last sentence end before the decision.
+_SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
+
+_PARTIAL_REMAINING = re.compile(
+    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<authorised>.+?)\s+was\s+"
+    r"authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*The\s+remaining\s+IMR\s+eligible\s+"
+    r"portion\s+of\s+the\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    re.IGNORECASE | re.DOTALL,
+)
+_PARTIAL_ORIGINAL = re.compile(
+    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
+    r"authori[sz]ed\s+(?P<authorised>.+?),?\s+leaving\s+the\s+original\s+request\s+IMR\s+"
+    r"eligible\.\s*The\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NUMBER_RANGE = re.compile(r"(?<=\d)(?:\s+-\s*|-\s+)(?=\d)")
+_PARTIAL_CUE = re.compile(r"\bwas\s+the\s+original\s+request\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Service:
+    service: str
+    original_request: str | None = None
+    partial: bool = False
+
+
+def split_partial(text: str) -> Service:
+    """The disputed service of an item heading, with the original request when the claims
+    administrator authorised part of it."""
+    # Extraction spaces out hyphens between numbers ("7- 10 days", "1 -2 tabs").
+    text = _NUMBER_RANGE.sub("-", squash(text)).rstrip(" :")
+    for pattern in (_PARTIAL_REMAINING, _PARTIAL_ORIGINAL):
+        m = pattern.match(text)
+        if m:
+            return Service(
+                service=m.group("service").strip(" ,"),
+                original_request=m.group("original").strip(" ,"),
+                partial=True,
+            )
+    return Service(service=re.sub(r"\s+is$", "", text, flags=re.IGNORECASE))
+
+
+def _merge_lone_decisions(lines: list[str]) -> list[str]:
+    # "Service text:" / "Upheld" on its own line -> one decision line.
+    out: list[str] = []
+    for line in lines:
+        if _DECISION_ALONE.match(line):
+            j = len(out) - 1
+            while j >= 0 and not out[j]:
+                j -= 1
+            if j >= 0 and out[j].rstrip().endswith(":"):
+                out[j] = out[j].rstrip() + " " + line.strip()
+                del out[j + 1 :]
+                continue
+        out.append(line)
+    return out
+
+
+def _heading_start(lines: list[str], end: int, floor: int) -> tuple[int, bool]:
+    """Index of the first line of the service heading that ends at line ``end``: back to the
+    previous empty line (a clean cut), or else to the previous labelled line or ``floor``
+    (then the lines may include the end of the previous rationale)."""
+    start = end
+    while start - 1 >= floor:
+        prev = lines[start - 1]
+        if not prev and _continues(lines, start, floor):
+            start -= 1  # a page break inside the heading: "leaving the original" / "request IMR"
+            continue
+        if not prev or prev.rstrip().endswith(":"):  # blank, or a section intro
+            return start, True
+        if _CLAIMS.match(prev) or _MAXIMUS.match(prev) or _RATIONALE.match(prev):
+            return start, False
+        start -= 1
+    return start, True  # right after the previous decision line
+
+
+def _continues(lines: list[str], start: int, floor: int) -> bool:
+    # A heading line that starts in lower case after a blank line, below a line that ends
+    # mid-sentence, continues that line.
+    above = start - 2
+    return (
+        start < len(lines)
+        and above >= floor
+        and lines[start][:1].islower()
+        and bool(lines[above])
+        and not lines[above].rstrip().endswith((".", ":", '"'))
+    )
+
+
+def _cut_heading(heading_lines: list[str]) -> tuple[list[str], str]:
+    """Split lines that may end a rationale and begin a service (no blank line between) into
+    (rationale tail, service heading)."""
+    text = join_lines(heading_lines)
+    cut = 0
+    partial = _PARTIAL_CUE.search(text)
+    limit = partial.start() if partial else len(text)
+    # The service (or the original request's sentence) starts after the last sentence end.
+    for m in _SENTENCE_END.finditer(text, 0, limit):
+        cut = m.end()
+    return ([text[:cut].strip()] if cut else []), text[cut:].strip()
+
+
+def parse_items(lines: list[str], warnings: list[str]) -> list[Item]:
+    """Items from the lines of the decisions section (after its introductory sentence)."""
+    lines = _merge_lone_decisions(lines)
+    decision_rows = [i for i, line in enumerate(lines) if _DECISION_LINE.match(line)]
+    items: list[Item] = []
+    floor = 0
+    blocks: list[tuple[list[str], str, Decision, int]] = []  # (pre-heading lines, heading, ...)
+    for row in decision_rows:
+        m = _DECISION_LINE.match(lines[row])
+        assert m is not None
+        start, clean = _heading_start(lines, row, floor)
+        heading_lines = [*lines[start:row], m.group("head")]
+        if clean:
+            tail: list[str] = []
+            heading = join_lines(heading_lines)
+        else:
+            tail, heading = _cut_heading(heading_lines)
+        blocks.append((tail, heading, _decision(m.group("word")), start))
+        floor = row + 1
+    for n, (_tail, heading, decision, _start) in enumerate(blocks):
+        row = decision_rows[n]
+        body_end = blocks[n + 1][3] if n + 1 < len(blocks) else len(lines)
+        body = list(lines[row + 1 : body_end])
+        if n + 1 < len(blocks) and blocks[n + 1][0]:
+            body.extend(blocks[n + 1][0])  # the rationale's tail glued to the next heading
+        items.append(_item(n + 1, heading, decision, body, warnings))
+    return items
+
+
+def _decision(word: str) -> Decision:
+    return "upheld" if word.lower() == "upheld" else "overturned"
+
+
+def _item(
+    number: int, heading: str, decision: Decision, body: list[str], warnings: list[str]
+) -> Item:
+    svc = split_partial(heading)
+    claims: list[str] = []
+    imr: list[str] = []
+    rationale: list[str] = []
+    current: list[str] | None = None
+    for line in body:
+        # Once in the rationale, everything up to the next item belongs to it.
+        if current is not rationale:
+            for label, target in ((_CLAIMS, claims), (_MAXIMUS, imr), (_RATIONALE, rationale)):
+                m = label.match(line)
+                if m:
+                    current = target
+                    line = line[m.end() :]
+                    break
+        if current is not None:
+            current.append(line)
+    item = build_item(
+        number,
+        svc,
+        decision,
+        claims_guideline=join_lines(claims) or None,
+        imr_guideline=join_lines(imr) or None,
+        rationale=join_lines(rationale),
+    )
+    if not rationale:
+        warnings.append(f"item {number}: no decision rationale found")
+    if not claims:
+        warnings.append(f"item {number}: no claims administrator guideline found")
+    if not imr:
+        warnings.append(f"item {number}: no IMR reviewer guideline found")
+    return item
+
+
+def build_item(
+    number: int,
+    svc: Service,
+    decision: Decision,
+    *,
+    claims_guideline: str | None,
+    imr_guideline: str | None,
+    rationale: str,
+) -> Item:
+    """An item with its classification and structured citations filled in (shared by every
+    layout)."""
+    c = classify(svc.service)
+    if svc.original_request:
+        # The remaining portion of a partly authorised request can be a fragment ("with open
+        # carpal tunnel release"); what it leaves unsaid, the original request states.
+        o = classify(svc.original_request)
+        if c.category is None:
+            c.category, c.subcategory = o.category, o.subcategory
+        c.body_region = c.body_region or o.body_region
+        c.modality = c.modality or o.modality
+        c.retrospective = c.retrospective or o.retrospective
+        c.drug = c.drug or o.drug
+    return Item(
+        number=number,
+        service=svc.service,
+        original_request=svc.original_request,
+        partial=svc.partial,
+        decision=decision,
+        category=c.category,
+        subcategory=c.subcategory,
+        body_region=c.body_region,
+        modality=c.modality,
+        retrospective=c.retrospective,
+        drug=c.drug,
+        claims_guideline=claims_guideline,
+        imr_guideline=imr_guideline,
+        claims_citations=parse_citations(claims_guideline),
+        imr_citations=parse_citations(imr_guideline),
+        rationale=rationale,
+    )

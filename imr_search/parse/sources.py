@@ -1,0 +1,186 @@
+"""Sources -> text: the PDF, HTML and plain-text adapters, and the walk over paths.
+
+Every failure is a ``ParseError`` naming the path and a reason a user can act on; no other
+exception escapes (pypdf and lxml raise a zoo of their own on bad input).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from imr_search.errors import ParseError
+
+MAX_BYTES = 50 * 1024 * 1024
+SUFFIXES = (".pdf", ".txt", ".html", ".htm")
+STDIN = "-"
+
+PdfMode = Literal["plain", "layout"]
+
+
+def iter_sources(paths: Sequence[str]) -> Iterator[str]:
+    """Each source to parse, in a stable order: files as given, folders expanded recursively
+    to their letter files (sorted), ``-`` for standard input. A path that does not exist is
+    yielded as is, so the caller reports it with the other failures."""
+    for given in paths:
+        if given == STDIN:
+            yield STDIN
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
+            )
+            yield from (str(p) for p in found)
+        else:
+            yield given
+
+
+def read_bytes(source: str, *, stdin: BinaryIO | None = None, max_bytes: int = MAX_BYTES) -> bytes:
+    """The raw bytes of a source, with the size and emptiness checks."""
+    if source == STDIN:
+        if stdin is None:
+            raise ParseError(source, "standard input is not available")
+        data = stdin.read(max_bytes + 1)
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise ParseError(source, "is a folder with no letters")
+            if size > max_bytes:
+                raise ParseError(source, f"file is larger than {max_bytes // (1024 * 1024)} MB")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ParseError(source, "no such file") from None
+        except PermissionError:
+            raise ParseError(source, "permission denied") from None
+        except IsADirectoryError:
+            raise ParseError(source, "is a folder") from None
+        except OSError as e:
+            raise ParseError(source, f"cannot read: {e.strerror or e}") from None
+    if len(data) > max_bytes:
+        raise ParseError(source, f"input is larger than {max_bytes // (1024 * 1024)} MB")
+    if not data.strip():
+        raise ParseError(source, "empty file")
+    return data
+
+
+def sniff(source: str, data: bytes) -> Literal["pdf", "html", "text"]:
+    """What a source holds: by its content first (a PDF saved as .txt is still a PDF), then by
+    its file suffix."""
+    head = data[:1024].lstrip().lower()
+    if data[:5] == b"%PDF-" or head.startswith(b"%pdf-"):
+        return "pdf"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    suffix = os.path.splitext(source)[1].lower()
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix in (".html", ".htm"):
+        return "html"
+    return "text"
+
+
+def decode_text(source: str, data: bytes) -> str:
+    """Plain text: UTF-8 (with or without BOM) or UTF-16 with a BOM. Binary data is refused
+    rather than indexed as noise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseError(source, "text is not valid UTF-16") from None
+    if b"\x00" in data[:8192]:
+        raise ParseError(source, "binary file, not text or PDF")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParseError(
+            source,
+            f"text is not UTF-8 (undecodable byte 0x{data[e.start]:02x} at offset {e.start})",
+        ) from None
+
+
+def pdf_text(source: str, data: bytes, *, mode: PdfMode = "plain") -> str:
+    """Text of a PDF with pypdf. DWC's PDFs are AES-encrypted with an empty user password,
+    which pypdf opens by itself; a PDF that needs a real password is refused."""
+    # pypdf is imported here, not at module level: plain-text parsing should not pay for it.
+    import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+    # pypdf logs recoverable oddities at WARNING; they are not the user's concern.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError(source, "encrypted PDF needs a password")
+        pages = [page.extract_text(extraction_mode=mode) or "" for page in reader.pages]
+    except ParseError:
+        raise
+    except FileNotDecryptedError:
+        raise ParseError(source, "encrypted PDF needs a password") from None
+    except DependencyError as e:
+        raise ParseError(source, f"PDF needs a missing library: {e}") from None
+    except (PdfReadError, PyPdfError) as e:
+        raise ParseError(source, f"corrupt PDF: {e}") from None
+    except Exception as e:  # pypdf raises plain ValueError/KeyError/... on damaged files
+        raise ParseError(source, f"corrupt PDF: {type(e).__name__}: {e}") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ParseError(source, "PDF has no text layer (a scanned image?)")
+    return text
+
+
+_BLOCKS = {
+    "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "section", "article", "header", "footer", "pre", "blockquote", "td", "th",
+}  # fmt: skip
+
+
+_HIDDEN = ("script", "style", "head", "title", "noscript", "template")
+
+
+def html_text(source: str, data: bytes) -> str:
+    """Text of an HTML page: block elements become line breaks, scripts and styles vanish."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(data)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise ParseError(source, f"unreadable HTML: {e}") from None
+    parts: list[str] = []
+    for el in root.iter():
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _BLOCKS:
+            parts.append("\n")
+        # Text of scripts, styles and the head is not letter text (their tails are).
+        hidden = tag in _HIDDEN or any(True for _ in el.iterancestors(*_HIDDEN))
+        if el.text and tag and not hidden:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return "".join(parts)
+
+
+def source_text(
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_BYTES,
+    pdf_mode: PdfMode = "plain",
+) -> tuple[str, bytes]:
+    """The text of a source and the bytes it came from (for content hashing)."""
+    data = read_bytes(source, stdin=stdin, max_bytes=max_bytes)
+    kind = sniff(source, data)
+    if kind == "pdf":
+        return pdf_text(source, data, mode=pdf_mode), data
+    if kind == "html":
+        return html_text(source, data), data
+    return decode_text(source, data), data

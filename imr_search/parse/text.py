@@ -1,0 +1,113 @@
+"""Text clean-up: undo the artefacts of PDF/HTML text extraction before any field is read.
+
+Every extractor gives slightly different text for the same letter (FORMATS.md, "Text
+extraction artefacts"); the stages here make them agree, so no extractor-specific logic is
+needed later.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\u00a0": " ",  # no-break space
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\ufeff": None,  # byte-order mark
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\f": "\n",
+        "\t": " ",
+        "\v": "\n",
+    }
+)
+
+_SPACES = re.compile(r"[ ]{2,}")
+_WS = re.compile(r"\s+")
+
+
+def clean_text(raw: str) -> str:
+    """Normalise line ends and characters, strip each line, collapse column padding, and undo
+    double spacing (the seeds put a blank line after every line)."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LIGATURES)
+    # Control characters other than newline carry no text (and break the regexes' anchors).
+    text = "".join(ch for ch in text if ch == "\n" or ch >= " ")
+    lines = [_SPACES.sub(" ", line.strip()) for line in text.split("\n")]
+    if _is_double_spaced(lines):
+        lines = _undouble(lines)
+    return "\n".join(lines).strip("\n")
+
+
+def _is_double_spaced(lines: list[str]) -> bool:
+    # Double-spaced text: nearly every non-empty line is followed by an empty one, so empty
+    # lines say nothing about paragraphs. Single-spaced letters have long runs of adjacent
+    # non-empty lines.
+    nonempty = [i for i, line in enumerate(lines) if line]
+    if len(nonempty) < 6:
+        return False
+    adjacent = sum(1 for a, b in itertools.pairwise(nonempty) if b == a + 1)
+    return adjacent <= len(nonempty) * 0.1
+
+
+def _undouble(lines: list[str]) -> list[str]:
+    # One empty line was the doubling; two or more were a real paragraph break.
+    out: list[str] = []
+    blanks = 0
+    for line in lines:
+        if line:
+            if blanks >= 2 and out:
+                out.append("")
+            out.append(line)
+            blanks = 0
+        else:
+            blanks += 1
+    return out
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines into one paragraph of single-spaced text. A line ending in a hyphen
+    is joined without a space ("10-" + "2016", "post-" + "traumatic")."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("-") and not out.endswith(" -"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def squash(text: str) -> str:
+    """Whitespace normalised to single spaces, ends trimmed."""
+    return _WS.sub(" ", text).strip()
+
+
+def loose(phrase: str) -> str:
+    """A regex for ``phrase`` that tolerates the spacing artefacts of extraction: any
+    whitespace (or none) between letters ("guidel ine", "NorthCarolina"), and any run of
+    whitespace where the phrase has a space. Regex metacharacters in ``phrase`` are literal."""
+    out: list[str] = []
+    for ch in phrase:
+        if ch == " ":
+            out.append(r"\s*")
+        else:
+            out.append(re.escape(ch) + r"\s?")
+    return "".join(out).removesuffix(r"\s?")

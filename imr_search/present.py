@@ -1,0 +1,263 @@
+"""Rendering records and results as text for a terminal (the server renders its own HTML from
+the same objects). No search logic here, only formatting."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from imr_search.engine import FacetCount, Hit, LetterGroup, SearchResult, Segment
+from imr_search.model import Citation, Letter
+
+_WIDTH = 100
+
+
+def to_json(obj: Any, *, pretty: bool = False) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, default=str)
+
+
+def _citation_line(c: Citation) -> str:
+    parts: list[str] = [c.source]
+    if c.part:
+        parts.append(c.part)
+    if c.edition:
+        parts.append(str(c.edition))
+    if c.chapter:
+        parts.append(f"ch. {c.chapter}")
+    if c.section:
+        parts.append(f"section {c.section}")
+    if c.pages:
+        parts.append(f"pp. {c.pages}")
+    return ", ".join(parts)
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def letter_text(letter: Letter) -> str:
+    """A letter as a reader would want it on a terminal: header, reviewer, patient, summary,
+    then every item with its citations and rationale."""
+    out: list[str] = []
+    title = letter.case_number or letter.id
+    out.append(f"{title}  ({letter.layout} layout)  {letter.source}")
+    dates = [
+        ("Decided", letter.decision_date),
+        ("Assigned", letter.date_assigned),
+        ("Injured", letter.date_of_injury),
+        ("UR denial", letter.ur_denial_date),
+        ("Received", letter.application_received),
+    ]
+    out.append("  ".join(f"{k}: {v.isoformat() if v else '-'}" for k, v in dates))
+    r = letter.reviewer
+    cert = {True: "board certified", False: "not board certified", None: "certification not stated"}
+    out.append(
+        f"Reviewer: {', '.join(r.specialties) or '-'}; licensed in "
+        f"{', '.join(r.license_states) or '-'}; {cert[r.board_certified]}"
+    )
+    p = letter.patient
+    out.append(f"Patient: {p.age if p.age is not None else '?'} years, {p.sex or 'sex not stated'}")
+    if letter.priority:
+        out.append(f"Priority: {letter.priority}")
+    out.append("")
+    out.append("Summary:")
+    out.append(_wrap(letter.summary or "(none)"))
+    for item in letter.items:
+        out.append("")
+        out.append(f"[{item.number}] {item.service}: {item.decision.upper()}")
+        if item.partial:
+            out.append(f"    original request: {item.original_request}")
+        facts = [
+            f"{item.category or '?'} / {item.subcategory or '?'}",
+            item.body_region,
+            item.modality,
+            item.drug.name if item.drug else None,
+            "retrospective" if item.retrospective else None,
+        ]
+        out.append("    " + "; ".join(f for f in facts if f))
+        for label, raw, cites in (
+            ("Claims administrator", item.claims_guideline, item.claims_citations),
+            ("IMR reviewer", item.imr_guideline, item.imr_citations),
+        ):
+            out.append(f"    {label} guideline: {raw or '-'}")
+            for c in cites:
+                out.append(f"      - {_citation_line(c)}")
+        out.append("    Rationale:")
+        out.append(_wrap(item.rationale or "(none)", "      "))
+    if letter.warnings:
+        out.append("")
+        out.append("Warnings:")
+        out.extend(f"  - {w}" for w in letter.warnings)
+    return "\n".join(out)
+
+
+# ---- search results -------------------------------------------------------------------------
+
+_BOLD_YELLOW = "\x1b[1;33m"
+_RESET = "\x1b[0m"
+_GREEN = "\x1b[32m"
+_RED = "\x1b[31m"
+
+
+def snippet_text(segments: Sequence[Segment], *, color: bool) -> str:
+    if not color:
+        return "".join(s.text for s in segments)
+    return "".join(f"{_BOLD_YELLOW}{s.text}{_RESET}" if s.match else s.text for s in segments)
+
+
+def hit_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "item_id": hit.item_id,
+        "letter_id": hit.letter_id,
+        "case_number": hit.case_number,
+        "item_number": hit.item_number,
+        "service": hit.service,
+        "decision": hit.decision,
+        "decision_date": hit.decision_date.isoformat() if hit.decision_date else None,
+        "specialties": hit.specialties,
+        "license_states": hit.license_states,
+        "category": hit.category,
+        "subcategory": hit.subcategory,
+        "body_region": hit.body_region,
+        "modality": hit.modality,
+        "drug": hit.drug,
+        "partial": hit.partial,
+        "guideline": hit.imr_guideline,
+        "guideline_sources": hit.guideline_sources,
+        "snippet": snippet_text(hit.snippet, color=False),
+        "score": round(hit.score, 4),
+    }
+
+
+def group_dict(group: LetterGroup) -> dict[str, Any]:
+    return {
+        "letter_id": group.letter_id,
+        "case_number": group.case_number,
+        "decision_date": group.decision_date.isoformat() if group.decision_date else None,
+        "specialties": group.specialties,
+        "items": [hit_dict(h) for h in group.hits],
+        "score": round(group.score, 4),
+    }
+
+
+def facets_dict(facets: dict[str, list[FacetCount]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        name: [{"value": f.value, "count": f.count, "selected": f.selected} for f in values]
+        for name, values in facets.items()
+    }
+
+
+def result_dict(result: SearchResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "pages": result.pages,
+        "results": [hit_dict(h) for h in result.hits],
+        "groups": [group_dict(g) for g in result.groups],
+        "facets": facets_dict(result.facets),
+        "warnings": result.warnings,
+        "suggestions": result.suggestions,
+    }
+
+
+CSV_COLUMNS = (
+    "case_number",
+    "item_number",
+    "decision_date",
+    "decision",
+    "service",
+    "category",
+    "subcategory",
+    "body_region",
+    "modality",
+    "drug",
+    "specialties",
+    "license_states",
+    "guideline",
+    "snippet",
+    "item_id",
+)
+
+
+def hits_csv(hits: Iterable[Hit]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for hit in hits:
+        d = hit_dict(hit)
+        d["specialties"] = "; ".join(hit.specialties)
+        d["license_states"] = "; ".join(hit.license_states)
+        w.writerow(["" if d[c] is None else d[c] for c in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def _decision(word: str, color: bool) -> str:
+    if not color:
+        return word.upper()
+    return f"{_GREEN if word == 'overturned' else _RED}{word.upper()}{_RESET}"
+
+
+def _hit_block(hit: Hit, color: bool, indent: str = "") -> list[str]:
+    date = hit.decision_date.isoformat() if hit.decision_date else "----------"
+    head = f"{indent}{hit.case_number or hit.letter_id} #{hit.item_number}  {date}  "
+    head += _decision(hit.decision, color)
+    lines = [head, f"{indent}  {hit.service}"]
+    meta = [", ".join(hit.specialties) or None, hit.imr_guideline and _shorten(hit.imr_guideline)]
+    lines.append(f"{indent}  " + " | ".join(m for m in meta if m))
+    snippet = snippet_text(hit.snippet, color=color).strip()
+    if snippet:
+        lines.append(f"{indent}  ... {snippet} ...")
+    return lines
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
+    out: list[str] = []
+    unit = "letters" if result.groups or (result.total and not result.hits) else "items"
+    first = (result.page - 1) * result.size + 1
+    shown = len(result.groups) if result.groups else len(result.hits)
+    if result.total:
+        out.append(
+            f"{result.total} {unit}; showing {first}-{first + shown - 1} "
+            f"(page {result.page} of {result.pages})"
+        )
+    else:
+        out.append("No matches.")
+    for term, suggestion in result.suggestions.items():
+        out.append(f"No hits for {term!r}; did you mean: {suggestion}")
+    for w in result.warnings:
+        out.append(f"warning: {w}")
+    out.append("")
+    if result.groups:
+        for g in result.groups:
+            date = g.decision_date.isoformat() if g.decision_date else "----------"
+            out.append(f"{g.case_number or g.letter_id}  {date}  {len(g.hits)} matching item(s)")
+            for hit in g.hits:
+                out.extend(_hit_block(hit, color, indent="    "))
+            out.append("")
+    else:
+        for hit in result.hits:
+            out.extend(_hit_block(hit, color))
+            out.append("")
+    if facets and result.facets:
+        out.append(facets_text(result.facets))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def facets_text(facets: dict[str, list[FacetCount]], top: int = 10) -> str:
+    out = ["Facets:"]
+    for name, values in facets.items():
+        if not values:
+            continue
+        shown = ", ".join(f"{'*' if f.selected else ''}{f.value} ({f.count})" for f in values[:top])
+        more = f", +{len(values) - top} more" if len(values) > top else ""
+        out.append(f"  {name}: {shown}{more}")
+    return "\n".join(out)
