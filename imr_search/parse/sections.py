@@ -22,13 +22,15 @@ def split_sections(lines: list[str], headings: dict[str, re.Pattern[str]]) -> Se
     """The first line matching each heading pattern (matched against the start of the line)
     opens that section; a section runs to the next opened one."""
     found: list[tuple[int, str, str]] = []  # (line index, name, rest of the heading line)
+    pending = dict(headings)
     for i, line in enumerate(lines):
-        for name, pattern in headings.items():
-            if any(f[1] == name for f in found):
-                continue
+        if not pending:
+            break
+        for name, pattern in pending.items():
             m = pattern.match(line)
             if m:
                 found.append((i, name, line[m.end() :].strip()))
+                del pending[name]
                 break
     found.sort()
     out = Sections(preamble=lines[: found[0][0]] if found else list(lines))

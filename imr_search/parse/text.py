@@ -37,6 +37,7 @@ _LIGATURES = str.maketrans(
 )
 
 _SPACES = re.compile(r"[ ]{2,}")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 
 
@@ -45,7 +46,7 @@ def clean_text(raw: str) -> str:
     double spacing (the seeds put a blank line after every line)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LIGATURES)
     # Control characters other than newline carry no text (and break the regexes' anchors).
-    text = "".join(ch for ch in text if ch == "\n" or ch >= " ")
+    text = _CONTROL.sub("", text)
     lines = [_SPACES.sub(" ", line.strip()) for line in text.split("\n")]
     if _is_double_spaced(lines):
         lines = _undouble(lines)

@@ -1,0 +1,1 @@
+"""Benchmarks for imr-search: a synthetic corpus with ground truth and accuracy/speed measures."""
