@@ -7,19 +7,31 @@ code: 0 ok, 1 failure, 2 bad usage or input.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from imr_search import __version__
 from imr_search.config import Settings, load_settings
+from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SORT_ORDERS, Engine, Hit, SearchRequest
 from imr_search.errors import ImrSearchError, ParseError, UsageError
+from imr_search.indexer import IndexProgress, IndexReport, index_paths
 from imr_search.parse import parse_many
-from imr_search.present import letter_text, to_json
+from imr_search.present import (
+    hit_dict,
+    hits_csv,
+    letter_text,
+    result_dict,
+    result_table,
+    to_json,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,3 +117,312 @@ def parse(paths: tuple[str, ...], fmt: str) -> None:
         click.echo(to_json(records, pretty=True))
     if failed:
         sys.exit(1)
+
+
+# ---- index ------------------------------------------------------------------------------------
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder (default: $IMR_SEARCH_INDEX or ./index).",
+)
+
+
+def open_index(settings: Settings, *, create: bool = False) -> Engine:
+    # The engine is chosen here, at the edge; everything below speaks the Engine interface.
+    from imr_search.whoosh_engine import open_engine
+
+    return open_engine(
+        settings.index_dir, create=create, max_query_length=settings.max_query_length
+    )
+
+
+class Progress:
+    """Files done, rate and time left on a terminal; silent when stderr is not one."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, p: IndexProgress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and p.done != p.total:
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-6)
+        rate = p.done / elapsed
+        left = (p.total - p.done) / rate if rate else 0.0
+        width = 30
+        filled = int(width * p.done / p.total) if p.total else width
+        bar = "#" * filled + "-" * (width - filled)
+        eta = f"{int(left) // 60}:{int(left) % 60:02d}"
+        click.echo(
+            f"\r[{bar}] {p.done}/{p.total} files  {rate:.1f}/s  {eta} left ",
+            err=True,
+            nl=p.done == p.total,
+        )
+
+
+def report_text(report: IndexReport) -> str:
+    lines = [
+        f"indexed {report.indexed}, unchanged {report.unchanged}, failed {len(report.failed)}"
+        + (f", pruned {report.pruned}" if report.pruned else ""),
+        f"the index holds {report.letters} letters, {report.items} items",
+    ]
+    lines += [f"failed: {path}: {reason}" for path, reason in report.failed]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--prune", is_flag=True, help="Drop letters whose files are gone.")
+@click.option("--rebuild", is_flag=True, help="Start afresh: the index holds only these files.")
+@reports_errors
+def index(paths: tuple[str, ...], index_dir: Path | None, prune: bool, rebuild: bool) -> None:
+    """Parse letters and add them to the index.
+
+    Incremental: unchanged files (by content hash) are skipped and changed ones replace
+    their old version. A file that cannot be parsed is reported and the run goes on (exit
+    status 1). An interrupted run leaves the index as it was.
+    """
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings, create=True)
+    try:
+        report = index_paths(
+            engine,
+            list(paths),
+            rebuild=rebuild,
+            prune=prune,
+            progress=Progress(sys.stderr.isatty()),
+            max_bytes=settings.max_file_bytes,
+        )
+    finally:
+        engine.close()
+    click.echo(report_text(report))
+    if report.failed:
+        sys.exit(1)
+
+
+# ---- search -----------------------------------------------------------------------------------
+
+_FILTER_OPTIONS = ("decision", "state", "specialty", "category", "subcategory", "region",
+                   "modality", "drug", "guideline", "mtus", "sex")  # fmt: skip
+
+
+def filter_options(fn: F) -> F:
+    """One repeatable option per filter: values OR-ed within, AND-ed across filters."""
+    for name in reversed(_FILTER_OPTIONS):
+        assert name in FILTERS
+        fn = click.option(
+            f"--{name}",
+            multiple=True,
+            metavar="VALUE",
+            help=f"Only items whose {name} is VALUE (repeat for any of several).",
+        )(fn)
+    date = click.DateTime(formats=["%Y-%m-%d"])
+    fn = click.option("--to", "date_to", type=date, help="Decided on or before (YYYY-MM-DD).")(fn)
+    fn = click.option("--from", "date_from", type=date, help="Decided on or after (YYYY-MM-DD).")(
+        fn
+    )
+    return fn
+
+
+def build_request(
+    query: str,
+    options: dict[str, Any],
+    *,
+    facets: bool = False,
+    letters: bool = False,
+    sort: str = "relevance",
+    page: int = 1,
+    size: int = 20,
+) -> SearchRequest:
+    filters = {name: tuple(options[name]) for name in _FILTER_OPTIONS if options.get(name)}
+    date_from: dt.datetime | None = options.get("date_from")
+    date_to: dt.datetime | None = options.get("date_to")
+    return SearchRequest(
+        query=query,
+        filters=filters,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        facets=facets,
+        letters=letters,
+        sort=sort,  # type: ignore[arg-type]  # click.Choice guarantees a SortOrder
+        page=page,
+        size=size,
+    )
+
+
+def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
+    """Every hit of a search, page by page, up to ``cap`` (for exports)."""
+    page, seen = 1, 0
+    while seen < cap:
+        size = min(MAX_PAGE_SIZE, cap - seen)
+        result = engine.search(
+            SearchRequest(**{**_fields(request), "page": page, "size": size, "facets": False})
+        )
+        yield from result.hits
+        seen += len(result.hits)
+        if len(result.hits) < size or seen >= result.total:
+            return
+        page += 1
+
+
+def _fields(request: SearchRequest) -> dict[str, Any]:
+    return {name: getattr(request, name) for name in request.__dataclass_fields__}
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--facets", is_flag=True, help="Show counts per facet value over all matches.")
+@click.option("--letters", is_flag=True, help="One result per letter instead of per item.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_ORDERS),
+    default="relevance",
+    show_default=True,
+    help="relevance, decided (oldest first) or -decided (newest first).",
+)
+@click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
+@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="csv and jsonl export every match (or --limit of them).",
+)
+@index_option
+@reports_errors
+def search(
+    query: tuple[str, ...],
+    facets: bool,
+    letters: bool,
+    sort: str,
+    limit: int | None,
+    page: int,
+    fmt: str,
+    index_dir: Path | None,
+    **options: Any,
+) -> None:
+    """Search the index: keywords, phrases and fielded terms, with filters and facets.
+
+    \b
+    Examples:
+      imr-search search mri --region "cervical spine" --facets
+      imr-search search 'decision:overturned AND category:Pharmaceuticals'
+      imr-search search '"functional improvement"' --drug tramadol --from 2016-01-01
+      imr-search search 'age:[40 TO 60]' --format csv > results.csv
+    """
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        text = " ".join(query)
+        if fmt in ("csv", "jsonl"):
+            request = build_request(text, options, sort=sort)
+            hits = all_hits(engine, request, cap=limit or 1_000_000)
+            if fmt == "csv":
+                click.echo(hits_csv(hits), nl=False)
+            else:
+                for hit in hits:
+                    click.echo(to_json(hit_dict(hit)))
+            return
+        size = min(limit or 20, MAX_PAGE_SIZE)
+        request = build_request(
+            text,
+            options,
+            facets=facets or fmt == "json",
+            letters=letters,
+            sort=sort,
+            page=page,
+            size=size,
+        )
+        result = engine.search(request)
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(result_dict(result), pretty=True))
+    else:
+        click.echo(result_table(result, color=sys.stdout.isatty(), facets=facets), nl=False)
+
+
+# ---- show, stats, serve -----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("letter_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@index_option
+@reports_errors
+def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
+    """Show one letter (by case number or id) with every item, its citations and rationale."""
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        letter = engine.get_letter(letter_id.split("#", 1)[0])
+    finally:
+        engine.close()
+    click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@index_option
+@reports_errors
+def stats(fmt: str, index_dir: Path | None) -> None:
+    """Letters, items, overturn rate, date span and top categories of the index."""
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        st = engine.stats()
+    finally:
+        engine.close()
+    data = {
+        "letters": st.letters,
+        "items": st.items,
+        "overturned": st.overturned,
+        "overturn_rate": round(st.overturn_rate, 4),
+        "first_decision": st.first_decision.isoformat() if st.first_decision else None,
+        "last_decision": st.last_decision.isoformat() if st.last_decision else None,
+        "top_categories": [{"category": c, "items": n} for c, n in st.top_categories],
+    }
+    if fmt == "json":
+        click.echo(to_json(data, pretty=True))
+        return
+    click.echo(f"letters: {st.letters}")
+    click.echo(f"items: {st.items}")
+    click.echo(f"overturned: {st.overturned} ({st.overturn_rate:.1%})")
+    click.echo(f"decided: {data['first_decision'] or '-'} to {data['last_decision'] or '-'}")
+    click.echo("top categories:")
+    for c, n in st.top_categories:
+        click.echo(f"  {c}: {n}")
+
+
+@main.command()
+@index_option
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8080).")
+@reports_errors
+def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
+    """Serve the search page and the JSON API (read-only) until interrupted."""
+    from imr_search.server.app import serve as run_server
+
+    settings = settings_from(index_dir=index_dir, host=host, port=port)
+    try:
+        run_server(settings)
+    except OSError as e:
+        raise UsageError(
+            f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}"
+        ) from None

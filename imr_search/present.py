@@ -211,7 +211,7 @@ def _hit_block(hit: Hit, color: bool, indent: str = "") -> list[str]:
     lines.append(f"{indent}  " + " | ".join(m for m in meta if m))
     snippet = snippet_text(hit.snippet, color=color).strip()
     if snippet:
-        lines.append(f"{indent}  ... {snippet} ...")
+        lines.append(f"{indent}  {snippet}")
     return lines
 
 

@@ -1,0 +1,40 @@
+"""The Whoosh search engine behind ``imr_search.engine.Engine``.
+
+This package is the only place in imr-search that imports Whoosh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imr_search.errors import IndexError_
+from imr_search.whoosh_engine._whoosh import index
+from imr_search.whoosh_engine.engine import WhooshEngine
+from imr_search.whoosh_engine.schema import build_schema
+
+__all__ = ["WhooshEngine", "open_engine"]
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    create: bool = False,
+    max_query_length: int = 1000,
+) -> WhooshEngine:
+    """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
+
+    An existing index is never emptied here: ``writer(rebuild=True)`` replaces content.
+    """
+    index_dir = Path(index_dir)
+    schema = build_schema()
+    try:
+        if index.exists_in(str(index_dir)):
+            ix = index.open_dir(str(index_dir), schema=schema)
+        elif create:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            ix = index.create_in(str(index_dir), schema)
+        else:
+            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    except OSError as exc:
+        raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    return WhooshEngine(ix, index_dir, schema=schema, max_query_length=max_query_length)

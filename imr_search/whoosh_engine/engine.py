@@ -1,0 +1,307 @@
+"""WhooshEngine: the Engine interface (``imr_search.engine``) over a Whoosh index directory.
+
+Reading: one searcher per thread and index generation. Each request checks the generation (a
+directory listing) and, when another process has committed, opens a new searcher; the old one
+is closed only when the last request using it lets go, so requests in flight never fail (on
+Linux the files of merged-away segments stay readable while open).
+
+Writing: one writer at a time (Whoosh's file lock, tried once: a held lock is IndexBusyError
+at once). A batch becomes visible on commit; a crash leaves the last committed generation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from imr_search.engine import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    Hit,
+    IndexStats,
+    ItemRecord,
+    LetterGroup,
+    SearchRequest,
+    SearchResult,
+    SourceState,
+)
+from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
+from imr_search.model import Letter
+from imr_search.whoosh_engine import results as res
+from imr_search.whoosh_engine._whoosh import collectors, index, writing
+from imr_search.whoosh_engine._whoosh import query as wq
+from imr_search.whoosh_engine.query import (
+    StrictParser,
+    check_expansions,
+    filter_query,
+)
+from imr_search.whoosh_engine.schema import KIND_ITEM, KIND_LETTER
+from imr_search.whoosh_engine.session import WhooshWriterSession
+from imr_search.whoosh_engine.spelling import suggestions_for
+
+ITEMS = wq.Term("kind", KIND_ITEM)
+LETTERS = wq.Term("kind", KIND_LETTER)
+
+
+class _Shared:
+    """A searcher and the number of requests using it."""
+
+    def __init__(self, searcher: Any, generation: int) -> None:
+        self.searcher = searcher
+        self.generation = generation
+        self.users = 0
+        self.retired = False
+
+
+class WhooshEngine:
+    """The Whoosh implementation of ``imr_search.engine.Engine``."""
+
+    def __init__(
+        self,
+        ix: Any,
+        index_dir: Path,
+        *,
+        schema: Any,
+        max_query_length: int = 1000,
+        max_expansions: int = 2000,
+    ) -> None:
+        self._ix = ix
+        # The schema object given at opening: ``ix.schema`` re-reads the TOC file each time,
+        # which a concurrent commit may just have deleted.
+        self._schema = schema
+        self.index_dir = index_dir
+        self.max_expansions = max_expansions
+        self._parser = StrictParser(schema, max_length=max_query_length)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._open: set[_Shared] = set()
+        self._closed = False
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Any]:
+        # One searcher per thread (Whoosh readers are not documented as thread-safe) and per
+        # index generation; a retired searcher closes when its last request ends.
+        if self._closed:
+            raise IndexError_("the engine is closed")
+        generation = self._ix.latest_generation()
+        shared: _Shared | None = getattr(self._local, "shared", None)
+        if shared is None or shared.generation != generation:
+            fresh = _Shared(self._ix.searcher(), generation)
+            with self._lock:
+                self._open.add(fresh)
+                if shared is not None:
+                    self._retire(shared)
+            self._local.shared = shared = fresh
+        shared.users += 1
+        try:
+            yield shared.searcher
+        finally:
+            shared.users -= 1
+            if shared.retired and shared.users == 0:
+                with self._lock:
+                    self._close_shared(shared)
+
+    def _retire(self, shared: _Shared) -> None:
+        shared.retired = True
+        if shared.users == 0:
+            self._close_shared(shared)
+
+    def _close_shared(self, shared: _Shared) -> None:
+        if shared in self._open:
+            self._open.discard(shared)
+            shared.searcher.close()
+
+    def _collect(
+        self, s: Any, request: SearchRequest, warnings: list[str]
+    ) -> tuple[Any, list[tuple[int, float]]]:
+        """The parsed query and every matching item as (docnum, score), in order."""
+        q = self._parser.parse(request.query)
+        check_expansions(q, s.reader(), self.max_expansions)
+        fq = filter_query(request.filters, request.date_from, request.date_to)
+        flt = wq.And([ITEMS, fq]) if fq is not None else ITEMS
+        if request.sort == "relevance":
+            collector = s.collector(limit=None, filter=flt)
+        else:
+            collector = s.collector(
+                limit=None, sortedby="day", reverse=request.sort == "-decided", filter=flt
+            )
+        if request.time_limit is not None:
+            collector = collectors.TimeLimitCollector(
+                collector, timelimit=request.time_limit, use_alarm=False
+            )
+        try:
+            s.search_with_collector(q, collector)
+        except collectors.TimeLimit:
+            warnings.append(
+                f"the search ran out of time ({request.time_limit:g} s); results are partial"
+            )
+        top = collector.results().top_n
+        if request.sort == "relevance":
+            return q, [(docnum, float(score)) for score, docnum in top]
+        return q, [(docnum, 0.0) for _, docnum in top]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        if request.page < 1:
+            raise QueryError(f"page must be 1 or more, not {request.page}")
+        if not 1 <= request.size <= MAX_PAGE_SIZE:
+            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
+        warnings: list[str] = []
+        with self._searcher() as s:
+            q, matched = self._collect(s, request, warnings)
+            reader = s.reader()
+            terms = res.query_terms(q, reader)
+            result = SearchResult(total=len(matched), page=request.page, size=request.size)
+            result.warnings = warnings
+            start = (request.page - 1) * request.size
+            if request.facets:
+                counters = res.count_facets(_column(reader, "facets"), (d for d, _ in matched))
+                result.facets = res.facet_counts(counters, request.filters)
+            if request.letters:
+                groups = self._group(reader, matched)
+                result.total = len(groups)
+                for letter_id, members in groups[start : start + request.size]:
+                    hits = [self._hit(s, d, sc, terms) for d, sc in members]
+                    result.groups.append(
+                        LetterGroup(
+                            letter_id=letter_id,
+                            case_number=hits[0].case_number,
+                            decision_date=hits[0].decision_date,
+                            specialties=hits[0].specialties,
+                            hits=hits,
+                            score=max(h.score for h in hits),
+                        )
+                    )
+            else:
+                result.hits = [
+                    self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
+                ]
+            if request.query.strip():
+                result.suggestions = suggestions_for(request.query, self._schema, s)
+        return result
+
+    def _group(
+        self, reader: Any, matched: list[tuple[int, float]]
+    ) -> list[tuple[str, list[tuple[int, float]]]]:
+        lid = _column(reader, "lid")
+        groups: dict[str, list[tuple[int, float]]] = {}
+        for docnum, score in matched:
+            groups.setdefault(lid[docnum].decode("utf-8"), []).append((docnum, score))
+        return list(groups.items())
+
+    def _hit(self, s: Any, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> Hit:
+        record = res.load_record(s.reader(), docnum)
+        return res.make_hit(record, res.snippet(record, terms, self._schema), score)
+
+    def iter_items(
+        self, request: SearchRequest, *, limit: int | None = None
+    ) -> Iterator[ItemRecord]:
+        with self._searcher() as s:
+            _, matched = self._collect(s, request, [])
+            for docnum, score in matched[:limit] if limit is not None else matched:
+                yield res.item_record(res.load_record(s.reader(), docnum), score)
+
+    def get_letter(self, letter_id: str) -> Letter:
+        with self._searcher() as s:
+            docnum = s.document_number(uid=letter_id)
+            if docnum is None:
+                raise NotFoundError(f"no letter {letter_id!r} in the index")
+            fields = s.stored_fields(docnum)
+            letter = Letter.from_dict(json.loads(fields["stored"]))
+        if letter.id != letter_id:  # pragma: no cover - uid is unique per kind
+            raise NotFoundError(f"no letter {letter_id!r} in the index")
+        return letter
+
+    def similar(
+        self, *, text: str, exclude: str | None = None, limit: int = 20
+    ) -> list[ItemRecord]:
+        if not text.strip():
+            return []
+        with self._searcher() as s:
+            key_terms = s.key_terms_from_text("rationale", text, numterms=20)
+            if not key_terms:
+                return []
+            q = wq.Or([wq.Term("rationale", word, boost=weight) for word, weight in key_terms])
+            mask = wq.Term("uid", exclude) if exclude else None
+            found = s.search(q, limit=limit, filter=ITEMS, mask=mask)
+            return [
+                res.item_record(res.load_record(s.reader(), hit.docnum), float(hit.score))
+                for hit in found
+            ]
+
+    def suggest(self, term: str) -> list[str]:
+        word = term.strip().lower()
+        if not word:
+            return []
+        with self._searcher() as s:
+            found: list[str] = s.reader().corrector("words").suggest(word, limit=5, maxdist=2)
+        return [w for w in found if w != word]
+
+    def sources(self) -> dict[str, SourceState]:
+        with self._searcher() as s:
+            out: dict[str, SourceState] = {}
+            docnums = list(s.docs_for_query(LETTERS))
+            if not docnums:
+                return out
+            column, lid = _column(s.reader(), "src"), _column(s.reader(), "lid")
+            for docnum in docnums:
+                key, _, content_hash = column[docnum].decode("utf-8").partition("\0")
+                out[key] = SourceState(lid[docnum].decode("utf-8"), content_hash)
+        return out
+
+    def stats(self) -> IndexStats:
+        with self._searcher() as s:
+            reader = s.reader()
+            items = list(s.docs_for_query(ITEMS))
+            letters = sum(1 for _ in s.docs_for_query(LETTERS))
+            counters = res.count_facets(_column(reader, "facets"), items)
+            day = _column(reader, "day") if items else []
+            days = sorted({day[d] for d in items} - {0})
+        dates = [dt.date.fromordinal(days[0]), dt.date.fromordinal(days[-1])] if days else []
+        return IndexStats(
+            letters=letters,
+            items=len(items),
+            overturned=counters["decision"]["overturned"],
+            first_decision=dates[0] if dates else None,
+            last_decision=dates[-1] if dates else None,
+            top_categories=counters["category"].most_common(10),
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, *, rebuild: bool = False) -> Iterator[WhooshWriterSession]:
+        try:
+            w = self._ix.writer(timeout=0.0)
+        except index.LockError:
+            raise IndexBusyError(str(self.index_dir)) from None
+        session = WhooshWriterSession(w, rebuild=rebuild, facet_names=FACETS)
+        try:
+            yield session
+        except BaseException:
+            w.cancel()
+            raise
+        if rebuild:
+            w.commit(mergetype=writing.CLEAR)
+        else:
+            w.commit()
+
+    def close(self) -> None:
+        """Close every searcher not in use; those in use close when their request ends."""
+        with self._lock:
+            self._closed = True
+            for shared in list(self._open):
+                self._retire(shared)
+
+
+def _column(reader: Any, name: str) -> Any:
+    """The raw column ``name`` (an empty index has none: an empty list then)."""
+    if not reader.has_column(name):
+        return []
+    return reader.column_reader(name, translate=False)

@@ -1,0 +1,197 @@
+"""Turning matched documents into imr-search results: hits, snippets, facet counts.
+
+Nothing here loads more stored fields than the page shows: facets and letter grouping read the
+``facets`` and ``lid`` columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from imr_search.engine import FACETS, FacetCount, Hit, ItemRecord, Segment
+from imr_search.model import Item
+from imr_search.whoosh_engine._whoosh import highlight
+from imr_search.whoosh_engine.schema import (
+    AGE_BANDS,
+    decode_facets,
+    guideline_sources,
+    state_code,
+)
+
+SNIPPET_CHARS = 240
+SNIPPET_FIELDS = ("rationale", "summary")
+
+
+def _date(s: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None
+
+
+def load_record(reader: Any, docnum: int) -> dict[str, Any]:
+    """The stored JSON of an item document."""
+    raw = reader.stored_fields(docnum)["stored"]
+    record: dict[str, Any] = json.loads(raw)
+    return record
+
+
+def item_record(record: Mapping[str, Any], score: float = 0.0) -> ItemRecord:
+    item = Item.from_dict(record["item"])
+    return ItemRecord(
+        item_id=f"{record['letter_id']}#{item.number}",
+        letter_id=record["letter_id"],
+        case_number=record["case_number"],
+        decision_date=_date(record["decision_date"]),
+        specialties=list(record["specialties"]),
+        summary=record["summary"],
+        item=item,
+        score=score,
+    )
+
+
+def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) -> Hit:
+    item = Item.from_dict(record["item"])
+    return Hit(
+        item_id=f"{record['letter_id']}#{item.number}",
+        letter_id=record["letter_id"],
+        case_number=record["case_number"],
+        item_number=item.number,
+        service=item.service,
+        decision=item.decision,
+        decision_date=_date(record["decision_date"]),
+        specialties=list(record["specialties"]),
+        license_states=list(record["license_states"]),
+        category=item.category,
+        subcategory=item.subcategory,
+        body_region=item.body_region,
+        modality=item.modality,
+        drug=item.drug.name if item.drug else None,
+        partial=item.partial,
+        imr_guideline=item.imr_guideline,
+        guideline_sources=guideline_sources(item),
+        snippet=snippet,
+        score=score,
+    )
+
+
+# -- snippets ----------------------------------------------------------------------------------
+
+
+def _fragment_segments(text: str, fragment: Any) -> list[Segment]:
+    out: list[Segment] = [Segment("… ")] if fragment.startchar > 0 else []
+    end = fragment.endchar
+    if not text[end:].strip(" .,;:)\n"):
+        end = len(text)  # only punctuation left: show it
+    pos = fragment.startchar
+    for tok in sorted(fragment.matches, key=lambda t: t.startchar):
+        if tok.startchar < pos:
+            continue
+        if tok.startchar > pos:
+            out.append(Segment(text[pos : tok.startchar]))
+        out.append(Segment(text[tok.startchar : tok.endchar], match=True))
+        pos = tok.endchar
+    if pos < end:
+        out.append(Segment(text[pos:end]))
+    if end < len(text):
+        out.append(Segment(" …"))
+    return out
+
+
+def _highlight(text: str, terms: frozenset[str], analyzer: Any) -> list[Segment] | None:
+    if not text or not terms:
+        return None
+    tokens = analyzer(text, chars=True, mode="query", removestops=False)
+    tokens = highlight.set_matched_filter(tokens, terms)
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    fragments = highlight.top_fragments(
+        fragmenter.fragment_tokens(text, tokens),
+        1,
+        highlight.BasicFragmentScorer(),
+        highlight.FIRST,
+    )
+    if not fragments:
+        return None
+    return _fragment_segments(text, fragments[0])
+
+
+def _lead(text: str) -> list[Segment]:
+    if len(text) <= SNIPPET_CHARS:
+        return [Segment(text)] if text else []
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return [Segment(text[: cut if cut > 0 else SNIPPET_CHARS] + " …")]
+
+
+def snippet(
+    record: Mapping[str, Any], terms: Mapping[str, frozenset[str]], schema: Any
+) -> list[Segment]:
+    """A highlighted fragment of the rationale, else of the summary, else the rationale's lead."""
+    rationale = record["item"].get("rationale", "")
+    summary = record.get("summary", "")
+    for field, text in (("rationale", rationale), ("summary", summary)):
+        found = _highlight(text, terms.get(field, frozenset()), schema[field].analyzer)
+        if found:
+            return found
+    return _lead(rationale or summary)
+
+
+def query_terms(q: Any, reader: Any) -> dict[str, frozenset[str]]:
+    """Text field -> the query's terms in that field (wildcards expanded).
+
+    (Not ``Query.existing_terms``: it reuses its ``fieldname`` argument as a loop variable and
+    so drops the terms of every field but the first.)
+    """
+    by_field: dict[str, set[str]] = {}
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        try:
+            pairs = leaf.expanded_terms(reader, phrases=True)
+        except Exception:  # a query kind without terms (Every, ranges)
+            continue
+        for field, text in pairs:
+            if field in SNIPPET_FIELDS and isinstance(text, str):
+                by_field.setdefault(field, set()).add(text)
+    return {f: frozenset(ws) for f, ws in by_field.items()}
+
+
+# -- facets ------------------------------------------------------------------------------------
+
+
+def count_facets(column: Any, docnums: Iterable[int]) -> dict[str, Counter[str]]:
+    """Counts per facet value over ``docnums``, read from the ``facets`` column."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    ordered = [counters[name] for name in FACETS]
+    for docnum in docnums:
+        for counter, values in zip(ordered, decode_facets(column[docnum]), strict=False):
+            counter.update(values)
+    return counters
+
+
+def _normal(facet: str, value: str) -> str:
+    return state_code(value) if facet == "state" else value.lower()
+
+
+def facet_counts(
+    counters: Mapping[str, Counter[str]], filters: Mapping[str, Sequence[str] | str]
+) -> dict[str, list[FacetCount]]:
+    """FacetCount lists in display order; a selected value with no hits is still listed."""
+    out: dict[str, list[FacetCount]] = {}
+    age_order = list(AGE_BANDS)
+    for name in FACETS:
+        counter = counters.get(name, Counter())
+        given = filters.get(name, ())
+        active = [given] if isinstance(given, str) else list(given)
+        selected = {_normal(name, v) for v in active}
+        values = dict(counter)
+        present = {_normal(name, v) for v in values}
+        for v in active:
+            if _normal(name, v) not in present:
+                values[state_code(v) if name == "state" else v] = 0
+        if name == "year":
+            keys = sorted(values, reverse=True)
+        elif name == "age":
+            keys = sorted(values, key=lambda v: age_order.index(v) if v in age_order else 99)
+        else:
+            keys = sorted(values, key=lambda v: (-values[v], v.lower()))
+        out[name] = [FacetCount(k, values[k], _normal(name, k) in selected) for k in keys]
+    return out

@@ -1,0 +1,56 @@
+"""Shared fixtures.
+
+``ENGINE_FACTORIES`` names every search engine the contract suite runs against: add a second
+engine with one line. ``corpus_engine`` is one index of ``factories.sample_corpus()`` built once
+per session (read-only tests); write tests make their own with ``new_engine(tmp_path)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from imr_search.engine import Engine
+from imr_search.model import Letter
+from imr_search.whoosh_engine import open_engine
+
+# isort: split
+from factories import index_letters, sample_corpus
+
+EngineFactory = Callable[[Path], Engine]
+
+ENGINE_FACTORIES: dict[str, EngineFactory] = {
+    "whoosh": lambda path: open_engine(path, create=True),
+}
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[Letter]:
+    return sample_corpus()
+
+
+@pytest.fixture(scope="session", params=sorted(ENGINE_FACTORIES))
+def engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
+    return ENGINE_FACTORIES[request.param]
+
+
+@pytest.fixture(scope="session")
+def corpus_engine(
+    engine_factory: EngineFactory,
+    corpus: list[Letter],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Engine]:
+    engine = engine_factory(tmp_path_factory.mktemp("corpus-index"))
+    index_letters(engine, corpus)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def new_engine(engine_factory: EngineFactory, tmp_path: Path) -> Iterator[Engine]:
+    """An empty engine in a temporary folder."""
+    engine = engine_factory(tmp_path / "index")
+    yield engine
+    engine.close()
