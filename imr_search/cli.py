@@ -313,7 +313,7 @@ def search(
     index_dir: Path | None,
     **options: Any,
 ) -> None:
-    """Search the index: keywords, phrases and fielded terms, with filters and facets.
+    """Search items by keyword, field, filter and facet.
 
     \b
     Examples:
@@ -365,7 +365,7 @@ def search(
 @index_option
 @reports_errors
 def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
-    """Show one letter (by case number or id) with every item, its citations and rationale."""
+    """Show one letter with every item, its citations and rationale."""
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
     try:
@@ -382,7 +382,7 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
 @index_option
 @reports_errors
 def stats(fmt: str, index_dir: Path | None) -> None:
-    """Letters, items, overturn rate, date span and top categories of the index."""
+    """Letters, items, overturn rate, date span, top categories."""
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
     try:
@@ -416,7 +416,7 @@ def stats(fmt: str, index_dir: Path | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8080).")
 @reports_errors
 def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
-    """Serve the search page and the JSON API (read-only) until interrupted."""
+    """Serve the search page and the JSON API (read-only)."""
     from imr_search.server.app import serve as run_server
 
     settings = settings_from(index_dir=index_dir, host=host, port=port)

@@ -1,0 +1,153 @@
+"""The JSON API: thin translations between query parameters, the engine and JSON.
+
+Endpoints are plain ``def`` functions, so FastAPI runs the (blocking) engine calls in its
+threadpool. Later issues add ``/api/precedents`` and ``/api/similar/{item_id}`` here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from imr_search.config import Settings
+from imr_search.engine import Engine, ItemRecord
+from imr_search.server.params import ApiSearchParams
+from imr_search.server.present import csv_rows, search_data, stats_data
+from imr_search.server.schemas import (
+    ErrorResponse,
+    HealthResponse,
+    LetterOut,
+    SearchResponse,
+    StatsResponse,
+)
+from imr_search.server.state import get_engine, get_settings, root_path
+
+# Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
+EXPORT_LIMIT = 10_000
+
+Responses = dict[int | str, dict[str, Any]]
+_BAD: Responses = {400: {"model": ErrorResponse, "description": "A bad parameter or query."}}
+_MISSING: Responses = {404: {"model": ErrorResponse, "description": "No letter with that id."}}
+_DOWN: Responses = {503: {"model": ErrorResponse, "description": "The index cannot be read."}}
+_CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+router = APIRouter()
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SearchQuery = Annotated[ApiSearchParams, Query()]
+
+
+@router.get(
+    "/api/search",
+    tags=["search"],
+    summary="Search disputed items",
+    response_model=None,
+    responses={
+        200: {"model": SearchResponse, "content": _CSV, "description": "JSON, or CSV"},
+        **_BAD,
+        **_DOWN,
+    },
+)
+def search(
+    request: Request, params: SearchQuery, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """Full-text and faceted search; one result per disputed item (or per letter with
+    ``letters=1``). ``format=csv`` exports the whole result set instead (up to 10,000 rows)."""
+    if params.format == "csv":
+        return _export(params, engine, settings)
+    result = engine.search(params.to_request(settings, facets=params.facets))
+    root = root_path(request)
+    extra = (("facets", "1"),) if params.facets else ()
+    body = search_data(result, params, base=f"{root}/api/search", root=root, extra=extra)
+    return JSONResponse(body)
+
+
+@router.get(
+    "/api/search.csv",
+    tags=["search"],
+    summary="Export a search as CSV",
+    response_class=Response,
+    responses={200: {"content": _CSV, "description": "One row per item"}, **_BAD, **_DOWN},
+)
+def search_csv(params: SearchQuery, engine: EngineDep, settings: SettingsDep) -> Response:
+    """The same parameters as /api/search; every matching item, up to 10,000 rows, in the
+    requested order. ``X-Total-Count`` gives the number of matches."""
+    return _export(params, engine, settings)
+
+
+@router.get(
+    "/api/letters/{letter_id}",
+    tags=["letters"],
+    summary="One whole letter",
+    response_model=None,
+    responses={200: {"model": LetterOut, "description": "The record"}, **_MISSING, **_DOWN},
+)
+def letter(
+    engine: EngineDep,
+    letter_id: Annotated[str, Path(description="The letter id, as in search results.")],
+) -> Response:
+    """The whole record: header, reviewer, patient, summary and every item with its
+    citations and rationale."""
+    return JSONResponse(engine.get_letter(letter_id).to_dict())
+
+
+@router.get(
+    "/api/stats",
+    tags=["index"],
+    summary="Index statistics",
+    response_model=None,
+    responses={200: {"model": StatsResponse, "description": "Counts"}, **_DOWN},
+)
+def stats(engine: EngineDep) -> Response:
+    return JSONResponse(stats_data(engine.stats()))
+
+
+@router.get(
+    "/healthz",
+    tags=["index"],
+    summary="Liveness and index check",
+    response_model=None,
+    responses={200: {"model": HealthResponse, "description": "Serving"}, **_DOWN},
+)
+def healthz(engine: EngineDep) -> Response:
+    """``{"status": "ok"}`` once the index is open."""
+    return JSONResponse({"status": "ok"})
+
+
+# -- CSV export -----------------------------------------------------------------------------
+
+
+def _export(params: ApiSearchParams, engine: Engine, settings: Settings) -> Response:
+    request = replace(params.to_request(settings, facets=False), letters=False, page=1)
+    # A one-hit search first: a bad query answers the JSON error before the stream starts,
+    # and gives the total for X-Total-Count.
+    first = engine.search(replace(request, size=1))
+    headers = {
+        "Content-Disposition": 'attachment; filename="imr-search.csv"',
+        "X-Total-Count": str(first.total),
+    }
+    if first.warnings:
+        headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
+    records = engine.iter_items(request, limit=EXPORT_LIMIT)
+    return StreamingResponse(
+        _csv_chunks(records), media_type="text/csv; charset=utf-8", headers=headers
+    )
+
+
+def _csv_chunks(records: Iterator[ItemRecord], chunk: int = 64 * 1024) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in csv_rows(records):
+        writer.writerow(row)
+        if buffer.tell() >= chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

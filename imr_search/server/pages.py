@@ -1,0 +1,270 @@
+"""The HTML pages: the search page and the letter page, rendered with Jinja2 (autoescape on).
+
+Every state of the search page lives in its URL: the form is a plain GET form, facets, sort,
+grouping and pagination are plain links; the script in ``static/app.js`` only tidies URLs and
+adds keyboard shortcuts. The page uses the same result object as the JSON API
+(``present.search_data``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse
+
+import imr_search
+from imr_search.config import Settings
+from imr_search.engine import FACETS, Engine
+from imr_search.errors import QueryError, UsageError
+from imr_search.model import Citation, Letter
+from imr_search.server.params import DEFAULT_PAGE_SIZE, MAX_PAGE, SearchParams
+from imr_search.server.present import search_data
+from imr_search.server.state import get_engine, get_settings, root_path
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+FACET_LABELS: dict[str, str] = {
+    "decision": "Decision",
+    "category": "Service category",
+    "subcategory": "Subcategory",
+    "specialty": "Reviewer specialty",
+    "state": "Reviewer licensed in",
+    "guideline": "Guideline cited by IMR",
+    "mtus": "MTUS part cited",
+    "region": "Body region",
+    "modality": "Modality",
+    "drug": "Drug",
+    "year": "Decision year",
+    "age": "Patient age",
+    "sex": "Patient sex",
+}
+FACET_VISIBLE = 8  # values shown before "more"
+
+DECISION_TITLES = {
+    "upheld": "Upheld: the denial stands; the service was found not medically necessary",
+    "overturned": "Overturned: the service was found medically necessary",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+# -- templates ------------------------------------------------------------------------------
+
+
+def _date(value: dt.date | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Blank-line separated paragraphs, hard line wraps joined."""
+    if not text:
+        return []
+    return [
+        " ".join(line.strip() for line in block.splitlines() if line.strip())
+        for block in re.split(r"\n\s*\n", text)
+        if block.strip()
+    ]
+
+
+def _citation(c: Citation) -> str:
+    """The structured parts of a citation after its source ("Neck · Chapter 8 · ...")."""
+    parts: list[str] = []
+    if c.part:
+        parts.append(c.part)
+    if c.edition:
+        parts.append(str(c.edition))
+    if c.chapter:
+        parts.append(f"Chapter {c.chapter}")
+    if c.section:
+        parts.append(f"Section(s): {c.section}")
+    if c.pages:
+        parts.append(f"Page(s): {c.pages}")
+    return " · ".join(parts) or c.text
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("imr_search.server", "templates"),
+        autoescape=True,  # every template is HTML: letter text and user input are escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = _date
+    env.filters["paragraphs"] = _paragraphs
+    env.filters["citation"] = _citation
+    # The page names the source file only, not where it lies on the server.
+    env.filters["basename"] = lambda s: PurePath(str(s)).name
+    env.globals["facet_labels"] = FACET_LABELS
+    env.globals["decision_titles"] = DECISION_TITLES
+    env.globals["version"] = imr_search.__version__
+    return env
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env: jinja2.Environment = request.app.state.templates
+    root = root_path(request)
+    html = env.get_template(template).render(
+        root=root, static=f"{root}/static", version=imr_search.__version__, **context
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    q = request.query_params.get("q", "")
+    titles = {400: "Bad request", 404: "Not found", 503: "Index unavailable"}
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        title=titles.get(status, "Error"),
+        message=message,
+        q=q,
+    )
+
+
+# -- the search page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+def _pagination(params: SearchParams, pages: int, base: str) -> list[Link | None]:
+    """Page links around the current page; None marks a gap."""
+    last = min(pages, MAX_PAGE)
+    wanted = {1, last, *range(params.page - 2, params.page + 3)}
+    out: list[Link | None] = []
+    previous = 0
+    for n in sorted(p for p in wanted if 1 <= p <= last):
+        if n > previous + 1:
+            out.append(None)
+        out.append(Link(str(n), params.changed(page=n).url(base), n == params.page))
+        previous = n
+    return out
+
+
+def _active_filters(params: SearchParams, base: str) -> Iterator[dict[str, str]]:
+    for name, values in params.filters().items():
+        for value in values:
+            yield {
+                "label": FACET_LABELS.get(name, name),
+                "value": value,
+                "remove_url": params.toggled(name, value).url(base),
+            }
+    for field, label in (("date_from", "Decided from"), ("date_to", "Decided until")):
+        raw = getattr(params, field)
+        if raw and raw.strip():
+            yield {
+                "label": label,
+                "value": raw.strip(),
+                "remove_url": params.changed(**{field: None}).url(base),
+            }
+
+
+def _facet_sections(facets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    sections = []
+    for name in [*FACETS, *(n for n in facets if n not in FACETS)]:
+        values = facets.get(name)
+        if not values:
+            continue
+        # Selected values stay visible even when they are past the cut.
+        top = values[:FACET_VISIBLE] + [v for v in values[FACET_VISIBLE:] if v["selected"]]
+        more = [v for v in values[FACET_VISIBLE:] if not v["selected"]]
+        sections.append(
+            {"name": name, "label": FACET_LABELS.get(name, name), "top": top, "more": more}
+        )
+    return sections
+
+
+def _suggestion_url(params: SearchParams, base: str, suggestions: dict[str, str]) -> str | None:
+    q = params.q
+    for term, better in suggestions.items():
+        q = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", better, q, flags=re.IGNORECASE)
+    return params.changed(q=q).url(base) if q != params.q else None
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    params: Annotated[SearchParams, Query()],
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> HTMLResponse:
+    root = root_path(request)
+    base = f"{root}/"
+    error: str | None = None
+    hint: str | None = None
+    data: dict[str, Any] | None = None
+    try:
+        result = engine.search(params.to_request(settings, facets=True))
+    except UsageError as exc:  # a bad query is shown on the page, with status 400
+        error = str(exc)
+        hint = exc.hint if isinstance(exc, QueryError) else None
+    else:
+        data = search_data(result, params, base=base, root=root)
+
+    export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
+    sorts = (("relevance", "Relevance"), ("-decided", "Newest"), ("decided", "Oldest"))
+    context: dict[str, Any] = {
+        "params": params,
+        "data": data,
+        "error": error,
+        "hint": hint,
+        "blank": params.is_blank(),
+        "hidden": [(k, v) for k, v in params.changed().pairs() if k not in ("q", "from", "to")],
+        "active": list(_active_filters(params, base)),
+        "clear_url": SearchParams.model_validate({"q": params.q}).url(base),
+        "sort_links": [
+            Link(label, params.changed(sort=s).url(base), params.sort == s) for s, label in sorts
+        ],
+        "letters_url": params.changed(letters=not params.letters).url(base),
+        "csv_url": export.url(f"{root}/api/search.csv"),
+        "json_url": params.url(f"{root}/api/search", ("facets", "1")),
+        "facet_sections": _facet_sections(data["facets"]) if data else [],
+        "pagination": _pagination(params, data["pages"], base) if data else [],
+        "prev_url": params.changed(page=params.page - 1).url(base) if params.page > 1 else None,
+        "next_url": (
+            params.changed(page=params.page + 1).url(base)
+            if data and params.page < min(data["pages"], MAX_PAGE)
+            else None
+        ),
+        "suggestion_url": _suggestion_url(params, base, data["suggestions"]) if data else None,
+        "first": (params.page - 1) * params.size + 1,
+        "max_query_length": settings.max_query_length,
+    }
+    return render(request, "search.html", status=400 if error else 200, **context)
+
+
+# -- the letter page ------------------------------------------------------------------------
+
+
+@router.get("/letters/{letter_id}", response_class=HTMLResponse)
+def letter_page(
+    request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
+) -> HTMLResponse:
+    letter: Letter = engine.get_letter(letter_id)
+    root = root_path(request)
+    counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
+    return render(
+        request,
+        "letter.html",
+        letter=letter,
+        counts=counts,
+        json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
+        search_url=f"{root}/",
+    )

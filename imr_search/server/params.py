@@ -1,0 +1,201 @@
+"""Search parameters: one model shared by the JSON API and the page, turned into a
+``SearchRequest`` and back into URLs, so every state of the page lives in its URL.
+
+The model is declared as a FastAPI query-parameter model, which also documents the parameters in
+``/openapi.json``. Dates stay strings here (an empty ``from=`` from the HTML form means "no
+date") and are checked in ``to_request`` with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Literal, Self
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from imr_search.config import Settings
+from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
+from imr_search.errors import UsageError
+
+DEFAULT_PAGE_SIZE = 20
+# Deep pages cost the engine as much as a long export; past this, use the CSV export.
+MAX_PAGE = 10_000
+
+_FILTER_HELP: dict[str, str] = {
+    "decision": "Outcome of the item: upheld or overturned.",
+    "state": "A reviewer's license state (USPS code or name).",
+    "specialty": "Reviewer specialty, as in the DWC list.",
+    "category": "Service category (DWC vocabulary), e.g. Pharmaceuticals.",
+    "subcategory": "Service subcategory, e.g. Opioids.",
+    "region": "Body region of the service, e.g. lumbar spine.",
+    "modality": "Modality, e.g. MRI.",
+    "drug": "Generic or brand drug name.",
+    "guideline": "Source the IMR reviewer cited: MTUS, ODG, ACOEM, other or none.",
+    "mtus": "MTUS part the IMR reviewer cited.",
+    "sex": "Patient sex: male or female.",
+    "year": "Decision year, e.g. 2016.",
+    "age": "Patient age band: <30, 30-39, 40-49, 50-59 or 60+.",
+}
+
+
+def _filter_field(name: str) -> list[str]:
+    help_ = _FILTER_HELP.get(name, "Filter value.")
+    return Field(
+        default_factory=list,
+        description=f"{help_} Repeatable: values of one filter are OR-ed; filters are AND-ed.",
+    )
+
+
+class SearchParams(BaseModel):
+    """The state of a search, as query parameters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    q: str = Field(
+        "",
+        description="Query in the imr-search query language (words, phrases, field:value, "
+        "ranges such as age:[40 TO 60]). Empty matches every item.",
+        examples=["lumbar MRI radiculopathy"],
+    )
+    decision: list[str] = _filter_field("decision")
+    state: list[str] = _filter_field("state")
+    specialty: list[str] = _filter_field("specialty")
+    category: list[str] = _filter_field("category")
+    subcategory: list[str] = _filter_field("subcategory")
+    region: list[str] = _filter_field("region")
+    modality: list[str] = _filter_field("modality")
+    drug: list[str] = _filter_field("drug")
+    guideline: list[str] = _filter_field("guideline")
+    mtus: list[str] = _filter_field("mtus")
+    sex: list[str] = _filter_field("sex")
+    year: list[str] = _filter_field("year")
+    age: list[str] = _filter_field("age")
+    date_from: str | None = Field(
+        None, alias="from", description="Earliest decision date (YYYY-MM-DD), inclusive."
+    )
+    date_to: str | None = Field(
+        None, alias="to", description="Latest decision date (YYYY-MM-DD), inclusive."
+    )
+    sort: SortOrder = Field("relevance", description="relevance, decided (oldest first) or "
+                            "-decided (newest first).")  # fmt: skip
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
+    size: int = Field(
+        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page (at most 100)."
+    )
+    letters: bool = Field(False, description="Group the results by letter.")
+
+    _filters: dict[str, tuple[str, ...]] | None = PrivateAttr(None)  # filters(), computed once
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Non-empty filters, values stripped and de-duplicated, in FILTERS order."""
+        cached = self._filters
+        if cached is None:
+            cached = self._filters = self._compute_filters()
+        return cached
+
+    def _compute_filters(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for name in FILTERS:
+            values = tuple(dict.fromkeys(v.strip() for v in getattr(self, name) if v.strip()))
+            if values:
+                out[name] = values
+        return out
+
+    def to_request(self, settings: Settings, *, facets: bool) -> SearchRequest:
+        """The engine request; raises UsageError for a parameter the engine must not see."""
+        query = self.q.strip()
+        if len(query) > settings.max_query_length:
+            raise UsageError(
+                f"the query is too long ({len(query)} characters; "
+                f"the limit is {settings.max_query_length})"
+            )
+        date_from = _date("from", self.date_from)
+        date_to = _date("to", self.date_to)
+        if date_from and date_to and date_from > date_to:
+            raise UsageError(f"from ({date_from}) is after to ({date_to})")
+        return SearchRequest(
+            query=query,
+            filters=self.filters(),
+            date_from=date_from,
+            date_to=date_to,
+            facets=facets,
+            letters=self.letters,
+            sort=self.sort,
+            page=self.page,
+            size=self.size,
+            time_limit=settings.query_time_limit,
+        )
+
+    # -- writing (URLs) -----------------------------------------------------------------------
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """The canonical query parameters of this state (defaults left out)."""
+        if self.q.strip():
+            yield "q", self.q.strip()
+        for name, values in self.filters().items():
+            for value in values:
+                yield name, value
+        if self.date_from and self.date_from.strip():
+            yield "from", self.date_from.strip()
+        if self.date_to and self.date_to.strip():
+            yield "to", self.date_to.strip()
+        if self.sort != "relevance":
+            yield "sort", self.sort
+        if self.letters:
+            yield "letters", "1"
+        if self.size != DEFAULT_PAGE_SIZE:
+            yield "size", str(self.size)
+        if self.page != 1:
+            yield "page", str(self.page)
+
+    def url(self, base: str, *extra: tuple[str, str]) -> str:
+        query = urlencode([*self.pairs(), *extra])
+        return f"{base}?{query}" if query else base
+
+    def is_selected(self, name: str, value: str) -> bool:
+        """Filter values compare case-insensitively, as the engine matches them."""
+        return value.casefold() in {v.casefold() for v in self.filters().get(name, ())}
+
+    def toggled(self, name: str, value: str) -> Self:
+        """This search with ``value`` added to, or removed from, filter ``name`` (page 1)."""
+        current: list[str] = list(self.filters().get(name, ()))
+        if self.is_selected(name, value):
+            values = [v for v in current if v.casefold() != value.casefold()]
+        else:
+            values = [*current, value]
+        return self._copy({name: values, "page": 1})
+
+    def changed(self, **changes: object) -> Self:
+        """This search with some parameters changed (by field name); page 1 unless given."""
+        return self._copy({"page": 1, **changes})
+
+    def _copy(self, update: dict[str, object]) -> Self:
+        copy = self.model_copy(update=update)
+        copy._filters = None  # model_copy copies private attributes: drop the stale cache
+        return copy
+
+    def is_blank(self) -> bool:
+        return not self.q.strip() and not self.filters() and not self.date_from and not self.date_to
+
+
+class ApiSearchParams(SearchParams):
+    """The JSON API's parameters: unknown parameters are an error there (a typo must not
+    silently widen a search); the page ignores them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    facets: bool = Field(False, description="Include facet counts over the whole result set.")
+    format: Literal["json", "csv"] = Field("json", description="json, or csv for an export.")
+
+
+def _date(name: str, raw: str | None) -> dt.date | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise UsageError(f"{name}: {raw.strip()!r} is not a date (use YYYY-MM-DD)") from None

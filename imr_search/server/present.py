@@ -1,0 +1,217 @@
+"""Engine results -> plain data for JSON, the templates and CSV. No I/O, no search logic.
+
+One result object serves both the API and the page (each facet value carries ``value``,
+``count``, ``selected`` and ``toggle_url``), so the templates only lay it out. ``snippet_html``
+is a ``markupsafe.Markup``: every segment is escaped here and only ``<mark>`` is added, so the
+templates never need ``|safe`` and JSON gets the same string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from imr_search.engine import (
+    FacetCount,
+    Hit,
+    IndexStats,
+    ItemRecord,
+    LetterGroup,
+    SearchResult,
+    Segment,
+)
+from imr_search.model import Item
+from imr_search.server.params import SearchParams
+
+
+def letter_path(root: str, letter_id: str, item_number: int | None = None) -> str:
+    """URL of the letter page (and an item's anchor on it)."""
+    path = f"{root}/letters/{quote(letter_id, safe='')}"
+    return f"{path}#item-{item_number}" if item_number is not None else path
+
+
+def snippet_text(segments: Sequence[Segment]) -> str:
+    return "".join(s.text for s in segments)
+
+
+def snippet_html(segments: Sequence[Segment]) -> Markup:
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(s.text) if s.match else escape(s.text) for s in segments
+    )
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def hit_data(hit: Hit, *, root: str = "") -> dict[str, Any]:
+    return {
+        "item_id": hit.item_id,
+        "letter_id": hit.letter_id,
+        "case_number": hit.case_number,
+        "item_number": hit.item_number,
+        "service": hit.service,
+        "decision": hit.decision,
+        "partial": hit.partial,
+        "decision_date": _iso(hit.decision_date),
+        "specialties": list(hit.specialties),
+        "license_states": list(hit.license_states),
+        "category": hit.category,
+        "subcategory": hit.subcategory,
+        "body_region": hit.body_region,
+        "modality": hit.modality,
+        "drug": hit.drug,
+        "guideline": hit.imr_guideline,
+        "guideline_sources": list(hit.guideline_sources),
+        "score": hit.score,
+        "snippet": snippet_text(hit.snippet),
+        "snippet_html": snippet_html(hit.snippet),
+        "url": letter_path(root, hit.letter_id, hit.item_number),
+    }
+
+
+def group_data(group: LetterGroup, *, root: str = "") -> dict[str, Any]:
+    return {
+        "letter_id": group.letter_id,
+        "case_number": group.case_number,
+        "decision_date": _iso(group.decision_date),
+        "specialties": list(group.specialties),
+        "score": group.score,
+        "url": letter_path(root, group.letter_id),
+        "hits": [hit_data(h, root=root) for h in group.hits],
+    }
+
+
+def facet_data(
+    facets: dict[str, list[FacetCount]],
+    params: SearchParams,
+    base: str,
+    extra: tuple[tuple[str, str], ...] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts with the URL that adds (or removes) each value from the search."""
+    return {
+        name: [
+            {
+                "value": fc.value,
+                "count": fc.count,
+                "selected": fc.selected or params.is_selected(name, fc.value),
+                "toggle_url": params.toggled(name, fc.value).url(base, *extra),
+            }
+            for fc in counts
+        ]
+        for name, counts in facets.items()
+    }
+
+
+def search_data(
+    result: SearchResult,
+    params: SearchParams,
+    *,
+    base: str,
+    root: str = "",
+    extra: tuple[tuple[str, str], ...] = (),
+) -> dict[str, Any]:
+    """The search response: the JSON body of /api/search and the page's model."""
+    data: dict[str, Any] = {
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "pages": result.pages,
+        "results": [hit_data(h, root=root) for h in result.hits],
+    }
+    if params.letters:
+        data["groups"] = [group_data(g, root=root) for g in result.groups]
+    data["facets"] = facet_data(result.facets, params, base, extra)
+    data["warnings"] = list(result.warnings)
+    data["suggestions"] = dict(result.suggestions)
+    return data
+
+
+def stats_data(stats: IndexStats) -> dict[str, Any]:
+    return {
+        "letters": stats.letters,
+        "items": stats.items,
+        "overturned": stats.overturned,
+        "overturn_rate": stats.overturn_rate,
+        "first_decision": _iso(stats.first_decision),
+        "last_decision": _iso(stats.last_decision),
+        "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
+    }
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "item_id",
+    "letter_id",
+    "case_number",
+    "item_number",
+    "decision_date",
+    "decision",
+    "partial",
+    "service",
+    "category",
+    "subcategory",
+    "body_region",
+    "modality",
+    "drug",
+    "specialties",
+    "guideline_sources",
+    "guideline",
+    "claims_guideline",
+    "score",
+)
+
+# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _sources(item: Item) -> list[str]:
+    return list(dict.fromkeys(c.source for c in item.imr_citations))
+
+
+def record_row(record: ItemRecord) -> list[str]:
+    item = record.item
+    values: dict[str, object] = {
+        "item_id": record.item_id,
+        "letter_id": record.letter_id,
+        "case_number": record.case_number,
+        "item_number": item.number,
+        "decision_date": _iso(record.decision_date),
+        "decision": item.decision,
+        "partial": item.partial,
+        "service": item.service,
+        "category": item.category,
+        "subcategory": item.subcategory,
+        "body_region": item.body_region,
+        "modality": item.modality,
+        "drug": item.drug.name if item.drug else None,
+        "specialties": list(record.specialties),
+        "guideline_sources": _sources(item),
+        "guideline": item.imr_guideline,
+        "claims_guideline": item.claims_guideline,
+        "score": f"{record.score:.4g}" if record.score else "",
+    }
+    return [_cell(values[c]) for c in CSV_COLUMNS]
+
+
+def csv_rows(records: Iterable[ItemRecord]) -> Iterator[list[str]]:
+    """The header, then one row per item."""
+    yield list(CSV_COLUMNS)
+    for record in records:
+        yield record_row(record)

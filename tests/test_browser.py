@@ -1,0 +1,166 @@
+"""The search page in headless Chromium (Playwright, Debian's /usr/bin/chromium) against the
+real server: search, narrow by a facet and widen again, open a letter and come back; hostile
+letter text stays text; everything also works with JavaScript off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from server_fixtures import ARTIFACTS, XSS_ID, XSS_SERVICE, ServerProcess
+
+pytest_plugins = ["server_fixtures"]
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def total(page: Page) -> int:
+    return int(page.locator("#result-count").get_attribute("data-total") or "-1")
+
+
+def test_search_facet_letter_and_back(page: Page, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/")
+    page.fill("#q", "mri")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"\?q=mri"))
+    everything = total(page)
+    assert everything > 1
+
+    upheld = page.locator('.facet-value[data-facet="decision"][data-value="upheld"]')
+    expected = int(upheld.locator(".count").inner_text())
+    assert 0 < expected < everything
+    upheld.click()
+    page.wait_for_url(re.compile(r"decision=upheld"))
+    assert total(page) == expected
+    badges = page.locator(".hits .hit-head .badge-upheld, .hits .hit-head .badge-overturned")
+    assert set(badges.all_inner_texts()) == {"Upheld"}
+    chip = page.locator(".active-filters .chip")
+    expect(chip).to_have_count(1)
+    expect(chip).to_contain_text("upheld")
+    selected = page.locator('.facet-value.is-selected[data-facet="decision"]')
+    expect(selected).to_have_attribute("data-value", "upheld")
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    chip.click()
+    page.wait_for_url(lambda url: "decision=" not in url)
+    assert total(page) == everything
+
+    first = page.locator(".hits .hit-service a").first
+    service = first.inner_text()
+    href = first.get_attribute("href") or ""
+    anchor = href.split("#", 1)[1]
+    first.click()
+    page.wait_for_url(re.compile(r"/letters/"))
+    expect(page.locator("h1")).to_contain_text("Case")
+    item = page.locator(f"#{anchor}")
+    expect(item).to_be_visible()
+    expect(item.locator("h3")).to_contain_text(service)
+    expect(item.locator(".rationale")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "letter.png"))
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?q=mri$"))
+    assert total(page) == everything
+    expect(page.locator("#q")).to_have_value("mri")
+
+
+def test_sort_and_pages_are_links_in_the_url(page: Page, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/?size=5")
+    page.get_by_role("link", name="Newest").click()
+    page.wait_for_url(re.compile(r"sort=-decided"))
+    page.locator(".pagination .page-next").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    expect(page.locator(".page-current")).to_have_text("2")
+    url = page.url
+    page.reload()
+    assert page.url == url
+    expect(page.locator(".sort-current")).to_have_text("Newest")
+
+
+def test_hostile_letter_text_renders_as_text(page: Page, live_server: ServerProcess) -> None:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{live_server.url}/letters/{XSS_ID}")
+    heading = page.locator("#item-1 h3")
+    expect(heading).to_contain_text(XSS_SERVICE)
+    expect(page.locator("#item-1 .rationale")).to_contain_text(
+        "<script>alert('rationale')</script>"
+    )
+    assert page.locator("#item-1 img").count() == 0
+    assert page.locator("main script").count() == 0
+
+    page.goto(f"{live_server.url}/?q=acupuncture")
+    hit = page.locator(".hit", has_text="onerror")
+    expect(hit.first).to_be_visible()
+    assert page.locator(".hits img").count() == 0
+    page.goto(f"{live_server.url}/?q=%3Cscript%3Ealert(9)%3C/script%3E")
+    expect(page.locator("#q")).to_have_value("<script>alert(9)</script>")
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"))
+    assert dialogs == []
+
+
+def test_everything_works_without_javascript(browser: Browser, live_server: ServerProcess) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        page.fill("#q", "mri")
+        page.locator("#search-form button[type=submit]").click()
+        page.wait_for_url(re.compile(r"q=mri"))
+        everything = total(page)
+        page.locator('.facet-value[data-facet="decision"]').first.click()
+        page.wait_for_url(re.compile(r"decision="))
+        assert total(page) < everything
+        page.locator(".active-filters .chip").first.click()
+        page.wait_for_url(lambda url: "decision=" not in url)
+        assert total(page) == everything
+    finally:
+        context.close()
+
+
+def test_a_bad_query_shows_the_message(page: Page, live_server: ServerProcess) -> None:
+    response = page.goto(live_server.url + "/?q=age:%5Bx%20TO")
+    assert response is not None
+    assert response.status == 400
+    expect(page.locator(".alert-error")).to_contain_text("never closed")
+    expect(page.locator("#q")).to_have_value("age:[x TO")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _artifacts() -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
