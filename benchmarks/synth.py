@@ -273,7 +273,7 @@ def make_letter(seed: int, index: int, *, pdf: bool = False, width_digits: int =
         source=name,
         layout=layout,  # type: ignore[arg-type]
         case_number=case_number if has_header else None,
-        priority=priority if has_header and layout != "professional-review" else None,
+        priority=priority if has_header else None,
         date_assigned=assigned if has_header and layout != "professional-review" else None,
         date_of_injury=injury,
         decision_date=decision if has_header else None,

@@ -422,7 +422,7 @@ def mtus_2014(rng: random.Random, family: str, region: str | None) -> tuple[str,
     )
     if family == "acu":
         text = "MTUS Acupuncture Medical Treatment Guidelines"
-        return text, Citation(source="MTUS", part="Acupuncture Medical Treatment", text=text)
+        return text, Citation(source="MTUS", part="Acupuncture Treatment", text=text)
     if family == "adjunct" and rng.random() < 0.6:
         pp = pick(rng, ("26-27", "10-12", "24"))
         text = f"MTUS Postsurgical Treatment Guidelines Page(s): {pp}"
@@ -623,7 +623,7 @@ def notice_guideline(rng: random.Random, family: str, region: str | None) -> tup
         text = "the Acupuncture Medical Treatment Guidelines (2007), which are part of the MTUS"
         return text, Citation(
             source="MTUS",
-            part="Acupuncture Medical Treatment",
+            part="Acupuncture Treatment",
             edition=2007,
             text="Acupuncture Medical Treatment Guidelines (2007)",
         )

@@ -61,7 +61,8 @@ from imr_search.taxonomy import load_taxonomy
             "Flurbiprofen 20%/Lidocaine 5% cream 180gm",
             Drug("flurbiprofen", None, "20%"),
         ),
-        ("Compounded cream 240gm", Drug("compound", None, "240gm")),
+        # A weight in grams is the amount of a cream, not its strength.
+        ("Compounded cream 240gm", Drug("compound", None, None)),
         ("Butrans patch 10mcg/hr #4", Drug("buprenorphine", "Butrans", "10mcg/hr", 4)),
     ],
 )

@@ -31,15 +31,18 @@ SEED = 2013
 SMALL = 60  # >= len(COVERAGE): every layout variant, header style and text style
 SAMPLE = 2000  # for the shape, generated in memory
 
-# Minimum parse accuracy per field on the small corpus. These are starting points: tighten them
-# as the parser improves (the table printed by `python benchmarks/accuracy.py DIR` shows where
+# Minimum parse accuracy per field on the small corpus. On 2,000 letters the parser is at
+# 1.000 on every field here except subcategory (0.994) and, for multi-item professional
+# reviews, the IMR citation sources (one guideline paragraph serves every item). The floors
+# leave room for one miss among the 60 letters (`python benchmarks/accuracy.py DIR` shows where
 # it stands). Fields not listed are reported but not enforced.
-STRICT = 0.95  # decisions, item counts, dates: what a precedent search cannot get wrong
-CLASSIFY = 0.90  # classification, drugs, reviewer, patient, citation sources
+STRICT = 0.98  # decisions, item counts, dates: what a precedent search cannot get wrong
+CLASSIFY = 0.95  # classification, drugs, reviewer, patient, citation sources
 THRESHOLDS: dict[str, float] = {
     "parsed": STRICT,
     "layout": STRICT,
     "case_number": STRICT,
+    "priority": STRICT,
     "date_assigned": STRICT,
     "date_of_injury": STRICT,
     "decision_date": STRICT,

@@ -33,7 +33,8 @@ _WHO = (
 _BOILERPLATE = _loose(
     _WHO + r"\s*(?:based\s*(?:their|his|her|its)\s*decision\s*on\s*recommendations?(?:\(s\))?"
     r"\s*outside\s*(?:of\s*)?the\s*MTUS(?:\s*Guidelines)?"
-    r"|did\s*not\s*cite\s*any\s*(?:medical\s*)?evidence\s*for\s*(?:its|their|his|her|the)\s*"
+    r"|did\s*not\s*cite\s*any\s*(?:medical\s*)?evidence(?:[\s-]*based\s*criteria)?\s*for\s*"
+    r"(?:its|their|his|her|the)\s*"
     r"decision|did\s*not\s*base\s*(?:its|their|his|her)\s*decision\s*on\s*the\s*MTUS)\s*\.?",
     re.I,
 )
@@ -52,6 +53,8 @@ def parse_citations(text: str | None) -> list[Citation]:
     flat = _join_urls(re.sub(r"\s+", " ", text))
     # "Platelet- rich", "Non -MTUS": a hyphen with a space on one side only is a broken word.
     flat = re.sub(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)", "-", flat)
+    if _PART_OF_MTUS.search(flat):
+        return _notice_style(flat)
     flat = _BOILERPLATE.sub(" ", flat)
     citations: list[Citation] = []
     for sentence in _DECISION_BASED_ON.split(flat):
@@ -66,6 +69,69 @@ def parse_citations(text: str | None) -> list[Citation]:
         else:
             citations.extend(_non_mtus(sentence))
     return citations
+
+
+# --- 2013 wording ---------------------------------------------------------------------------
+# "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines
+# (May 2009), CRPS, sympathetic and epidural blocks, pages 39-40, which are part of the MTUS."
+# "... the Official Disability Guidelines (ODG), Pain Chapter, Opioids, which is not part of
+# the MTUS." The professional-review layout starts the paragraph with the guideline itself.
+_PART_OF_MTUS = re.compile(r",?\s*which\s+(?:is|are)\s+(not\s+)?part\s+of\s+the\s+MTUS\b", re.I)
+_NOTICE_LEAD = re.compile(
+    r"^.*?(?:based\s+(?:its|his/her|his|her|their)\s+decision\s+on|also\s+cited)\s+", re.I
+)
+_NOTICE_EDITION = re.compile(r"\(\s*(?:[A-Za-z]+\.?\s+)?((?:19|20)\d{2})\s*\)")
+_NOTICE_PAGES = re.compile(r",?\s*\b(?:pages?|pp?\.|pg\.?)\s*([\dTable ,&-]+?)\s*$", re.I)
+
+
+def _notice_style(flat: str) -> list[Citation]:
+    citations: list[Citation] = []
+    start = 0
+    for m in _PART_OF_MTUS.finditer(flat):
+        chunk = flat[start : m.start()]
+        start = m.end()
+        # The guideline named in this sentence: after its lead-in, else the sentence itself.
+        sentence = re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", chunk.strip(" ."))[-1]
+        core = _NOTICE_LEAD.sub("", sentence).strip(_TRIM)
+        core = re.sub(r"^the\s+", "", core, flags=re.I)
+        if not core:
+            continue
+        if m.group(1):  # not part of the MTUS
+            citations.extend(_non_mtus(core))
+        else:
+            citations.append(_notice_mtus(core))
+    return citations
+
+
+def _notice_mtus(core: str) -> Citation:
+    anchor = _PART_ANCHOR.search(core)
+    part = chapter = None
+    if anchor:
+        _, part, chapter = _MTUS_PARTS[
+            next(i for i in range(len(_MTUS_PARTS)) if anchor.group(f"p{i}"))
+        ]
+    explicit = _CHAPTER.search(core)
+    if explicit:
+        chapter = int(explicit.group(1))
+    edition_m = _NOTICE_EDITION.search(core)
+    pages_m = _NOTICE_PAGES.search(core)
+    pages = _clean(pages_m.group(1)) if pages_m else None
+    section = None
+    if anchor:
+        # What follows the part, its edition and chapter, up to the pages, is the section.
+        rest = core[anchor.end() : pages_m.start() if pages_m else len(core)]
+        rest = _NOTICE_EDITION.sub(" ", rest)
+        rest = _CHAPTER.sub(" ", rest)
+        section = _clean(rest)
+    return Citation(
+        source="MTUS",
+        part=part,
+        edition=int(edition_m.group(1)) if edition_m else None,
+        chapter=chapter,
+        section=section,
+        pages=pages,
+        text=_clean(core) or core,
+    )
 
 
 def _join_urls(text: str) -> str:

@@ -361,12 +361,17 @@ def possible_categories() -> frozenset[tuple[str, str]]:
 _RETROSPECTIVE = re.compile(r"\bretro(?:spective(?:ly)?)?\b|\bdos\b|date of service")
 
 
+_XRAY_WORDS = re.compile(r"x\s*-?\s*rays?|radiograph|plain\s+films?", re.I)
+
+
 def classify(service: str) -> Classification:
     """Category, subcategory, region, modality, retrospective flag and drug of a service."""
     text = _normalise(service)
     region = body_region(text)
     test = modality(text)
     drug = parse_drug(text)
+    if drug is not None and test == "x-ray" and not _XRAY_WORDS.search(text):
+        test = None  # "Voltaren XR": extended release, not an x-ray
     retro = bool(_RETROSPECTIVE.search(text))
     if _ADJUNCT.search(text):
         return Classification("Surgery", "Adjunct Surgical Services", region, test, retro, drug)

@@ -115,9 +115,13 @@ _REFILLS_AFTER = re.compile(r"\brefills?\s*(?:x|:|#|of)?\s*" + _NUMBER + r"\b")
 
 
 def _strength(text: str) -> str | None:
-    m = _STRENGTH.search(text)
-    if m:
-        return re.sub(r"\s+", "", m.group(1)) + m.group(2)
+    # A weight in grams is the amount of a cream ("Lidocaine ointment 5% 106.32gm", "Terocin
+    # 120gm"), not its strength.
+    for m in _STRENGTH.finditer(text):
+        if m.group(2) not in ("g", "gm"):
+            return re.sub(r"\s+", "", m.group(1)) + m.group(2)
+    if _STRENGTH.search(text):
+        return None
     bare = _BARE_STRENGTH.search(text)
     return re.sub(r"\s+", "", bare.group(1)) if bare else None
 

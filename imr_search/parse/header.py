@@ -25,13 +25,14 @@ CASE_NUMBER = re.compile(r"\b(CM\d{2}\s*-\s*\d{4,8})\b", re.IGNORECASE)
 _LABELS: list[tuple[str, str]] = [
     ("date_assigned", r"Date\s+Assigned\s*:"),
     ("date_of_injury", r"Date\s+of\s+Injury\s*:"),
-    ("decision_date", r"Decision\s+Date\s*:"),
-    ("ur_denial_date", r"UR\s+Denial\s+Date\s*:"),
+    ("decision_date", r"(?:Decision\s+Date|Dated|Date\s+of\s+Determination)\s*:"),
+    ("ur_denial_date", r"(?:UR\s+Denial\s+Date|Date\s+of\s+UR\s+(?:Decision|Denial))\s*:"),
     ("application_received", r"Application\s+(?:" + NUMERIC_DATE + r"\s+)?Received\s*:"),
 ]
 _LABEL_RE = {name: re.compile(pat, re.IGNORECASE) for name, pat in _LABELS}
 _DATE_RE = re.compile(NUMERIC_DATE)
-_PRIORITY = re.compile(r"Priority\s*:\s*(Standard|Expedited|Regular|Urgent)", re.IGNORECASE)
+_PRIORITY_LABEL = re.compile(r"Priority\s*:", re.IGNORECASE)
+_PRIORITY_VALUE = re.compile(r"\b(Standard|Expedited|Regular|Urgent)\b", re.IGNORECASE)
 _ANY_LABEL = re.compile(
     "|".join(f"(?:{pat})" for _, pat in _LABELS) + r"|Priority\s*:|Case\s+Number\s*:",
     re.IGNORECASE,
@@ -52,9 +53,12 @@ def parse_header(block: str, *, pivot: int) -> Header:
     m = CASE_NUMBER.search(block)
     if m:
         header.case_number = re.sub(r"\s+", "", m.group(1)).upper()
-    m = _PRIORITY.search(block)
-    if m:
-        header.priority = m.group(1).capitalize()
+    # Priority: its value follows the label, or (labels first) comes later in the block.
+    pm = _PRIORITY_LABEL.search(block)
+    if pm:
+        vm = _PRIORITY_VALUE.search(block, pm.end())
+        if vm:
+            header.priority = vm.group(1).capitalize()
 
     # Labels and date values in reading order. Each value belongs to the earliest label still
     # waiting for one: that is right for "Label: value" pairs, for labels and values on

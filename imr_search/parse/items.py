@@ -48,6 +48,12 @@ _PARTIAL_ORIGINAL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NUMBER_RANGE = re.compile(r"(?<=\d)(?:\s+-\s*|-\s+)(?=\d)")
+_PARTIAL_AUTHORISED_FIRST = re.compile(
+    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
+    r"authori[sz]ed\s+(?P<authorised>.+?)\.\s*The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+"
+    r"the\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    re.IGNORECASE | re.DOTALL,
+)
 _PARTIAL_CUE = re.compile(r"\bwas\s+the\s+original\s+request\b", re.IGNORECASE)
 
 
@@ -63,7 +69,7 @@ def split_partial(text: str) -> Service:
     administrator authorised part of it."""
     # Extraction spaces out hyphens between numbers ("7- 10 days", "1 -2 tabs").
     text = _NUMBER_RANGE.sub("-", squash(text)).rstrip(" :")
-    for pattern in (_PARTIAL_REMAINING, _PARTIAL_ORIGINAL):
+    for pattern in (_PARTIAL_REMAINING, _PARTIAL_ORIGINAL, _PARTIAL_AUTHORISED_FIRST):
         m = pattern.match(text)
         if m:
             return Service(
@@ -100,7 +106,7 @@ def _heading_start(lines: list[str], end: int, floor: int) -> tuple[int, bool]:
         if not prev and _continues(lines, start, floor):
             start -= 1  # a page break inside the heading: "leaving the original" / "request IMR"
             continue
-        if not prev or prev.rstrip().endswith(":"):  # blank, or a section intro
+        if not prev:
             return start, True
         if _CLAIMS.match(prev) or _MAXIMUS.match(prev) or _RATIONALE.match(prev):
             return start, False
@@ -123,15 +129,18 @@ def _continues(lines: list[str], start: int, floor: int) -> bool:
 
 def _cut_heading(heading_lines: list[str]) -> tuple[list[str], str]:
     """Split lines that may end a rationale and begin a service (no blank line between) into
-    (rationale tail, service heading)."""
+    (rationale tail, service heading). The heading starts at a sentence boundary: the latest
+    one that leaves a whole partial-authorisation statement, else the latest one. (A
+    rationale can itself end by restating the partial authorisation.)"""
     text = join_lines(heading_lines)
-    cut = 0
-    partial = _PARTIAL_CUE.search(text)
-    limit = partial.start() if partial else len(text)
-    # The service (or the original request's sentence) starts after the last sentence end.
-    for m in _SENTENCE_END.finditer(text, 0, limit):
-        cut = m.end()
-    return ([text[:cut].strip()] if cut else []), text[cut:].strip()
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    chosen = cuts[-1]
+    if _PARTIAL_CUE.search(text):
+        for cut in reversed(cuts):
+            if split_partial(text[cut:]).partial:
+                chosen = cut
+                break
+    return ([text[:chosen].strip()] if chosen else []), text[chosen:].strip()
 
 
 def parse_items(lines: list[str], warnings: list[str]) -> list[Item]:

@@ -33,7 +33,7 @@ import re
 
 from imr_search.model import Decision, Item, Letter
 from imr_search.parse.dates import MONTH_DATE, NUMERIC_DATE, parse_date
-from imr_search.parse.header import CASE_NUMBER
+from imr_search.parse.header import Header, parse_header
 from imr_search.parse.items import build_item, split_partial
 from imr_search.parse.patient import injury_date, parse_patient
 from imr_search.parse.reviewer import parse_reviewer
@@ -43,50 +43,34 @@ from imr_search.parse.text import join_lines, squash
 _H = re.IGNORECASE
 _DATE = f"(?:{NUMERIC_DATE}|{MONTH_DATE})"
 
-# Header labels of the older layouts -> record field.
-_LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("date_of_injury", re.compile(r"Date\s+of\s+Injury\s*:\s*" + _DATE, _H)),
-    ("ur_denial_date", re.compile(r"Date\s+of\s+UR\s+(?:Decision|Denial)\s*:\s*" + _DATE, _H)),
-    ("ur_denial_date", re.compile(r"UR\s+Denial\s+Date\s*:\s*" + _DATE, _H)),
-    ("application_received", re.compile(r"Application\s+Received\s*:\s*" + _DATE, _H)),
-    ("date_assigned", re.compile(r"Date\s+Assigned\s*:\s*" + _DATE, _H)),
-    (
-        "decision_date",
-        re.compile(r"(?:Decision\s+Date|Dated|Date\s+of\s+Determination)\s*:\s*" + _DATE, _H),
-    ),
-]
+# "A Notice of Assignment and Request for Information was provided to the above parties on
+# 7/20/2013": the 2013 notice states the assignment date in prose.
+_ASSIGNED = re.compile(r"Notice\s+of\s+Assignment\b.{0,120}?\bon\s+(" + _DATE + ")", _H | re.DOTALL)
 
 
-def _header_dates(block: str, pivot: int) -> dict[str, dt.date]:
-    out: dict[str, dt.date] = {}
-    for name, pattern in _LABELS:
-        if name in out:
-            continue
-        m = pattern.search(block)
-        if m:
-            d = parse_date(m.group(0)[m.group(0).find(":") + 1 :], pivot=pivot)
-            if d:
-                out[name] = d
-    return out
-
-
-def _header(text: str, warnings: list[str]) -> tuple[str | None, dict[str, dt.date], int]:
+def _header(text: str, warnings: list[str]) -> tuple[Header, int]:
     rough = parse_date(text)
     pivot = (rough.year if rough else dt.date.today().year) + 1
-    m = CASE_NUMBER.search(text)
-    case = re.sub(r"\s+", "", m.group(1)).upper() if m else None
-    dates = _header_dates(text, pivot)
-    if case is None:
+    header = parse_header(text, pivot=pivot)
+    if header.case_number is None:
         warnings.append("case number not found")
-    if "decision_date" not in dates:
+    if "decision_date" not in header.dates:
         warnings.append("header date not found: decision_date")
-    pivot = dates["decision_date"].year if "decision_date" in dates else pivot
-    return case, dates, pivot
+    if "decision_date" in header.dates:
+        pivot = header.dates["decision_date"].year
+    return header, pivot
+
+
+def _assigned(text: str, pivot: int) -> dt.date | None:
+    m = _ASSIGNED.search(text)
+    return parse_date(m.group(1), pivot=pivot) if m else None
 
 
 NOTICE_HEADINGS = {
     "documents": re.compile(r"DOCUMENTS\s+REVIEWED\b:?", _H),
-    "summary": re.compile(r"(?:CLINICAL\s+CASE\s+SUMMARY|Case\s+Summary)\s*:?", _H),
+    "summary": re.compile(
+        r"(?:Expert\s+Reviewer\s+)?(?:CLINICAL\s+CASE\s+SUMMARY|Case\s+Summary)\s*:?", _H
+    ),
     "decisions": re.compile(
         r"(?:INDEPENDENT\s+MEDICAL\s+REVIEW\s+DECISION\s+AND\s+RATIONALE|"
         r"IMR\s+DECISION\s*\(?S?\)?\s+AND\s+RATIONALE\s*\(?S?\)?)\s*:?",
@@ -119,7 +103,8 @@ def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
     warnings: list[str] = []
     text = "\n".join(lines)
     sections = split_sections(lines, NOTICE_HEADINGS)
-    case, dates, pivot = _header("\n".join(sections.preamble), warnings)
+    header, pivot = _header("\n".join(sections.preamble), warnings)
+    case, dates = header.case_number, header.dates
     summary = join_lines(sections.parts.get("summary", []))
     patient = parse_patient(summary, warnings)
     qualifications = sections.text("qualifications") or text
@@ -129,7 +114,9 @@ def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
         warnings.append("date of injury not stated")
 
     decided = _decisions(join_lines(lines))
-    details = _details(sections.parts.get("decisions", lines))
+    # The per-item blocks ("1) Regarding the request for ...") may sit under a second
+    # decisions heading, so they are looked for in the whole letter.
+    details = _details(lines)
     items: list[Item] = []
     for number, (service, decision) in sorted(decided.items()):
         claims, imr, rationale = details.get(number, ([], [], []))
@@ -152,7 +139,8 @@ def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
         source=source,
         layout="2013-notice",
         case_number=case,
-        date_assigned=dates.get("date_assigned"),
+        priority=header.priority,
+        date_assigned=dates.get("date_assigned") or _assigned("\n".join(lines), pivot),
         date_of_injury=injured,
         decision_date=dates.get("decision_date"),
         ur_denial_date=dates.get("ur_denial_date"),
@@ -188,6 +176,9 @@ def _details(lines: list[str]) -> dict[int, tuple[list[str], list[str], list[str
             current = None
             continue
         if number not in out:
+            continue
+        if any(h.match(line) for h in NOTICE_HEADINGS.values()):
+            number = 0  # a section heading ends the last item's rationale
             continue
         claims, imr, rationale = out[number]
         for pattern, target in ((_N_CLAIMS, claims), (_N_IMR, imr), (_N_RATIONALE, rationale)):
@@ -225,7 +216,8 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}\s*[).]|[-*•])\s*")
 def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
     warnings: list[str] = []
     sections = split_sections(lines, PROFESSIONAL_HEADINGS)
-    case, dates, pivot = _header("\n".join(sections.preamble), warnings)
+    header, pivot = _header("\n".join(sections.preamble), warnings)
+    case, dates = header.case_number, header.dates
     summary = join_lines(sections.parts.get("summary", []))
     patient = parse_patient(summary, warnings)
     reviewer = parse_reviewer(sections.text("qualifications"), warnings)
@@ -247,7 +239,7 @@ def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
         build_item(
             n,
             split_partial(service),
-            decision,
+            _item_decision(service, rationale) or decision,
             claims_guideline=None,
             imr_guideline=guideline,
             rationale=rationale,
@@ -260,7 +252,8 @@ def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
         source=source,
         layout="professional-review",
         case_number=case,
-        date_assigned=dates.get("date_assigned"),
+        priority=header.priority,
+        date_assigned=dates.get("date_assigned") or _assigned("\n".join(lines), pivot),
         date_of_injury=injured,
         decision_date=dates.get("decision_date"),
         ur_denial_date=dates.get("ur_denial_date"),
@@ -271,6 +264,16 @@ def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
         items=items,
         warnings=warnings,
     )
+
+
+def _item_decision(service: str, rationale: str) -> Decision | None:
+    """The decision the rationale states for one service of several: "The request for <service>
+    is (not) medically necessary and appropriate"."""
+    words = r"\s+".join(re.escape(w) for w in service.split())
+    m = re.search(rf"request\s+for\s+{words}\s+is\s*(not\s*)?medically\s*necessary", rationale, _H)
+    if m is None:
+        return None
+    return "upheld" if m.group(1) else "overturned"
 
 
 def _professional_decision(heading: str, rationale: str) -> Decision:

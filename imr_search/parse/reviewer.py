@@ -47,7 +47,7 @@ _LICENSED = re.compile(
 )
 # Prose for a non-certified reviewer: "The expert reviewer is a licensed Chiropractor and ..."
 _LICENSED_AS = re.compile(
-    r"reviewer\s+is\s+(?:a\s+)?licensed\s+([A-Z][A-Za-z &]+?)(?=\s+and\s+is|\.\s|,)",
+    r"reviewer\s+is\s+(?:a\s+)?(?i:licensed)\s+([A-Z][A-Za-z &]+?)(?=\s+and\s+is|\.\s|,)",
     re.DOTALL,
 )
 
