@@ -31,13 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from imr_search.model import Decision, Item, Letter
+from imr_search.model import Decision, Layout, Letter
 from imr_search.parse.dates import MONTH_DATE, NUMERIC_DATE, parse_date
 from imr_search.parse.header import Header, parse_header
 from imr_search.parse.items import build_item, split_partial
 from imr_search.parse.patient import injury_date, parse_patient
 from imr_search.parse.reviewer import parse_reviewer
-from imr_search.parse.sections import split_sections
+from imr_search.parse.sections import Sections, split_sections
 from imr_search.parse.text import join_lines, squash
 
 _H = re.IGNORECASE
@@ -99,46 +99,30 @@ _N_IMR = re.compile(
 _N_RATIONALE = re.compile(r"^Rationale\s+for\s+the\s+Decision\s*:?\s*", _H)
 
 
-def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
+def _letter(
+    lines: list[str],
+    sections: Sections,
+    qualifications: str,
+    *,
+    source: str,
+    stem: str,
+    layout: Layout,
+) -> Letter:
+    """The letter-level fields both older layouts share; items are added by the caller."""
     warnings: list[str] = []
-    text = "\n".join(lines)
-    sections = split_sections(lines, NOTICE_HEADINGS)
     header, pivot = _header("\n".join(sections.preamble), warnings)
-    case, dates = header.case_number, header.dates
+    dates = header.dates
     summary = join_lines(sections.parts.get("summary", []))
     patient = parse_patient(summary, warnings)
-    qualifications = sections.text("qualifications") or text
     reviewer = parse_reviewer(qualifications, warnings)
     injured = dates.get("date_of_injury") or injury_date(summary, pivot=pivot)
     if injured is None:
         warnings.append("date of injury not stated")
-
-    decided = _decisions(join_lines(lines))
-    # The per-item blocks ("1) Regarding the request for ...") may sit under a second
-    # decisions heading, so they are looked for in the whole letter.
-    details = _details(lines)
-    items: list[Item] = []
-    for number, (service, decision) in sorted(decided.items()):
-        claims, imr, rationale = details.get(number, ([], [], []))
-        if not rationale and len(decided) == 1 and not details:
-            rationale = [
-                line for line in sections.parts.get("decisions", []) if not _DETERMINED.search(line)
-            ]
-        items.append(
-            build_item(
-                number,
-                split_partial(service),
-                decision,
-                claims_guideline=join_lines(claims) or None,
-                imr_guideline=join_lines(imr) or None,
-                rationale=join_lines(rationale),
-            )
-        )
     return Letter(
-        id=case or stem,
+        id=header.case_number or stem,
         source=source,
-        layout="2013-notice",
-        case_number=case,
+        layout=layout,
+        case_number=header.case_number,
         priority=header.priority,
         date_assigned=dates.get("date_assigned") or _assigned("\n".join(lines), pivot),
         date_of_injury=injured,
@@ -148,9 +132,37 @@ def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
         reviewer=reviewer,
         patient=patient,
         summary=summary,
-        items=items,
         warnings=warnings,
     )
+
+
+def parse_notice(lines: list[str], *, source: str, stem: str) -> Letter:
+    sections = split_sections(lines, NOTICE_HEADINGS)
+    qualifications = sections.text("qualifications") or "\n".join(lines)
+    letter = _letter(
+        lines, sections, qualifications, source=source, stem=stem, layout="2013-notice"
+    )
+    decided = _decisions(join_lines(lines))
+    # The per-item blocks ("1) Regarding the request for ...") may sit under a second
+    # decisions heading, so they are looked for in the whole letter.
+    details = _details(lines)
+    for number, (service, decision) in sorted(decided.items()):
+        claims, imr, rationale = details.get(number, ([], [], []))
+        if not rationale and len(decided) == 1 and not details:
+            rationale = [
+                line for line in sections.parts.get("decisions", []) if not _DETERMINED.search(line)
+            ]
+        letter.items.append(
+            build_item(
+                number,
+                split_partial(service),
+                decision,
+                claims_guideline=join_lines(claims) or None,
+                imr_guideline=join_lines(imr) or None,
+                rationale=join_lines(rationale),
+            )
+        )
+    return letter
 
 
 def _decisions(text: str) -> dict[int, tuple[str, Decision]]:
@@ -214,28 +226,25 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}\s*[).]|[-*•])\s*")
 
 
 def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
-    warnings: list[str] = []
     sections = split_sections(lines, PROFESSIONAL_HEADINGS)
-    header, pivot = _header("\n".join(sections.preamble), warnings)
-    case, dates = header.case_number, header.dates
-    summary = join_lines(sections.parts.get("summary", []))
-    patient = parse_patient(summary, warnings)
-    reviewer = parse_reviewer(sections.text("qualifications"), warnings)
-    injured = dates.get("date_of_injury") or injury_date(summary, pivot=pivot)
-    if injured is None:
-        warnings.append("date of injury not stated")
-
+    letter = _letter(
+        lines,
+        sections,
+        sections.text("qualifications"),
+        source=source,
+        stem=stem,
+        layout="professional-review",
+    )
     heading = next((line for line in lines if PROFESSIONAL_HEADINGS["rationale"].match(line)), "")
     rationale = join_lines(sections.parts.get("rationale", []))
     decision = _professional_decision(heading, rationale)
     guideline = join_lines(sections.parts.get("guidelines", [])) or None
-    services = [
-        _NUMBERED.sub("", line).strip() for line in sections.parts.get("issue", []) if line.strip()
-    ]
+    issue = sections.parts.get("issue", [])
+    services = [_NUMBERED.sub("", line).strip() for line in issue if line.strip()]
     # One service per numbered line; otherwise the issue is one (wrapped) service.
-    if not any(_NUMBERED.match(line) for line in sections.parts.get("issue", [])):
+    if not any(_NUMBERED.match(line) for line in issue):
         services = [join_lines(services)] if services else []
-    items = [
+    letter.items = [
         build_item(
             n,
             split_partial(service),
@@ -247,23 +256,7 @@ def parse_professional(lines: list[str], *, source: str, stem: str) -> Letter:
         for n, service in enumerate(services, start=1)
         if service
     ]
-    return Letter(
-        id=case or stem,
-        source=source,
-        layout="professional-review",
-        case_number=case,
-        priority=header.priority,
-        date_assigned=dates.get("date_assigned") or _assigned("\n".join(lines), pivot),
-        date_of_injury=injured,
-        decision_date=dates.get("decision_date"),
-        ur_denial_date=dates.get("ur_denial_date"),
-        application_received=dates.get("application_received"),
-        reviewer=reviewer,
-        patient=patient,
-        summary=summary,
-        items=items,
-        warnings=warnings,
-    )
+    return letter
 
 
 def _item_decision(service: str, rationale: str) -> Decision | None:
