@@ -28,8 +28,10 @@ from imr_search.present import (
     hit_dict,
     hits_csv,
     letter_text,
+    precedents_text,
     result_dict,
     result_table,
+    similar_text,
     to_json,
 )
 
@@ -426,3 +428,110 @@ def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
         raise UsageError(
             f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}"
         ) from None
+
+
+# ---- precedents, similar ----------------------------------------------------------------------
+
+
+@main.command("precedents")
+@click.argument("request")
+@click.option(
+    "--summary",
+    default=None,
+    metavar="TEXT",
+    help="The case facts: precedents with the most alike summaries rank first.",
+)
+@filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: for reading; json: the dict the API returns.",
+)
+@index_option
+@reports_errors
+def precedents_command(
+    request: str, summary: str | None, fmt: str, index_dir: Path | None, **options: Any
+) -> None:
+    """How IMR decided requests of the same kind, and why.
+
+    REQUEST is the service as a doctor writes it; it is read the way the parser reads a
+    disputed item (category, drug and strength, test, body region) and matched against
+    indexed items of the same kind, most specific first.
+
+    \b
+    Examples:
+      imr-search precedents "MRI cervical spine w/o contrast"
+      imr-search precedents "Norco 10/325 #120" --summary "chronic low back pain, no UDS"
+      imr-search precedents "physical therapy 2x6 lumbar" --from 2016-01-01 --format json
+    """
+    from imr_search.precedents import precedents, precedents_dict
+
+    settings = settings_from(index_dir=index_dir)
+    narrowing = build_request("", options)
+    engine = open_index(settings)
+    try:
+        answer = precedents(
+            engine,
+            request,
+            summary,
+            narrowing.filters,
+            date_from=narrowing.date_from,
+            date_to=narrowing.date_to,
+        )
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(precedents_dict(answer), pretty=True))
+    else:
+        click.echo(precedents_text(answer, color=sys.stdout.isatty()), nl=False)
+
+
+@main.command("similar")
+@click.argument("item_id", required=False)
+@click.option(
+    "--text", default=None, metavar="TEXT", help="Compare with this text (- reads stdin)."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_PAGE_SIZE),
+    default=20,
+    show_default=True,
+    help="Rows to show (a row holds a rationale and its near duplicates).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: for reading; json: the dict the API returns.",
+)
+@index_option
+@reports_errors
+def similar_command(
+    item_id: str | None, text: str | None, limit: int, fmt: str, index_dir: Path | None
+) -> None:
+    """Rationales that argue the same way, near duplicates folded.
+
+    ITEM_ID is <letter id>#<item number> (as `search` shows it); or give --text instead.
+    """
+    from imr_search.similar import similar, similar_dict
+
+    if (item_id is None) == (text is None):
+        raise UsageError("give an ITEM_ID or --text TEXT, not both")
+    if text == "-":
+        text = sys.stdin.read()
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        groups = similar(engine, item_id=item_id, text=text, limit=limit)
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(similar_dict(groups, item_id=item_id, text=text), pretty=True))
+    else:
+        query = item_id or "the text given"
+        click.echo(similar_text(groups, color=sys.stdout.isatty(), query=query), nl=False)

@@ -12,6 +12,9 @@ from typing import Any
 
 from imr_search.engine import FacetCount, Hit, LetterGroup, SearchResult, Segment
 from imr_search.model import Citation, Letter
+from imr_search.precedents import Precedents, Rate
+from imr_search.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
+from imr_search.terms import TermContrast
 
 _WIDTH = 100
 
@@ -261,3 +264,132 @@ def facets_text(facets: dict[str, list[FacetCount]], top: int = 10) -> str:
         more = f", +{len(values) - top} more" if len(values) > top else ""
         out.append(f"  {name}: {shown}{more}")
     return "\n".join(out)
+
+
+# ---- precedents and similar rationales --------------------------------------------------------
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _rate_cells(r: Rate) -> str:
+    return f"{r.items:>6} {r.overturned:>11} {_pct(r.rate):>7}  {_pct(r.low)}–{_pct(r.high)}"
+
+
+def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
+    """A precedents answer for a terminal: counts and rate, breakdowns, the closest cases and
+    the phrases that separate overturned from upheld rationales."""
+    c = p.normalised
+    out = [f"Precedents for {p.request!r}"]
+    facts = [
+        f"{c.category or '?'} / {c.subcategory or '?'}",
+        c.body_region,
+        c.modality,
+        c.drug and " ".join(x for x in (c.drug.name, c.drug.strength) if x),
+    ]
+    out.append("  read as: " + "; ".join(f for f in facts if f))
+    for rung in p.ladder:
+        mark = "matched" if p.rung and rung.name == p.rung.name else "no items"
+        out.append(f"  {mark}: {rung.label} ({rung.items} items)")
+    if p.rung is None:
+        out += ["", *p.notes]
+        return "\n".join(out) + "\n"
+    r = p.overall
+    out += [
+        "",
+        f"{r.items} items: {r.overturned} overturned, {r.upheld} upheld; overturn rate "
+        f"{_pct(r.rate)} (95% Wilson interval {_pct(r.low)}–{_pct(r.high)})",
+    ]
+    titles = {
+        "year": "decision year",
+        "specialty": "reviewer specialty",
+        "guideline": "IMR guideline",
+    }
+    for name, rows in p.breakdowns.items():
+        if not rows:
+            continue
+        out += ["", f"  {'By ' + titles.get(name, name):<38} items  overturned    rate  95% CI"]
+        out += [f"    {_shorten(b.value, 34):<36}{_rate_cells(b.rate)}" for b in rows[:top]]
+        if len(rows) > top:
+            out.append(f"    (+{len(rows) - top} more)")
+    out += ["", "Closest precedents (same kind first, then closeness of the facts):"]
+    for n, x in enumerate(p.closest, 1):
+        date = x.decision_date.isoformat() if x.decision_date else "----------"
+        out.append(
+            f"{n:>3}. {_case(x.item_id, x.case_number)}  {date}  "
+            f"{_decision(x.decision, color)}  [{x.match}, closeness {x.closeness:.2f}]"
+        )
+        out.append(f"     {_shorten(x.service, 94)}")
+        if x.guideline:
+            out.append(f"     guideline: {_shorten(x.guideline, 83)}")
+        if x.key_sentence:
+            out.append(_wrap(f"“{x.key_sentence}”", "     "))
+    out += ["", *_terms_lines(p.terms, color)]
+    if p.notes:
+        out += ["", *(f"note: {n}" for n in p.notes)]
+    return "\n".join(out) + "\n"
+
+
+def _terms_lines(t: TermContrast, color: bool) -> list[str]:
+    out = [f"What separates overturned ({t.a_size}) from upheld ({t.b_size}) rationales:"]
+    if t.a_terms or t.b_terms:
+        out.append("  (the number of rationales of each decision containing each phrase)")
+    if t.critical is not None:
+        out.append(
+            f"  (log-likelihood G² per phrase; significant above {t.critical:.1f}: Bonferroni,\n"
+            f"  family-wise p < 0.05 over the {t.phrases_tested} phrases tested)"
+        )
+    for word, terms in (("overturned", t.a_terms), ("upheld", t.b_terms)):
+        if not terms:
+            continue
+        other = "upheld" if word == "overturned" else "overturned"
+        out.append(f"  more often when {_decision(word, color)}:    {word:>10} {other:>10}      G²")
+        out += [
+            f"    {_shorten(s.term, 30):<32}{s.count:>10} {s.other_count:>10} {s.g2:>7.1f}"
+            for s in terms
+        ]
+    if t.note:
+        out.append(_wrap(t.note, "  "))
+    return out
+
+
+def _case(item_id: str, case_number: str | None) -> str:
+    letter, _, number = item_id.rpartition("#")
+    return f"{case_number or letter} #{number}"
+
+
+def similar_text(
+    groups: Sequence[SimilarGroup], *, color: bool, query: str, members_shown: int = 5
+) -> str:
+    """Rows of similar rationales; near duplicates folded into their row."""
+    out = [
+        f"{len(groups)} rows of rationales like {query}",
+        f"(near duplicates folded together: word {SHINGLE_WORDS}-gram Jaccard ≥ {NEAR_DUPLICATE})",
+    ]
+    if not groups:
+        out.append("No similar rationales.")
+    for n, g in enumerate(groups, 1):
+        m = g.first
+        date = m.decision_date.isoformat() if m.decision_date else "----------"
+        out.append("")
+        out.append(
+            f"{n:>3}. {g.similarity:.2f}  {_case(m.item_id, m.case_number)}  {date}  "
+            f"{_decision(m.decision, color)}"
+            + ("  (a copy of the query's rationale)" if g.duplicate_of_query else "")
+        )
+        out.append(f"     {_shorten(m.service, 94)}")
+        if g.count > 1:
+            d = g.decisions()
+            cases = [_case(x.item_id, x.case_number) for x in g.members[1 : members_shown + 1]]
+            more = f" +{g.count - 1 - len(cases)} more" if g.count - 1 > len(cases) else ""
+            out.append(
+                _wrap(
+                    f"+ {g.count - 1} near duplicate(s); in all {d['upheld']} upheld, "
+                    f"{d['overturned']} overturned: {', '.join(cases)}{more}",
+                    "     ",
+                )
+            )
+        if g.key_sentence:
+            out.append(_wrap(f"“{g.key_sentence}”", "     "))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,233 @@
+"""Similar rationales: items whose rationale argues the same way as a given item's (or a given
+text), ranked, with near-duplicate rationales folded into one row.
+
+How. The engine proposes candidates (``Engine.similar``: its key terms of the text against the
+indexed rationales). They are re-ranked here by the cosine of their 1-2 word phrases (see
+``imr_search.terms.phrases``), each phrase weighted by its inverse frequency among the
+candidates, so shared arguments ("functional improvement", "no red flags") count and
+boilerplate every rationale carries does not.
+
+Near duplicates. Reviewers reuse template wording, so many rationales are copies with a date,
+a drug or a few words changed. Two rationales are near duplicates when the Jaccard resemblance
+of their word 5-gram shingles (lower-cased words only, so punctuation and line wrapping do not
+matter) is at least ``NEAR_DUPLICATE`` (0.5). Changing one word of a 100-word rationale
+changes at most 5 of its ~96 shingles (resemblance about 0.9); a rationale that only shares the
+guideline quote with another stays well below 0.5. Grouping is greedy in rank order: a
+candidate joins the first row whose leading rationale it nearly duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from imr_search.engine import Engine, ItemRecord
+from imr_search.errors import NotFoundError, UsageError
+from imr_search.model import Decision
+from imr_search.terms import key_sentence, phrases, words
+
+NEAR_DUPLICATE = 0.5  # Jaccard resemblance of word 5-gram shingles
+SHINGLE_WORDS = 5
+MIN_CANDIDATES = 100
+MAX_CANDIDATES = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One item in a row; ``resemblance`` is its shingle Jaccard with the row's first item."""
+
+    item_id: str
+    letter_id: str
+    case_number: str | None
+    decision_date: dt.date | None
+    decision: Decision
+    service: str
+    resemblance: float
+
+
+@dataclass(slots=True)
+class SimilarGroup:
+    """One row: a rationale and its near duplicates. ``similarity`` (0-1) is how alike its
+    first (best) rationale is to the query; ``duplicate_of_query`` marks a row whose rationale
+    is itself a near duplicate of the query's."""
+
+    similarity: float
+    rationale: str
+    key_sentence: str
+    members: list[Member] = field(default_factory=list)
+    duplicate_of_query: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    @property
+    def first(self) -> Member:
+        return self.members[0]
+
+    def decisions(self) -> dict[str, int]:
+        found = Counter(m.decision for m in self.members)
+        return {"upheld": found["upheld"], "overturned": found["overturned"]}
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
+    """Hashes of the word ``size``-grams of ``text`` (the whole text when it is shorter)."""
+    tokens = words(text)
+    if len(tokens) <= size:
+        return frozenset({hash(tuple(tokens))}) if tokens else frozenset()
+    return frozenset(hash(tuple(tokens[i : i + size])) for i in range(len(tokens) - size + 1))
+
+
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard |A∩B| / |A∪B| of two shingle sets (0 when both are empty)."""
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def _find_item_text(engine: Engine, item_id: str) -> str:
+    letter_id, sep, number = item_id.rpartition("#")
+    missing = NotFoundError(f"no item {item_id!r} in the index (item ids look like CM17-0001#1)")
+    if not sep or not letter_id or not number.isdigit():
+        raise missing
+    try:
+        letter = engine.get_letter(letter_id)
+    except NotFoundError:
+        raise missing from None
+    for item in letter.items:
+        if item.number == int(number):
+            return item.rationale
+    raise missing
+
+
+def similar(
+    engine: Engine, item_id: str | None = None, text: str | None = None, limit: int = 20
+) -> list[SimilarGroup]:
+    """Rows of rationales most like the item's rationale (``item_id``, itself left out) or like
+    ``text``, best first, near duplicates folded together. Give exactly one of the two.
+
+    Raises UsageError for neither or both (or a blank text, or limit < 1), NotFoundError for an
+    unknown item id."""
+    if (item_id is None) == (text is None):
+        raise UsageError("give either an item id or a text to compare, not both or neither")
+    if limit < 1:
+        raise UsageError(f"limit must be 1 or more, not {limit}")
+    if text is not None and not text.strip():
+        raise UsageError("the text to compare is empty")
+    query = _find_item_text(engine, item_id) if item_id is not None else str(text)
+    if not query.strip():
+        return []
+    pool = max(MIN_CANDIDATES, min(MAX_CANDIDATES, limit * 10))
+    candidates = [
+        r for r in engine.similar(text=query, exclude=item_id, limit=pool) if r.item.rationale
+    ]
+    scores = _similarities(query, [r.item.rationale for r in candidates])
+    ranked = sorted(zip(scores, candidates, strict=True), key=lambda p: (-p[0], p[1].item_id))
+    return _group(query, ranked, limit)
+
+
+def _similarities(query: str, texts: Sequence[str]) -> list[float]:
+    """Cosine of binary phrase vectors weighted by idf = ln(1 + N / df) over the candidates
+    and the query (N texts)."""
+    bags = [phrases(t, max_n=2) for t in texts]
+    wanted = phrases(query, max_n=2)
+    df: Counter[str] = Counter()
+    for bag in [*bags, wanted]:
+        df.update(bag)
+    n = len(bags) + 1
+    weight = {t: math.log(1 + n / k) ** 2 for t, k in df.items()}
+    query_norm = math.sqrt(sum(weight[t] for t in wanted))
+    out: list[float] = []
+    for bag in bags:
+        norm = math.sqrt(sum(weight[t] for t in bag))
+        shared = sum(weight[t] for t in wanted & bag)
+        out.append(shared / (query_norm * norm) if query_norm and norm else 0.0)
+    return out
+
+
+def _member(r: ItemRecord, resemblance_: float) -> Member:
+    return Member(
+        item_id=r.item_id,
+        letter_id=r.letter_id,
+        case_number=r.case_number,
+        decision_date=r.decision_date,
+        decision=r.item.decision,
+        service=r.item.service,
+        resemblance=round(resemblance_, 3),
+    )
+
+
+def _group(
+    query: str, ranked: Sequence[tuple[float, ItemRecord]], limit: int
+) -> list[SimilarGroup]:
+    """Greedy leader grouping in rank order; every candidate is placed, so counts are whole
+    even though only ``limit`` rows are returned."""
+    query_shingles = shingles(query)
+    rows: list[tuple[frozenset[int], SimilarGroup]] = []
+    # shingle -> the rows whose leading rationale has it: only rows sharing a shingle can
+    # reach the threshold, so a candidate is compared with those rows alone.
+    leaders: dict[int, list[int]] = {}
+    for score, record in ranked:
+        own = shingles(record.item.rationale)
+        shared = Counter(i for s in own for i in leaders.get(s, ()))
+        home = next(
+            (
+                (i, r)
+                for i in sorted(shared)
+                if (r := shared[i] / (len(own) + len(rows[i][0]) - shared[i])) >= NEAR_DUPLICATE
+            ),
+            None,
+        )
+        if home is not None:
+            rows[home[0]][1].members.append(_member(record, home[1]))
+            continue
+        row = SimilarGroup(
+            similarity=round(score, 3),
+            rationale=record.item.rationale,
+            key_sentence=key_sentence(record.item.rationale, record.item.service),
+            members=[_member(record, 1.0)],
+            duplicate_of_query=resemblance(own, query_shingles) >= NEAR_DUPLICATE,
+        )
+        for s in own:
+            leaders.setdefault(s, []).append(len(rows))
+        rows.append((own, row))
+    return [row for _, row in rows[:limit]]
+
+
+def similar_dict(
+    groups: Sequence[SimilarGroup], *, item_id: str | None = None, text: str | None = None
+) -> dict[str, Any]:
+    """The JSON form (``imr-search similar --format json``, ``GET /api/similar/{item_id}``)."""
+    return {
+        "item_id": item_id,
+        "text": text,
+        "near_duplicate": {"shingle_words": SHINGLE_WORDS, "min_jaccard": NEAR_DUPLICATE},
+        "groups": [
+            {
+                "similarity": g.similarity,
+                "count": g.count,
+                "decisions": g.decisions(),
+                "duplicate_of_query": g.duplicate_of_query,
+                "key_sentence": g.key_sentence,
+                "rationale": g.rationale,
+                "members": [
+                    {
+                        "item_id": m.item_id,
+                        "letter_id": m.letter_id,
+                        "case_number": m.case_number,
+                        "decision_date": m.decision_date.isoformat() if m.decision_date else None,
+                        "decision": m.decision,
+                        "service": m.service,
+                        "resemblance": m.resemblance,
+                    }
+                    for m in g.members
+                ],
+            }
+            for g in groups
+        ],
+    }

@@ -1,0 +1,213 @@
+"""Similar rationales on the 25 fixture letters plus one letter whose rationale is a near
+duplicate (a few words changed, lines re-wrapped) of a real one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from imr_search.cli import main
+from imr_search.engine import Engine
+from imr_search.errors import NotFoundError, UsageError
+from imr_search.indexer import index_paths
+from imr_search.model import Drug, Item, Letter
+from imr_search.parse import parse_path
+from imr_search.similar import NEAR_DUPLICATE, resemblance, shingles, similar, similar_dict
+from imr_search.whoosh_engine import open_engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
+ORIGINAL = "CM16-0234464#5"  # cyclobenzaprine: short course only, no documented response
+COPY = "TEST-0000001#1"
+UNRELATED = "CM16-0234464#6"  # lidocaine ointment, same letter and reviewer, other argument
+
+
+def original_rationale() -> str:
+    letter = parse_path(FIXTURES / "letters" / "CM16-0234464.pdf")
+    return letter.items[4].rationale
+
+
+def near_copy(text: str) -> str:
+    """A few words changed, and the lines wrapped as a different PDF would wrap them."""
+    changed = (
+        text.replace("since 10/14/2016", "since 09/02/2016")
+        .replace("The treatment should be brief.", "Treatment should be brief.")
+        .replace("on 11/30/2016", "on 12/07/2016")
+    )
+    assert changed != text
+    return textwrap.fill(changed, 61)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("similar") / "index"
+    engine = open_engine(path, create=True)
+    try:
+        index_paths(engine, SOURCES)
+        copy = Letter(
+            id="TEST-0000001",
+            source="test",
+            layout="2014",
+            case_number="TEST-0000001",
+            decision_date=dt.date(2017, 3, 1),
+            summary="A 52 year old man with chronic low back pain.",
+            items=[
+                Item(
+                    number=1,
+                    service="Cyclobenzaprine 7.5mg #30",
+                    decision="upheld",
+                    category="Pharmaceuticals",
+                    subcategory="Muscle Relaxant",
+                    drug=Drug("cyclobenzaprine", strength="7.5mg", quantity=30),
+                    rationale=near_copy(original_rationale()),
+                )
+            ],
+        )
+        with engine.writer() as w:
+            w.put(copy, source_key="test-copy", content_hash="copy")
+    finally:
+        engine.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir: Path) -> Iterator[Engine]:
+    eng = open_engine(index_dir)
+    yield eng
+    eng.close()
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def row_of(groups: list, item_id: str) -> int:  # type: ignore[type-arg]
+    return next(n for n, g in enumerate(groups) if item_id in [m.item_id for m in g.members])
+
+
+# -- shingles ----------------------------------------------------------------------------------
+
+
+def test_rewrapping_and_punctuation_do_not_change_shingles() -> None:
+    text = original_rationale()
+    assert resemblance(shingles(text), shingles(textwrap.fill(text, 40))) == 1.0
+    assert resemblance(shingles(text), shingles(text.replace(",", " ").upper())) == 1.0
+
+
+def test_a_few_changed_words_stay_above_the_threshold() -> None:
+    text = original_rationale()
+    assert resemblance(shingles(text), shingles(near_copy(text))) >= NEAR_DUPLICATE
+
+
+def test_a_different_rationale_stays_below_the_threshold() -> None:
+    letter = parse_path(FIXTURES / "letters" / "CM16-0234464.pdf")
+    a, b = letter.items[4].rationale, letter.items[5].rationale
+    assert resemblance(shingles(a), shingles(b)) < NEAR_DUPLICATE
+
+
+# -- grouping and ranking ----------------------------------------------------------------------
+
+
+def test_a_near_duplicate_is_grouped_with_its_original(engine: Engine) -> None:
+    text = (
+        "Cyclobenzaprine is recommended only as a short course of therapy of 2 to 3 weeks. "
+        "The patient has used it for months, and there is no documentation of an objective "
+        "response such as a decrease in pain or an increase in function."
+    )
+    groups = similar(engine, text=text)
+    row = groups[row_of(groups, ORIGINAL)]
+    assert {m.item_id for m in row.members} == {ORIGINAL, COPY}
+    assert row.count == 2
+    assert row_of(groups, ORIGINAL) == 0  # the same argument ranks first
+    assert row.decisions() == {"upheld": 2, "overturned": 0}
+
+
+def test_an_unrelated_rationale_is_not_grouped(engine: Engine) -> None:
+    groups = similar(engine, item_id=COPY)
+    original = groups[row_of(groups, ORIGINAL)]
+    assert [m.item_id for m in original.members] == [ORIGINAL]  # the query itself is left out
+    assert original.duplicate_of_query
+    assert row_of(groups, UNRELATED) != row_of(groups, ORIGINAL)
+    assert all(g.count == len({m.item_id for m in g.members}) for g in groups)
+
+
+def test_the_same_argument_ranks_first(engine: Engine) -> None:
+    # Paraphrases CM17-0008241's argument: no red flags, no neurologic findings, so no MRI.
+    text = (
+        "Imaging of the low back is warranted only when the neurologic examination shows "
+        "unequivocal objective findings of nerve compromise. This claimant has a lumbar "
+        "strain with sciatica; there are no red flag findings and no abnormal neurologic "
+        "findings or radicular pain are documented, so an MRI is not supported."
+    )
+    groups = similar(engine, text=text)
+    assert groups[0].first.item_id == "CM17-0008241#1"
+    assert [g.similarity for g in groups] == sorted((g.similarity for g in groups), reverse=True)
+
+
+def test_identical_template_rationales_fold_into_one_row(engine: Engine) -> None:
+    # CM17-0006797 items 2-5 and CM17-0014449 items 2-15 share one ancillary-service sentence.
+    groups = similar(engine, item_id="CM17-0006797#2")
+    row = groups[row_of(groups, "CM17-0006797#3")]
+    assert row.count == 3 + 14
+    assert row.duplicate_of_query
+
+
+def test_limit_caps_the_rows(engine: Engine) -> None:
+    assert len(similar(engine, item_id=ORIGINAL, limit=3)) == 3
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("item_id", ["CM16-0234464#99", "NO-SUCH-LETTER#1", "CM16-0234464"])
+def test_unknown_item_is_not_found(engine: Engine, item_id: str) -> None:
+    with pytest.raises(NotFoundError, match=f"no item '{item_id}' in the index"):
+        similar(engine, item_id=item_id)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"item_id": ORIGINAL, "text": "pain"}], ids=["neither", "both"]
+)
+def test_neither_or_both_is_a_usage_error(engine: Engine, kwargs: dict[str, str]) -> None:
+    with pytest.raises(UsageError, match="give either an item id or a text"):
+        similar(engine, **kwargs)  # type: ignore[arg-type]
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_cli_unknown_item_exits_1_with_message(index_dir: Path) -> None:
+    result = run("similar", "NOPE#1", "--index", str(index_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "imr-search: no item 'NOPE#1' in the index (item ids look like CM17-0001#1)\n"
+    )
+
+
+@pytest.mark.parametrize("args", [[], [ORIGINAL, "--text", "pain"]], ids=["neither", "both"])
+def test_cli_needs_exactly_one_of_item_and_text(index_dir: Path, args: list[str]) -> None:
+    result = run("similar", *args, "--index", str(index_dir))
+    assert result.exit_code == 2
+    assert result.stderr == "imr-search: give an ITEM_ID or --text TEXT, not both\n"
+
+
+def test_cli_text_shows_the_folded_row(index_dir: Path) -> None:
+    result = run("similar", COPY, "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    assert "CM16-0234464 #5  2017-01-20  UPHELD  (a copy of the query's rationale)" in result.stdout
+    assert "+ 16 near duplicate(s); in all 17 upheld, 0 overturned" not in result.stdout
+    folded = run("similar", "CM17-0006797#2", "--index", str(index_dir)).stdout
+    assert "+ 16 near duplicate(s); in all 17 upheld, 0 overturned: " in folded
+
+
+def test_cli_json_is_the_library_dict(index_dir: Path, engine: Engine) -> None:
+    result = run("similar", ORIGINAL, "--limit", "5", "--format", "json", "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    expected = similar_dict(similar(engine, item_id=ORIGINAL, limit=5), item_id=ORIGINAL)
+    assert json.loads(result.stdout) == expected
