@@ -141,11 +141,13 @@ def _similarities(query: str, texts: Sequence[str]) -> list[float]:
         df.update(bag)
     n = len(bags) + 1
     weight = {t: math.log(1 + n / k) ** 2 for t, k in df.items()}
-    query_norm = math.sqrt(sum(weight[t] for t in wanted))
+    # math.fsum is exact, so the result does not depend on set iteration order (which varies
+    # between processes with string hashing): the CLI and the server rank ties alike.
+    query_norm = math.sqrt(math.fsum(weight[t] for t in wanted))
     out: list[float] = []
     for bag in bags:
-        norm = math.sqrt(sum(weight[t] for t in bag))
-        shared = sum(weight[t] for t in wanted & bag)
+        norm = math.sqrt(math.fsum(weight[t] for t in bag))
+        shared = math.fsum(weight[t] for t in wanted & bag)
         out.append(shared / (query_norm * norm) if query_norm and norm else 0.0)
     return out
 

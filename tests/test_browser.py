@@ -161,6 +161,32 @@ def test_a_bad_query_shows_the_message(page: Page, live_server: ServerProcess) -
     expect(page.locator("#q")).to_have_value("age:[x TO")
 
 
+def test_decisions_like_this_one_panel(page: Page, live_server: ServerProcess) -> None:
+    page.goto(f"{live_server.url}/letters/CM17-0014449#item-2")
+    panel = page.locator("#item-2 details.related")
+    panel.locator("summary").click()
+    rate = panel.locator(".related-rate")
+    expect(rate).to_contain_text("overturn rate")
+    expect(rate).to_contain_text("95% CI")
+    expect(panel.locator(".related-closest li").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "precedents-panel.png"))
+
+    panel.locator("a.similar-link").click()
+    page.wait_for_url(re.compile(r"/similar/CM17-0014449%232$"))
+    first = page.locator(".similar-group").first
+    expect(first).to_contain_text("same template as this item")
+    assert int(first.get_attribute("data-count") or "0") > 10
+    page.go_back()
+    page.wait_for_url(re.compile(r"/letters/CM17-0014449"))
+
+    if not page.locator("#item-2 details.related").evaluate("d => d.open"):
+        page.locator("#item-2 details.related summary").click()
+    page.locator("#item-2 a.precedents-link").click()
+    page.wait_for_url(re.compile(r"/precedents\?request="))
+    expect(page.locator(".rate-line")).to_contain_text("95% Wilson interval")
+    expect(page.locator("#request")).to_have_value("Associated surgical service: Ultrasling")
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _artifacts() -> None:
     ARTIFACTS.mkdir(exist_ok=True)

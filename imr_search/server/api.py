@@ -1,7 +1,8 @@
 """The JSON API: thin translations between query parameters, the engine and JSON.
 
 Endpoints are plain ``def`` functions, so FastAPI runs the (blocking) engine calls in its
-threadpool. Later issues add ``/api/precedents`` and ``/api/similar/{item_id}`` here.
+threadpool. ``/api/precedents`` and ``/api/similar/{item_id}`` return exactly what
+``imr-search precedents --format json`` and ``imr-search similar --format json`` print.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
 from imr_search.engine import Engine, ItemRecord
-from imr_search.server.params import ApiSearchParams
+from imr_search.precedents import precedents, precedents_dict
+from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.present import csv_rows, search_data, stats_data
 from imr_search.server.schemas import (
     ErrorResponse,
@@ -27,6 +29,7 @@ from imr_search.server.schemas import (
     StatsResponse,
 )
 from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.similar import similar, similar_dict
 
 # Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
 EXPORT_LIMIT = 10_000
@@ -34,6 +37,7 @@ EXPORT_LIMIT = 10_000
 Responses = dict[int | str, dict[str, Any]]
 _BAD: Responses = {400: {"model": ErrorResponse, "description": "A bad parameter or query."}}
 _MISSING: Responses = {404: {"model": ErrorResponse, "description": "No letter with that id."}}
+_NO_ITEM: Responses = {404: {"model": ErrorResponse, "description": "No item with that id."}}
 _DOWN: Responses = {503: {"model": ErrorResponse, "description": "The index cannot be read."}}
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 
@@ -42,6 +46,7 @@ router = APIRouter()
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SearchQuery = Annotated[ApiSearchParams, Query()]
+PrecedentsQuery = Annotated[PrecedentsParams, Query()]
 
 
 @router.get(
@@ -96,6 +101,47 @@ def letter(
     """The whole record: header, reviewer, patient, summary and every item with its
     citations and rationale."""
     return JSONResponse(engine.get_letter(letter_id).to_dict())
+
+
+@router.get(
+    "/api/precedents",
+    tags=["precedents"],
+    summary="How IMR decided requests like this one",
+    response_model=None,
+    responses={200: {"description": "Counts, rate, closest precedents, phrases"}, **_BAD, **_DOWN},
+)
+def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
+    """The request is read like a disputed item (category, drug, test, region) and matched to
+    indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
+    breakdowns, the closest precedents and the phrases that separate the two outcomes."""
+    date_from, date_to = params.dates()
+    answer = precedents(
+        engine,
+        params.request,
+        summary=params.summary,
+        filters=params.filters(),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return JSONResponse(precedents_dict(answer))
+
+
+@router.get(
+    "/api/similar/{item_id}",
+    tags=["precedents"],
+    summary="Rationales that argue the same way",
+    response_model=None,
+    responses={200: {"description": "Groups of similar rationales"}, **_BAD, **_NO_ITEM, **_DOWN},
+)
+def similar_api(
+    engine: EngineDep,
+    item_id: Annotated[str, Path(description="An item id, as in search results: CASE#N.")],
+    limit: Annotated[int, Query(ge=1, le=100, description="Rows (groups) to return.")] = 20,
+) -> Response:
+    """Items whose rationale is most like this item's; near-duplicate (template) rationales are
+    grouped into one row with their count and cases."""
+    groups = similar(engine, item_id=item_id, limit=limit)
+    return JSONResponse(similar_dict(groups, item_id=item_id))
 
 
 @router.get(

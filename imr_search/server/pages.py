@@ -1,4 +1,5 @@
-"""The HTML pages: the search page and the letter page, rendered with Jinja2 (autoescape on).
+"""The HTML pages: search, letter, precedents and similar rationales, rendered with Jinja2
+(autoescape on).
 
 Every state of the search page lives in its URL: the form is a plain GET form, facets, sort,
 grouping and pagination are plain links; the script in ``static/app.js`` only tidies URLs and
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
@@ -25,9 +26,11 @@ from imr_search.config import Settings
 from imr_search.engine import FACETS, Engine
 from imr_search.errors import QueryError, UsageError
 from imr_search.model import Citation, Letter
-from imr_search.server.params import DEFAULT_PAGE_SIZE, MAX_PAGE, SearchParams
+from imr_search.precedents import precedents, precedents_dict
+from imr_search.server.params import DEFAULT_PAGE_SIZE, MAX_PAGE, FilterParams, SearchParams
 from imr_search.server.present import search_data
 from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.similar import similar, similar_dict
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -260,11 +263,84 @@ def letter_page(
     letter: Letter = engine.get_letter(letter_id)
     root = root_path(request)
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
+    related = {
+        item.number: {
+            "precedents_url": f"{root}/precedents?{urlencode({'request': item.service})}",
+            "precedents_api": f"{root}/api/precedents?{urlencode({'request': item.service})}",
+            "similar_url": f"{root}/similar/{quote(letter.item_id(item), safe='')}",
+        }
+        for item in letter.items
+    }
     return render(
         request,
         "letter.html",
         letter=letter,
         counts=counts,
+        related=related,
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
     )
+
+
+# -- precedents and similar rationales ---------------------------------------------------------
+
+
+@router.get("/precedents", response_class=HTMLResponse)
+def precedents_page(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    filters: Annotated[FilterParams, Query()],
+    request_text: Annotated[str, Query(alias="request", max_length=500)] = "",
+    summary: Annotated[str, Query(max_length=5000)] = "",
+) -> HTMLResponse:
+    """The precedent answer as a page; an empty request shows only the form."""
+    root = root_path(request)
+    answer = None
+    if request_text.strip():
+        date_from, date_to = filters.dates()
+        answer = precedents_dict(
+            precedents(
+                engine,
+                request_text,
+                summary=summary or None,
+                filters=filters.filters(),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        for p in answer["closest"]:
+            p["url"] = f"{root}/letters/{quote(p['letter_id'], safe='')}#item-{_number(p)}"
+    json_url = f"{root}/api/precedents?{urlencode({'request': request_text})}"
+    return render(
+        request,
+        "precedents.html",
+        request_text=request_text,
+        summary=summary,
+        answer=answer,
+        json_url=json_url,
+    )
+
+
+@router.get("/similar/{item_id}", response_class=HTMLResponse)
+def similar_page(
+    request: Request, item_id: str, engine: Annotated[Engine, Depends(get_engine)]
+) -> HTMLResponse:
+    root = root_path(request)
+    data = similar_dict(similar(engine, item_id=item_id, limit=20), item_id=item_id)
+    for group in data["groups"]:
+        for m in group["members"]:
+            m["url"] = f"{root}/letters/{quote(m['letter_id'], safe='')}#item-{_number(m)}"
+    letter_id, _, number = item_id.partition("#")
+    return render(
+        request,
+        "similar.html",
+        item_id=item_id,
+        item_url=f"{root}/letters/{quote(letter_id, safe='')}#item-{number}",
+        data=data,
+        json_url=f"{root}/api/similar/{quote(item_id, safe='')}",
+    )
+
+
+def _number(entry: dict[str, Any]) -> str:
+    """The item number of an entry's ``item_id`` (``CASE#N``)."""
+    return str(entry["item_id"]).rpartition("#")[2]

@@ -48,17 +48,11 @@ def _filter_field(name: str) -> list[str]:
     )
 
 
-class SearchParams(BaseModel):
-    """The state of a search, as query parameters."""
+class FilterParams(BaseModel):
+    """The filters and decision-date range shared by searches and precedent lookups."""
 
     model_config = ConfigDict(frozen=True)
 
-    q: str = Field(
-        "",
-        description="Query in the imr-search query language (words, phrases, field:value, "
-        "ranges such as age:[40 TO 60]). Empty matches every item.",
-        examples=["lumbar MRI radiculopathy"],
-    )
     decision: list[str] = _filter_field("decision")
     state: list[str] = _filter_field("state")
     specialty: list[str] = _filter_field("specialty")
@@ -78,17 +72,8 @@ class SearchParams(BaseModel):
     date_to: str | None = Field(
         None, alias="to", description="Latest decision date (YYYY-MM-DD), inclusive."
     )
-    sort: SortOrder = Field("relevance", description="relevance, decided (oldest first) or "
-                            "-decided (newest first).")  # fmt: skip
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
-    size: int = Field(
-        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page (at most 100)."
-    )
-    letters: bool = Field(False, description="Group the results by letter.")
 
     _filters: dict[str, tuple[str, ...]] | None = PrivateAttr(None)  # filters(), computed once
-
-    # -- reading ------------------------------------------------------------------------------
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Non-empty filters, values stripped and de-duplicated, in FILTERS order."""
@@ -105,6 +90,34 @@ class SearchParams(BaseModel):
                 out[name] = values
         return out
 
+    def dates(self) -> tuple[dt.date | None, dt.date | None]:
+        """The decision-date range; UsageError for a bad or reversed date."""
+        date_from = _date("from", self.date_from)
+        date_to = _date("to", self.date_to)
+        if date_from and date_to and date_from > date_to:
+            raise UsageError(f"from ({date_from}) is after to ({date_to})")
+        return date_from, date_to
+
+
+class SearchParams(FilterParams):
+    """The state of a search, as query parameters."""
+
+    q: str = Field(
+        "",
+        description="Query in the imr-search query language (words, phrases, field:value, "
+        "ranges such as age:[40 TO 60]). Empty matches every item.",
+        examples=["lumbar MRI radiculopathy"],
+    )
+    sort: SortOrder = Field("relevance", description="relevance, decided (oldest first) or "
+                            "-decided (newest first).")  # fmt: skip
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
+    size: int = Field(
+        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page (at most 100)."
+    )
+    letters: bool = Field(False, description="Group the results by letter.")
+
+    # -- reading ------------------------------------------------------------------------------
+
     def to_request(self, settings: Settings, *, facets: bool) -> SearchRequest:
         """The engine request; raises UsageError for a parameter the engine must not see."""
         query = self.q.strip()
@@ -113,10 +126,7 @@ class SearchParams(BaseModel):
                 f"the query is too long ({len(query)} characters; "
                 f"the limit is {settings.max_query_length})"
             )
-        date_from = _date("from", self.date_from)
-        date_to = _date("to", self.date_to)
-        if date_from and date_to and date_from > date_to:
-            raise UsageError(f"from ({date_from}) is after to ({date_to})")
+        date_from, date_to = self.dates()
         return SearchRequest(
             query=query,
             filters=self.filters(),
@@ -190,6 +200,24 @@ class ApiSearchParams(SearchParams):
 
     facets: bool = Field(False, description="Include facet counts over the whole result set.")
     format: Literal["json", "csv"] = Field("json", description="json, or csv for an export.")
+
+
+class PrecedentsParams(FilterParams):
+    """A precedent lookup: the request as a doctor would write it, optional facts of the case,
+    and the same filters as a search."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request: str = Field(
+        ...,
+        min_length=1,
+        max_length=500,
+        description="The requested service, as written in a request for authorization.",
+        examples=["MRI cervical spine w/o contrast", "Norco 10/325 #120"],
+    )
+    summary: str | None = Field(
+        None, max_length=5000, description="Facts of the case, to rank the closest precedents."
+    )
 
 
 def _date(name: str, raw: str | None) -> dt.date | None:

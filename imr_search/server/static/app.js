@@ -21,6 +21,43 @@
         .forEach(function (el) { el.disabled = false; });
     });
   }
+  // "Decisions like this one": when a panel is opened, fetch the precedent counts and the
+  // closest cases. The links in the panel work without this; text is set with textContent.
+  document.querySelectorAll("details.related[data-precedents-api]").forEach(function (panel) {
+    panel.addEventListener("toggle", function () {
+      if (!panel.open || panel.dataset.loaded) { return; }
+      panel.dataset.loaded = "1";
+      var out = panel.querySelector(".related-summary");
+      out.textContent = "Loading…";
+      fetch(panel.dataset.precedentsApi, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (a) {
+          out.textContent = "";
+          var p = document.createElement("p");
+          p.className = "related-rate";
+          if (!a.match) {
+            p.textContent = "No indexed item matches this kind of request.";
+            out.appendChild(p);
+            return;
+          }
+          var pct = function (x) { return (x * 100).toFixed(1) + "%"; };
+          p.textContent = a.items + " like it (" + a.match.label + "): " + a.overturned +
+            " overturned, " + a.upheld + " upheld; overturn rate " + pct(a.overturn_rate) +
+            " (95% CI " + pct(a.interval_95[0]) + "–" + pct(a.interval_95[1]) + ")";
+          out.appendChild(p);
+          var ol = document.createElement("ol");
+          ol.className = "related-closest";
+          a.closest.slice(0, 3).forEach(function (c) {
+            var li = document.createElement("li");
+            li.textContent = (c.case_number || c.letter_id) + " · " + c.decision + " · " + c.service +
+              (c.key_sentence ? " — “" + c.key_sentence + "”" : "");
+            ol.appendChild(li);
+          });
+          out.appendChild(ol);
+        })
+        .catch(function () { out.textContent = "Could not load the precedents; use the link above."; });
+    });
+  });
   // "/" focuses the search box, as on most search sites.
   document.addEventListener("keydown", function (e) {
     var q = document.getElementById("q");
