@@ -25,6 +25,7 @@ from imr_search.engine import (
     Segment,
 )
 from imr_search.model import Item
+from imr_search.present import hit_dict
 from imr_search.server.params import SearchParams
 
 
@@ -32,10 +33,6 @@ def letter_path(root: str, letter_id: str, item_number: int | None = None) -> st
     """URL of the letter page (and an item's anchor on it)."""
     path = f"{root}/letters/{quote(letter_id, safe='')}"
     return f"{path}#item-{item_number}" if item_number is not None else path
-
-
-def snippet_text(segments: Sequence[Segment]) -> str:
-    return "".join(s.text for s in segments)
 
 
 def snippet_html(segments: Sequence[Segment]) -> Markup:
@@ -49,26 +46,9 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 def hit_data(hit: Hit, *, root: str = "") -> dict[str, Any]:
+    """The CLI's JSON form of a hit (so the two never disagree), plus what a page needs."""
     return {
-        "item_id": hit.item_id,
-        "letter_id": hit.letter_id,
-        "case_number": hit.case_number,
-        "item_number": hit.item_number,
-        "service": hit.service,
-        "decision": hit.decision,
-        "partial": hit.partial,
-        "decision_date": _iso(hit.decision_date),
-        "specialties": list(hit.specialties),
-        "license_states": list(hit.license_states),
-        "category": hit.category,
-        "subcategory": hit.subcategory,
-        "body_region": hit.body_region,
-        "modality": hit.modality,
-        "drug": hit.drug,
-        "guideline": hit.imr_guideline,
-        "guideline_sources": list(hit.guideline_sources),
-        "score": hit.score,
-        "snippet": snippet_text(hit.snippet),
+        **hit_dict(hit),
         "snippet_html": snippet_html(hit.snippet),
         "url": letter_path(root, hit.letter_id, hit.item_number),
     }
