@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
-LETTERS ?= 2000
+LETTERS ?= 500,2000
 
 .PHONY: run test install dev lint typecheck pytest browser-deps bench clean
 
@@ -45,8 +45,11 @@ pytest: dev browser-deps
 
 test: lint typecheck pytest
 
+# Small by default (LETTERS=10000,100000 for the recorded sizes); rewrites the "latest run"
+# section of docs/benchmarks.md and its plot, leaving the recorded results around it.
 bench: dev
-	$(BIN)/python benchmarks/run.py --letters $(LETTERS)
+	$(BIN)/python benchmarks/run.py --letters $(LETTERS) --docs docs/benchmarks.md \
+		--plot docs/benchmarks-latest.png
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

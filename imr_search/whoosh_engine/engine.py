@@ -35,17 +35,23 @@ from imr_search.model import Letter
 from imr_search.whoosh_engine import results as res
 from imr_search.whoosh_engine._whoosh import collectors, index, writing
 from imr_search.whoosh_engine._whoosh import query as wq
+from imr_search.whoosh_engine.collect import AllMatches
+from imr_search.whoosh_engine.pool import use_chunked_pool
 from imr_search.whoosh_engine.query import (
     StrictParser,
     check_expansions,
     filter_query,
+    walk,
 )
 from imr_search.whoosh_engine.schema import KIND_ITEM, KIND_LETTER
 from imr_search.whoosh_engine.session import WhooshWriterSession
-from imr_search.whoosh_engine.spelling import suggestions_for
+from imr_search.whoosh_engine.spelling import spelling_parser, suggestions_for
 
 ITEMS = wq.Term("kind", KIND_ITEM)
 LETTERS = wq.Term("kind", KIND_LETTER)
+# The writer's posting pool: Whoosh's default is 128 MB. Postings beyond it spill to disk
+# (pool.py); about 8,000 letters fit. Peak memory of a large build grows by about this much.
+WRITER_POOL_MB = 512
 
 
 class _Shared:
@@ -77,6 +83,8 @@ class WhooshEngine:
         self.index_dir = index_dir
         self.max_expansions = max_expansions
         self._parser = StrictParser(schema, max_length=max_query_length)
+        self._spelling_parser = spelling_parser(schema)
+        self._facet_tables: dict[int, res.FacetTable] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
         self._open: set[_Shared] = set()
@@ -124,28 +132,49 @@ class WhooshEngine:
         """The parsed query and every matching item as (docnum, score), in order."""
         q = self._parser.parse(request.query)
         check_expansions(q, s.reader(), self.max_expansions)
+        # Filters are AND-ed into the query (``Require``: scores come from the query alone)
+        # rather than given as Whoosh's ``filter=``, which first builds the set of every
+        # document the filter matches (every item, for ``kind:item``) on each search.
         fq = filter_query(request.filters, request.date_from, request.date_to)
-        flt = wq.And([ITEMS, fq]) if fq is not None else ITEMS
-        if request.sort == "relevance":
-            collector = s.collector(limit=None, filter=flt)
+        if _matches_letters(q):
+            fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
+        if isinstance(q, wq.Every):
+            run = wq.ConstantScoreQuery(fq)
         else:
-            collector = s.collector(
-                limit=None, sortedby="day", reverse=request.sort == "-decided", filter=flt
+            run = wq.Require(q, fq) if fq is not None else q
+        if request.sort == "relevance":
+            collector: Any = AllMatches()
+            child = collector
+        else:
+            collector = child = s.collector(
+                limit=None, sortedby="day", reverse=request.sort == "-decided"
             )
         if request.time_limit is not None:
             collector = collectors.TimeLimitCollector(
                 collector, timelimit=request.time_limit, use_alarm=False
             )
         try:
-            s.search_with_collector(q, collector)
+            s.search_with_collector(run, collector, context=_context(s, run))
         except collectors.TimeLimit:
             warnings.append(
                 f"the search ran out of time ({request.time_limit:g} s); results are partial"
             )
-        top = collector.results().top_n
-        if request.sort == "relevance":
-            return q, [(docnum, float(score)) for score, docnum in top]
-        return q, [(docnum, 0.0) for _, docnum in top]
+        if isinstance(child, AllMatches):
+            return q, child.ranked()
+        return q, [(docnum, 0.0) for _, docnum in child.results().top_n]
+
+    def _facet_table(self, s: Any) -> res.FacetTable:
+        """The facet values of every document of this searcher's index generation, decoded
+        once and shared by every thread (a new generation replaces it)."""
+        generation = self._local.shared.generation
+        with self._lock:
+            table = self._facet_tables.get(generation)
+        if table is None:
+            table = res.FacetTable(_column(s.reader(), "facets"))
+            with self._lock:
+                if generation >= max(self._facet_tables, default=-1):
+                    self._facet_tables = {generation: table}
+        return table
 
     def search(self, request: SearchRequest) -> SearchResult:
         if request.page < 1:
@@ -161,7 +190,7 @@ class WhooshEngine:
             result.warnings = warnings
             start = (request.page - 1) * request.size
             if request.facets:
-                counters = res.count_facets(_column(reader, "facets"), (d for d, _ in matched))
+                counters = self._facet_table(s).count(d for d, _ in matched)
                 result.facets = res.facet_counts(counters, request.filters)
             if request.letters:
                 groups = self._group(reader, matched)
@@ -183,7 +212,7 @@ class WhooshEngine:
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
             if request.query.strip():
-                result.suggestions = suggestions_for(request.query, self._schema, s)
+                result.suggestions = suggestions_for(request.query, self._spelling_parser, s)
         return result
 
     def _group(
@@ -260,7 +289,7 @@ class WhooshEngine:
             reader = s.reader()
             items = list(s.docs_for_query(ITEMS))
             letters = sum(1 for _ in s.docs_for_query(LETTERS))
-            counters = res.count_facets(_column(reader, "facets"), items)
+            counters = self._facet_table(s).count(items)
             day = _column(reader, "day") if items else []
             days = sorted({day[d] for d in items} - {0})
         dates = [dt.date.fromordinal(days[0]), dt.date.fromordinal(days[-1])] if days else []
@@ -278,15 +307,20 @@ class WhooshEngine:
     @contextmanager
     def writer(self, *, rebuild: bool = False) -> Iterator[WhooshWriterSession]:
         try:
-            w = self._ix.writer(timeout=0.0)
+            # A larger posting pool than Whoosh's 128 MB default: until it fills, postings
+            # are sorted in memory instead of being pickled to temporary runs and merged.
+            w = self._ix.writer(timeout=0.0, limitmb=WRITER_POOL_MB)
         except index.LockError:
             raise IndexBusyError(str(self.index_dir)) from None
+        use_chunked_pool(w, WRITER_POOL_MB)
         session = WhooshWriterSession(w, rebuild=rebuild, facet_names=FACETS)
         try:
             yield session
         except BaseException:
+            session.close()
             w.cancel()
             raise
+        session.close()
         if rebuild:
             w.commit(mergetype=writing.CLEAR)
         else:
@@ -298,6 +332,20 @@ class WhooshEngine:
             self._closed = True
             for shared in list(self._open):
                 self._retire(shared)
+
+
+def _context(s: Any, run: Any) -> Any:
+    """Unscored for a blank query (every score is the same), scored otherwise."""
+    return s.boolean_context() if isinstance(run, wq.ConstantScoreQuery) else s.context()
+
+
+def _matches_letters(q: Any) -> bool:
+    """Whether ``q`` could match letter documents: they hold no field the query language
+    searches, so only a match-all or a negation can."""
+    return any(
+        isinstance(node, wq.Not) or (isinstance(node, wq.Every) and not node.fieldname)
+        for node in walk(q)
+    )
 
 
 def _column(reader: Any, name: str) -> Any:

@@ -1,8 +1,10 @@
 """The Whoosh schema and the mapping from a Letter to index documents.
 
 Every disputed item is one document (``kind:item``) carrying its letter's fields; each letter
-also gets one ``kind:letter`` document that stores the letter's whole JSON (for ``get_letter``)
-and its source key and content hash (for incremental indexing).
+also gets one ``kind:letter`` document that stores the letter's whole JSON (for ``get_letter``),
+its source key and content hash (for incremental indexing) and its words for spelling
+suggestions (``words``). Letter documents have no field the query language searches, so only
+a blank query or a negation could match them; the engine requires ``kind:item`` for those.
 
 Facet-like fields are indexed as whole, lower-cased values, so ``category:pharmaceuticals`` and
 ``specialty:"Physical Medicine & Rehabilitation"`` both match case-insensitively. Facet counting
@@ -128,7 +130,7 @@ def _dt(d: dt.date | None) -> dt.datetime | None:
     return dt.datetime(d.year, d.month, d.day) if d else None
 
 
-def _lower(values: Iterable[str | None]) -> list[str]:
+def lower_values(values: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for v in values:
         if v and v.strip() and v.strip().lower() not in out:
@@ -178,14 +180,14 @@ def decode_facets(raw: bytes) -> list[list[str]]:
     return [part.split(_US) if part else [] for part in raw.decode("utf-8").split(_RS)]
 
 
-def _drug_terms(item: Item) -> list[str]:
+def drug_terms(item: Item) -> list[str]:
     if not item.drug:
         return []
     name = item.drug.name
-    return _lower([name, *name.split("/"), item.drug.brand])
+    return lower_values([name, *name.split("/"), item.drug.brand])
 
 
-def _citation_text(item: Item) -> str:
+def citation_text(item: Item) -> str:
     parts = [item.claims_guideline or "", item.imr_guideline or ""]
     for c in (*item.claims_citations, *item.imr_citations):
         parts.extend([c.text, c.part or "", c.section or ""])
@@ -197,7 +199,7 @@ def _state_terms(letter: Letter) -> list[str]:
     for s in letter.reviewer.license_states:
         code = state_code(s)
         out += [code, US_STATES.get(code, s)]
-    return _lower(out)
+    return lower_values(out)
 
 
 def item_record_json(letter: Letter, item: Item) -> str:
@@ -229,10 +231,10 @@ def letter_documents(
         "src": b"",
         "day": day,
         "summary": letter.summary,
-        "specialty": _lower(letter.reviewer.specialties),
+        "specialty": lower_values(letter.reviewer.specialties),
         "state": _state_terms(letter),
-        "case": _lower([letter.case_number]),
-        "sex": _lower([letter.patient.sex]),
+        "case": lower_values([letter.case_number]),
+        "sex": lower_values([letter.patient.sex]),
     }
     for name, value in (
         ("decided", _dt(letter.decision_date)),
@@ -252,22 +254,27 @@ def letter_documents(
             facets=encode_facets(item_facets(letter, item), facet_names),
             service=item.service,
             rationale=item.rationale,
-            guideline=_citation_text(item),
-            words="\n".join([item.service, item.rationale, letter.summary, _citation_text(item)]),
+            guideline=citation_text(item),
             decision=item.decision,
-            category=_lower([item.category]),
-            subcategory=_lower([item.subcategory]),
-            drug=_drug_terms(item),
-            region=_lower([item.body_region]),
-            modality=_lower([item.modality]),
-            mtus=_lower(mtus_parts(item)),
-            gsource=_lower(guideline_sources(item)),
+            category=lower_values([item.category]),
+            subcategory=lower_values([item.subcategory]),
+            drug=drug_terms(item),
+            region=lower_values([item.body_region]),
+            modality=lower_values([item.modality]),
+            mtus=lower_values(mtus_parts(item)),
+            gsource=lower_values(guideline_sources(item)),
             partial=item.partial,
         )
         yield {k: v for k, v in doc.items() if v != []}
+    # The spelling vocabulary (``words``) goes on the letter document only: the summary is
+    # indexed once instead of once per item, and spelling only asks whether a word occurs.
+    words = [letter.summary]
+    for item in letter.items:
+        words += [item.service, item.rationale, citation_text(item)]
     yield {
         "uid": letter.id,
         "kind": KIND_LETTER,
+        "words": "\n".join(w for w in words if w),
         "letter_id": letter.id,
         "lid": letter.id.encode("utf-8"),
         "source_key": source_key,

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from imr_search.model import Letter
 from imr_search.whoosh_engine.schema import letter_documents
+
+# Fields whose value repeats on consecutive documents: every item of a letter carries its
+# summary, and a letter's items are added one after another.
+REPEATED_FIELDS = ("summary",)
+
+
+def remember_last_value(field: Any) -> Callable[[], None]:
+    """Make ``field.index`` (tokenise, stem, count: most of the cost of adding a document)
+    reuse its postings when given the same text as last time; returns the undo.
+
+    The patch is an attribute of this writer's own copy of the schema (Whoosh reads it from
+    the index's TOC for each writer) and must be undone before the commit pickles it.
+    """
+    original = field.index
+    last: list[Any] = [None, []]
+
+    def index(value: Any, **kwargs: Any) -> Any:
+        if kwargs or not isinstance(value, str):
+            return original(value, **kwargs)
+        if last[0] != value:
+            last[0], last[1] = value, list(original(value))
+        return iter(last[1])
+
+    field.index = index
+    return lambda: vars(field).pop("index", None)
 
 
 class WhooshWriterSession:
@@ -25,6 +51,13 @@ class WhooshWriterSession:
         self._batch_sources: dict[str, str] = {}  # source key -> letter id
         self.put_count = 0
         self.deleted_count = 0
+        self._undo = [remember_last_value(writer.schema[name]) for name in REPEATED_FIELDS]
+
+    def close(self) -> None:
+        """Undo the per-writer patches (before the writer commits or cancels)."""
+        for undo in self._undo:
+            undo()
+        self._undo = []
 
     def put(self, letter: Letter, *, source_key: str, content_hash: str) -> None:
         self._forget(letter.id)

@@ -10,10 +10,16 @@ from imr_search.whoosh_engine._whoosh import query as wq
 SPELL_FIELD = "words"
 
 
-def suggestions_for(text: str, schema: Any, searcher: Any) -> dict[str, str]:
-    """Plain query word -> best correction, for each word that occurs in no document."""
+def spelling_parser(schema: Any) -> Any:
+    """The parser ``suggestions_for`` needs (built once per engine: building one per query
+    cost more than using it)."""
     parser = qparser.QueryParser(SPELL_FIELD, schema)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    return parser
+
+
+def suggestions_for(text: str, parser: Any, searcher: Any) -> dict[str, str]:
+    """Plain query word -> best correction, for each word that occurs in no document."""
     try:
         q = parser.parse(text)
     except Exception:  # the strict parser has already accepted the query

@@ -1,0 +1,469 @@
+"""The search benchmark: imr-search (Whoosh) beside SQLite FTS5 and tantivy on generated letters.
+
+    python benchmarks/run.py --letters 2000                  # what `make bench` runs
+    python benchmarks/run.py --letters 1000,10000,30000 --plot docs/benchmarks.png
+
+For each corpus size N (the first N letters of the generator's corpus, parsed once and cached in
+``benchmarks/out/``): the parse rate; for each engine, the index build (in a fresh child
+process: letters/s, items/s, index size, peak RSS); latency of the fixed query mix
+(``benchmarks/queries.py``; each query ``--rounds`` times, per-query median, then p50/p95 over
+the mix, and over its facet queries); for imr-search also precedent lookup latency and the
+server's throughput under a bounded loopback load. Prints one table per size (each figure
+beside its ratio to imr-search) and writes ``benchmarks/out/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import corpus
+from benchmarks.baselines.common import Outcome
+from benchmarks.engines import ENGINES, BuildResult, build_in_child, open_searcher
+from benchmarks.queries import PRECEDENT_REQUESTS, BenchQuery, query_mix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pct(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = max(0, min(len(s) - 1, round(p / 100 * len(s) + 0.5) - 1))
+    return s[k]
+
+
+def build(engine: str, n: int, seed: int, path: Path, out: Path) -> BuildResult:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return pool.apply(build_in_child, (engine, n, seed, path, out))
+
+
+def time_queries(
+    searchers: dict[str, Any], mix: list[BenchQuery], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, list[Outcome]]]:
+    """Per engine: the median seconds of each query over ``rounds`` (engines interleaved per
+    round, so noise from other jobs spreads over all of them), and each query's outcome."""
+    times: dict[str, list[list[float]]] = {e: [[] for _ in mix] for e in searchers}
+    outcomes: dict[str, list[Outcome]] = {}
+    for e, s in searchers.items():  # warm-up pass: caches, lazily opened files
+        outcomes[e] = [s.run(q) for q in mix]
+    for _ in range(rounds):
+        for e, s in searchers.items():
+            for i, q in enumerate(mix):
+                start = time.perf_counter()
+                s.run(q)
+                times[e][i].append(time.perf_counter() - start)
+    return {e: [statistics.median(t) for t in ts] for e, ts in times.items()}, outcomes
+
+
+def time_precedents(index: Path, rounds: int) -> dict[str, Any]:
+    try:
+        from imr_search.precedents import precedents
+    except Exception as exc:  # being written concurrently: skip with a note
+        return {"skipped": f"imr_search.precedents not importable: {exc!r}"}
+    from imr_search.whoosh_engine import open_engine
+
+    engine = open_engine(index)
+    try:
+        per: list[float] = []
+        for request, summary in PRECEDENT_REQUESTS:
+            precedents(engine, request, summary)  # warm-up
+            ts = []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                precedents(engine, request, summary)
+                ts.append(time.perf_counter() - start)
+            per.append(statistics.median(ts))
+    except Exception as exc:
+        return {"skipped": f"precedents failed: {exc!r}"}
+    finally:
+        engine.close()
+    return {"p50_ms": pct(per, 50) * 1000, "p95_ms": pct(per, 95) * 1000}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _params(q: BenchQuery) -> list[tuple[str, str | int | float | bool | None]]:
+    params: list[tuple[str, str | int | float | bool | None]] = [("q", q.text())]
+    for name, values in q.filters:
+        params += [(name, v) for v in values]
+    if q.facets:
+        params.append(("facets", "1"))
+    if q.letters:
+        params.append(("letters", "1"))
+    return params
+
+
+def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int) -> dict[str, Any]:
+    """Requests/s and latency of ``/api/search`` with ``clients`` threads looping over the mix."""
+    import httpx
+
+    port = _free_port()
+    env = dict(os.environ, IMR_SEARCH_QUERY_TIME_LIMIT="30")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "imr_search.server", "--index", str(index), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr and proc.poll() is not None else ""
+                return {"skipped": f"server did not start: {err[-300:]}"}
+            time.sleep(0.2)
+        latencies: list[float] = []
+        errors = [0]
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def client(k: int) -> None:
+            i = k * 7
+            with httpx.Client(base_url=base, timeout=60) as c:
+                while time.monotonic() < stop:
+                    q = mix[i % len(mix)]
+                    i += 1
+                    start = time.perf_counter()
+                    r = c.get("/api/search", params=_params(q))
+                    took = time.perf_counter() - start
+                    with lock:
+                        latencies.append(took)
+                        if r.status_code != 200:
+                            errors[0] += 1
+
+        began = time.monotonic()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(latencies, 50) * 1000,
+        "p95_ms": pct(latencies, 95) * 1000,
+    }
+
+
+def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
+    mix = query_mix()
+    log(f"== {n} letters")
+    letters = corpus.load(n, args.seed, out=args.out)
+    items = sum(len(c.letter.items) for c in letters)
+    del letters
+    out: dict[str, Any] = {"letters": n, "items": items, "engines": {}}
+    out["parse_letters_per_s"] = corpus.parse_rate(n, args.seed)
+    log(f"  parse: {out['parse_letters_per_s']:.0f} letters/s")
+    searchers: dict[str, Any] = {}
+    for engine in args.engines:
+        path = args.out / f"index-{engine}-{n}"
+        meta = path.with_suffix(".json")
+        if args.reuse and meta.exists() and path.exists():
+            b = BuildResult(**json.loads(meta.read_text()))
+            log(f"  {engine}: reusing the index built earlier")
+        else:
+            b = build(engine, n, args.seed, path, args.out)
+            meta.write_text(json.dumps(asdict(b)))
+        log(
+            f"  {engine}: built in {b.seconds:.1f} s ({b.letters / b.seconds:.0f} letters/s), "
+            f"{b.size_bytes / 2**20:.1f} MiB, peak RSS {b.rss_peak_mib:.0f} MiB"
+        )
+        out["engines"][engine] = {"build": asdict(b)}
+        searchers[engine] = open_searcher(engine, path)
+    times, outcomes = time_queries(searchers, mix, args.rounds)
+    facet_idx = [i for i, q in enumerate(mix) if q.facets]
+    for engine, ts in times.items():
+        e = out["engines"][engine]
+        e["query_p50_ms"] = pct(ts, 50) * 1000
+        e["query_p95_ms"] = pct(ts, 95) * 1000
+        e["facet_p50_ms"] = pct([ts[i] for i in facet_idx], 50) * 1000
+        e["facet_p95_ms"] = pct([ts[i] for i in facet_idx], 95) * 1000
+        e["query_max_ms"] = max(ts) * 1000
+        e["slowest"] = sorted(zip(ts, (q.qid for q in mix), strict=True), reverse=True)[:5]
+        e["totals"] = [o.total for o in outcomes[engine]]
+        log(
+            f"  {engine}: query p50 {e['query_p50_ms']:.1f} ms, p95 {e['query_p95_ms']:.1f} ms; "
+            f"facets p95 {e['facet_p95_ms']:.1f} ms"
+        )
+        searchers[engine].close()
+    if "whoosh" in args.engines:
+        index = args.out / f"index-whoosh-{n}"
+        out["precedents"] = time_precedents(index, args.rounds)
+        log(f"  precedents: {out['precedents']}")
+        if args.server_seconds > 0:
+            out["server"] = load_server(index, mix, args.server_seconds, args.clients)
+            log(f"  server: {out['server']}")
+    return out
+
+
+ROWS: tuple[tuple[str, Callable[[dict[str, Any], dict[str, Any]], float | None], str], ...] = (
+    ("build letters/s", lambda s, e: e["build"]["letters"] / e["build"]["seconds"], "{:.0f}"),
+    ("build items/s", lambda s, e: e["build"]["items"] / e["build"]["seconds"], "{:.0f}"),
+    ("build time s", lambda s, e: e["build"]["seconds"], "{:.1f}"),
+    ("index size MiB", lambda s, e: e["build"]["size_bytes"] / 2**20, "{:.1f}"),
+    ("build peak RSS MiB", lambda s, e: e["build"]["rss_peak_mib"], "{:.0f}"),
+    (
+        "build RSS growth MiB",
+        lambda s, e: e["build"]["rss_peak_mib"] - e["build"]["rss_before_mib"],
+        "{:.0f}",
+    ),
+    ("query p50 ms", lambda s, e: e["query_p50_ms"], "{:.1f}"),
+    ("query p95 ms", lambda s, e: e["query_p95_ms"], "{:.1f}"),
+    ("facet query p50 ms", lambda s, e: e["facet_p50_ms"], "{:.1f}"),
+    ("facet query p95 ms", lambda s, e: e["facet_p95_ms"], "{:.1f}"),
+    ("slowest query ms", lambda s, e: e["query_max_ms"], "{:.1f}"),
+)
+
+
+def table(size: dict[str, Any]) -> str:
+    """The Markdown table of one size: each engine's figure and its ratio to imr-search."""
+    engines = list(size["engines"])
+    head = ["measure", *[f"{e}" + ("" if e == "whoosh" else " (x whoosh)") for e in engines]]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, get, fmt in ROWS:
+        base = get(size, size["engines"]["whoosh"]) if "whoosh" in engines else None
+        cells = [label]
+        for e in engines:
+            v = get(size, size["engines"][e])
+            cell = fmt.format(v) if v is not None else "-"
+            if e != "whoosh" and base and v is not None:
+                cell += f" ({v / base:.2f})"
+            cells.append(cell)
+        lines.append("| " + " | ".join(cells) + " |")
+    extra = [f"| parse letters/s (all engines) | {size['parse_letters_per_s']:.0f} |"]
+    p = size.get("precedents", {})
+    if "p50_ms" in p:
+        extra.append(
+            f"| precedents p50 / p95 ms (whoosh) | {p['p50_ms']:.0f} / {p['p95_ms']:.0f} |"
+        )
+    elif p:
+        extra.append(f"| precedents | skipped: {p.get('skipped', '')[:80]} |")
+    sv = size.get("server", {})
+    if "rps" in sv:
+        extra.append(
+            f"| server req/s, p50 / p95 ms ({sv['clients']} clients, {sv['seconds']} s) | "
+            f"{sv['rps']:.1f}, {sv['p50_ms']:.0f} / {sv['p95_ms']:.0f} |"
+        )
+    return "\n".join([*lines, "", "| imr-search only | |", "|---|---|", *extra])
+
+
+def agreement(size: dict[str, Any], mix: list[BenchQuery]) -> list[str]:
+    """Queries whose totals differ from Whoosh's, per baseline."""
+    notes = []
+    w = size["engines"].get("whoosh", {}).get("totals")
+    for e, d in size["engines"].items():
+        if e == "whoosh" or w is None:
+            continue
+        diff = [q.qid for q, a, b in zip(mix, w, d["totals"], strict=True) if a != b]
+        same = [q.comparable for q, a, b in zip(mix, w, d["totals"], strict=True) if a == b]
+        comparable = sum(q.comparable for q in mix)
+        notes.append(
+            f"{e}: {sum(same)}/{comparable} totals of the queries without words equal to whoosh's"
+        )
+        notes.append(f"{e}: {len(mix) - len(diff)}/{len(mix)} totals equal to whoosh's" + (
+            f" (differ: {', '.join(diff[:12])}{' ...' if len(diff) > 12 else ''})" if diff else ""
+        ))  # fmt: skip
+    return notes
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    for engine in ENGINES:
+        have = [r for r in results if "query_p95_ms" in r["engines"].get(engine, {})]
+        if not have:
+            continue
+        sizes = [r["letters"] for r in have]
+        a.plot(sizes, [r["engines"][engine]["query_p95_ms"] for r in have], "o-", label=engine)
+        b.plot(sizes, [r["engines"][engine]["build"]["seconds"] for r in have], "o-", label=engine)
+    for ax, title in ((a, "query p95 (ms)"), (b, "index build (s)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("letters")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    fig.suptitle("imr-search (Whoosh) vs SQLite FTS5 vs tantivy (shared 2-core machine)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def tables_markdown(results: list[dict[str, Any]], level: str = "###") -> str:
+    mix = query_mix()
+    out: list[str] = []
+    for r in results:
+        out.append(f"\n{level} {r['letters']} letters ({r['items']} items)\n")
+        out.append(table(r))
+        out.extend(f"\n- {note}" for note in agreement(r, mix))
+    return "\n".join(out)
+
+
+def print_tables(results: list[dict[str, Any]]) -> None:
+    print(tables_markdown(results))
+
+
+DOCS_START = "<!-- make bench: latest run (generated; edits here are overwritten) -->"
+DOCS_END = "<!-- make bench: end -->"
+
+
+def write_docs(path: Path, report: dict[str, Any], plot_path: Path | None) -> None:
+    """Replace the generated "latest run" section of ``path`` (appended the first time); the
+    hand-written sections around it, with the recorded large runs, are left as they are."""
+    lines = [
+        DOCS_START,
+        "## Latest `make bench` run",
+        "",
+        f"`{report['command']}` on {report['date']}: {report['machine']}; "
+        f"{report['queries']} queries, {report['rounds']} rounds each.",
+    ]
+    if plot_path is not None:
+        lines += ["", f"![query p95 and build time against corpus size]({plot_path.name})"]
+    lines += [tables_markdown(report["results"], level="####"), "", DOCS_END]
+    section = "\n".join(lines)
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if DOCS_START in text and DOCS_END in text:
+        head, rest = text.split(DOCS_START, 1)
+        text = head + section + rest.split(DOCS_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def report_only(paths: list[Path], plot_to: Path | None) -> int:
+    """Tables (and the plot) of earlier runs; runs of the same size with different engines
+    are merged (e.g. a slow baseline measured separately with fewer rounds)."""
+    by_size: dict[int, dict[str, Any]] = {}
+    for path in paths:
+        for r in json.loads(path.read_text())["results"]:
+            merged = by_size.setdefault(r["letters"], {**r, "engines": {}})
+            engines = {**merged["engines"], **r["engines"]}
+            merged.update(
+                {k: v for k, v in r.items() if k not in merged or "whoosh" in r["engines"]}
+            )
+            merged["engines"] = {e: engines[e] for e in ENGINES if e in engines}
+    results = [by_size[n] for n in sorted(by_size)]
+    print_tables(results)
+    if plot_to:
+        plot(results, plot_to)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--letters", default="2000", help="corpus sizes, comma-separated")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--rounds", type=int, default=3, help="timed runs of each query")
+    ap.add_argument("--server-seconds", type=float, default=15.0, help="0 skips the server load")
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--out", type=Path, default=corpus.OUT)
+    ap.add_argument("--reuse", action="store_true", help="reuse indexes built by an earlier run")
+    ap.add_argument("--json", type=Path, help="write results here too")
+    ap.add_argument("--plot", type=Path, help="PNG of query p95 and build time against size")
+    ap.add_argument(
+        "--docs", type=Path, help="rewrite the 'latest run' section of this markdown file"
+    )
+    ap.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        help="measure nothing: print the tables (and --plot) of earlier results.json files",
+    )
+    args = ap.parse_args(argv)
+    if args.report:
+        return report_only(args.report, args.plot)
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown:
+        ap.error(f"unknown engines: {', '.join(sorted(unknown))} (engines: {', '.join(ENGINES)})")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    sizes = [int(s.replace("_", "")) for s in args.letters.split(",") if s.strip()]
+    results = []
+    mix = query_mix()
+    for n in sizes:
+        results.append(run_size(n, args, log))
+    if any("skipped" in r.get("precedents", {}) for r in results) and "whoosh" in args.engines:
+        for r in results:  # the precedents module may have landed meanwhile: retry once
+            if "skipped" in r.get("precedents", {}):
+                r["precedents"] = time_precedents(args.out / f"index-whoosh-{r['letters']}", 3)
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python "
+        f"{platform.python_version()}",
+        "command": " ".join(["python benchmarks/run.py", *(argv or sys.argv[1:])]),
+        "date": time.strftime("%Y-%m-%d"),
+        "queries": len(mix),
+        "rounds": args.rounds,
+        "results": results,
+    }
+    print_tables(results)
+    (args.out / "results.json").write_text(json.dumps(report, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    if args.plot:
+        plot(results, args.plot)
+    if args.docs:
+        write_docs(args.docs, report, args.plot)
+    for e in args.engines:  # the indexes are large; keep only what --reuse needs
+        if not args.reuse:
+            for r in results:
+                shutil.rmtree(args.out / f"index-{e}-{r['letters']}", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

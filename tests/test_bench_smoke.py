@@ -1,0 +1,95 @@
+"""The benchmark pipeline end to end on 50 generated letters, with both baselines.
+
+Guards the benchmark itself: every row and engine is reported with sane numbers, and the query
+translations agree with imr-search on every query whose semantics agree across engines.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:
+    # benchmarks/ is a package of the repository, not of the installed distribution
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+pytest.importorskip("tantivy")
+
+from benchmarks import run
+from benchmarks.engines import ENGINES
+from benchmarks.queries import query_mix
+
+LETTERS = 50
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench")
+    code = run.main(
+        [
+            *("--letters", str(LETTERS), "--rounds", "1", "--server-seconds", "1.5"),
+            *("--clients", "2", "--out", str(out), "--plot", str(out / "plot.png")),
+        ]
+    )
+    assert code == 0
+    assert (out / "plot.png").stat().st_size > 0
+    data: dict[str, Any] = json.loads((out / "results.json").read_text())
+    return data
+
+
+def test_the_mix_has_at_least_100_queries_of_every_kind() -> None:
+    mix = query_mix()
+    assert len(mix) >= 100
+    assert len({q.qid for q in mix}) == len(mix)
+    assert {q.kind for q in mix} >= {"term", "phrase", "filter", "facets", "letters", "mixed"}
+    assert sum(q.facets for q in mix) >= 20
+    assert sum(q.letters for q in mix) >= 10
+
+
+def test_every_engine_reports_every_row_with_sane_numbers(report: dict[str, Any]) -> None:
+    (size,) = report["results"]
+    assert size["letters"] == LETTERS
+    assert set(size["engines"]) == set(ENGINES)
+    for engine in ENGINES:
+        e = size["engines"][engine]
+        for label, get, _ in run.ROWS:
+            value = get(size, e)
+            assert value is not None, (engine, label)
+            if "RSS growth" not in label:
+                assert value > 0, (engine, label)
+        assert e["query_p95_ms"] >= e["query_p50_ms"]
+        assert e["facet_p95_ms"] >= e["facet_p50_ms"]
+        assert e["build"]["items"] >= e["build"]["letters"] > 0
+    assert size["parse_letters_per_s"] > 0
+    assert size["server"]["rps"] > 0
+    assert size["server"]["errors"] == 0
+    assert size["server"]["p95_ms"] >= size["server"]["p50_ms"]
+    text = run.table(size)
+    for label, _, _ in run.ROWS:
+        assert f"| {label} |" in text
+    for engine in ENGINES:
+        assert engine in text
+
+
+def test_translations_agree_with_whoosh_where_semantics_agree(report: dict[str, Any]) -> None:
+    (size,) = report["results"]
+    mix = query_mix()
+    whoosh = size["engines"]["whoosh"]["totals"]
+    sqlite = size["engines"]["sqlite-fts5"]["totals"]
+    tantivy = size["engines"]["tantivy"]["totals"]
+    comparable = [i for i, q in enumerate(mix) if q.comparable]
+    assert len(comparable) >= 25
+    assert sum(whoosh[i] for i in comparable) > 0
+    for i in comparable:
+        assert sqlite[i] == whoosh[i], mix[i]
+        if not mix[i].letters:  # tantivy's letter count is approximate (HyperLogLog)
+            assert tantivy[i] == whoosh[i], mix[i]
+    # Word and phrase queries differ only where tokenizers do (dotted words): rarely.
+    text = [i for i, q in enumerate(mix) if not q.comparable]
+    same = sum(sqlite[i] == whoosh[i] for i in text)
+    assert same >= 0.85 * len(text)
+    assert sum(whoosh[i] for i in text) > 0
