@@ -7,6 +7,7 @@ code: 0 ok, 1 failure, 2 bad usage or input.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import os
@@ -25,8 +26,8 @@ from imr_search.errors import ImrSearchError, ParseError, UsageError
 from imr_search.indexer import IndexProgress, IndexReport, index_paths
 from imr_search.parse import parse_many
 from imr_search.present import (
+    csv_rows,
     hit_dict,
-    hits_csv,
     letter_text,
     precedents_text,
     result_dict,
@@ -330,11 +331,12 @@ def search(
         text = " ".join(query)
         if fmt in ("csv", "jsonl"):
             request = build_request(text, options, sort=sort)
-            hits = all_hits(engine, request, cap=limit or 1_000_000)
             if fmt == "csv":
-                click.echo(hits_csv(hits), nl=False)
+                # The same columns and cell rules as the server's export.
+                out = csv.writer(sys.stdout, lineterminator="\n")
+                out.writerows(csv_rows(engine.iter_items(request, limit=limit)))
             else:
-                for hit in hits:
+                for hit in all_hits(engine, request, cap=limit or 1_000_000):
                     click.echo(to_json(hit_dict(hit)))
             return
         size = min(limit or 20, MAX_PAGE_SIZE)

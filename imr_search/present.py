@@ -3,15 +3,13 @@ the same objects). No search logic here, only formatting."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from imr_search.engine import FacetCount, Hit, LetterGroup, SearchResult, Segment
-from imr_search.model import Citation, Letter
+from imr_search.engine import FacetCount, Hit, ItemRecord, LetterGroup, SearchResult, Segment
+from imr_search.model import Citation, Item, Letter
 from imr_search.precedents import Precedents, Rate
 from imr_search.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
 from imr_search.terms import TermContrast
@@ -168,11 +166,16 @@ def result_dict(result: SearchResult) -> dict[str, Any]:
     }
 
 
-CSV_COLUMNS = (
+# ---- CSV export (the CLI and the server export the same columns) ----------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "item_id",
+    "letter_id",
     "case_number",
     "item_number",
     "decision_date",
     "decision",
+    "partial",
     "service",
     "category",
     "subcategory",
@@ -180,23 +183,61 @@ CSV_COLUMNS = (
     "modality",
     "drug",
     "specialties",
-    "license_states",
+    "guideline_sources",
     "guideline",
-    "snippet",
-    "item_id",
+    "claims_guideline",
+    "score",
 )
 
+# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-def hits_csv(hits: Iterable[Hit]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for hit in hits:
-        d = hit_dict(hit)
-        d["specialties"] = "; ".join(hit.specialties)
-        d["license_states"] = "; ".join(hit.license_states)
-        w.writerow(["" if d[c] is None else d[c] for c in CSV_COLUMNS])
-    return buf.getvalue()
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _sources(item: Item) -> list[str]:
+    return list(dict.fromkeys(c.source for c in item.imr_citations))
+
+
+def record_row(record: ItemRecord) -> list[str]:
+    item = record.item
+    values: dict[str, object] = {
+        "item_id": record.item_id,
+        "letter_id": record.letter_id,
+        "case_number": record.case_number,
+        "item_number": item.number,
+        "decision_date": record.decision_date.isoformat() if record.decision_date else None,
+        "decision": item.decision,
+        "partial": item.partial,
+        "service": item.service,
+        "category": item.category,
+        "subcategory": item.subcategory,
+        "body_region": item.body_region,
+        "modality": item.modality,
+        "drug": item.drug.name if item.drug else None,
+        "specialties": list(record.specialties),
+        "guideline_sources": _sources(item),
+        "guideline": item.imr_guideline,
+        "claims_guideline": item.claims_guideline,
+        "score": f"{record.score:.4g}" if record.score else "",
+    }
+    return [_cell(values[c]) for c in CSV_COLUMNS]
+
+
+def csv_rows(records: Iterable[ItemRecord]) -> Iterator[list[str]]:
+    """The header, then one row per item."""
+    yield list(CSV_COLUMNS)
+    for record in records:
+        yield record_row(record)
 
 
 def _decision(word: str, color: bool) -> str:

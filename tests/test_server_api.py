@@ -463,3 +463,21 @@ def test_grouped_page_lists_letters(api: httpx.Client) -> None:
     assert page.status_code == 200
     expected = api.get("/api/search", params={"q": "mri", "letters": "1", "size": 20}).json()
     assert page.text.count('class="group"') == len(expected["groups"])
+
+
+def test_cli_and_server_csv_exports_are_the_same(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    from click.testing import CliRunner
+
+    from imr_search.cli import main
+
+    query = "decision:upheld AND category:Surgery"
+    served = list(csv.reader(io.StringIO(api.get("/api/search.csv", params={"q": query}).text)))
+    result = CliRunner().invoke(
+        main, ["search", query, "--format", "csv", "--index", str(server_index.path)]
+    )
+    assert result.exit_code == 0, result.output
+    printed = list(csv.reader(io.StringIO(result.stdout)))
+    assert len(printed) > 5
+    assert printed == served

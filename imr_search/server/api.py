@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from imr_search.config import Settings
 from imr_search.engine import Engine, ItemRecord
 from imr_search.precedents import precedents, precedents_dict
+from imr_search.present import csv_rows
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
-from imr_search.server.present import csv_rows, search_data, stats_data
+from imr_search.server.present import search_data, stats_data
 from imr_search.server.schemas import (
     ErrorResponse,
     HealthResponse,

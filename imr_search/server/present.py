@@ -9,7 +9,7 @@ templates never need ``|safe`` and JSON gets the same string.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -19,12 +19,10 @@ from imr_search.engine import (
     FacetCount,
     Hit,
     IndexStats,
-    ItemRecord,
     LetterGroup,
     SearchResult,
     Segment,
 )
-from imr_search.model import Item
 from imr_search.present import hit_dict
 from imr_search.server.params import SearchParams
 
@@ -124,74 +122,3 @@ def stats_data(stats: IndexStats) -> dict[str, Any]:
 
 
 # -- CSV ------------------------------------------------------------------------------------
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "item_id",
-    "letter_id",
-    "case_number",
-    "item_number",
-    "decision_date",
-    "decision",
-    "partial",
-    "service",
-    "category",
-    "subcategory",
-    "body_region",
-    "modality",
-    "drug",
-    "specialties",
-    "guideline_sources",
-    "guideline",
-    "claims_guideline",
-    "score",
-)
-
-# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _sources(item: Item) -> list[str]:
-    return list(dict.fromkeys(c.source for c in item.imr_citations))
-
-
-def record_row(record: ItemRecord) -> list[str]:
-    item = record.item
-    values: dict[str, object] = {
-        "item_id": record.item_id,
-        "letter_id": record.letter_id,
-        "case_number": record.case_number,
-        "item_number": item.number,
-        "decision_date": _iso(record.decision_date),
-        "decision": item.decision,
-        "partial": item.partial,
-        "service": item.service,
-        "category": item.category,
-        "subcategory": item.subcategory,
-        "body_region": item.body_region,
-        "modality": item.modality,
-        "drug": item.drug.name if item.drug else None,
-        "specialties": list(record.specialties),
-        "guideline_sources": _sources(item),
-        "guideline": item.imr_guideline,
-        "claims_guideline": item.claims_guideline,
-        "score": f"{record.score:.4g}" if record.score else "",
-    }
-    return [_cell(values[c]) for c in CSV_COLUMNS]
-
-
-def csv_rows(records: Iterable[ItemRecord]) -> Iterator[list[str]]:
-    """The header, then one row per item."""
-    yield list(CSV_COLUMNS)
-    for record in records:
-        yield record_row(record)
