@@ -443,6 +443,12 @@ def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
     metavar="TEXT",
     help="The case facts: precedents with the most alike summaries rank first.",
 )
+@click.option(
+    "--exclude",
+    default=None,
+    metavar="LETTER_ID",
+    help="Leave this letter's items out (the letter you are reading).",
+)
 @filter_options
 @click.option(
     "--format",
@@ -455,7 +461,12 @@ def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
 @index_option
 @reports_errors
 def precedents_command(
-    request: str, summary: str | None, fmt: str, index_dir: Path | None, **options: Any
+    request: str,
+    summary: str | None,
+    exclude: str | None,
+    fmt: str,
+    index_dir: Path | None,
+    **options: Any,
 ) -> None:
     """How IMR decided requests of the same kind, and why.
 
@@ -482,6 +493,7 @@ def precedents_command(
             narrowing.filters,
             date_from=narrowing.date_from,
             date_to=narrowing.date_to,
+            exclude_letter=exclude,
         )
     finally:
         engine.close()

@@ -74,6 +74,8 @@ class SearchRequest:
     # Seconds; None means no limit. A query that runs out of time returns what it has,
     # with a warning in SearchResult.warnings.
     time_limit: float | None = None
+    # Letters whose items are left out: the letter being read, when looking for precedents.
+    exclude_letters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

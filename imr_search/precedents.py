@@ -221,11 +221,13 @@ def precedents(
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    exclude_letter: str | None = None,
 ) -> Precedents:
     """Precedents for ``request_text`` (as a doctor would type it), optionally with the case
     ``summary`` to rank precedents by closeness of the facts. ``filters`` take the names of
-    ``engine.FILTERS`` and narrow every rung. Raises UsageError for an empty request and
-    QueryError for a bad filter."""
+    ``engine.FILTERS`` and narrow every rung; ``exclude_letter`` leaves one letter's items out
+    (the letter being read). Raises UsageError for an empty request and QueryError for a bad
+    filter."""
     request_text = request_text.strip()
     if not request_text:
         raise UsageError("the request is empty: give the service as a doctor would write it")
@@ -236,6 +238,7 @@ def precedents(
         "filters": {k: tuple(v) for k, v in (filters or {}).items()},
         "date_from": date_from,
         "date_to": date_to,
+        "exclude_letters": (exclude_letter,) if exclude_letter else (),
     }
 
     tried: list[RungCount] = []

@@ -287,6 +287,20 @@ def test_date_from_and_date_to_bound_the_decision_date(
     assert hit_ids(corpus_engine, date_from=hi) == after
 
 
+def test_excluded_letters_leave_their_items_out(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    left_out = {corpus[0].id, corpus[3].id}
+    expected = ids_where(corpus, lambda lt, it: lt.id not in left_out)
+    assert hit_ids(corpus_engine, exclude_letters=tuple(left_out)) == expected
+    opioids = ids_where(corpus, lambda lt, it: it.subcategory == "Opioids")
+    kept = {i for i in opioids if i.split("#")[0] not in left_out}
+    found = hit_ids(
+        corpus_engine, filters={"subcategory": ("Opioids",)}, exclude_letters=tuple(left_out)
+    )
+    assert found == kept
+
+
 def test_unknown_filter_or_value_is_a_query_error(corpus_engine: Engine) -> None:
     with pytest.raises(QueryError, match="unknown filter 'colour'"):
         corpus_engine.search(SearchRequest(filters={"colour": ("red",)}))

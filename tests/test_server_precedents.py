@@ -117,4 +117,23 @@ def test_letter_page_links_each_item_to_its_precedents(
     html = api.get("/letters/CM17-0010420").text
     assert html.count("Decisions like this one") == 7
     assert 'href="/similar/CM17-0010420%232"' in html
-    assert "/precedents?request=Pre-op+labs%3A+CBC" in html
+    assert "/precedents?request=Pre-op+labs%3A+CBC&amp;exclude=CM17-0010420" in html
+
+
+def test_precedents_can_leave_the_letter_being_read_out(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    request = "Associated surgical service: Ultrasling"
+    everything = api.get("/api/precedents", params={"request": request}).json()
+    others = api.get(
+        "/api/precedents", params={"request": request, "exclude": "CM17-0014449"}
+    ).json()
+    own = [
+        it
+        for it in server_index.records["CM17-0014449"].items
+        if it.subcategory == everything["normalised"]["subcategory"]
+    ]
+    assert own
+    assert others["items"] == everything["items"] - len(own)
+    assert not any(c["letter_id"] == "CM17-0014449" for c in others["closest"])
+    assert others == cli_json(server_index, "precedents", request, "--exclude", "CM17-0014449")

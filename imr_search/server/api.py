@@ -123,6 +123,7 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
         filters=params.filters(),
         date_from=date_from,
         date_to=date_to,
+        exclude_letter=params.exclude,
     )
     return JSONResponse(precedents_dict(answer))
 

@@ -265,8 +265,11 @@ def letter_page(
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
     related = {
         item.number: {
-            "precedents_url": f"{root}/precedents?{urlencode({'request': item.service})}",
-            "precedents_api": f"{root}/api/precedents?{urlencode({'request': item.service})}",
+            # Precedents from other letters: this letter's own items are left out.
+            "precedents_url": f"{root}/precedents?"
+            + urlencode({"request": item.service, "exclude": letter.id}),
+            "precedents_api": f"{root}/api/precedents?"
+            + urlencode({"request": item.service, "exclude": letter.id}),
             "similar_url": f"{root}/similar/{quote(letter.item_id(item), safe='')}",
         }
         for item in letter.items
@@ -292,6 +295,7 @@ def precedents_page(
     filters: Annotated[FilterParams, Query()],
     request_text: Annotated[str, Query(alias="request", max_length=500)] = "",
     summary: Annotated[str, Query(max_length=5000)] = "",
+    exclude: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """The precedent answer as a page; an empty request shows only the form."""
     root = root_path(request)
@@ -306,6 +310,7 @@ def precedents_page(
                 filters=filters.filters(),
                 date_from=date_from,
                 date_to=date_to,
+                exclude_letter=exclude or None,
             )
         )
         for p in answer["closest"]:
@@ -316,6 +321,7 @@ def precedents_page(
         "precedents.html",
         request_text=request_text,
         summary=summary,
+        exclude=exclude,
         answer=answer,
         json_url=json_url,
     )

@@ -218,6 +218,11 @@ class PrecedentsParams(FilterParams):
     summary: str | None = Field(
         None, max_length=5000, description="Facts of the case, to rank the closest precedents."
     )
+    exclude: str | None = Field(
+        None,
+        max_length=200,
+        description="A letter id whose items are left out (the letter being read).",
+    )
 
 
 def _date(name: str, raw: str | None) -> dt.date | None:

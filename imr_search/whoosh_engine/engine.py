@@ -135,7 +135,9 @@ class WhooshEngine:
         # Filters are AND-ed into the query (``Require``: scores come from the query alone)
         # rather than given as Whoosh's ``filter=``, which first builds the set of every
         # document the filter matches (every item, for ``kind:item``) on each search.
-        fq = filter_query(request.filters, request.date_from, request.date_to)
+        fq = filter_query(
+            request.filters, request.date_from, request.date_to, request.exclude_letters
+        )
         if _matches_letters(q):
             fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
         if isinstance(q, wq.Every):

@@ -302,9 +302,10 @@ def filter_query(
     filters: Mapping[str, tuple[str, ...] | str],
     date_from: dt.date | None,
     date_to: dt.date | None,
+    exclude_letters: tuple[str, ...] = (),
 ) -> Any | None:
     """The filters as one Whoosh query (AND of filters, OR within one), or None."""
-    parts: list[Any] = []
+    parts: list[Any] = [wq.Not(wq.Term("letter_id", letter)) for letter in exclude_letters]
     for name, given in filters.items():
         if name not in _FILTER_FIELDS and name not in ("year", "age"):
             known = ", ".join([*_FILTER_FIELDS, "year", "age"])
