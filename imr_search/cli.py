@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,6 +67,18 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """``--format``, stored as ``fmt``; the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 def settings_from(**flags: Any) -> Settings:
     """Settings for this invocation: environment, then the flags given."""
     return load_settings(os.environ, **flags)
@@ -83,12 +96,10 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "json", "text"]),
-    default="jsonl",
-    show_default=True,
+@format_option(
+    "jsonl",
+    "json",
+    "text",
     help="jsonl: one JSON record per line; json: one array; text: for reading.",
 )
 @reports_errors
@@ -267,18 +278,12 @@ def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
     page, seen = 1, 0
     while seen < cap:
         size = min(MAX_PAGE_SIZE, cap - seen)
-        result = engine.search(
-            SearchRequest(**{**_fields(request), "page": page, "size": size, "facets": False})
-        )
+        result = engine.search(replace(request, page=page, size=size, facets=False))
         yield from result.hits
         seen += len(result.hits)
         if len(result.hits) < size or seen >= result.total:
             return
         page += 1
-
-
-def _fields(request: SearchRequest) -> dict[str, Any]:
-    return {name: getattr(request, name) for name in request.__dataclass_fields__}
 
 
 @main.command()
@@ -295,13 +300,8 @@ def _fields(request: SearchRequest) -> dict[str, Any]:
 )
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="csv and jsonl export every match (or --limit of them).",
+@format_option(
+    "table", "json", "jsonl", "csv", help="csv and jsonl export every match (or --limit of them)."
 )
 @index_option
 @reports_errors
@@ -363,9 +363,7 @@ def search(
 
 @main.command()
 @click.argument("letter_id")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @index_option
 @reports_errors
 def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
@@ -380,9 +378,7 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @index_option
 @reports_errors
 def stats(fmt: str, index_dir: Path | None) -> None:
@@ -450,14 +446,7 @@ def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
     help="Leave this letter's items out (the letter you are reading).",
 )
 @filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: for reading; json: the dict the API returns.",
-)
+@format_option("text", "json", help="text: for reading; json: the dict the API returns.")
 @index_option
 @reports_errors
 def precedents_command(
@@ -515,14 +504,7 @@ def precedents_command(
     show_default=True,
     help="Rows to show (a row holds a rationale and its near duplicates).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: for reading; json: the dict the API returns.",
-)
+@format_option("text", "json", help="text: for reading; json: the dict the API returns.")
 @index_option
 @reports_errors
 def similar_command(
