@@ -34,6 +34,7 @@ from imr_search.present import (
     result_dict,
     result_table,
     similar_text,
+    stats_dict,
     to_json,
 )
 
@@ -389,15 +390,7 @@ def stats(fmt: str, index_dir: Path | None) -> None:
         st = engine.stats()
     finally:
         engine.close()
-    data = {
-        "letters": st.letters,
-        "items": st.items,
-        "overturned": st.overturned,
-        "overturn_rate": round(st.overturn_rate, 4),
-        "first_decision": st.first_decision.isoformat() if st.first_decision else None,
-        "last_decision": st.last_decision.isoformat() if st.last_decision else None,
-        "top_categories": [{"category": c, "items": n} for c, n in st.top_categories],
-    }
+    data = stats_dict(st)
     if fmt == "json":
         click.echo(to_json(data, pretty=True))
         return

@@ -8,7 +8,15 @@ import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from imr_search.engine import FacetCount, Hit, ItemRecord, LetterGroup, SearchResult, Segment
+from imr_search.engine import (
+    FacetCount,
+    Hit,
+    IndexStats,
+    ItemRecord,
+    LetterGroup,
+    SearchResult,
+    Segment,
+)
 from imr_search.model import Citation, Item, Letter
 from imr_search.precedents import Precedents, Rate
 from imr_search.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
@@ -149,6 +157,19 @@ def facets_dict(facets: dict[str, list[FacetCount]]) -> dict[str, list[dict[str,
     return {
         name: [{"value": f.value, "count": f.count, "selected": f.selected} for f in values]
         for name, values in facets.items()
+    }
+
+
+def stats_dict(stats: IndexStats) -> dict[str, Any]:
+    """The index statistics as the CLI (--format json) and /api/stats both give them."""
+    return {
+        "letters": stats.letters,
+        "items": stats.items,
+        "overturned": stats.overturned,
+        "overturn_rate": stats.overturn_rate,
+        "first_decision": stats.first_decision.isoformat() if stats.first_decision else None,
+        "last_decision": stats.last_decision.isoformat() if stats.last_decision else None,
+        "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
     }
 
 

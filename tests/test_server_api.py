@@ -481,3 +481,17 @@ def test_cli_and_server_csv_exports_are_the_same(
     printed = list(csv.reader(io.StringIO(result.stdout)))
     assert len(printed) > 5
     assert printed == served
+
+
+def test_cli_and_server_stats_are_the_same(api: httpx.Client, server_index: ServerIndex) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from imr_search.cli import main
+
+    result = CliRunner().invoke(
+        main, ["stats", "--format", "json", "--index", str(server_index.path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == api.get("/api/stats").json()

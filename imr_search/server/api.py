@@ -19,9 +19,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from imr_search.config import Settings
 from imr_search.engine import Engine, ItemRecord
 from imr_search.precedents import precedents, precedents_dict
-from imr_search.present import csv_rows
+from imr_search.present import csv_rows, stats_dict
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
-from imr_search.server.present import search_data, stats_data
+from imr_search.server.present import search_data
 from imr_search.server.schemas import (
     ErrorResponse,
     HealthResponse,
@@ -154,7 +154,7 @@ def similar_api(
     responses={200: {"model": StatsResponse, "description": "Counts"}, **_DOWN},
 )
 def stats(engine: EngineDep) -> Response:
-    return JSONResponse(stats_data(engine.stats()))
+    return JSONResponse(stats_dict(engine.stats()))
 
 
 @router.get(

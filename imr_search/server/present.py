@@ -18,7 +18,6 @@ from markupsafe import Markup, escape
 from imr_search.engine import (
     FacetCount,
     Hit,
-    IndexStats,
     LetterGroup,
     SearchResult,
     Segment,
@@ -107,18 +106,6 @@ def search_data(
     data["warnings"] = list(result.warnings)
     data["suggestions"] = dict(result.suggestions)
     return data
-
-
-def stats_data(stats: IndexStats) -> dict[str, Any]:
-    return {
-        "letters": stats.letters,
-        "items": stats.items,
-        "overturned": stats.overturned,
-        "overturn_rate": stats.overturn_rate,
-        "first_decision": _iso(stats.first_decision),
-        "last_decision": _iso(stats.last_decision),
-        "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
-    }
 
 
 # -- CSV ------------------------------------------------------------------------------------
