@@ -3,6 +3,8 @@
 ``ENGINE_FACTORIES`` names every search engine the contract suite runs against: add a second
 engine with one line. ``corpus_engine`` is one index of ``factories.sample_corpus()`` built once
 per session (read-only tests); write tests make their own with ``new_engine(tmp_path)``.
+``letter_records`` are the 25 fixture letters parsed, and ``letters_index`` one index of them
+(built once per session through the indexer; read-only tests only).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from imr_search.engine import Engine
+from imr_search.indexer import index_paths
 from imr_search.model import Letter
+from imr_search.parse import parse_path
 from imr_search.whoosh_engine import open_engine
 
 # isort: split
-from factories import index_letters, sample_corpus
+from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
 
@@ -54,3 +58,22 @@ def new_engine(engine_factory: EngineFactory, tmp_path: Path) -> Iterator[Engine
     engine = engine_factory(tmp_path / "index")
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def letter_records() -> list[Letter]:
+    """The 25 fixture letters, parsed (the expectations of index tests come from these)."""
+    return [parse_path(p) for p in letter_paths()]
+
+
+@pytest.fixture(scope="session")
+def letters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the 25 fixture letters, built once; tests must not write to it."""
+    path = tmp_path_factory.mktemp("letters") / "index"
+    engine = open_engine(path, create=True)
+    try:
+        report = index_paths(engine, LETTER_SOURCES)
+    finally:
+        engine.close()
+    assert not report.failed, report.failed
+    return path

@@ -1,13 +1,26 @@
-"""Test letters with sensible defaults: ``make_letter(...)`` and ``make_item(...)``."""
+"""Test letters with sensible defaults: ``make_letter(...)`` and ``make_item(...)``; and where
+the real fixture letters are (``FIXTURES``, ``LETTER_SOURCES``, ``letter_paths()``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 from imr_search.engine import Engine
 from imr_search.model import Citation, Drug, Item, Letter, Patient, Reviewer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# The 5 seed letter bodies and the 20 published PDFs, as folders to index.
+LETTER_SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
+
+
+def letter_paths() -> list[Path]:
+    """Every fixture letter: the seed texts, then the published PDFs."""
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    return [*seeds, *sorted((FIXTURES / "letters").glob("*.pdf"))]
+
 
 _ids = itertools.count(1)
 

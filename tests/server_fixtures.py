@@ -34,7 +34,9 @@ from imr_search.parse import parse_path
 from imr_search.server.app import bind_socket
 from imr_search.whoosh_engine import open_engine
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# isort: split
+from factories import letter_paths
+
 REPO = Path(__file__).parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -44,12 +46,6 @@ XSS_RATIONALE = (
     "The request for acupuncture is not supported. <script>alert('rationale')</script> "
     'See <img src=x onerror=alert(2)> and <a href="javascript:alert(3)">this</a>.'
 )
-
-
-def fixture_paths() -> list[Path]:
-    """Every fixture letter: the seed texts and the published PDFs."""
-    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
-    return [*seeds, *sorted((FIXTURES / "letters").glob("*.pdf"))]
 
 
 def xss_letter() -> Letter:
@@ -104,7 +100,7 @@ def build_index(index_dir: Path, paths: list[Path], extra: list[Letter]) -> None
 @pytest.fixture(scope="session")
 def server_index(tmp_path_factory: pytest.TempPathFactory) -> ServerIndex:
     path = tmp_path_factory.mktemp("server") / "index"
-    paths = fixture_paths()
+    paths = letter_paths()
     build_index(path, paths, [xss_letter()])
     records = {letter.id: letter for letter in (parse_path(p) for p in paths)}
     records[XSS_ID] = xss_letter()

@@ -19,10 +19,10 @@ from click.testing import CliRunner, Result
 
 from imr_search.cli import main
 from imr_search.model import Item, Letter
-from imr_search.parse import parse_path
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
+# isort: split
+from factories import FIXTURES
+from factories import LETTER_SOURCES as SOURCES
 
 
 def run(*args: str) -> Result:
@@ -30,19 +30,14 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def records() -> list[Letter]:
-    paths = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted(
-        (FIXTURES / "letters").glob("*.pdf")
-    )
-    return [parse_path(p) for p in paths]
+def records(letter_records: list[Letter]) -> list[Letter]:
+    return letter_records
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("cli") / "index"
-    result = run("index", *SOURCES, "--index", str(d))
-    assert result.exit_code == 0, result.output
-    return d
+def index_dir(letters_index: Path) -> Path:
+    # The shared read-only index; `imr-search index` itself is tested below on its own.
+    return letters_index
 
 
 def search_json(index_dir: Path, *args: str) -> dict[str, Any]:

@@ -20,34 +20,21 @@ from imr_search import precedents as precedents_module
 from imr_search.cli import main
 from imr_search.engine import Engine
 from imr_search.errors import QueryError, UsageError
-from imr_search.indexer import index_paths
 from imr_search.model import Item, Letter
-from imr_search.parse import parse_path
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.whoosh_engine import open_engine
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
 Z = 1.959963984540054
 
 
 @pytest.fixture(scope="module")
-def records() -> list[Letter]:
-    paths = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted(
-        (FIXTURES / "letters").glob("*.pdf")
-    )
-    return [parse_path(p) for p in paths]
+def records(letter_records: list[Letter]) -> list[Letter]:
+    return letter_records
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("precedents") / "index"
-    engine = open_engine(path, create=True)
-    try:
-        index_paths(engine, SOURCES)
-    finally:
-        engine.close()
-    return path
+def index_dir(letters_index: Path) -> Path:
+    return letters_index
 
 
 @pytest.fixture(scope="module")

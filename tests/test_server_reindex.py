@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_fixtures import FIXTURES, fixture_paths, server_process
+from factories import FIXTURES, letter_paths
+from server_fixtures import server_process
 
 from imr_search.indexer import index_paths
 from imr_search.whoosh_engine import open_engine
@@ -29,7 +30,7 @@ REQUESTS = [
 @pytest.mark.slow
 def test_rebuilding_the_index_fails_no_request(tmp_path: Path) -> None:
     seeds = [str(p) for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
-    everything = [str(p) for p in fixture_paths()]
+    everything = [str(p) for p in letter_paths()]
     index_dir = tmp_path / "index"
     writer_engine = open_engine(index_dir, create=True)
     index_paths(writer_engine, seeds, rebuild=True)

@@ -21,8 +21,10 @@ from imr_search.parse import parse_path
 from imr_search.similar import NEAR_DUPLICATE, resemblance, shingles, similar, similar_dict
 from imr_search.whoosh_engine import open_engine
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
+# isort: split
+from factories import FIXTURES
+from factories import LETTER_SOURCES as SOURCES
+
 ORIGINAL = "CM16-0234464#5"  # cyclobenzaprine: short course only, no documented response
 COPY = "TEST-0000001#1"
 UNRELATED = "CM16-0234464#6"  # lidocaine ointment, same letter and reviewer, other argument
