@@ -1,6 +1,8 @@
 """The search-engine boundary: the one narrow interface the CLI, the server and precedent lookup
-use. No engine library is imported here; ``imr_search.whoosh_engine`` implements it with Whoosh,
-and a second engine (tantivy, say) can be added by passing ``tests/test_engine_contract.py``.
+use. No engine library is imported here; ``imr_search.whoosh_engine`` implements it with Whoosh
+and ``imr_search.tantivy_engine`` with tantivy, each passing ``tests/test_engine_contract.py``.
+Engines compile the query tree of ``imr_search.query`` and map the documents of
+``imr_search.documents``; neither the language nor the mapping belongs to an engine.
 
 Everything crossing this boundary is a plain imr-search type defined below or in
 ``imr_search.model``: no engine object leaks out.
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from imr_search.model import Item, Letter
+from imr_search.query import Node
 
 SortOrder = Literal["relevance", "decided", "-decided"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
@@ -59,10 +62,13 @@ MAX_PAGE_SIZE = 100
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """One search. ``query`` uses the query language of the README (Whoosh syntax over named
-    fields); an empty query matches every item. ``page`` is 1-based."""
+    """One search. ``query`` is text in the query language of the README (``imr_search.query``);
+    an empty query matches every item. ``tree``, when given, is the query already parsed (or
+    built, as precedent lookup does) and ``query`` is then only the text shown to the user.
+    ``page`` is 1-based."""
 
     query: str = ""
+    tree: Node | None = None
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: dt.date | None = None
     date_to: dt.date | None = None

@@ -1,0 +1,200 @@
+"""From a Letter to what every engine indexes: one document per disputed item, one per letter.
+
+This is domain logic (which words a field searches, which values a facet counts, what a hit
+stores), so it lives here, once; an engine only maps these documents onto its own schema. The
+field names are the query language's (``imr_search.query.ALL_FIELDS``), so a compiled query
+and a mapped document always agree.
+
+- ``ItemDocument``: the item's text fields (analysed by the engine), its whole-value keyword
+  terms (already normalised: lower case, states as USPS codes), its dates and age, its facet
+  values in display form, the decision day (for sorting) and the stored JSON record a hit is
+  made from.
+- ``LetterDocument``: the letter's whole JSON (``get_letter``), its source key and content hash
+  (incremental indexing) and its words (spelling suggestions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from imr_search.engine import FACETS
+from imr_search.model import Item, Letter
+from imr_search.query import AGE_BANDS, GUIDELINE_VALUES
+from imr_search.taxonomy import state_code
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDocument:
+    item_id: str
+    letter_id: str
+    day: int  # the decision date's ordinal; 0 when the letter has none
+    text: dict[str, str]  # service, rationale, summary, guideline
+    keywords: dict[str, list[str]]  # field -> normalised whole values (may be empty)
+    dates: dict[str, dt.date]  # decided, injured, assigned (those the letter has)
+    age: int | None
+    facets: dict[str, list[str]]  # facet -> display values, in FACETS order
+    stored: str  # JSON: the item record (see ``item_record_json``)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterDocument:
+    letter_id: str
+    source_key: str
+    content_hash: str
+    day: int
+    words: str  # every word of the letter, for spelling suggestions
+    stored: str  # JSON: the whole letter
+
+
+def reviewer_states(letter: Letter) -> list[str]:
+    """The reviewer's license states as USPS codes (an unknown name kept as written)."""
+    return list(dict.fromkeys(state_code(s) or s for s in letter.reviewer.license_states))
+
+
+def age_band(age: int | None) -> str | None:
+    if age is None:
+        return None
+    for label, (lo, hi) in AGE_BANDS.items():
+        if (lo is None or age >= lo) and (hi is None or age <= hi):
+            return label
+    return None  # pragma: no cover - the bands cover every integer
+
+
+def lower_values(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v and v.strip() and v.strip().lower() not in out:
+            out.append(v.strip().lower())
+    return out
+
+
+def guideline_sources(item: Item) -> list[str]:
+    """The IMR citation sources of an item, in GUIDELINE_VALUES order ("none" if none)."""
+    found = {c.source for c in item.imr_citations}
+    return [g for g in GUIDELINE_VALUES[:4] if g in found] or ["none"]
+
+
+def mtus_parts(item: Item) -> list[str]:
+    parts: list[str] = []
+    for c in item.imr_citations:
+        if c.source == "MTUS" and c.part and c.part not in parts:
+            parts.append(c.part)
+    return parts
+
+
+def drug_terms(item: Item) -> list[str]:
+    """The generic name, each ingredient of a combination, and the brand."""
+    if not item.drug:
+        return []
+    name = item.drug.name
+    return lower_values([name, *name.split("/"), item.drug.brand])
+
+
+def citation_text(item: Item) -> str:
+    parts = [item.claims_guideline or "", item.imr_guideline or ""]
+    for c in (*item.claims_citations, *item.imr_citations):
+        parts.extend([c.text, c.part or "", c.section or ""])
+    return "\n".join(p for p in parts if p)
+
+
+def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
+    """Facet name -> the item's values (display form), as the engines count them."""
+    band = age_band(letter.patient.age)
+    facets: dict[str, list[str]] = {
+        "decision": [item.decision],
+        "category": [item.category] if item.category else [],
+        "subcategory": [item.subcategory] if item.subcategory else [],
+        "specialty": list(dict.fromkeys(letter.reviewer.specialties)),
+        "state": reviewer_states(letter),
+        "guideline": guideline_sources(item),
+        "mtus": mtus_parts(item),
+        "region": [item.body_region] if item.body_region else [],
+        "year": [str(letter.decision_date.year)] if letter.decision_date else [],
+        "age": [band] if band else [],
+        "sex": [letter.patient.sex] if letter.patient.sex else [],
+    }
+    return {name: facets[name] for name in FACETS}
+
+
+def item_record(letter: Letter, item: Item) -> dict[str, Any]:
+    """What an item document stores: the item and the letter fields a hit needs."""
+    return {
+        "letter_id": letter.id,
+        "case_number": letter.case_number,
+        "decision_date": letter.decision_date.isoformat() if letter.decision_date else None,
+        "specialties": letter.reviewer.specialties,
+        "license_states": letter.reviewer.license_states,
+        "summary": letter.summary,
+        "item": item.to_dict(),
+    }
+
+
+def item_documents(letter: Letter) -> list[ItemDocument]:
+    day = letter.decision_date.toordinal() if letter.decision_date else 0
+    dates = {
+        name: value
+        for name, value in (
+            ("decided", letter.decision_date),
+            ("injured", letter.date_of_injury),
+            ("assigned", letter.date_assigned),
+        )
+        if value is not None
+    }
+    letter_keywords: dict[str, list[str]] = {
+        "letter_id": [letter.id],
+        "specialty": lower_values(letter.reviewer.specialties),
+        "state": lower_values(reviewer_states(letter)),
+        "case": lower_values([letter.case_number]),
+        "sex": lower_values([letter.patient.sex]),
+    }
+    docs: list[ItemDocument] = []
+    for item in letter.items:
+        keywords: dict[str, list[str]] = {
+            **letter_keywords,
+            "decision": [item.decision],
+            "category": lower_values([item.category]),
+            "subcategory": lower_values([item.subcategory]),
+            "drug": drug_terms(item),
+            "region": lower_values([item.body_region]),
+            "modality": lower_values([item.modality]),
+            "mtus": lower_values(mtus_parts(item)),
+            "gsource": lower_values(guideline_sources(item)),
+            "partial": ["true" if item.partial else "false"],
+        }
+        docs.append(
+            ItemDocument(
+                item_id=letter.item_id(item),
+                letter_id=letter.id,
+                day=day,
+                text={
+                    "service": item.service,
+                    "rationale": item.rationale,
+                    "summary": letter.summary,
+                    "guideline": citation_text(item),
+                },
+                keywords=keywords,
+                dates=dates,
+                age=letter.patient.age,
+                facets=item_facets(letter, item),
+                stored=json.dumps(item_record(letter, item), ensure_ascii=False),
+            )
+        )
+    return docs
+
+
+def letter_document(letter: Letter, *, source_key: str, content_hash: str) -> LetterDocument:
+    words = [letter.summary]
+    for item in letter.items:
+        words += [item.service, item.rationale, citation_text(item)]
+    return LetterDocument(
+        letter_id=letter.id,
+        source_key=source_key,
+        content_hash=content_hash,
+        day=letter.decision_date.toordinal() if letter.decision_date else 0,
+        words="\n".join(w for w in words if w),
+        stored=json.dumps(letter.to_dict(), ensure_ascii=False),
+    )

@@ -1,0 +1,672 @@
+"""The query language of imr-search: its fields, its syntax and the tree it parses into.
+
+The syntax is the README's public contract (it began as Whoosh's and keeps its precedence):
+words, ``"phrases"`` (``"a b"~2`` for slop), patterns (``lumb*``, ``l?mbar``), ``field:value``,
+``field:(a OR b)``, ranges ``age:[40 TO 60]`` / ``decided:[2017-01-01 TO]`` (``{}`` exclusive),
+partial dates ``decided:2016``, boosts ``word^2``, and the operators, tightest first: ``ANDNOT``
+and ``ANDMAYBE``, then ``NOT``, ``AND``, ``OR``, and last the implicit AND between neighbours
+(so ``a b OR c`` is ``a AND (b OR c)``).
+
+The tree is imr-search's own (``Term``, ``Phrase``, ``Pattern``, ``Range``, ``And``, ``Or``,
+``Not``, ``AndMaybe``, ``Every``); each engine compiles it into its own queries. Values in the
+tree are what the user wrote, normalised only where the language defines it (field names, enum
+and keyword values lower-cased, states as USPS codes, dates and numbers parsed): analysis
+(tokenising, stemming) belongs to the engine. Patterns are never stemmed: ``oxy*`` means words
+that begin with "oxy".
+
+Filters (``SearchRequest.filters``) become a tree too (``filter_tree``), over the same fields,
+so an engine compiles one kind of thing.
+
+Errors are QueryError with the 0-based position of the problem and, where one helps, a hint.
+No engine is imported here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from imr_search.errors import QueryError
+from imr_search.taxonomy import state_code
+
+# -- the fields ------------------------------------------------------------------------------
+
+FieldKind = Literal["text", "keyword", "date", "int", "enum"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: FieldKind
+    description: str
+    # Values of an enum field (the first spelling is the indexed one; see ENUM_SYNONYMS).
+    values: tuple[str, ...] = ()
+
+
+_FIELDS = (
+    Field("service", "text", "the disputed service text"),
+    Field("decision", "enum", "upheld or overturned", ("upheld", "overturned")),
+    Field("category", "keyword", "DWC request category"),
+    Field("subcategory", "keyword", "DWC request subcategory"),
+    Field("drug", "keyword", "generic drug name (or one ingredient, or the brand)"),
+    Field("region", "keyword", "body region"),
+    Field("modality", "keyword", "diagnostic modality"),
+    Field("specialty", "keyword", "reviewer specialty"),
+    Field("state", "keyword", "reviewer license state (USPS code or name)"),
+    Field("guideline", "text", "guideline citation text (both sides)"),
+    Field("mtus", "keyword", "MTUS part cited by the IMR"),
+    Field("rationale", "text", "the reviewer's rationale"),
+    Field("summary", "text", "the case summary"),
+    Field("case", "keyword", "case number"),
+    Field("decided", "date", "decision date"),
+    Field("injured", "date", "date of injury"),
+    Field("assigned", "date", "date assigned"),
+    Field("age", "int", "patient age"),
+    Field("sex", "enum", "patient sex", ("male", "female")),
+    Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
+)
+# Query-language field name -> its description (the README's table).
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+QUERY_FIELDS: dict[str, str] = {f.name: f.description for f in _FIELDS}
+# Fields only filters and internal trees use; every engine indexes them too.
+INTERNAL_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("letter_id", "keyword", "the letter id"),
+        Field("gsource", "keyword", "IMR citation source (MTUS, ODG, ACOEM, other, none)"),
+    )
+}
+ALL_FIELDS: dict[str, Field] = {**FIELDS, **INTERNAL_FIELDS}
+DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
+FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
+TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
+DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {"partial": {"yes": "true", "no": "false"}}
+
+# Age bands of the ``age`` facet and filter: label -> inclusive (low, high).
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "<30": (None, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60+": (60, None),
+}
+# IMR citation sources of the ``guideline`` facet and filter; "none" when the IMR cited nothing.
+GUIDELINE_VALUES = ("MTUS", "ODG", "ACOEM", "other", "none")
+
+# -- the tree --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word (text fields: the engine analyses it) or a whole value (other fields, normalised).
+    ``field`` None means the default fields."""
+
+    field: str | None
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words in order; ``slop`` is how far apart they may be (1: next to each other)."""
+
+    field: str | None
+    text: str
+    slop: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A lower-cased pattern with ``*`` (any run) and ``?`` (one character), matched against
+    the field's words (or whole values) as indexed, unstemmed."""
+
+    field: str | None
+    pattern: str
+    boost: float = 1.0
+
+    @property
+    def prefix(self) -> str | None:
+        """The prefix, when the pattern is "letters then one trailing *"."""
+        head = self.pattern[:-1]
+        if self.pattern.endswith("*") and head and not any(c in head for c in "*?"):
+            return head
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Inclusive bounds over a date field (``datetime.date``) or the age (``int``); None is
+    open."""
+
+    field: str
+    low: dt.date | int | None
+    high: dt.date | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class AndMaybe:
+    """``required``, ranked higher when ``optional`` matches too (the "should" clause)."""
+
+    required: Node
+    optional: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """Every item (the blank query)."""
+
+
+Node = Term | Phrase | Pattern | Range | And | Or | Not | AndMaybe | Every
+
+
+def walk(node: Node) -> Iterator[Node]:
+    yield node
+    if isinstance(node, And | Or):
+        for child in node.children:
+            yield from walk(child)
+    elif isinstance(node, Not):
+        yield from walk(node.child)
+    elif isinstance(node, AndMaybe):
+        yield from walk(node.required)
+        yield from walk(node.optional)
+
+
+def plain_words(node: Node) -> list[str]:
+    """The words of ``node`` searched in the default fields (for spelling suggestions)."""
+    out: list[str] = []
+    for n in walk(node):
+        if isinstance(n, Term) and n.field is None and n.text.lower() not in out:
+            out.append(n.text.lower())
+    return out
+
+
+def matches_by_negation(node: Node) -> bool:
+    """Whether ``node`` can match a document that has none of its fields (a blank query or a
+    negation can): engines that keep other documents beside items must then require items."""
+    return any(isinstance(n, Not | Every) for n in walk(node))
+
+
+def all_of(*nodes: Node | None) -> Node:
+    """The AND of the given nodes (None left out; Every when nothing is left)."""
+    parts = [n for n in nodes if n is not None and not isinstance(n, Every)]
+    if not parts:
+        return Every()
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def any_of(field: str, values: tuple[str, ...] | list[str]) -> Node:
+    """``field:(v1 OR v2 ...)`` as a tree (values as the user would type them)."""
+    terms = tuple(_value_node(ALL_FIELDS[field], v, 0) for v in values)
+    return terms[0] if len(terms) == 1 else Or(terms)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _err(message: str, position: int | None, hint: str | None = None) -> QueryError:
+    where = f" at position {position}" if position is not None else ""
+    return QueryError(f"{message}{where}", position=position, hint=hint)
+
+
+def _unknown_field(name: str, pos: int) -> QueryError:
+    close = difflib.get_close_matches(name.lower(), QUERY_FIELDS, n=1)
+    hint = f"did you mean {close[0]}:?" if close else None
+    fields = ", ".join(QUERY_FIELDS)
+    msg = f"unknown field {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    return _err(msg, pos, hint=hint or f"fields: {fields}")
+
+
+# -- values ----------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _date_span(field: str, value: str, pos: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``2016``, ``2016-05`` or ``2016-05-04``."""
+    if not _DATE_RE.fullmatch(value):
+        raise _err(
+            f"{field}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+            pos,
+            hint=f"e.g. {field}:2016 or {field}:[2016-01-01 TO 2016-06-30]",
+        )
+    parts = [int(p) for p in value.split("-")]
+    try:
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            return day, day
+        if len(parts) == 2:
+            last = calendar.monthrange(parts[0], parts[1])[1] if 1 <= parts[1] <= 12 else 0
+            return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last)
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    except ValueError:
+        raise _err(f"{field}: {value!r} is not a valid date", pos) from None
+
+
+def _age(value: str, pos: int) -> int:
+    if not value.isdigit():
+        raise _err(f"age: {value!r} is not a whole number", pos, hint="e.g. age:[40 TO 60]")
+    return int(value)
+
+
+def _enum(f: Field, value: str, pos: int) -> str:
+    v = value.lower()
+    v = ENUM_SYNONYMS.get(f.name, {}).get(v, v)
+    if v not in f.values:
+        allowed = ", ".join(f.values + tuple(ENUM_SYNONYMS.get(f.name, {})))
+        raise _err(f"{f.name}: {value!r} is not one of {allowed}", pos)
+    return v
+
+
+def keyword_value(field: str, value: str) -> str:
+    """A keyword value as the index holds it: lower case, states as USPS codes."""
+    v = value.strip()
+    if field == "state":
+        v = state_code(v) or v
+    return v.lower()
+
+
+def _value_node(
+    f: Field, value: str, pos: int, *, phrase: bool = False, boost: float = 1.0
+) -> Node:
+    """The node for one bare or quoted value of field ``f``."""
+    if f.kind == "date":
+        low, high = _date_span(f.name, value, pos)
+        return Range(f.name, low, high)
+    if f.kind == "int":
+        age = _age(value, pos)
+        return Range(f.name, age, age)
+    if f.kind == "enum":
+        return Term(f.name, _enum(f, value, pos), boost)
+    if f.kind == "keyword":
+        return Term(f.name, keyword_value(f.name, value), boost)
+    if phrase:
+        return Phrase(f.name, value, boost=boost)
+    return Term(f.name, value, boost)
+
+
+_RANGE_RE = re.compile(r"^\s*(.*?)\s+TO\s+(.*?)\s*$|^\s*(.*?)\s+TO\s*$|^\s*TO\s+(.*?)\s*$")
+
+
+def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) -> Range:
+    """``[low TO high]`` (``{`` / ``}`` exclusive) over a date or number field."""
+    m = _RANGE_RE.match(body)
+    if not m:
+        raise _err(f"{f.name}: range {body!r} needs the form [low TO high]", pos)
+    low_s, high_s = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+    low_s, high_s = (low_s or "").strip('"'), (high_s or "").strip('"')
+    if f.kind not in ("date", "int"):
+        raise _err(
+            f"{f.name}: ranges work on dates and numbers, not on {f.kind} fields",
+            pos,
+            hint="ranges: decided, injured, assigned, age",
+        )
+    if not low_s and not high_s:
+        raise _err(f"{f.name}: a range needs at least one end", pos, hint=f"{f.name}:[low TO]")
+    low: dt.date | int | None = None
+    high: dt.date | int | None = None
+    if f.kind == "date":
+        if low_s:
+            first, last = _date_span(f.name, low_s, pos)
+            low = last + dt.timedelta(days=1) if open_low else first
+        if high_s:
+            first, last = _date_span(f.name, high_s, pos)
+            high = first - dt.timedelta(days=1) if open_high else last
+    else:
+        if low_s:
+            low = _age(low_s, pos) + (1 if open_low else 0)
+        if high_s:
+            high = _age(high_s, pos) - (1 if open_high else 0)
+    return Range(f.name, low, high)
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_FIELD_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
+_BOOST_RE = re.compile(r"\^(\d*\.?\d+)")
+_WORD_END = ' \t\r\n\f\v()"[{]}'
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: Literal["word", "phrase", "range", "field", "open", "close"]
+    text: str
+    pos: int
+    # phrase: slop; range: exclusive ends
+    slop: int = 1
+    open_low: bool = False
+    open_high: bool = False
+    boost: float = 1.0
+
+
+def _boost_at(text: str, j: int) -> tuple[float, int]:
+    m = _BOOST_RE.match(text, j)
+    if m and (m.end() == len(text) or text[m.end()] in _WORD_END):
+        return float(m.group(1)), m.end()
+    return 1.0, j
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Split the query into tokens, raising QueryError for unbalanced quotes, parentheses and
+    brackets. Field names are recognised only at the start of a word, and not before ``//``
+    (a web address is not a field)."""
+    toks: list[_Tok] = []
+    depth: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise _err("unbalanced quote", i, hint='close the phrase with "')
+            slop, j = 1, end + 1
+            if m := re.compile(r"~([1-9]\d*)").match(text, j):
+                slop, j = int(m.group(1)), m.end()
+            boost, j = _boost_at(text, j)
+            toks.append(_Tok("phrase", text[i + 1 : end], i, slop=slop, boost=boost))
+            i = j
+        elif c == "(":
+            depth.append(i)
+            toks.append(_Tok("open", c, i))
+            i += 1
+        elif c == ")":
+            if not depth:
+                raise _err("unbalanced parenthesis: ')' without '('", i)
+            depth.pop()
+            boost, j = _boost_at(text, i + 1)
+            toks.append(_Tok("close", c, i, boost=boost))
+            i = j
+        elif c in "[{":
+            end = _range_end(text, i)
+            toks.append(
+                _Tok(
+                    "range",
+                    text[i + 1 : end],
+                    i,
+                    open_low=c == "{",
+                    open_high=text[end] == "}",
+                )
+            )
+            i = end + 1
+        elif c in "]}":
+            raise _err(f"unbalanced range: {c!r} without an opening bracket", i)
+        elif (m := _FIELD_RE.match(text, i)) and not text.startswith("//", m.end()):
+            toks.append(_Tok("field", m.group(1), i))
+            i = m.end()
+        else:
+            j = i
+            while j < n and text[j] not in _WORD_END:
+                j += 1
+            word = text[i:j]
+            boost = 1.0
+            if (m := re.search(r"\^(\d*\.?\d+)$", word)) and m.start() > 0:
+                word, boost = word[: m.start()], float(m.group(1))
+            toks.append(_Tok("word", word, i, boost=boost))
+            i = j
+    if depth:
+        raise _err("unbalanced parenthesis: '(' is never closed", depth[-1])
+    return toks
+
+
+def _range_end(text: str, start: int) -> int:
+    for j in range(start + 1, len(text)):
+        if text[j] in "]}":
+            return j
+        if text[j] in '"[{()':
+            break
+    raise _err("unbalanced range: the bracket is never closed", start, hint="[low TO high]")
+
+
+class _Parser:
+    """Recursive descent over the tokens, Whoosh's precedence (see the module docstring)."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
+
+    def peek(self, ahead: int = 0) -> _Tok | None:
+        j = self.i + ahead
+        return self.toks[j] if j < len(self.toks) else None
+
+    def op(self, *names: str) -> bool:
+        """Whether the next token is one of the binary operators ``names`` with an operand
+        after it (an operator with nothing after it is a plain word)."""
+        t, after = self.peek(), self.peek(1)
+        return (
+            t is not None
+            and t.kind == "word"
+            and t.text in names
+            and after is not None
+            and after.kind != "close"
+        )
+
+    def group(self, field: Field | None) -> Node | None:
+        """Neighbours, AND-ed: up to the end or a closing parenthesis."""
+        parts: list[Node] = []
+        while (t := self.peek()) is not None and t.kind != "close":
+            node = self.disjunction(field)
+            if node is not None:
+                parts.append(node)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def disjunction(self, field: Field | None) -> Node | None:
+        parts = [self.conjunction(field)]
+        while self.op("OR"):
+            self.i += 1
+            parts.append(self.conjunction(field))
+        kept = [p for p in parts if p is not None]
+        if len(kept) <= 1:
+            return kept[0] if kept else None
+        return Or(tuple(kept))
+
+    def conjunction(self, field: Field | None) -> Node | None:
+        parts = [self.negation(field)]
+        while self.op("AND"):
+            self.i += 1
+            parts.append(self.negation(field))
+        kept = [p for p in parts if p is not None]
+        if len(kept) <= 1:
+            return kept[0] if kept else None
+        return And(tuple(kept))
+
+    def negation(self, field: Field | None) -> Node | None:
+        if self.op("NOT"):
+            self.i += 1
+            child = self.negation(field)
+            return Not(child) if child is not None else None
+        return self.andnot(field)
+
+    def andnot(self, field: Field | None) -> Node | None:
+        node = self.atom(field)
+        while self.op("ANDNOT", "ANDMAYBE"):
+            name = self.toks[self.i].text
+            self.i += 1
+            right = self.atom(field)
+            if node is None or right is None:
+                node = node or right
+            elif name == "ANDNOT":
+                node = And((node, Not(right)))
+            else:
+                node = AndMaybe(node, right)
+        return node
+
+    def atom(self, field: Field | None) -> Node | None:
+        t = self.toks[self.i]
+        self.i += 1
+        if t.kind == "open":
+            inner = self.group(field)
+            close = self.peek()
+            self.i += 1  # the tokenizer balanced the parentheses
+            boost = close.boost if close is not None else 1.0
+            if inner is not None and boost != 1.0 and isinstance(inner, And | Or):
+                inner = type(inner)(inner.children, boost)
+            return inner
+        if t.kind == "field":
+            return self.fielded(t)
+        if t.kind == "range":
+            if field is None:
+                raise _err("a range needs a field", t.pos, hint="e.g. decided:[2016 TO 2017]")
+            return _range_node(field, t.text, t.open_low, t.open_high, t.pos)
+        if t.kind == "phrase":
+            return self.phrase(field, t)
+        return self.word(field, t)
+
+    def fielded(self, t: _Tok) -> Node | None:
+        name = t.text.lower()
+        f = ALL_FIELDS.get(name) if name in QUERY_FIELDS else None
+        if f is None:
+            raise _unknown_field(t.text, t.pos)
+        value = self.peek()
+        if value is None or value.kind == "close" or value.pos != t.pos + len(t.text) + 1:
+            raise _err(f"{name}: has no value", t.pos)
+        if value.kind == "open":
+            if f.kind not in ("text", "keyword"):
+                raise _err(f"{name}: takes one value or a range, not a group", value.pos)
+            return self.atom(f)
+        if value.kind == "field":  # "service:rationale:x": the second name is a value
+            self.i += 1
+            return self.word(f, _Tok("word", value.text + ":", value.pos))
+        return self.atom(f)
+
+    def phrase(self, field: Field | None, t: _Tok) -> Node | None:
+        if field is not None and field.kind != "text":
+            return _value_node(field, t.text, t.pos, boost=t.boost)
+        if not t.text.strip():
+            return None
+        return Phrase(field.name if field else None, t.text, t.slop, t.boost)
+
+    def word(self, field: Field | None, t: _Tok) -> Node | None:
+        text = t.text
+        if field is not None and field.kind not in ("text", "keyword"):
+            if any(ch in text for ch in "*?"):
+                raise _err(f"{field.name}: wildcards work only on text and keyword fields", t.pos)
+            return _value_node(field, text, t.pos)
+        name = field.name if field else None
+        if any(ch in text for ch in "*?"):
+            if text == "*" and field is None:
+                return Every()
+            return Pattern(name, text.lower(), t.boost)
+        if field is not None and field.kind == "keyword":
+            return _value_node(field, text, t.pos, boost=t.boost)
+        return Term(name, text, t.boost)
+
+
+def parse(text: str, *, max_length: int = 1000) -> Node:
+    """The tree of ``text``; ``Every`` for a blank query. Raises QueryError."""
+    if len(text) > max_length:
+        raise _err(
+            f"query is too long ({len(text)} characters; the limit is {max_length})", max_length
+        )
+    toks = _tokens(text)
+    node = _Parser(toks).group(None)
+    return node if node is not None else Every()
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+# Filter name -> the field it narrows (``year`` and ``age`` are ranges, see _filter_value).
+FILTER_FIELDS: dict[str, str] = {
+    "decision": "decision",
+    "state": "state",
+    "specialty": "specialty",
+    "category": "category",
+    "subcategory": "subcategory",
+    "region": "region",
+    "modality": "modality",
+    "drug": "drug",
+    "guideline": "gsource",
+    "mtus": "mtus",
+    "sex": "sex",
+    "year": "decided",
+    "age": "age",
+}
+
+
+def _filter_value(name: str, value: str) -> Node:
+    if name == "year":
+        if not re.fullmatch(r"\d{4}", value.strip()):
+            raise QueryError(f"year filter: {value!r} is not a year (e.g. 2016)")
+        y = int(value)
+        return Range("decided", dt.date(y, 1, 1), dt.date(y, 12, 31))
+    if name == "age":
+        if value not in AGE_BANDS:
+            raise QueryError(f"age filter: {value!r} is not one of {', '.join(AGE_BANDS)}")
+        lo, hi = AGE_BANDS[value]
+        return Range("age", lo, hi)
+    if name == "guideline" and value.lower() not in {g.lower() for g in GUIDELINE_VALUES}:
+        raise QueryError(f"guideline filter: {value!r} is not one of {', '.join(GUIDELINE_VALUES)}")
+    f = ALL_FIELDS[FILTER_FIELDS[name]]
+    if f.kind == "enum":
+        try:
+            return Term(f.name, _enum(f, value.strip(), 0))
+        except QueryError:
+            raise QueryError(
+                f"{name} filter: {value!r} is not one of {', '.join(f.values)}"
+            ) from None
+    return Term(f.name, keyword_value(f.name, value))
+
+
+def filter_tree(
+    filters: Mapping[str, tuple[str, ...] | str],
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    exclude_letters: tuple[str, ...] = (),
+) -> Node | None:
+    """The filters as one tree (AND of filters, OR within one), or None when there are none."""
+    parts: list[Node] = [Not(Term("letter_id", letter)) for letter in exclude_letters]
+    for name, given in filters.items():
+        if name not in FILTER_FIELDS:
+            raise QueryError(f"unknown filter {name!r} (filters: {', '.join(FILTER_FIELDS)})")
+        values = [given] if isinstance(given, str) else list(given)
+        if values:
+            subs = tuple(_filter_value(name, v) for v in values)
+            parts.append(subs[0] if len(subs) == 1 else Or(subs))
+    if date_from or date_to:
+        parts.append(Range("decided", date_from, date_to))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def request_tree(
+    query: str,
+    tree: Node | None,
+    filters: Mapping[str, tuple[str, ...] | str],
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    exclude_letters: tuple[str, ...],
+    *,
+    max_length: int = 1000,
+) -> tuple[Node, Node | None]:
+    """What a SearchRequest asks for, as (query tree, filter tree or None): the given tree, or
+    ``query`` parsed. Raises QueryError."""
+    node = tree if tree is not None else parse(query, max_length=max_length)
+    return node, filter_tree(filters, date_from, date_to, exclude_letters)
