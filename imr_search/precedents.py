@@ -16,14 +16,14 @@ a ladder of "same kind", most specific first; the first rung with any item is us
 A rung is tried only when the request has what it needs (a drug, a modality and a region ...).
 The user's filters narrow every rung.
 
-Cost. A rung is put to the engine as a query (``category:"Pharmaceuticals" AND drug:"tramadol"``)
-rather than as filters: the query drives the matching from its shortest posting list, where a
-filter would first collect every document it matches. Counts and the breakdowns by year,
-specialty and guideline come from the engine's facet counts over the whole matched set (two
-searches: all, and overturned), never from loading items. Only a bounded sample is loaded: the
-``SAMPLE`` items of the rung whose service text is most like the request (and at least
-``MIN_SAMPLED`` of each decision). The closest precedents and the phrase analysis use that
-sample, and the answer says so when it is smaller than the matched set.
+Cost. A rung is put to the engine as a query tree (``category:"Pharmaceuticals" AND
+drug:"tramadol"``) rather than as filters: the query drives the matching from its shortest
+posting list, where a filter would first collect every document it matches. Counts and the
+breakdowns by year, specialty and guideline come from the engine's facet counts over the whole
+matched set (two searches: all, and overturned), never from loading items. Only a bounded
+sample is loaded: the ``SAMPLE`` items of the rung whose service text is most like the request
+(and at least ``MIN_SAMPLED`` of each decision). The closest precedents and the phrase
+analysis use that sample, and the answer says so when it is smaller than the matched set.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from imr_search.engine import Engine, FacetCount, ItemRecord, SearchRequest
 from imr_search.errors import UsageError
 from imr_search.model import Classification, Decision, Item
 from imr_search.parse.classify import classify
+from imr_search.query import AndMaybe, Node, Or, Term, all_of, any_of
 from imr_search.stats import wilson_interval
 from imr_search.terms import TermContrast, TermStat, content_words, distinctive_terms, overlap
 from imr_search.terms import key_sentence as rationale_key_sentence
@@ -67,10 +68,17 @@ class Rung:
 
     @property
     def query(self) -> str:
-        """The rung in the query language."""
+        """The rung in the query language (shown to the user, who can search it)."""
         if self.words:
-            return _any("service", self.words)
+            return f"service:({' OR '.join(self.words)})"
         return " AND ".join(f'{k}:"{v.replace(chr(34), " ")}"' for k, v in self.fields.items())
+
+    @property
+    def tree(self) -> Node:
+        """The rung as a query tree (what the engine is given)."""
+        if self.words:
+            return _any_word("service", self.words)
+        return all_of(*(any_of(k, [v]) for k, v in self.fields.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +195,12 @@ def _query_words(candidates: Sequence[str], limit: int) -> list[str]:
     return sorted(distinct, key=lambda w: -len(w))[:limit]
 
 
-def _any(field_name: str, words: Sequence[str]) -> str:
-    return f"{field_name}:({' OR '.join(words)})"
+def _any_word(field_name: str, words: Sequence[str]) -> Node:
+    return Or(tuple(Term(field_name, w) for w in words))
+
+
+def _and_decision(tree: Node, decision: str | None) -> Node:
+    return all_of(tree, Term("decision", decision)) if decision else tree
 
 
 def _rung_of(item: Item, c: Classification, rungs: Sequence[Rung]) -> str:
@@ -245,7 +257,9 @@ def precedents(
     chosen: Rung | None = None
     everything: dict[str, list[FacetCount]] = {}
     for rung in rungs:
-        result = engine.search(SearchRequest(query=rung.query, facets=True, size=1, **narrow))
+        result = engine.search(
+            SearchRequest(query=rung.query, tree=rung.tree, facets=True, size=1, **narrow)
+        )
         tried.append(RungCount(rung.name, rung.label, result.total))
         if result.total:
             chosen, everything = rung, result.facets
@@ -270,8 +284,8 @@ def precedents(
     counts = {f.value: f.count for f in everything.get("decision", [])}
     overturned: dict[str, list[FacetCount]] = {}
     if counts.get("overturned"):
-        query = f"({chosen.query}) AND decision:overturned"
-        overturned = engine.search(SearchRequest(query=query, facets=True, size=1, **narrow)).facets
+        tree = _and_decision(chosen.tree, "overturned")
+        overturned = engine.search(SearchRequest(tree=tree, facets=True, size=1, **narrow)).facets
     total = sum(counts.values())
     answer.overall = _rate(counts.get("overturned", 0), total)
     for name in BREAKDOWNS:
@@ -322,16 +336,16 @@ def _sample(
     """The SAMPLE items of the rung whose service text is most like the request; when that
     holds fewer than MIN_SAMPLED of one decision, the most alike of that decision are added.
 
-    Only the request's words steer the engine (``ANDMAYBE``: every item of the rung matches,
+    Only the request's words steer the engine (``AndMaybe``: every item of the rung matches,
     the words only rank). The summary's words are left to the re-ranking: long OR queries
     over common words cost seconds on a large index."""
     words = _query_words(content_words(request), REQUEST_WORDS)
 
     def fetch(decision: str | None, limit: int) -> list[ItemRecord]:
-        query = f"({rung.query})" + (f" AND decision:{decision}" if decision else "")
+        tree = _and_decision(rung.tree, decision)
         if words and not rung.words:
-            query = f"({query}) ANDMAYBE {_any('service', words)}"
-        return list(engine.iter_items(SearchRequest(query=query, **narrow), limit=limit))
+            tree = AndMaybe(tree, _any_word("service", words))
+        return list(engine.iter_items(SearchRequest(tree=tree, **narrow), limit=limit))
 
     sample = fetch(None, SAMPLE)
     for decision in ("overturned", "upheld"):

@@ -284,6 +284,8 @@ def _enum(f: Field, value: str, pos: int) -> str:
 def keyword_value(field: str, value: str) -> str:
     """A keyword value as the index holds it: lower case, states as USPS codes."""
     v = value.strip()
+    if field == "letter_id":  # an id, as the parser made it
+        return v
     if field == "state":
         v = state_code(v) or v
     return v.lower()

@@ -206,7 +206,7 @@ def test_every_named_field_matches_the_records(
 
 
 def test_every_query_field_is_tested() -> None:
-    from imr_search.whoosh_engine.query import QUERY_FIELDS
+    from imr_search.query import QUERY_FIELDS
 
     tested = {q.split(":")[0].lower() for q, _ in FIELD_QUERIES if ":" in q}
     assert set(QUERY_FIELDS) <= tested
@@ -487,6 +487,18 @@ def test_over_wide_wildcard_is_an_error(new_engine: Engine) -> None:
     with pytest.raises(QueryError, match="matches too many terms"):
         new_engine.search(SearchRequest(query="zz*"))
     assert new_engine.search(SearchRequest(query="zz0000*")).total == 1
+
+
+def test_patterns_match_the_words_as_written_not_their_stems(new_engine: Engine) -> None:
+    # "oxy*" was once stemmed to "oxi*" and found nothing while "oxycodone" found the item.
+    oxy = make_item(1, service="Oxycodone 10mg #60", rationale="Opioids are not indicated.")
+    other = make_item(2, service="Oxford knee brace", rationale="A brace is not indicated.")
+    index_letters(new_engine, [make_letter("CM-OXY", items=[oxy, other])])
+    assert hit_ids(new_engine, "oxycodone") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "oxy*") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "Oxy*") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "service:ox*") == {"CM-OXY#1", "CM-OXY#2"}
+    assert hit_ids(new_engine, "o?ycodone") == {"CM-OXY#1"}
 
 
 @given(st.text(alphabet='ab:()"[]{} *?^~-TOANDRNOT', max_size=30))

@@ -2,7 +2,7 @@
 
 The baselines index exactly what the Whoosh engine indexes for the benchmark's queries: the same
 four text fields per disputed item, the same lower-cased filter values and the same facet values
-(taken from ``imr_search.whoosh_engine.schema``, so the three engines cannot drift apart).
+(taken from ``imr_search.documents``, so the engines cannot drift apart).
 """
 
 from __future__ import annotations
@@ -11,17 +11,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from imr_search.documents import item_documents
 from imr_search.model import Letter
-from imr_search.whoosh_engine.schema import (
-    citation_text,
-    drug_terms,
-    guideline_sources,
-    item_facets,
-    item_record_json,
-    lower_values,
-    mtus_parts,
-    state_code,
-)
 
 TEXT_FIELDS = ("service", "rationale", "summary", "guideline")
 FILTER_FIELDS = (
@@ -50,35 +41,23 @@ class Outcome:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+# Benchmark filter name -> the document field it reads (``year`` comes from the facet).
+_FILTER_SOURCE = {name: name for name in FILTER_FIELDS} | {"guideline": "gsource"}
+
+
 def item_rows(letter: Letter) -> Iterator[ItemRow]:
-    year = [str(letter.decision_date.year)] if letter.decision_date else []
-    for item in letter.items:
+    for doc in item_documents(letter):
         filters = {
-            "decision": lower_values([item.decision]),
-            "category": lower_values([item.category]),
-            "subcategory": lower_values([item.subcategory]),
-            "region": lower_values([item.body_region]),
-            "modality": lower_values([item.modality]),
-            "drug": drug_terms(item),
-            "specialty": lower_values(letter.reviewer.specialties),
-            "state": lower_values(state_code(s) for s in letter.reviewer.license_states),
-            "guideline": lower_values(guideline_sources(item)),
-            "mtus": lower_values(mtus_parts(item)),
-            "sex": lower_values([letter.patient.sex]),
-            "year": year,
+            name: doc.facets["year"] if name == "year" else doc.keywords[_FILTER_SOURCE[name]]
+            for name in FILTER_FIELDS
         }
         yield ItemRow(
-            item_id=letter.item_id(item),
-            letter_id=letter.id,
-            text={
-                "service": item.service,
-                "rationale": item.rationale,
-                "summary": letter.summary,
-                "guideline": citation_text(item),
-            },
+            item_id=doc.item_id,
+            letter_id=doc.letter_id,
+            text=dict(doc.text),
             filters=filters,
-            facets=item_facets(letter, item),
-            stored=item_record_json(letter, item),
+            facets=doc.facets,
+            stored=doc.stored,
         )
 
 

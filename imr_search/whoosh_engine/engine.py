@@ -32,20 +32,17 @@ from imr_search.engine import (
 )
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
 from imr_search.model import Letter
+from imr_search.query import matches_by_negation, plain_words, request_tree
+from imr_search.results import facet_counts, item_record, make_hit
 from imr_search.whoosh_engine import results as res
 from imr_search.whoosh_engine._whoosh import collectors, index, writing
 from imr_search.whoosh_engine._whoosh import query as wq
 from imr_search.whoosh_engine.collect import AllMatches
+from imr_search.whoosh_engine.compile import Compiler, check_expansions
 from imr_search.whoosh_engine.pool import use_chunked_pool
-from imr_search.whoosh_engine.query import (
-    StrictParser,
-    check_expansions,
-    filter_query,
-    walk,
-)
 from imr_search.whoosh_engine.schema import KIND_ITEM, KIND_LETTER
 from imr_search.whoosh_engine.session import WhooshWriterSession
-from imr_search.whoosh_engine.spelling import spelling_parser, suggestions_for
+from imr_search.whoosh_engine.spelling import suggestions_for
 
 ITEMS = wq.Term("kind", KIND_ITEM)
 LETTERS = wq.Term("kind", KIND_LETTER)
@@ -82,8 +79,8 @@ class WhooshEngine:
         self._schema = schema
         self.index_dir = index_dir
         self.max_expansions = max_expansions
-        self._parser = StrictParser(schema, max_length=max_query_length)
-        self._spelling_parser = spelling_parser(schema)
+        self.max_query_length = max_query_length
+        self._compiler = Compiler(schema)
         self._facet_tables: dict[int, res.FacetTable] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -129,16 +126,25 @@ class WhooshEngine:
     def _collect(
         self, s: Any, request: SearchRequest, warnings: list[str]
     ) -> tuple[Any, list[tuple[int, float]]]:
-        """The parsed query and every matching item as (docnum, score), in order."""
-        q = self._parser.parse(request.query)
+        """The compiled query and every matching item as (docnum, score), in order."""
+        tree, ftree = request_tree(
+            request.query,
+            request.tree,
+            request.filters,
+            request.date_from,
+            request.date_to,
+            request.exclude_letters,
+            max_length=self.max_query_length,
+        )
+        q = self._compiler.compile(tree)
         check_expansions(q, s.reader(), self.max_expansions)
         # Filters are AND-ed into the query (``Require``: scores come from the query alone)
         # rather than given as Whoosh's ``filter=``, which first builds the set of every
         # document the filter matches (every item, for ``kind:item``) on each search.
-        fq = filter_query(
-            request.filters, request.date_from, request.date_to, request.exclude_letters
-        )
-        if _matches_letters(q):
+        fq = self._compiler.compile(ftree) if ftree is not None else None
+        # Letter documents hold no field the language searches: only a blank query or a
+        # negation (in the query or the filters) could match them.
+        if matches_by_negation(tree) or (ftree is not None and matches_by_negation(ftree)):
             fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
         if isinstance(q, wq.Every):
             run = wq.ConstantScoreQuery(fq)
@@ -178,6 +184,12 @@ class WhooshEngine:
                     self._facet_tables = {generation: table}
         return table
 
+    def _words(self, request: SearchRequest) -> list[str]:
+        """The plain words of the request's query (for spelling suggestions)."""
+        if request.tree is not None:
+            return plain_words(request.tree)
+        return plain_words(request_tree(request.query, None, {}, None, None, ())[0])
+
     def search(self, request: SearchRequest) -> SearchResult:
         if request.page < 1:
             raise QueryError(f"page must be 1 or more, not {request.page}")
@@ -193,7 +205,7 @@ class WhooshEngine:
             start = (request.page - 1) * request.size
             if request.facets:
                 counters = self._facet_table(s).count(d for d, _ in matched)
-                result.facets = res.facet_counts(counters, request.filters)
+                result.facets = facet_counts(counters, request.filters)
             if request.letters:
                 groups = self._group(reader, matched)
                 result.total = len(groups)
@@ -213,8 +225,8 @@ class WhooshEngine:
                 result.hits = [
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
-            if request.query.strip():
-                result.suggestions = suggestions_for(request.query, self._spelling_parser, s)
+            if request.query.strip() or request.tree is not None:
+                result.suggestions = suggestions_for(self._words(request), s)
         return result
 
     def _group(
@@ -228,7 +240,7 @@ class WhooshEngine:
 
     def _hit(self, s: Any, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> Hit:
         record = res.load_record(s.reader(), docnum)
-        return res.make_hit(record, res.snippet(record, terms, self._schema), score)
+        return make_hit(record, res.snippet(record, terms, self._schema), score)
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None
@@ -236,7 +248,7 @@ class WhooshEngine:
         with self._searcher() as s:
             _, matched = self._collect(s, request, [])
             for docnum, score in matched[:limit] if limit is not None else matched:
-                yield res.item_record(res.load_record(s.reader(), docnum), score)
+                yield item_record(res.load_record(s.reader(), docnum), score)
 
     def get_letter(self, letter_id: str) -> Letter:
         with self._searcher() as s:
@@ -262,7 +274,7 @@ class WhooshEngine:
             mask = wq.Term("uid", exclude) if exclude else None
             found = s.search(q, limit=limit, filter=ITEMS, mask=mask)
             return [
-                res.item_record(res.load_record(s.reader(), hit.docnum), float(hit.score))
+                item_record(res.load_record(s.reader(), hit.docnum), float(hit.score))
                 for hit in found
             ]
 
@@ -339,15 +351,6 @@ class WhooshEngine:
 def _context(s: Any, run: Any) -> Any:
     """Unscored for a blank query (every score is the same), scored otherwise."""
     return s.boolean_context() if isinstance(run, wq.ConstantScoreQuery) else s.context()
-
-
-def _matches_letters(q: Any) -> bool:
-    """Whether ``q`` could match letter documents: they hold no field the query language
-    searches, so only a match-all or a negation can."""
-    return any(
-        isinstance(node, wq.Not) or (isinstance(node, wq.Every) and not node.fieldname)
-        for node in walk(q)
-    )
 
 
 def _column(reader: Any, name: str) -> Any:

@@ -1,34 +1,24 @@
-"""Turning matched documents into imr-search results: hits, snippets, facet counts.
+"""Whoosh's side of results: stored records, highlighted snippets, facet counting.
 
 Nothing here loads more stored fields than the page shows: facets and letter grouping read the
-``facets`` and ``lid`` columns.
+``facets`` and ``lid`` columns. Hits, item records and facet lists are built by the
+engine-neutral ``imr_search.results``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import Any
 
-from imr_search.engine import FACETS, FacetCount, Hit, ItemRecord, Segment
-from imr_search.model import Item
+from imr_search.engine import FACETS, Segment
+from imr_search.results import SNIPPET_CHARS, lead
 from imr_search.whoosh_engine._whoosh import highlight
-from imr_search.whoosh_engine.schema import (
-    AGE_BANDS,
-    decode_facets,
-    guideline_sources,
-    state_code,
-)
+from imr_search.whoosh_engine.schema import decode_facets
 
-SNIPPET_CHARS = 240
 SNIPPET_FIELDS = ("rationale", "summary")
-
-
-def _date(s: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
 
 
 def load_record(reader: Any, docnum: int) -> dict[str, Any]:
@@ -36,45 +26,6 @@ def load_record(reader: Any, docnum: int) -> dict[str, Any]:
     raw = reader.stored_fields(docnum)["stored"]
     record: dict[str, Any] = json.loads(raw)
     return record
-
-
-def item_record(record: Mapping[str, Any], score: float = 0.0) -> ItemRecord:
-    item = Item.from_dict(record["item"])
-    return ItemRecord(
-        item_id=f"{record['letter_id']}#{item.number}",
-        letter_id=record["letter_id"],
-        case_number=record["case_number"],
-        decision_date=_date(record["decision_date"]),
-        specialties=list(record["specialties"]),
-        summary=record["summary"],
-        item=item,
-        score=score,
-    )
-
-
-def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) -> Hit:
-    item = Item.from_dict(record["item"])
-    return Hit(
-        item_id=f"{record['letter_id']}#{item.number}",
-        letter_id=record["letter_id"],
-        case_number=record["case_number"],
-        item_number=item.number,
-        service=item.service,
-        decision=item.decision,
-        decision_date=_date(record["decision_date"]),
-        specialties=list(record["specialties"]),
-        license_states=list(record["license_states"]),
-        category=item.category,
-        subcategory=item.subcategory,
-        body_region=item.body_region,
-        modality=item.modality,
-        drug=item.drug.name if item.drug else None,
-        partial=item.partial,
-        imr_guideline=item.imr_guideline,
-        guideline_sources=guideline_sources(item),
-        snippet=snippet,
-        score=score,
-    )
 
 
 # -- snippets ----------------------------------------------------------------------------------
@@ -117,13 +68,6 @@ def _highlight(text: str, terms: frozenset[str], analyzer: Any) -> list[Segment]
     return _fragment_segments(text, fragments[0])
 
 
-def _lead(text: str) -> list[Segment]:
-    if len(text) <= SNIPPET_CHARS:
-        return [Segment(text)] if text else []
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return [Segment(text[: cut if cut > 0 else SNIPPET_CHARS] + " …")]
-
-
 def snippet(
     record: Mapping[str, Any], terms: Mapping[str, frozenset[str]], schema: Any
 ) -> list[Segment]:
@@ -134,7 +78,7 @@ def snippet(
         found = _highlight(text, terms.get(field, frozenset()), schema[field].analyzer)
         if found:
             return found
-    return _lead(rationale or summary)
+    return lead(rationale or summary)
 
 
 def query_terms(q: Any, reader: Any) -> dict[str, frozenset[str]]:
@@ -193,33 +137,3 @@ class FacetTable:
             i, value = keys[code]
             ordered[i][value] = n
         return counters
-
-
-def _normal(facet: str, value: str) -> str:
-    return state_code(value) if facet == "state" else value.lower()
-
-
-def facet_counts(
-    counters: Mapping[str, Counter[str]], filters: Mapping[str, Sequence[str] | str]
-) -> dict[str, list[FacetCount]]:
-    """FacetCount lists in display order; a selected value with no hits is still listed."""
-    out: dict[str, list[FacetCount]] = {}
-    age_order = list(AGE_BANDS)
-    for name in FACETS:
-        counter = counters.get(name, Counter())
-        given = filters.get(name, ())
-        active = [given] if isinstance(given, str) else list(given)
-        selected = {_normal(name, v) for v in active}
-        values = dict(counter)
-        present = {_normal(name, v) for v in values}
-        for v in active:
-            if _normal(name, v) not in present:
-                values[state_code(v) if name == "state" else v] = 0
-        if name == "year":
-            keys = sorted(values, reverse=True)
-        elif name == "age":
-            keys = sorted(values, key=lambda v: age_order.index(v) if v in age_order else 99)
-        else:
-            keys = sorted(values, key=lambda v: (-values[v], v.lower()))
-        out[name] = [FacetCount(k, values[k], _normal(name, k) in selected) for k in keys]
-    return out
