@@ -18,6 +18,7 @@ from imr_search.engine import Engine
 from imr_search.indexer import index_paths
 from imr_search.model import Letter
 from imr_search.parse import parse_path
+from imr_search.tantivy_engine import open_engine as tantivy_open_engine
 from imr_search.whoosh_engine import open_engine
 
 # isort: split
@@ -27,6 +28,7 @@ EngineFactory = Callable[[Path], Engine]
 
 ENGINE_FACTORIES: dict[str, EngineFactory] = {
     "whoosh": lambda path: open_engine(path, create=True),
+    "tantivy": lambda path: tantivy_open_engine(path, create=True),
 }
 
 

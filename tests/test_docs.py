@@ -39,3 +39,10 @@ def test_whoosh_is_the_pinned_distribution() -> None:
     # Every Whoosh distribution installs the same `whoosh` package; only whoosh3 3.54.0 has
     # the BufferedWriter sortable-column, open NumericRange and TimeLimitCollector fixes.
     assert whoosh.versionstring() == "3.54.0"
+
+
+def test_tantivy_is_the_pinned_version() -> None:
+    # The engine relies on 0.27's Python API (terms_with_prefix, fast_field_values).
+    from importlib.metadata import version
+
+    assert version("tantivy") == "0.27.0"

@@ -436,6 +436,22 @@ def hit_rationale(engine: Engine, item_id: str) -> str:
     return next(it.rationale for it in letter.items if it.number == int(number))
 
 
+def test_snippet_offsets_are_characters_not_bytes(new_engine: Engine) -> None:
+    rationale = "Café société naïve: the radiculopathy is documented; œdème résolu."
+    index_letters(new_engine, [make_letter(items=[make_item(rationale=rationale)])])
+    [hit] = new_engine.search(SearchRequest(query="radiculopathy")).hits
+    assert [s.text for s in hit.snippet if s.match] == ["radiculopathy"]
+    assert "".join(s.text for s in hit.snippet) == rationale
+
+
+def test_a_time_limit_that_is_not_reached_changes_nothing(corpus_engine: Engine) -> None:
+    limited = corpus_engine.search(SearchRequest(query="pain", time_limit=30.0, facets=True))
+    plain = corpus_engine.search(SearchRequest(query="pain", facets=True))
+    assert limited.warnings == []
+    assert [h.item_id for h in limited.hits] == [h.item_id for h in plain.hits]
+    assert limited.facets == plain.facets
+
+
 def test_bad_page_or_size_is_a_query_error(corpus_engine: Engine) -> None:
     with pytest.raises(QueryError, match="page"):
         corpus_engine.search(SearchRequest(page=0))
@@ -764,40 +780,6 @@ def test_requests_in_flight_survive_commits_by_others(
     reader.close()
 
 
-# -- Whoosh specifics --------------------------------------------------------------------------
-
-
-def test_whoosh_time_limit_returns_partial_results_with_a_warning(
-    corpus_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from imr_search.whoosh_engine import WhooshEngine
-    from imr_search.whoosh_engine._whoosh import collectors
-
-    if not isinstance(corpus_engine, WhooshEngine):
-        pytest.skip("Whoosh only")
-
-    class RunsOutAfterThree(collectors.TimeLimitCollector):  # type: ignore[misc]
-        def collect_matches(self) -> None:
-            for n, docnum in enumerate(self.child.matches()):
-                if n == 3:
-                    raise collectors.TimeLimit
-                self.child.collect(docnum)
-
-    monkeypatch.setattr(collectors, "TimeLimitCollector", RunsOutAfterThree)
-    result = corpus_engine.search(SearchRequest(time_limit=0.5, facets=True))
-    assert result.total == 3
-    assert len(result.hits) == 3
-    assert result.warnings == ["the search ran out of time (0.5 s); results are partial"]
-    assert sum(fc.count for fc in result.facets["decision"]) == 3
-
-
-def test_whoosh_time_limit_that_is_not_reached_changes_nothing(corpus_engine: Engine) -> None:
-    limited = corpus_engine.search(SearchRequest(query="pain", time_limit=30.0))
-    plain = corpus_engine.search(SearchRequest(query="pain"))
-    assert limited.warnings == []
-    assert [h.item_id for h in limited.hits] == [h.item_id for h in plain.hits]
-
-
 def test_threads_search_while_another_engine_commits(
     engine_factory: Callable[[Path], Engine], tmp_path: Path
 ) -> None:
@@ -825,13 +807,3 @@ def test_threads_search_while_another_engine_commits(
     assert reader.stats().letters == 15
     writer.close()
     reader.close()
-
-
-def test_whoosh_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
-    from imr_search.errors import IndexError_
-    from imr_search.whoosh_engine import open_engine
-
-    with pytest.raises(IndexError_, match="no index in"):
-        open_engine(tmp_path / "nowhere")
-    open_engine(tmp_path / "new", create=True).close()
-    assert open_engine(tmp_path / "new").stats().letters == 0

@@ -1,0 +1,42 @@
+"""The tantivy search engine behind ``imr_search.engine.Engine``.
+
+This package is the only place in imr-search that imports tantivy (a test enforces it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tantivy
+
+from imr_search.errors import IndexError_
+from imr_search.tantivy_engine.engine import TantivyEngine
+from imr_search.tantivy_engine.schema import build_schema
+
+__all__ = ["TantivyEngine", "open_engine"]
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    create: bool = False,
+    max_query_length: int = 1000,
+) -> TantivyEngine:
+    """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
+
+    An existing index is never emptied here: ``writer(rebuild=True)`` replaces content.
+    """
+    index_dir = Path(index_dir)
+    try:
+        if (index_dir / "meta.json").exists():
+            index = tantivy.Index.open(str(index_dir))
+        elif create:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(build_schema(), path=str(index_dir))
+        else:
+            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+        # Reload by hand, when meta.json changes (see engine.py), not on a timer.
+        index.config_reader(reload_policy="manual")
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    return TantivyEngine(index, index_dir, max_query_length=max_query_length)

@@ -1,0 +1,42 @@
+"""Engines are leaf adapters: only an engine's own package imports its library."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "imr_search"
+# library -> the one package of imr_search allowed to import it
+OWNERS = {"tantivy": "tantivy_engine", "whoosh": "whoosh_engine"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module ``path`` imports (relative imports excluded)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS))
+def test_only_the_engine_package_imports_its_library(library: str) -> None:
+    owner = PACKAGE / OWNERS[library]
+    offenders = [
+        str(path.relative_to(PACKAGE.parent))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if owner not in path.parents and library in imported_modules(path)
+    ]
+    assert offenders == [], f"{library} imported outside imr_search/{OWNERS[library]}/"
+    assert any(library in imported_modules(p) for p in owner.rglob("*.py"))
+
+
+def test_the_scan_sees_imports_inside_functions(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    import tantivy.x\n    from whoosh import index\n")
+    assert imported_modules(source) == {"tantivy", "whoosh"}

@@ -1,0 +1,61 @@
+"""Whoosh-only behaviour (the engine-neutral contract is tests/test_engine_contract.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imr_search.engine import SearchRequest
+from imr_search.errors import IndexError_
+from imr_search.model import Letter
+from imr_search.whoosh_engine import WhooshEngine, open_engine
+from imr_search.whoosh_engine._whoosh import collectors
+
+# isort: split
+from factories import index_letters
+
+
+@pytest.fixture(scope="module")
+def whoosh_engine(
+    corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WhooshEngine]:
+    engine = open_engine(tmp_path_factory.mktemp("whoosh-corpus"), create=True)
+    index_letters(engine, corpus)
+    yield engine
+    engine.close()
+
+
+def test_whoosh_time_limit_returns_partial_results_with_a_warning(
+    whoosh_engine: WhooshEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class RunsOutAfterThree(collectors.TimeLimitCollector):  # type: ignore[misc]
+        def collect_matches(self) -> None:
+            for n, docnum in enumerate(self.child.matches()):
+                if n == 3:
+                    raise collectors.TimeLimit
+                self.child.collect(docnum)
+
+    monkeypatch.setattr(collectors, "TimeLimitCollector", RunsOutAfterThree)
+    result = whoosh_engine.search(SearchRequest(time_limit=0.5, facets=True))
+    assert result.total == 3
+    assert len(result.hits) == 3
+    assert result.warnings == ["the search ran out of time (0.5 s); results are partial"]
+    assert sum(fc.count for fc in result.facets["decision"]) == 3
+
+
+def test_whoosh_time_limit_that_is_not_reached_changes_nothing(
+    whoosh_engine: WhooshEngine,
+) -> None:
+    limited = whoosh_engine.search(SearchRequest(query="pain", time_limit=30.0))
+    plain = whoosh_engine.search(SearchRequest(query="pain"))
+    assert limited.warnings == []
+    assert [h.item_id for h in limited.hits] == [h.item_id for h in plain.hits]
+
+
+def test_whoosh_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="no index in"):
+        open_engine(tmp_path / "nowhere")
+    open_engine(tmp_path / "new", create=True).close()
+    assert open_engine(tmp_path / "new").stats().letters == 0
