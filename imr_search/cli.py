@@ -23,6 +23,14 @@ import click
 from imr_search import __version__
 from imr_search.config import Settings, load_settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SORT_ORDERS, Engine, Hit, SearchRequest
+from imr_search.engines import (
+    ENGINES,
+    WHOOSH_COMFORT_LETTERS,
+    engine_name,
+    folder_engine,
+    open_engine,
+    replacing,
+)
 from imr_search.errors import ImrSearchError, ParseError, UsageError
 from imr_search.indexer import IndexProgress, IndexReport, index_paths
 from imr_search.parse import parse_many
@@ -146,11 +154,24 @@ index_option = click.option(
 
 
 def open_index(settings: Settings, *, create: bool = False) -> Engine:
-    # The engine is chosen here, at the edge; everything below speaks the Engine interface.
-    from imr_search.whoosh_engine import open_engine
-
+    """The engine the index folder holds (``imr_search.engines`` picks it; the engine setting
+    matters only for a new index); everything below speaks the Engine interface."""
     return open_engine(
-        settings.index_dir, create=create, max_query_length=settings.max_query_length
+        settings.index_dir,
+        engine=engine_name(settings.engine) if settings.engine and create else None,
+        create=create,
+        max_query_length=settings.max_query_length,
+    )
+
+
+def size_note(settings: Settings, letters: int) -> str | None:
+    """A note when a Whoosh index has grown past the size Whoosh is comfortable with."""
+    if letters <= WHOOSH_COMFORT_LETTERS or folder_engine(settings.index_dir) != "whoosh":
+        return None
+    return (
+        f"note: this Whoosh index holds {letters:,} letters; past {WHOOSH_COMFORT_LETTERS:,} "
+        "searches slow down (docs/benchmarks.md). Rebuild it on tantivy with:\n"
+        f"  imr-search index PATHS... --rebuild --engine tantivy --index {settings.index_dir}"
     )
 
 
@@ -198,28 +219,54 @@ def report_text(report: IndexReport) -> str:
 @index_option
 @click.option("--prune", is_flag=True, help="Drop letters whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Start afresh: the index holds only these files.")
+@click.option(
+    "--engine",
+    "engine",
+    type=click.Choice(ENGINES, case_sensitive=False),
+    default=None,
+    help="Engine of a new index (default: $IMR_SEARCH_ENGINE or whoosh); with --rebuild, "
+    "an index of the other engine is replaced.",
+)
 @reports_errors
-def index(paths: tuple[str, ...], index_dir: Path | None, prune: bool, rebuild: bool) -> None:
+def index(
+    paths: tuple[str, ...],
+    index_dir: Path | None,
+    prune: bool,
+    rebuild: bool,
+    engine: str | None,
+) -> None:
     """Parse letters and add them to the index.
 
     Incremental: unchanged files (by content hash) are skipped and changed ones replace
     their old version. A file that cannot be parsed is reported and the run goes on (exit
     status 1). An interrupted run leaves the index as it was.
     """
-    settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings, create=True)
-    try:
-        report = index_paths(
-            engine,
-            list(paths),
-            rebuild=rebuild,
-            prune=prune,
-            progress=Progress(sys.stderr.isatty()),
-            max_bytes=settings.max_file_bytes,
-        )
-    finally:
-        engine.close()
+    settings = settings_from(index_dir=index_dir, engine=engine)
+    wanted = engine_name(settings.engine) if settings.engine else None
+    held = folder_engine(settings.index_dir) if settings.index_dir.is_dir() else None
+    run = functools.partial(
+        index_paths,
+        paths=list(paths),
+        rebuild=rebuild,
+        prune=prune,
+        progress=Progress(sys.stderr.isatty()),
+        max_bytes=settings.max_file_bytes,
+    )
+    if rebuild and wanted is not None and held is not None and wanted != held:
+        # Another engine: built beside the old index, which it replaces once committed.
+        with replacing(
+            settings.index_dir, wanted, max_query_length=settings.max_query_length
+        ) as fresh:
+            report = run(fresh)
+    else:
+        opened = open_index(settings, create=True)
+        try:
+            report = run(opened)
+        finally:
+            opened.close()
     click.echo(report_text(report))
+    if note := size_note(settings, report.letters):
+        click.echo(note, err=True)
     if report.failed:
         sys.exit(1)
 
@@ -395,6 +442,8 @@ def stats(fmt: str, index_dir: Path | None) -> None:
         click.echo(to_json(data, pretty=True))
         return
     click.echo(f"letters: {st.letters}")
+    if note := size_note(settings, st.letters):
+        click.echo(note, err=True)
     click.echo(f"items: {st.items}")
     click.echo(f"overturned: {st.overturned} ({st.overturn_rate:.1%})")
     click.echo(f"decided: {data['first_decision'] or '-'} to {data['last_decision'] or '-'}")
@@ -407,12 +456,18 @@ def stats(fmt: str, index_dir: Path | None) -> None:
 @index_option
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8080).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: $IMR_SEARCH_WORKERS, else one per core, at most 2).",
+)
 @reports_errors
-def serve(index_dir: Path | None, host: str | None, port: int | None) -> None:
+def serve(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the search page and the JSON API (read-only)."""
     from imr_search.server.app import serve as run_server
 
-    settings = settings_from(index_dir=index_dir, host=host, port=port)
+    settings = settings_from(index_dir=index_dir, host=host, port=port, workers=workers)
     try:
         run_server(settings)
     except OSError as e:

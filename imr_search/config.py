@@ -19,8 +19,13 @@ DEFAULT_INDEX = Path("index")
 @dataclass(frozen=True, slots=True)
 class Settings:
     index_dir: Path = DEFAULT_INDEX
+    # The engine of a new index ("whoosh" or "tantivy"); None: Whoosh, or what the folder holds.
+    engine: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    # Server worker processes over the same index; None: one per core, at most two (the
+    # benchmark's box has two cores, and each worker holds its own engine's caches).
+    workers: int | None = None
     # Per-query time limit (seconds) for the server; the CLI runs without one.
     query_time_limit: float = 5.0
     max_query_length: int = 1000
@@ -29,8 +34,10 @@ class Settings:
 
 _ENV: dict[str, tuple[str, type]] = {
     "IMR_SEARCH_INDEX": ("index_dir", Path),
+    "IMR_SEARCH_ENGINE": ("engine", str),
     "IMR_SEARCH_HOST": ("host", str),
     "IMR_SEARCH_PORT": ("port", int),
+    "IMR_SEARCH_WORKERS": ("workers", int),
     "IMR_SEARCH_QUERY_TIME_LIMIT": ("query_time_limit", float),
 }
 

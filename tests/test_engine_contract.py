@@ -515,6 +515,8 @@ def test_patterns_match_the_words_as_written_not_their_stems(new_engine: Engine)
     assert hit_ids(new_engine, "Oxy*") == {"CM-OXY#1"}
     assert hit_ids(new_engine, "service:ox*") == {"CM-OXY#1", "CM-OXY#2"}
     assert hit_ids(new_engine, "o?ycodone") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "oxycodone*") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "rationale:indicat*") == {"CM-OXY#1", "CM-OXY#2"}
 
 
 @given(st.text(alphabet='ab:()"[]{} *?^~-TOANDRNOT', max_size=30))

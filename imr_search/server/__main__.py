@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default: 8080; 0 picks a free one)")
     parser.add_argument("--query-time-limit", type=float, help="seconds per query (default 5)")
+    parser.add_argument("--workers", type=int, help="worker processes (default: cores, at most 2)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             query_time_limit=args.query_time_limit,
+            workers=args.workers,
         )
         serve(settings)
     except ImrSearchError as exc:

@@ -7,10 +7,14 @@ The server is read-only and holds no search logic: routes translate query parame
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import socket
 import sys
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -20,10 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.supervisors import Multiprocess
 
 import imr_search
 from imr_search.config import Settings
 from imr_search.engine import Engine
+from imr_search.engines import open_engine
 from imr_search.server import api, errors, pages
 from imr_search.server.state import AppState, EngineFactory
 
@@ -100,8 +106,6 @@ class ImrSearchApp(FastAPI):
 
 def _default_factory(settings: Settings) -> EngineFactory:
     def open_default() -> Engine:
-        from imr_search.whoosh_engine import open_engine  # the one place the server names it
-
         return open_engine(settings.index_dir, max_query_length=settings.max_query_length)
 
     return open_default
@@ -172,20 +176,48 @@ def _display_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+# How ``serve`` hands its settings to worker processes (they start afresh, by spawn, and build
+# their app with ``app_from_parent``). Not a setting for users.
+_WORKER_SETTINGS = "_IMR_SEARCH_WORKER_SETTINGS"
+
+
+def app_from_parent() -> FastAPI:
+    """The app of one worker process, with the settings ``serve`` was given."""
+    raw = json.loads(os.environ[_WORKER_SETTINGS])
+    raw["index_dir"] = Path(raw["index_dir"])
+    return create_app(Settings(**raw))
+
+
+def worker_count(settings: Settings) -> int:
+    if settings.workers is not None:
+        return max(1, settings.workers)
+    return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
 def serve(settings: Settings) -> None:
     """Open the index, bind ``settings.host:settings.port`` (0 picks a free port), print
     "Serving imr-search on http://HOST:PORT" and serve until interrupted.
 
-    Raises the engine's ``ImrSearchError`` (before binding) if the index cannot be opened,
-    and ``OSError`` if the address is taken.
+    With more than one worker (``worker_count``), uvicorn's supervisor runs that many
+    processes on the one socket, each with its own engine over the same index (Python search
+    code holds the GIL, so processes, not threads, use the cores), and replaces a worker that
+    dies. Raises the engine's ``ImrSearchError`` (before binding) if the index cannot be
+    opened, and ``OSError`` if the address is taken.
     """
     app = create_app(settings)
     state: AppState = app.state.imr
     state.engine()  # fail now, with the engine's message, rather than on the first request
+    workers = worker_count(settings)
+    if workers > 1:
+        state.close()  # the workers open their own
+        fields = dataclasses.asdict(settings) | {"index_dir": str(settings.index_dir)}
+        os.environ[_WORKER_SETTINGS] = json.dumps(fields)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app,
+        "imr_search.server.app:app_from_parent" if workers > 1 else app,
+        factory=workers > 1,
+        workers=workers,
         log_level="info",
         access_log=True,
         server_header=False,
@@ -196,7 +228,10 @@ def serve(settings: Settings) -> None:
     )
     print(f"Serving imr-search on {_display_url(settings.host, port)}", flush=True)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         sys.stdout.flush()

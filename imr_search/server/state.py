@@ -2,12 +2,16 @@
 
 The engine is opened lazily so the app can start before the index exists (a request then
 answers 503 with the reason); it refreshes its own searcher per request, so an index rebuilt by
-another process is picked up without a restart. Nothing here is module-global: each
-``create_app`` call gets its own ``AppState``.
+another process is picked up without a restart. A rebuild onto another engine replaces the
+index folder itself (``imr_search.engines.replacing``): each request compares the folder's
+identity (device and inode) with the one the engine was opened on and reopens when it changed;
+the old engine closes once its requests in flight are done (engines retire readers in use).
+Nothing here is module-global: each ``create_app`` call gets its own ``AppState``.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,19 +30,33 @@ class AppState:
     settings: Settings
     factory: EngineFactory
     _engine: Engine | None = None
+    _folder: tuple[int, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.settings.index_dir)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
     def engine(self) -> Engine:
-        engine = self._engine
-        if engine is None:
+        engine, folder = self._engine, self._identity()
+        if engine is None or folder != self._folder:
             with self._lock:
-                if self._engine is None:
+                if self._engine is None or folder != self._folder:
+                    stale = self._engine
                     self._engine = self.factory()  # raises IndexError_ if it cannot
+                    self._folder = folder
+                    if stale is not None:
+                        stale.close()
                 engine = self._engine
         return engine
 
-    def opened(self) -> Engine | None:
-        return self._engine
+    def current(self) -> Engine | None:
+        """The open engine if its folder is still the index folder, else None."""
+        engine = self._engine
+        return engine if engine is not None and self._identity() == self._folder else None
 
     def close(self) -> None:
         with self._lock:
@@ -54,9 +72,10 @@ def app_state(request: Request) -> AppState:
 
 
 async def get_engine(request: Request) -> Engine:
-    """The engine; opening it (once) runs in the threadpool, later calls cost nothing."""
+    """The engine; opening it (on first use, and after the folder was replaced) runs in the
+    threadpool."""
     state = app_state(request)
-    engine = state.opened()
+    engine = state.current()
     return engine if engine is not None else await run_in_threadpool(state.engine)
 
 

@@ -4,9 +4,12 @@
   that analyses into several tokens (``L4-5``, ``hydrocodone/acetaminophen``) needs them all.
   On a keyword or enum field: the whole, already normalised value.
 - ``Phrase``: a phrase query over the analysed tokens (the tree's slop 1 is tantivy's 0).
-- ``Pattern``: matched against the field's indexed terms, never stemmed, and expanded here, in
-  Python, so that a pattern matching more than ``max_expansions`` terms is a QueryError (as
-  with Whoosh) and the expanded terms can be highlighted.
+- ``Pattern``: matches words as written, never stems. Text fields hold stems ("oxycodon"),
+  so there the pattern is matched against the unstemmed vocabulary (the ``words`` field of
+  letter documents) and each word it matches is searched by its stem; on keyword fields it
+  matches the whole values. Expanded here, in Python, so that a pattern matching more than
+  ``max_expansions`` terms is a QueryError (as with Whoosh) and the expansions can be
+  highlighted.
 - ``Range``: integer ranges (dates as day ordinals, see ``schema``).
 - ``Not``: tantivy matches nothing with only ``MustNot`` clauses, so a negation stands beside
   ``Must all`` unless it sits in an AND that has positive clauses.
@@ -44,6 +47,7 @@ from imr_search.query import (
 )
 
 Q = tantivy.Query
+VOCABULARY = "words"  # unstemmed, lower-cased: what patterns on text fields are matched against
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
 
@@ -76,6 +80,7 @@ class Compiler:
         # text field -> analysed terms to highlight
         self.highlight: dict[str, set[str]] = {}
         self._negated = 0
+        self._words: dict[str, list[str]] = {}  # pattern -> the vocabulary's words it matches
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -184,7 +189,13 @@ class Compiler:
         return tokens
 
     def _pattern(self, pattern: str, field: str) -> Any | None:
-        terms = self.expand(pattern, field)
+        if ALL_FIELDS[field].kind == "text":
+            if pattern not in self._words:
+                self._words[pattern] = self.expand(pattern, VOCABULARY)
+            stems = (t for w in self._words[pattern] for t in self.analyzer.analyze(w))
+            terms = list(dict.fromkeys(stems))
+        else:
+            terms = self.expand(pattern, field)
         if not terms:
             return Q.empty_query()
         if ALL_FIELDS[field].kind == "text" and not self._negated:

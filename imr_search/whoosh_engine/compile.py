@@ -2,14 +2,18 @@
 
 Words and phrases are analysed with the field's own analyzer (so they are stemmed as the index
 is); a word the analyzer splits ("L4-L5") becomes an AND of its tokens, and a stop word
-disappears. Patterns are matched against the indexed terms as written, never analysed.
-Unfielded words, phrases and patterns search the default fields, the service boosted.
+disappears. Unfielded words, phrases and patterns search the default fields, the service
+boosted.
+
+A pattern matches words as written, never stems: the text fields hold stems ("oxycodon"), so
+a pattern on them is matched against the unstemmed vocabulary (the ``words`` field of letter
+documents) and each word it matches is searched by its stem. On keyword fields a pattern
+matches the whole values. More than ``max_expansions`` matches is a QueryError.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from imr_search import query as q
@@ -25,9 +29,17 @@ def _day_end(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, 23, 59, 59)
 
 
+VOCABULARY = "words"
+
+
 class Compiler:
-    def __init__(self, schema: Any) -> None:
+    """Compiles trees for one search: ``reader`` (the search's) expands patterns; without one
+    they become Whoosh's own pattern queries over the indexed terms."""
+
+    def __init__(self, schema: Any, reader: Any = None, *, max_expansions: int = 2000) -> None:
         self.schema = schema
+        self.max_expansions = max_expansions
+        self._reader = reader
 
     def compile(self, node: q.Node) -> Any:
         """The Whoosh query for ``node`` (``NullQuery`` when nothing searchable is left, as for
@@ -77,15 +89,44 @@ class Compiler:
 
         return self._over_fields(node.field, node.boost, make)
 
+    def _matching(self, field: str, node: q.Pattern) -> list[str]:
+        """The indexed terms of ``field`` that ``node`` matches (QueryError past the limit)."""
+        prefix = node.prefix
+        pattern = wq.Prefix(field, prefix) if prefix else wq.Wildcard(field, node.pattern)
+        found: list[str] = []
+        for count, btext in enumerate(pattern._btexts(self._reader), 1):
+            if count > self.max_expansions:
+                raise QueryError(
+                    f"{node.pattern!r} matches too many terms (more than "
+                    f"{self.max_expansions}); make the pattern longer",
+                    hint="use more letters before the *",
+                )
+            found.append(btext.decode("utf-8"))
+        return found
+
     def _pattern(self, node: q.Pattern) -> Any:
         prefix = node.prefix
+        if self._reader is None:
 
-        def make(field: str, boost: float) -> Any:
-            if prefix is not None:
-                return wq.Prefix(field, prefix, boost=boost)
-            return wq.Wildcard(field, node.pattern, boost=boost)
+            def pattern_query(field: str, boost: float) -> Any:
+                if prefix is not None:
+                    return wq.Prefix(field, prefix, boost=boost)
+                return wq.Wildcard(field, node.pattern, boost=boost)
 
-        return self._over_fields(node.field, node.boost, make)
+            return self._over_fields(node.field, node.boost, pattern_query)
+        if node.field is not None and node.field not in q.TEXT_FIELDS:
+            values = self._matching(node.field, node)
+            terms = [wq.Term(node.field, v, boost=node.boost) for v in values]
+            return wq.Or(terms) if terms else wq.NullQuery
+        words = self._matching(VOCABULARY, node)
+
+        def stems(field: str, boost: float) -> Any:
+            found = dict.fromkeys(t for w in words for t in self._tokens(field, w))
+            terms = [wq.Term(field, t, boost=boost) for t in found]
+            return wq.Or(terms) if terms else None
+
+        found = self._over_fields(node.field, node.boost, stems)
+        return found if found is not None else wq.NullQuery
 
     def _range(self, node: q.Range) -> Any:
         if node.field == "age":
@@ -122,22 +163,3 @@ class Compiler:
             return children[0]
         kind = wq.And if isinstance(node, q.And) else wq.Or
         return kind(children, boost=node.boost)
-
-
-def _walk(wquery: Any) -> Iterator[Any]:
-    yield wquery
-    for child in wquery.children():
-        yield from _walk(child)
-
-
-def check_expansions(wquery: Any, reader: Any, limit: int) -> None:
-    """QueryError when a pattern expands to more than ``limit`` indexed terms."""
-    for node in _walk(wquery):
-        if isinstance(node, wq.Prefix | wq.Wildcard):
-            for count, _ in enumerate(node._btexts(reader), 1):
-                if count > limit:
-                    raise QueryError(
-                        f"{node.text!r} matches too many terms (more than {limit}); "
-                        "make the pattern longer",
-                        hint="use more letters before the *",
-                    )

@@ -38,7 +38,7 @@ from imr_search.whoosh_engine import results as res
 from imr_search.whoosh_engine._whoosh import collectors, index, writing
 from imr_search.whoosh_engine._whoosh import query as wq
 from imr_search.whoosh_engine.collect import AllMatches
-from imr_search.whoosh_engine.compile import Compiler, check_expansions
+from imr_search.whoosh_engine.compile import Compiler
 from imr_search.whoosh_engine.pool import use_chunked_pool
 from imr_search.whoosh_engine.schema import KIND_ITEM, KIND_LETTER
 from imr_search.whoosh_engine.session import WhooshWriterSession
@@ -80,7 +80,6 @@ class WhooshEngine:
         self.index_dir = index_dir
         self.max_expansions = max_expansions
         self.max_query_length = max_query_length
-        self._compiler = Compiler(schema)
         self._facet_tables: dict[int, res.FacetTable] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -136,12 +135,12 @@ class WhooshEngine:
             request.exclude_letters,
             max_length=self.max_query_length,
         )
-        q = self._compiler.compile(tree)
-        check_expansions(q, s.reader(), self.max_expansions)
+        compiler = Compiler(self._schema, s.reader(), max_expansions=self.max_expansions)
+        q = compiler.compile(tree)
         # Filters are AND-ed into the query (``Require``: scores come from the query alone)
         # rather than given as Whoosh's ``filter=``, which first builds the set of every
         # document the filter matches (every item, for ``kind:item``) on each search.
-        fq = self._compiler.compile(ftree) if ftree is not None else None
+        fq = compiler.compile(ftree) if ftree is not None else None
         # Letter documents hold no field the language searches: only a blank query or a
         # negation (in the query or the filters) could match them.
         if matches_by_negation(tree) or (ftree is not None and matches_by_negation(ftree)):

@@ -1,0 +1,143 @@
+"""Which engine an index folder holds, and opening it: the one place that names the engines.
+
+The engine is chosen when an index is created (``--engine``, ``IMR_SEARCH_ENGINE``; Whoosh by
+default) and recorded in the folder (``imr-search.json``); after that every command and the
+server open whatever the folder holds. A folder made before the record existed is recognised
+by its files (Whoosh's ``_MAIN_*.toc``, tantivy's ``meta.json``).
+
+Changing a folder's engine is a rebuild into a fresh sibling folder that replaces the old one
+only when the build has committed (``replacing``), so an interrupted switch leaves the
+previous index as it was. Each engine package is imported only when used: a Whoosh user never
+loads tantivy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from imr_search.engine import Engine
+from imr_search.errors import IndexError_, UsageError
+
+EngineName = Literal["whoosh", "tantivy"]
+ENGINES: tuple[EngineName, ...] = ("whoosh", "tantivy")
+DEFAULT_ENGINE: EngineName = "whoosh"
+MARKER = "imr-search.json"
+# Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
+# (docs/benchmarks.md: 84 ms at 10,000 letters, 265 ms at 30,000); tantivy stays near 10 ms.
+WHOOSH_COMFORT_LETTERS = 20_000
+
+
+def engine_name(value: str) -> EngineName:
+    name = value.strip().lower()
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {value!r} (engines: {', '.join(ENGINES)})")
+    return name
+
+
+def folder_engine(index_dir: Path) -> EngineName | None:
+    """The engine of the index in ``index_dir``, or None when it holds no index."""
+    marker = index_dir / MARKER
+    try:
+        recorded = json.loads(marker.read_text("utf-8"))["engine"]
+        return engine_name(str(recorded))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
+        raise IndexError_(f"cannot read {marker}: {exc}") from None
+    if any(index_dir.glob("_MAIN_*.toc")):
+        return "whoosh"
+    if (index_dir / "meta.json").is_file():
+        return "tantivy"
+    return None
+
+
+def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: int) -> Engine:
+    if name == "tantivy":
+        from imr_search.tantivy_engine import open_engine as open_tantivy
+
+        return open_tantivy(index_dir, create=create, max_query_length=max_query_length)
+    from imr_search.whoosh_engine import open_engine as open_whoosh
+
+    return open_whoosh(index_dir, create=create, max_query_length=max_query_length)
+
+
+def _record(index_dir: Path, name: EngineName) -> None:
+    tmp = index_dir / f".{MARKER}.tmp"
+    tmp.write_text(json.dumps({"engine": name}) + "\n", "utf-8")
+    os.replace(tmp, index_dir / MARKER)
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    engine: EngineName | None = None,
+    create: bool = False,
+    max_query_length: int = 1000,
+) -> Engine:
+    """Open the index in ``index_dir`` with the engine it holds.
+
+    With ``create``, a folder holding no index gets a new one (``engine``, or Whoosh). Asking
+    for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
+    """
+    index_dir = Path(index_dir)
+    _recover(index_dir)
+    held = folder_engine(index_dir) if index_dir.is_dir() else None
+    if held is None:
+        if not create:
+            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+        held = engine or DEFAULT_ENGINE
+        opened = _open(held, index_dir, create=True, max_query_length=max_query_length)
+        _record(index_dir, held)
+        return opened
+    if engine is not None and engine != held:
+        raise UsageError(
+            f"{index_dir} holds a {held} index, not {engine}: add --rebuild to replace it "
+            f"with a {engine} index, or choose another --index folder"
+        )
+    return _open(held, index_dir, create=False, max_query_length=max_query_length)
+
+
+def _old(index_dir: Path) -> Path:
+    return index_dir.with_name(f".{index_dir.name}.old")
+
+
+def _recover(index_dir: Path) -> None:
+    """Finish or undo a swap that a crash interrupted between its two renames."""
+    old = _old(index_dir)
+    if old.exists() and not index_dir.exists():
+        os.rename(old, index_dir)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def replacing(
+    index_dir: Path, engine: EngineName, *, max_query_length: int = 1000
+) -> Iterator[Engine]:
+    """A new, empty ``engine`` index that takes the place of ``index_dir`` when the block ends
+    normally; on an exception (or a crash) ``index_dir`` is left as it was."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(index_dir)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.{engine}-", dir=index_dir.parent))
+    try:
+        new = _open(engine, fresh, create=True, max_query_length=max_query_length)
+        try:
+            yield new
+        finally:
+            new.close()
+        _record(fresh, engine)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if index_dir.exists():
+        os.rename(index_dir, _old(index_dir))
+    os.rename(fresh, index_dir)
+    shutil.rmtree(_old(index_dir), ignore_errors=True)

@@ -1,0 +1,208 @@
+"""Choosing the engine: recorded in the index folder when it is made, opened by every command and
+the server from what the folder holds; switching engines is a rebuild that keeps the old index
+until the new one has committed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from imr_search.cli import main, size_note
+from imr_search.config import Settings
+from imr_search.engines import (
+    MARKER,
+    WHOOSH_COMFORT_LETTERS,
+    folder_engine,
+    open_engine,
+    replacing,
+)
+from imr_search.errors import IndexError_, UsageError
+
+# isort: split
+from factories import FIXTURES, index_letters, make_letter
+from server_fixtures import server_process
+
+pytest_plugins = ["server_fixtures"]
+
+SEEDS = str(FIXTURES / "seeds")
+
+
+def letters_in(path: Path) -> set[str]:
+    engine = open_engine(path)
+    try:
+        return {s.letter_id for s in engine.sources().values()}
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+def test_a_new_index_records_its_engine(tmp_path: Path, name: str) -> None:
+    engine = open_engine(tmp_path / "ix", engine=name, create=True)  # type: ignore[arg-type]
+    engine.close()
+    assert json.loads((tmp_path / "ix" / MARKER).read_text())["engine"] == name
+    assert folder_engine(tmp_path / "ix") == name
+
+
+def test_the_default_engine_is_whoosh(tmp_path: Path) -> None:
+    open_engine(tmp_path / "ix", create=True).close()
+    assert folder_engine(tmp_path / "ix") == "whoosh"
+
+
+@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+def test_a_folder_without_the_record_is_known_by_its_files(tmp_path: Path, name: str) -> None:
+    engine = open_engine(tmp_path / "ix", engine=name, create=True)  # type: ignore[arg-type]
+    index_letters(engine, [make_letter("CM-1")])
+    engine.close()
+    (tmp_path / "ix" / MARKER).unlink()
+    assert folder_engine(tmp_path / "ix") == name
+    assert letters_in(tmp_path / "ix") == {"CM-1"}
+
+
+def test_no_index_is_an_index_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="no index in"):
+        open_engine(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexError_, match="no index in"):
+        open_engine(tmp_path / "empty")
+
+
+def test_asking_for_the_other_engine_names_the_way_out(tmp_path: Path) -> None:
+    open_engine(tmp_path / "ix", create=True).close()
+    with pytest.raises(UsageError, match="holds a whoosh index, not tantivy: add --rebuild"):
+        open_engine(tmp_path / "ix", engine="tantivy", create=True)
+
+
+def test_replacing_swaps_in_the_new_engine_only_when_the_block_ends(tmp_path: Path) -> None:
+    path = tmp_path / "ix"
+    engine = open_engine(path, create=True)
+    index_letters(engine, [make_letter("CM-OLD")])
+    engine.close()
+    with replacing(path, "tantivy") as fresh:
+        index_letters(fresh, [make_letter("CM-NEW")])
+        assert folder_engine(path) == "whoosh"
+        assert letters_in(path) == {"CM-OLD"}
+    assert folder_engine(path) == "tantivy"
+    assert letters_in(path) == {"CM-NEW"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ix"]
+
+
+def test_a_failed_replacement_leaves_the_old_index(tmp_path: Path) -> None:
+    path = tmp_path / "ix"
+    engine = open_engine(path, create=True)
+    index_letters(engine, [make_letter("CM-OLD")])
+    engine.close()
+
+    def interrupted_rebuild() -> None:
+        with replacing(path, "tantivy") as fresh:
+            index_letters(fresh, [make_letter("CM-NEW")])
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_rebuild()
+    assert folder_engine(path) == "whoosh"
+    assert letters_in(path) == {"CM-OLD"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ix"]
+
+
+def test_a_swap_interrupted_between_its_renames_is_undone(tmp_path: Path) -> None:
+    path = tmp_path / "ix"
+    engine = open_engine(path, create=True)
+    index_letters(engine, [make_letter("CM-OLD")])
+    engine.close()
+    path.rename(tmp_path / ".ix.old")  # the first rename happened, the second did not
+    assert letters_in(path) == {"CM-OLD"}
+
+
+# -- the CLI ---------------------------------------------------------------------------------
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_indexing_into_the_other_engines_folder_needs_rebuild(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    assert cli("index", SEEDS, "--index", ix)[0] == 0
+    code, out = cli("index", SEEDS, "--index", ix, "--engine", "tantivy")
+    assert code == 2
+    assert "holds a whoosh index, not tantivy: add --rebuild" in out
+    code, out = cli("index", SEEDS, "--index", ix, "--engine", "tantivy", "--rebuild")
+    assert code == 0, out
+    assert folder_engine(Path(ix)) == "tantivy"
+    # later commands open what the folder holds, whatever the environment asks new indexes for
+    result = CliRunner().invoke(
+        main, ["stats", "--index", ix, "--format", "json"], env={"IMR_SEARCH_ENGINE": "whoosh"}
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["letters"] == 5
+
+
+def test_the_engine_can_come_from_the_environment(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    result = CliRunner().invoke(
+        main, ["index", SEEDS, "--index", ix], env={"IMR_SEARCH_ENGINE": "tantivy"}
+    )
+    assert result.exit_code == 0, result.output
+    assert folder_engine(Path(ix)) == "tantivy"
+
+
+def test_a_large_whoosh_index_suggests_tantivy(tmp_path: Path) -> None:
+    open_engine(tmp_path / "w", create=True).close()
+    open_engine(tmp_path / "t", engine="tantivy", create=True).close()
+    note = size_note(Settings(index_dir=tmp_path / "w"), WHOOSH_COMFORT_LETTERS + 1)
+    assert note is not None
+    assert "--rebuild --engine tantivy" in note
+    assert size_note(Settings(index_dir=tmp_path / "w"), WHOOSH_COMFORT_LETTERS) is None
+    assert size_note(Settings(index_dir=tmp_path / "t"), WHOOSH_COMFORT_LETTERS * 10) is None
+
+
+# -- the server ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_server_follows_a_switch_of_engine_without_a_failed_request(tmp_path: Path) -> None:
+    path = tmp_path / "ix"
+    engine = open_engine(path, create=True)
+    index_letters(engine, [make_letter("CM-OLD")])
+    engine.close()
+    failures: list[str] = []
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def client(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            while not stop.is_set():
+                r = http.get("/api/stats")
+                if r.status_code != 200:
+                    failures.append(f"{r.status_code} {r.text}")
+                else:
+                    seen.add(r.json()["letters"])
+                s = http.get("/api/search", params={"q": "therapy", "facets": "1"})
+                if s.status_code != 200:
+                    failures.append(f"{s.status_code} {s.text}")
+
+    with server_process(path, tmp_path / "server.log") as server:
+        threads = [threading.Thread(target=client, args=(server.url,)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            with replacing(path, "tantivy") as fresh:
+                index_letters(fresh, [make_letter("CM-A"), make_letter("CM-B")])
+            deadline = time.monotonic() + 10
+            while 2 not in seen and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+    assert failures == []
+    assert seen == {1, 2}
