@@ -5,7 +5,9 @@ answers 503 with the reason); it refreshes its own searcher per request, so an i
 another process is picked up without a restart. A rebuild onto another engine replaces the
 index folder itself (``imr_search.engines.replacing``): each request compares the folder's
 identity (device and inode) with the one the engine was opened on and reopens when it changed;
-the old engine closes once its requests in flight are done (engines retire readers in use).
+the old engine closes once its requests in flight are done (engines retire readers in use). A
+request that was already running on the old engine when its folder was swapped away may fail
+(its files are gone); ``FollowingEngine`` then runs it again, once, on the new engine.
 Nothing here is module-global: each ``create_app`` call gets its own ``AppState``.
 """
 
@@ -13,16 +15,29 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from imr_search.config import Settings
-from imr_search.engine import Engine
+from imr_search.engine import (
+    Engine,
+    IndexStats,
+    ItemRecord,
+    SearchRequest,
+    SearchResult,
+    SourceState,
+    WriterSession,
+)
+from imr_search.errors import NotFoundError, UsageError
+from imr_search.model import Letter
 
 EngineFactory = Callable[[], Engine]
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,6 +47,10 @@ class AppState:
     _engine: Engine | None = None
     _folder: tuple[int, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    following: FollowingEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.following = FollowingEngine(self)
 
     def _identity(self) -> tuple[int, int] | None:
         try:
@@ -65,6 +84,71 @@ class AppState:
             engine.close()
 
 
+class FollowingEngine:
+    """The app's engine as one Engine that follows the index folder: each call runs on the
+    current engine and, if it fails because the folder was replaced under it, once more on the
+    engine of the new folder. The user's own errors (a bad query, an unknown id) never retry."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+
+    def _call(self, run: Callable[[Engine], T]) -> T:
+        engine = self._state.engine()
+        try:
+            return run(engine)
+        except (UsageError, NotFoundError):
+            raise
+        except Exception:
+            if self._state.engine() is engine:
+                raise
+            return run(self._state.engine())
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self._call(lambda e: e.search(request))
+
+    def get_letter(self, letter_id: str) -> Letter:
+        return self._call(lambda e: e.get_letter(letter_id))
+
+    def iter_items(
+        self, request: SearchRequest, *, limit: int | None = None
+    ) -> Iterator[ItemRecord]:
+        # Only a failure before the first item can be run again without repeating items.
+        engine = self._state.engine()
+        items = engine.iter_items(request, limit=limit)
+        try:
+            first = next(items, None)
+        except (UsageError, NotFoundError):
+            raise
+        except Exception:
+            if self._state.engine() is engine:
+                raise
+            items = self._state.engine().iter_items(request, limit=limit)
+            first = next(items, None)
+        if first is not None:
+            yield first
+            yield from items
+
+    def similar(
+        self, *, text: str, exclude: str | None = None, limit: int = 20
+    ) -> list[ItemRecord]:
+        return self._call(lambda e: e.similar(text=text, exclude=exclude, limit=limit))
+
+    def suggest(self, term: str) -> list[str]:
+        return self._call(lambda e: e.suggest(term))
+
+    def stats(self) -> IndexStats:
+        return self._call(lambda e: e.stats())
+
+    def sources(self) -> dict[str, SourceState]:
+        return self._call(lambda e: e.sources())
+
+    def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
+        return self._state.engine().writer(rebuild=rebuild)
+
+    def close(self) -> None:
+        self._state.close()
+
+
 def app_state(request: Request) -> AppState:
     state = request.app.state.imr
     assert isinstance(state, AppState)
@@ -75,8 +159,9 @@ async def get_engine(request: Request) -> Engine:
     """The engine; opening it (on first use, and after the folder was replaced) runs in the
     threadpool."""
     state = app_state(request)
-    engine = state.current()
-    return engine if engine is not None else await run_in_threadpool(state.engine)
+    if state.current() is None:
+        await run_in_threadpool(state.engine)
+    return state.following
 
 
 async def get_settings(request: Request) -> Settings:
