@@ -4,9 +4,11 @@
   that analyses into several tokens (``L4-5``, ``hydrocodone/acetaminophen``) needs them all.
   On a keyword or enum field: the whole, already normalised value.
 - ``Phrase``: a phrase query over the analysed tokens (the tree's slop 1 is tantivy's 0).
-- ``Pattern``: matched against the field's indexed terms, never stemmed, and expanded here, in
-  Python, so that a pattern matching more than ``max_expansions`` terms is a QueryError (as
-  with Whoosh) and the expanded terms can be highlighted.
+- ``Pattern``: matched against the field's indexed terms, never stemmed (``oxy*`` is every
+  term that begins with "oxy"; a prefix longer than its own stem, ``oxycodone*``, also takes
+  that stem, ``oxycodon``, since the index holds stems), and expanded here, in Python, so
+  that a pattern matching more than ``max_expansions`` terms is a QueryError (as with Whoosh)
+  and the expanded terms can be highlighted.
 - ``Range``: integer ranges (dates as day ordinals, see ``schema``).
 - ``Not``: tantivy matches nothing with only ``MustNot`` clauses, so a negation stands beside
   ``Must all`` unless it sits in an AND that has positive clauses.
@@ -205,6 +207,12 @@ class Compiler:
         else:
             rx = pattern_regex(pattern)
             found = [t for t, _ in candidates if rx.fullmatch(t)]
+        if exact_prefix and prefix and ALL_FIELDS[field].kind == "text":
+            # The index holds stems: "oxycodone*" must find "oxycodone", indexed as "oxycodon".
+            stems = self.analyzer.analyze(prefix)
+            stem = stems[0] if len(stems) == 1 else prefix
+            if stem != prefix and prefix.startswith(stem) and stem not in found:
+                found += [stem] if self.searcher.doc_freq(field, stem) else []
         if len(found) > self.max_expansions:
             raise QueryError(
                 f"{pattern!r} matches too many terms (more than {self.max_expansions}); "
