@@ -172,8 +172,9 @@ class TantivyEngine:
         return hits, total
 
     def _all(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
-        """Every matched document, in order."""
-        n = view.searcher.num_docs
+        """Every matched document, in order. Counted first: tantivy's top-N collector sizes
+        its buffer by the limit, and the index size would cost memory on every query."""
+        n = _count(view.searcher, query)
         if n == 0:
             return []
         hits, _ = self._ranked(view.searcher, query, sort, limit=n)
