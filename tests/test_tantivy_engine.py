@@ -103,3 +103,13 @@ def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: TantivyEn
         fail()
     index_letters(fresh, [make_letter("CM2")])  # a new writer gets the lock at once
     assert fresh.stats().letters == 1
+
+
+def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
+    import tantivy
+
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("body")
+    tantivy.Index(b.build(), path=str(tmp_path))
+    with pytest.raises(IndexError_, match="another version of imr-search"):
+        open_engine(tmp_path)
