@@ -11,7 +11,7 @@ import tantivy
 
 from imr_search.errors import IndexError_
 from imr_search.tantivy_engine.engine import TantivyEngine
-from imr_search.tantivy_engine.schema import build_schema
+from imr_search.tantivy_engine.schema import build_schema, missing_fields
 
 __all__ = ["TantivyEngine", "open_engine"]
 
@@ -39,4 +39,9 @@ def open_engine(
         index.config_reader(reload_policy="manual")
     except (OSError, ValueError) as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    if missing := missing_fields(index.schema):
+        raise IndexError_(
+            f"the index in {index_dir} was built by another version of imr-search "
+            f"(it has no {', '.join(missing)}); rebuild it with `imr-search index --rebuild`"
+        )
     return TantivyEngine(index, index_dir, max_query_length=max_query_length)

@@ -23,6 +23,7 @@ past it, the phases left (facet counts, highlighting) are skipped, with a warnin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -68,6 +69,7 @@ WRITER_THREADS = max(1, min(2, os.cpu_count() or 1))
 # of the whole corpus has (a few thousand), within tantivy's limit of 65,000 per request.
 FACET_BUCKETS = 60_000
 SIMILAR_TERMS = 20
+clock = time.monotonic  # the time_limit's clock (a test replaces it)
 
 
 @dataclass(eq=False)
@@ -171,8 +173,9 @@ class TantivyEngine:
         return hits, total
 
     def _all(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
-        """Every matched document, in order."""
-        n = view.searcher.num_docs
+        """Every matched document, in order. Counted first: tantivy's top-N collector sizes
+        its buffer by the limit, and the index size would cost memory on every query."""
+        n = _count(view.searcher, query)
         if n == 0:
             return []
         hits, _ = self._ranked(view.searcher, query, sort, limit=n)
@@ -183,7 +186,7 @@ class TantivyEngine:
             raise QueryError(f"page must be 1 or more, not {request.page}")
         if not 1 <= request.size <= MAX_PAGE_SIZE:
             raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
-        started = time.monotonic()
+        started = clock()
         view = self._view()
         s = view.searcher
         compiler, tree, query = self._compiled(view, request)
@@ -194,15 +197,16 @@ class TantivyEngine:
 
         def out_of_time() -> bool:
             limit = request.time_limit
-            return limit is not None and time.monotonic() - started > limit
+            return limit is not None and clock() - started > limit
 
         if empty:
             pass
         elif request.letters:
-            groups = self._groups(s, self._all(view, query, request.sort))
-            result.total = len(groups)
+            result.total, groups = self._groups(
+                s, self._all(view, query, request.sort), start, request.size
+            )
             terms = self._highlight_terms(compiler, out_of_time(), skipped)
-            for members in groups[start : start + request.size]:
+            for members in groups:
                 hits = [self._hit(s, addr, score, terms) for score, addr in members]
                 first = hits[0]
                 result.groups.append(
@@ -242,17 +246,23 @@ class TantivyEngine:
         return result
 
     def _groups(
-        self, searcher: Any, hits: list[tuple[float, Any]]
-    ) -> list[list[tuple[float, Any]]]:
-        """The hits grouped by letter (the integer ``lkey`` fast field), in order of each
-        letter's first hit: exact at any number of letters."""
+        self, searcher: Any, hits: list[tuple[float, Any]], start: int, size: int
+    ) -> tuple[int, list[list[tuple[float, Any]]]]:
+        """(number of letters, the hits of the letters ``start`` to ``start + size``), letters
+        in order of their first hit. The letter of each hit is the integer ``lkey`` fast
+        field, so the count is exact at any number of letters; only the page's letters
+        collect their hits."""
         if not hits:
-            return []
+            return 0, []
         keys = searcher.fast_field_values("lkey", [addr for _, addr in hits])
-        groups: dict[int, list[tuple[float, Any]]] = {}
+        letters = dict.fromkeys(keys)  # first-hit order, deduplicated in C
+        page = {key: i for i, key in enumerate(itertools.islice(letters, start, start + size))}
+        groups: list[list[tuple[float, Any]]] = [[] for _ in page]
         for key, hit in zip(keys, hits, strict=True):
-            groups.setdefault(int(key or 0), []).append(hit)
-        return list(groups.values())
+            i = page.get(key)
+            if i is not None:
+                groups[i].append(hit)
+        return len(letters), groups
 
     @staticmethod
     def _highlight_terms(compiler: Compiler, late: bool, skipped: list[str]) -> dict[str, set[str]]:

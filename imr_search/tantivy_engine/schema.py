@@ -92,6 +92,21 @@ def build_schema() -> Any:
     return b.build()
 
 
+def missing_fields(schema: Any) -> list[str]:
+    """Fields this version needs that ``schema`` (an opened index's) lacks: tantivy-py cannot
+    list a schema's fields, so each is probed with a term query, which refuses an unknown
+    field."""
+    text = ["kind", "uid", "letter_id", "source_key", "content_hash", "facets", "words"]
+    text += [*sorted(TEXT_FIELDS), *KEYWORD_FIELDS]
+    missing: list[str] = []
+    for name, value in [(n, "x") for n in text] + [(n, 0) for n in ("lkey", "day", *INT_FIELDS)]:
+        try:
+            tantivy.Query.term_query(schema, name, value)
+        except ValueError:
+            missing.append(name)
+    return missing
+
+
 def letter_key(letter_id: str) -> int:
     """A stable 62-bit integer for a letter id (a collision among 2 million letters has odds
     of about 1 in 2 billion). 62 bits: tantivy-py turns Python ints above 2**63 into floats."""

@@ -1,0 +1,115 @@
+"""tantivy-only behaviour (the engine-neutral contract is tests/test_engine_contract.py)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imr_search.engine import SearchRequest
+from imr_search.errors import IndexError_
+from imr_search.model import Letter
+from imr_search.tantivy_engine import TantivyEngine, open_engine
+from imr_search.tantivy_engine import engine as engine_module
+
+# isort: split
+from factories import index_letters, make_item, make_letter
+from test_engine_contract import expected_facets, facet_dict
+
+
+@pytest.fixture(scope="module")
+def tantivy_engine(
+    corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TantivyEngine]:
+    engine = open_engine(tmp_path_factory.mktemp("tantivy-corpus"), create=True)
+    index_letters(engine, corpus)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[TantivyEngine]:
+    engine = open_engine(tmp_path / "index", create=True)
+    yield engine
+    engine.close()
+
+
+def test_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="no index in"):
+        open_engine(tmp_path / "nowhere")
+    open_engine(tmp_path / "new", create=True).close()
+    assert open_engine(tmp_path / "new").stats().letters == 0
+
+
+def test_snippet_highlights_the_words_a_prefix_matched(tantivy_engine: TantivyEngine) -> None:
+    hit = tantivy_engine.search(SearchRequest(query="radicul*")).hits[0]
+    assert any(s.match and s.text.lower().startswith("radicul") for s in hit.snippet)
+
+
+def test_a_pattern_is_not_stemmed(fresh: TantivyEngine) -> None:
+    item = make_item(rationale="Oxycodone and oxybutynin were prescribed.")
+    index_letters(fresh, [make_letter("CM1", items=[item])])
+    for query in ("oxy*", "oxycodone*", "oxyc?d*", "rationale:oxyb*"):
+        assert fresh.search(SearchRequest(query=query)).total == 1, query
+    assert fresh.search(SearchRequest(query="oxi*")).total == 0
+
+
+def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
+    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = itertools.count(0.0, 10.0)  # every reading is 10 s after the last
+    monkeypatch.setattr(engine_module, "clock", lambda: next(clock))
+    result = tantivy_engine.search(SearchRequest(query="pain", facets=True, time_limit=1.0))
+    assert result.total > 0
+    assert result.facets == {}
+    assert not any(s.match for h in result.hits for s in h.snippet)
+    assert result.warnings == [
+        "the search ran out of time (1 s); highlighting and facet counts left out"
+    ]
+
+
+def test_facets_that_cannot_be_counted_exactly_are_an_error(
+    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "FACET_BUCKETS", 3)
+    with pytest.raises(IndexError_, match="count exactly"):
+        tantivy_engine.search(SearchRequest(query="decision:upheld", facets=True))
+
+
+def test_a_broad_query_counts_facets_over_its_complement_exactly(
+    tantivy_engine: TantivyEngine, corpus: list[Letter]
+) -> None:
+    left_out = corpus[0].id
+    result = tantivy_engine.search(SearchRequest(query=f"NOT case:{left_out}", facets=True))
+    assert result.total * 2 > tantivy_engine.stats().items  # the complement path
+    assert facet_dict(result) == expected_facets(corpus, lambda lt, it: lt.id != left_out)
+
+
+def test_a_zero_limit_never_reaches_tantivy(tantivy_engine: TantivyEngine) -> None:
+    # tantivy panics (a BaseException) on limit=0.
+    assert list(tantivy_engine.iter_items(SearchRequest(), limit=0)) == []
+    assert tantivy_engine.similar(text="pain", limit=0) == []
+
+
+def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: TantivyEngine) -> None:
+    def fail() -> None:
+        with fresh.writer() as w:
+            w.put(make_letter("CM1"), source_key="a", content_hash="a")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail()
+    index_letters(fresh, [make_letter("CM2")])  # a new writer gets the lock at once
+    assert fresh.stats().letters == 1
+
+
+def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
+    import tantivy
+
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("body")
+    tantivy.Index(b.build(), path=str(tmp_path))
+    with pytest.raises(IndexError_, match="another version of imr-search"):
+        open_engine(tmp_path)
