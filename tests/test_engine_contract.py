@@ -505,6 +505,11 @@ def test_over_wide_wildcard_is_an_error(new_engine: Engine) -> None:
     assert new_engine.search(SearchRequest(query="zz0000*")).total == 1
 
 
+def test_snippet_highlights_the_words_a_prefix_matched(corpus_engine: Engine) -> None:
+    hit = corpus_engine.search(SearchRequest(query="radicul*")).hits[0]
+    assert any(s.match and s.text.lower().startswith("radicul") for s in hit.snippet)
+
+
 def test_patterns_match_the_words_as_written_not_their_stems(new_engine: Engine) -> None:
     # "oxy*" was once stemmed to "oxi*" and found nothing while "oxycodone" found the item.
     oxy = make_item(1, service="Oxycodone 10mg #60", rationale="Opioids are not indicated.")
@@ -516,6 +521,8 @@ def test_patterns_match_the_words_as_written_not_their_stems(new_engine: Engine)
     assert hit_ids(new_engine, "service:ox*") == {"CM-OXY#1", "CM-OXY#2"}
     assert hit_ids(new_engine, "o?ycodone") == {"CM-OXY#1"}
     assert hit_ids(new_engine, "oxycodone*") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "oxyc?d*") == {"CM-OXY#1"}
+    assert hit_ids(new_engine, "oxi*") == set()  # the stem of "oxy" is no pattern of its own
     assert hit_ids(new_engine, "rationale:indicat*") == {"CM-OXY#1", "CM-OXY#2"}
 
 

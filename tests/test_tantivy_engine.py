@@ -15,7 +15,7 @@ from imr_search.tantivy_engine import TantivyEngine, open_engine
 from imr_search.tantivy_engine import engine as engine_module
 
 # isort: split
-from factories import index_letters, make_item, make_letter
+from factories import index_letters, make_letter
 from test_engine_contract import expected_facets, facet_dict
 
 
@@ -41,19 +41,6 @@ def test_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
         open_engine(tmp_path / "nowhere")
     open_engine(tmp_path / "new", create=True).close()
     assert open_engine(tmp_path / "new").stats().letters == 0
-
-
-def test_snippet_highlights_the_words_a_prefix_matched(tantivy_engine: TantivyEngine) -> None:
-    hit = tantivy_engine.search(SearchRequest(query="radicul*")).hits[0]
-    assert any(s.match and s.text.lower().startswith("radicul") for s in hit.snippet)
-
-
-def test_a_pattern_is_not_stemmed(fresh: TantivyEngine) -> None:
-    item = make_item(rationale="Oxycodone and oxybutynin were prescribed.")
-    index_letters(fresh, [make_letter("CM1", items=[item])])
-    for query in ("oxy*", "oxycodone*", "oxyc?d*", "rationale:oxyb*"):
-        assert fresh.search(SearchRequest(query=query)).total == 1, query
-    assert fresh.search(SearchRequest(query="oxi*")).total == 0
 
 
 def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
