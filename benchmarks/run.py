@@ -1,20 +1,24 @@
-"""The search benchmark: imr-search (Whoosh) beside SQLite FTS5 and tantivy on generated letters.
+"""The search benchmark: imr-search's engines (``whoosh``, ``imr-tantivy``) beside the raw
+baselines ``sqlite-fts5`` and ``tantivy`` on generated letters.
 
     python benchmarks/run.py --letters 2000                  # what `make bench` runs
-    python benchmarks/run.py --letters 1000,10000,30000 --plot docs/benchmarks.png
+    python benchmarks/run.py --letters 1800000 --engines imr-tantivy,tantivy --prepare-jobs 2
 
 For each corpus size N (the first N letters of the generator's corpus, parsed once and cached in
-``benchmarks/out/``): the parse rate; for each engine, the index build (in a fresh child
-process: letters/s, items/s, index size, peak RSS); latency of the fixed query mix
+``benchmarks/out/``, or ``--out``): the parse rate; for each engine, the index build (in a fresh
+child process: letters/s, items/s, index size, peak RSS); latency of the fixed query mix
 (``benchmarks/queries.py``; each query ``--rounds`` times, per-query median, then p50/p95 over
-the mix, and over its facet queries); for imr-search also precedent lookup latency and the
-server's throughput under a bounded loopback load. Prints one table per size (each figure
-beside its ratio to imr-search) and writes ``benchmarks/out/results.json``.
+the mix, over its facet queries and over its letter-grouped queries); for imr-search's engines
+also precedent lookup latency, and the server's throughput, latency and memory (RSS and
+anonymous memory, the heap, of all its processes) under a bounded loopback load. Prints one
+table per size (each figure beside its ratio to raw tantivy, or to Whoosh without it) and
+writes ``benchmarks/out/results.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -36,7 +40,7 @@ if __package__ in (None, ""):
 
 from benchmarks import corpus
 from benchmarks.baselines.common import Outcome
-from benchmarks.engines import ENGINES, BuildResult, build_in_child, open_searcher
+from benchmarks.engines import ENGINES, IMR_ENGINES, BuildResult, build_in_child, open_searcher
 from benchmarks.queries import PRECEDENT_REQUESTS, BenchQuery, query_mix
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,11 +80,8 @@ def time_queries(
 
 
 def time_precedents(index: Path, rounds: int) -> dict[str, Any]:
-    try:
-        from imr_search.precedents import precedents
-    except Exception as exc:  # being written concurrently: skip with a note
-        return {"skipped": f"imr_search.precedents not importable: {exc!r}"}
-    from imr_search.whoosh_engine import open_engine
+    from imr_search.engines import open_engine
+    from imr_search.precedents import precedents
 
     engine = open_engine(index)
     try:
@@ -118,8 +119,29 @@ def _params(q: BenchQuery) -> list[tuple[str, str | int | float | bool | None]]:
     return params
 
 
+def _memory_mib(pid: int) -> tuple[float, float]:
+    """(RSS, anonymous RSS) of ``pid`` and its children, in MiB (Linux ``/proc``). Anonymous
+    memory is the heap (Python objects, tantivy's caches); the rest of RSS is the index's
+    files mapped in, which the kernel can drop."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children = (task / "children").read_text().split()
+            pids += [int(c) for c in children]
+    rss = anon = 0
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("RssAnon:"):
+                    anon += int(line.split()[1])
+    return rss / 1024, anon / 1024
+
+
 def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int) -> dict[str, Any]:
-    """Requests/s and latency of ``/api/search`` with ``clients`` threads looping over the mix."""
+    """Requests/s, latency and memory of ``/api/search`` with ``clients`` threads looping over
+    the mix (the server as ``imr-search serve`` runs it: its default workers)."""
     import httpx
 
     port = _free_port()
@@ -167,6 +189,11 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
         threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
         for t in threads:
             t.start()
+        peak = (0.0, 0.0)
+        while any(t.is_alive() for t in threads):
+            now = _memory_mib(proc.pid)
+            peak = (max(peak[0], now[0]), max(peak[1], now[1]))
+            time.sleep(0.5)
         for t in threads:
             t.join()
         elapsed = time.monotonic() - began
@@ -187,16 +214,16 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
         "rps": len(latencies) / elapsed,
         "p50_ms": pct(latencies, 50) * 1000,
         "p95_ms": pct(latencies, 95) * 1000,
+        "rss_mib": peak[0],
+        "heap_mib": peak[1],
     }
 
 
 def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     mix = query_mix()
     log(f"== {n} letters")
-    letters = corpus.load(n, args.seed, out=args.out)
-    items = sum(len(c.letter.items) for c in letters)
-    del letters
-    out: dict[str, Any] = {"letters": n, "items": items, "engines": {}}
+    corpus.prepare(n, args.seed, out=args.out, jobs=args.prepare_jobs)
+    out: dict[str, Any] = {"letters": n, "items": 0, "engines": {}}
     out["parse_letters_per_s"] = corpus.parse_rate(n, args.seed)
     log(f"  parse: {out['parse_letters_per_s']:.0f} letters/s")
     searchers: dict[str, Any] = {}
@@ -214,15 +241,18 @@ def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> di
             f"{b.size_bytes / 2**20:.1f} MiB, peak RSS {b.rss_peak_mib:.0f} MiB"
         )
         out["engines"][engine] = {"build": asdict(b)}
+        out["items"] = b.items
         searchers[engine] = open_searcher(engine, path)
     times, outcomes = time_queries(searchers, mix, args.rounds)
     facet_idx = [i for i, q in enumerate(mix) if q.facets]
+    letter_idx = [i for i, q in enumerate(mix) if q.letters]
     for engine, ts in times.items():
         e = out["engines"][engine]
         e["query_p50_ms"] = pct(ts, 50) * 1000
         e["query_p95_ms"] = pct(ts, 95) * 1000
         e["facet_p50_ms"] = pct([ts[i] for i in facet_idx], 50) * 1000
         e["facet_p95_ms"] = pct([ts[i] for i in facet_idx], 95) * 1000
+        e["letters_p95_ms"] = pct([ts[i] for i in letter_idx], 95) * 1000
         e["query_max_ms"] = max(ts) * 1000
         e["slowest"] = sorted(zip(ts, (q.qid for q in mix), strict=True), reverse=True)[:5]
         e["totals"] = [o.total for o in outcomes[engine]]
@@ -231,13 +261,16 @@ def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> di
             f"facets p95 {e['facet_p95_ms']:.1f} ms"
         )
         searchers[engine].close()
-    if "whoosh" in args.engines:
-        index = args.out / f"index-whoosh-{n}"
-        out["precedents"] = time_precedents(index, args.rounds)
-        log(f"  precedents: {out['precedents']}")
+    for engine in args.engines:
+        if engine not in IMR_ENGINES:
+            continue
+        index = args.out / f"index-{engine}-{n}"
+        e = out["engines"][engine]
+        e["precedents"] = time_precedents(index, args.rounds)
+        log(f"  {engine} precedents: {e['precedents']}")
         if args.server_seconds > 0:
-            out["server"] = load_server(index, mix, args.server_seconds, args.clients)
-            log(f"  server: {out['server']}")
+            e["server"] = load_server(index, mix, args.server_seconds, args.clients)
+            log(f"  {engine} server: {e['server']}")
     return out
 
 
@@ -256,56 +289,71 @@ ROWS: tuple[tuple[str, Callable[[dict[str, Any], dict[str, Any]], float | None],
     ("query p95 ms", lambda s, e: e["query_p95_ms"], "{:.1f}"),
     ("facet query p50 ms", lambda s, e: e["facet_p50_ms"], "{:.1f}"),
     ("facet query p95 ms", lambda s, e: e["facet_p95_ms"], "{:.1f}"),
+    ("letter-grouped p95 ms", lambda s, e: e.get("letters_p95_ms"), "{:.1f}"),
     ("slowest query ms", lambda s, e: e["query_max_ms"], "{:.1f}"),
+    ("precedents p50 ms", lambda s, e: e.get("precedents", {}).get("p50_ms"), "{:.0f}"),
+    ("precedents p95 ms", lambda s, e: e.get("precedents", {}).get("p95_ms"), "{:.0f}"),
+    ("server req/s", lambda s, e: e.get("server", {}).get("rps"), "{:.1f}"),
+    ("server p50 ms", lambda s, e: e.get("server", {}).get("p50_ms"), "{:.0f}"),
+    ("server p95 ms", lambda s, e: e.get("server", {}).get("p95_ms"), "{:.0f}"),
+    ("server RSS MiB", lambda s, e: e.get("server", {}).get("rss_mib"), "{:.0f}"),
+    ("server heap MiB", lambda s, e: e.get("server", {}).get("heap_mib"), "{:.0f}"),
 )
 
 
+def _base(engines: list[str]) -> str | None:
+    """The engine the others are compared with: raw tantivy, else imr-search's Whoosh."""
+    return next((e for e in ("tantivy", "whoosh") if e in engines), None)
+
+
 def table(size: dict[str, Any]) -> str:
-    """The Markdown table of one size: each engine's figure and its ratio to imr-search."""
+    """The Markdown table of one size: each engine's figure and its ratio to the base."""
     engines = list(size["engines"])
-    head = ["measure", *[f"{e}" + ("" if e == "whoosh" else " (x whoosh)") for e in engines]]
+    base_engine = _base(engines)
+    head = [
+        "measure",
+        *[e + ("" if e == base_engine else f" (x {base_engine})") for e in engines],
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, get, fmt in ROWS:
-        base = get(size, size["engines"]["whoosh"]) if "whoosh" in engines else None
+        values = {e: get(size, size["engines"][e]) for e in engines}
+        if all(v is None for v in values.values()):
+            continue
+        base = values.get(base_engine) if base_engine else None
         cells = [label]
         for e in engines:
-            v = get(size, size["engines"][e])
+            v = values[e]
             cell = fmt.format(v) if v is not None else "-"
-            if e != "whoosh" and base and v is not None:
+            if e != base_engine and base and v is not None:
                 cell += f" ({v / base:.2f})"
             cells.append(cell)
         lines.append("| " + " | ".join(cells) + " |")
-    extra = [f"| parse letters/s (all engines) | {size['parse_letters_per_s']:.0f} |"]
-    p = size.get("precedents", {})
-    if "p50_ms" in p:
-        extra.append(
-            f"| precedents p50 / p95 ms (whoosh) | {p['p50_ms']:.0f} / {p['p95_ms']:.0f} |"
-        )
-    elif p:
-        extra.append(f"| precedents | skipped: {p.get('skipped', '')[:80]} |")
-    sv = size.get("server", {})
-    if "rps" in sv:
-        extra.append(
-            f"| server req/s, p50 / p95 ms ({sv['clients']} clients, {sv['seconds']} s) | "
-            f"{sv['rps']:.1f}, {sv['p50_ms']:.0f} / {sv['p95_ms']:.0f} |"
-        )
-    return "\n".join([*lines, "", "| imr-search only | |", "|---|---|", *extra])
+    lines.append(f"\nParse: {size['parse_letters_per_s']:.0f} letters/s (one core, all engines).")
+    for e in engines:
+        sv = size["engines"][e].get("server", {})
+        if "rps" in sv:
+            lines.append(
+                f"Server ({e}): {sv['clients']} clients for {sv['seconds']} s, "
+                f"{sv['requests']} requests, {sv['errors']} errors."
+            )
+    return "\n".join(lines)
 
 
 def agreement(size: dict[str, Any], mix: list[BenchQuery]) -> list[str]:
-    """Queries whose totals differ from Whoosh's, per baseline."""
+    """Queries whose totals differ from imr-search's (Whoosh's, else imr-tantivy's), per engine."""
     notes = []
-    w = size["engines"].get("whoosh", {}).get("totals")
+    ref = next((e for e in ("whoosh", "imr-tantivy") if e in size["engines"]), None)
+    w = size["engines"][ref]["totals"] if ref else None
     for e, d in size["engines"].items():
-        if e == "whoosh" or w is None:
+        if e == ref or w is None:
             continue
         diff = [q.qid for q, a, b in zip(mix, w, d["totals"], strict=True) if a != b]
         same = [q.comparable for q, a, b in zip(mix, w, d["totals"], strict=True) if a == b]
         comparable = sum(q.comparable for q in mix)
         notes.append(
-            f"{e}: {sum(same)}/{comparable} totals of the queries without words equal to whoosh's"
+            f"{e}: {sum(same)}/{comparable} totals of the queries without words equal to {ref}'s"
         )
-        notes.append(f"{e}: {len(mix) - len(diff)}/{len(mix)} totals equal to whoosh's" + (
+        notes.append(f"{e}: {len(mix) - len(diff)}/{len(mix)} totals equal to {ref}'s" + (
             f" (differ: {', '.join(diff[:12])}{' ...' if len(diff) > 12 else ''})" if diff else ""
         ))  # fmt: skip
     return notes
@@ -332,7 +380,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
-    fig.suptitle("imr-search (Whoosh) vs SQLite FTS5 vs tantivy (shared 2-core machine)")
+    fig.suptitle("imr-search (Whoosh, tantivy) vs SQLite FTS5 and raw tantivy (2-core machine)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
@@ -406,7 +454,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--rounds", type=int, default=3, help="timed runs of each query")
     ap.add_argument("--server-seconds", type=float, default=15.0, help="0 skips the server load")
-    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument(
+        "--prepare-jobs", type=int, default=1, help="processes that parse the corpus cache"
+    )
     ap.add_argument("--out", type=Path, default=corpus.OUT)
     ap.add_argument("--reuse", action="store_true", help="reuse indexes built by an earlier run")
     ap.add_argument("--json", type=Path, help="write results here too")
@@ -437,10 +488,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     mix = query_mix()
     for n in sizes:
         results.append(run_size(n, args, log))
-    if any("skipped" in r.get("precedents", {}) for r in results) and "whoosh" in args.engines:
-        for r in results:  # the precedents module may have landed meanwhile: retry once
-            if "skipped" in r.get("precedents", {}):
-                r["precedents"] = time_precedents(args.out / f"index-whoosh-{r['letters']}", 3)
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python "
         f"{platform.python_version()}",
