@@ -58,7 +58,7 @@ class DaskRunner:
                         n_workers=self.workers,
                         threads_per_worker=1,
                         processes=self.processes,
-                        dashboard_address=None,
+                        dashboard_address=":0",
                     )
                 )
                 target: Any = cluster
