@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.cli import Progress, main
+from imr_search.engine import SourceState
 from imr_search.indexer import IndexProgress, source_key
 from imr_search.ingest import warning_kind
 from imr_search.model import Letter
@@ -29,7 +30,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-def index_content(index: Path) -> tuple[dict[str, object], dict[str, Letter]]:
+def index_content(index: Path) -> tuple[dict[str, SourceState], dict[str, Letter]]:
     engine = open_engine(index)
     try:
         sources = engine.sources()

@@ -17,6 +17,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from imr_search.cli import main  # noqa: E402
 from imr_search.cluster import DaskRunner  # noqa: E402
+from imr_search.engine import SourceState  # noqa: E402
 from imr_search.ingest import ingest  # noqa: E402
 from imr_search.model import Letter  # noqa: E402
 from imr_search.parse import iter_sources, parse_path  # noqa: E402
@@ -45,7 +46,7 @@ def test_batches_on_the_cluster_give_the_records_in_input_order(
     assert [d.letter for d in done] == letter_records
 
 
-def index_content(index: Path) -> tuple[dict[str, object], dict[str, Letter]]:
+def index_content(index: Path) -> tuple[dict[str, SourceState], dict[str, Letter]]:
     engine = open_engine(index)
     try:
         sources = dict(engine.sources())
