@@ -3,7 +3,7 @@
 Every failure is a ``ParseError`` naming the path and a reason a user can act on; no other
 exception escapes (pypdfium2, pypdf and lxml raise a zoo of their own on bad input).
 
-PDF text comes from pypdfium2 by default (about 12x faster than pypdf on DWC's letters, with
+PDF text comes from pypdfium2 by default (about 9x faster than pypdf on DWC's letters, with
 the same records); pypdf, plain or layout mode, is the second path that keeps the parser
 honest about not depending on one extractor's quirks.
 """
