@@ -31,9 +31,10 @@ from imr_search.engines import (
     open_engine,
     replacing,
 )
-from imr_search.errors import ImrSearchError, ParseError, UsageError
+from imr_search.errors import ImrSearchError, UsageError
 from imr_search.indexer import IndexProgress, IndexReport, index_paths
-from imr_search.parse import parse_many
+from imr_search.ingest import Runner, ingest, make_runner
+from imr_search.parse import iter_sources
 from imr_search.present import (
     csv_rows,
     hit_dict,
@@ -88,6 +89,38 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
     )
 
 
+def ingest_options(fn: F) -> F:
+    """``--jobs``, ``--time-limit`` and ``--dask``: where extraction and parsing run."""
+    fn = click.option(
+        "--dask",
+        metavar="ADDRESS|local",
+        default=None,
+        help="Parse on a Dask cluster (scheduler address, or local for one on this machine; "
+        "the files must be readable by its workers). Needs imr-search[cluster].",
+    )(fn)
+    fn = click.option(
+        "--time-limit",
+        type=click.FloatRange(0, None, min_open=True),
+        default=None,
+        metavar="SECONDS",
+        help="Give up on a file whose extraction and parsing takes longer (60).",
+    )(fn)
+    fn = click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1, None),
+        default=None,
+        help="Worker processes for extraction and parsing (default: every core).",
+    )(fn)
+    return fn
+
+
+def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    return make_runner(
+        jobs=jobs, time_limit=settings.file_time_limit, dask=dask, max_bytes=settings.max_file_bytes
+    )
+
+
 def settings_from(**flags: Any) -> Settings:
     """Settings for this invocation: environment, then the flags given."""
     return load_settings(os.environ, **flags)
@@ -111,22 +144,37 @@ def main() -> None:
     "text",
     help="jsonl: one JSON record per line; json: one array; text: for reading.",
 )
+@ingest_options
 @reports_errors
-def parse(paths: tuple[str, ...], fmt: str) -> None:
+def parse(
+    paths: tuple[str, ...],
+    fmt: str,
+    jobs: int | None,
+    time_limit: float | None,
+    dask: str | None,
+) -> None:
     """Parse letters and print one record per letter.
 
     PATHS are .pdf, .txt, .html/.htm files, folders (searched recursively) or - for standard
     input. A file that cannot be parsed is reported on stderr with its reason; the others go
-    on, and the exit status is 1.
+    on, and the exit status is 1. Records come out in the order of PATHS whatever --jobs is.
     """
-    settings = settings_from()
+    settings = settings_from(file_time_limit=time_limit)
     stdin = sys.stdin.buffer if "-" in paths else None
     failed = 0
     records: list[dict[str, Any]] = []
-    for outcome in parse_many(list(paths), stdin=stdin, max_bytes=settings.max_file_bytes):
-        if isinstance(outcome, ParseError):
+    sources = list(iter_sources(paths))
+    outcomes = ingest(
+        sources,
+        runner_from(settings, jobs, dask),
+        stdin=stdin,
+        max_bytes=settings.max_file_bytes,
+        ship_data=dask is None,
+    )
+    for outcome in outcomes:
+        if outcome.letter is None:
             failed += 1
-            click.echo(f"imr-search: {outcome.path}: {outcome.reason}", err=True)
+            click.echo(f"imr-search: {outcome.source}: {outcome.reason}", err=True)
             continue
         letter = outcome.letter
         if fmt == "jsonl":
@@ -176,15 +224,20 @@ def size_note(settings: Settings, letters: int) -> str | None:
 
 
 class Progress:
-    """Files done, rate and time left on a terminal; silent when stderr is not one."""
+    """Files done, rate and time left: a bar redrawn in place on a terminal; elsewhere (a
+    log, CI, nohup) a plain line every ``interval`` seconds, which a log can keep."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(self, tty: bool, *, interval: float = 5.0) -> None:
+        self.tty = tty
+        self.interval = interval
         self.start = time.monotonic()
-        self.last = 0.0
+        self.last = 0.0 if tty else self.start
+        self.failed = 0
 
     def __call__(self, p: IndexProgress) -> None:
-        if not self.enabled:
+        self.failed += p.outcome == "failed"
+        if not self.tty:
+            self.plain(p)
             return
         now = time.monotonic()
         if now - self.last < 0.1 and p.done != p.total:
@@ -203,13 +256,27 @@ class Progress:
             nl=p.done == p.total,
         )
 
+    def plain(self, p: IndexProgress) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        rate = p.done / max(now - self.start, 1e-6)
+        click.echo(
+            f"imr-search: {p.done}/{p.total} files, {rate:.1f}/s, {self.failed} failed", err=True
+        )
+
 
 def report_text(report: IndexReport) -> str:
+    cached = f" ({report.cached} from the cache)" if report.cached else ""
     lines = [
-        f"indexed {report.indexed}, unchanged {report.unchanged}, failed {len(report.failed)}"
-        + (f", pruned {report.pruned}" if report.pruned else ""),
+        f"indexed {report.indexed}{cached}, unchanged {report.unchanged}, "
+        f"failed {len(report.failed)}" + (f", pruned {report.pruned}" if report.pruned else ""),
         f"the index holds {report.letters} letters, {report.items} items",
     ]
+    if report.warnings:
+        kinds = sorted(report.warnings.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines.append("parser warnings: " + ", ".join(f"{kind} {n}" for kind, n in kinds))
     lines += [f"failed: {path}: {reason}" for path, reason in report.failed]
     return "\n".join(lines)
 
@@ -227,6 +294,15 @@ def report_text(report: IndexReport) -> str:
     help="Engine of a new index (default: $IMR_SEARCH_ENGINE or whoosh); with --rebuild, "
     "an index of the other engine is replaced.",
 )
+@ingest_options
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the record cache (default: beside the index, INDEX.records.sqlite).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither use nor keep the record cache.")
 @reports_errors
 def index(
     paths: tuple[str, ...],
@@ -234,16 +310,30 @@ def index(
     prune: bool,
     rebuild: bool,
     engine: str | None,
+    jobs: int | None,
+    time_limit: float | None,
+    dask: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Parse letters and add them to the index.
 
     Incremental: unchanged files (by content hash) are skipped and changed ones replace
-    their old version. A file that cannot be parsed is reported and the run goes on (exit
-    status 1). An interrupted run leaves the index as it was.
+    their old version; the record cache keeps what each file's bytes parsed to, so a
+    rebuild or a new index reads no PDF twice. A file that cannot be parsed (or takes
+    longer than --time-limit) is reported and the run goes on (exit status 1). An
+    interrupted run leaves the index as it was.
     """
-    settings = settings_from(index_dir=index_dir, engine=engine)
+    from imr_search.cache import RecordCache, cache_version, default_cache_path
+
+    settings = settings_from(index_dir=index_dir, engine=engine, file_time_limit=time_limit)
     wanted = engine_name(settings.engine) if settings.engine else None
     held = folder_engine(settings.index_dir) if settings.index_dir.is_dir() else None
+    runner = runner_from(settings, jobs, dask)
+    cache = None
+    if not no_cache:
+        path = cache_dir / "records.sqlite" if cache_dir else default_cache_path(settings.index_dir)
+        cache = RecordCache(path, version=cache_version("pdfium"))
     run = functools.partial(
         index_paths,
         paths=list(paths),
@@ -251,19 +341,26 @@ def index(
         prune=prune,
         progress=Progress(sys.stderr.isatty()),
         max_bytes=settings.max_file_bytes,
+        runner=runner,
+        cache=cache,
+        ship_data=dask is None,
     )
-    if rebuild and wanted is not None and held is not None and wanted != held:
-        # Another engine: built beside the old index, which it replaces once committed.
-        with replacing(
-            settings.index_dir, wanted, max_query_length=settings.max_query_length
-        ) as fresh:
-            report = run(fresh)
-    else:
-        opened = open_index(settings, create=True)
-        try:
-            report = run(opened)
-        finally:
-            opened.close()
+    try:
+        if rebuild and wanted is not None and held is not None and wanted != held:
+            # Another engine: built beside the old index, which it replaces once committed.
+            with replacing(
+                settings.index_dir, wanted, max_query_length=settings.max_query_length
+            ) as fresh:
+                report = run(fresh)
+        else:
+            opened = open_index(settings, create=True)
+            try:
+                report = run(opened)
+            finally:
+                opened.close()
+    finally:
+        if cache is not None:
+            cache.close()
     click.echo(report_text(report))
     if note := size_note(settings, report.letters):
         click.echo(note, err=True)

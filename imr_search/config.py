@@ -30,6 +30,8 @@ class Settings:
     query_time_limit: float = 5.0
     max_query_length: int = 1000
     max_file_bytes: int = 50 * 1024 * 1024
+    # Per-file limit (seconds) on extraction and parsing when indexing or parsing in workers.
+    file_time_limit: float = 60.0
 
 
 _ENV: dict[str, tuple[str, type]] = {

@@ -1,23 +1,28 @@
 """Incremental indexing: sources -> parse -> engine, through the Engine interface only.
 
 Each source is hashed (sha256 of its bytes); a source whose hash the index already holds is
-skipped without parsing. Changed and new sources are parsed and put; a source that cannot be
-parsed is reported with its reason and the rest carry on. Everything goes in one writer batch,
-so the index shows the previous content until the single commit at the end (and keeps it if
-the run is killed).
+skipped without parsing. Changed and new sources are parsed (by a runner: in this process,
+worker processes or a cluster; see ``imr_search.ingest``), or taken from the record cache,
+and put in the order they were given, so the index is the same whatever ran the parsing. A
+source that cannot be parsed is reported with its reason and the rest carry on. Everything
+goes in one writer batch, so the index shows the previous content until the single commit at
+the end (and keeps it if the run is killed).
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from imr_search.cache import RecordCache
 from imr_search.engine import Engine
-from imr_search.errors import ParseError
-from imr_search.parse import MAX_BYTES, STDIN, iter_sources, parse_source
+from imr_search.ingest import Runner, SerialRunner, content_hash, ingest, warning_kind
+from imr_search.parse import MAX_BYTES, STDIN, iter_sources
+
+__all__ = ["IndexProgress", "IndexReport", "content_hash", "index_paths", "source_key"]
 
 Outcome = Literal["indexed", "unchanged", "failed"]
 
@@ -35,7 +40,9 @@ class IndexProgress:
 
 @dataclass(slots=True)
 class IndexReport:
-    """What a run did. ``letters`` and ``items`` count the whole index after the commit."""
+    """What a run did. ``letters`` and ``items`` count the whole index after the commit;
+    ``cached`` of the ``indexed`` came from the record cache (no PDF read); ``warnings``
+    counts the parser's warnings of the indexed letters by kind."""
 
     indexed: int = 0
     unchanged: int = 0
@@ -43,29 +50,13 @@ class IndexReport:
     pruned: int = 0
     letters: int = 0
     items: int = 0
+    cached: int = 0
+    warnings: Counter[str] = field(default_factory=Counter)
 
 
 def source_key(source: str) -> str:
     """How the index names a source: its absolute path (``-`` for standard input)."""
     return source if source == STDIN else str(Path(source).resolve())
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _current_hash(source: str, max_bytes: int) -> str | None:
-    """The hash of a file as it is now, or None when it cannot be read here (the parser then
-    reports why)."""
-    if source == STDIN:
-        return None
-    path = Path(source)
-    try:
-        if path.stat().st_size > max_bytes:
-            return None
-        return content_hash(path.read_bytes())
-    except OSError:
-        return None
 
 
 def index_paths(
@@ -76,45 +67,60 @@ def index_paths(
     prune: bool = False,
     progress: Callable[[IndexProgress], None] | None = None,
     max_bytes: int = MAX_BYTES,
+    runner: Runner | None = None,
+    cache: RecordCache | None = None,
+    ship_data: bool = True,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
-    whose source file no longer exists. Raises IndexBusyError if another process is writing.
+    whose source file no longer exists. ``runner`` parses (default: in this process);
+    ``cache`` supplies and keeps records by content hash; ``ship_data`` False lets a
+    cluster's workers read the files themselves. Raises IndexBusyError if another process is
+    writing.
     """
     report = IndexReport()
     sources = list(iter_sources(paths))
-    known = {} if rebuild else engine.sources()
+    states = {} if rebuild else engine.sources()
+    known = {
+        s: states[source_key(s)].content_hash
+        for s in sources
+        if s != STDIN and source_key(s) in states
+    }
     put_ids: set[str] = set()
+    runner = runner if runner is not None else SerialRunner(max_bytes=max_bytes)
     with engine.writer(rebuild=rebuild) as writer:
-        for done, source in enumerate(sources, 1):
-            key = source_key(source)
+        outcomes = ingest(
+            sources, runner, known=known, cache=cache, max_bytes=max_bytes, ship_data=ship_data
+        )
+        for done in outcomes:
             reason: str | None = None
-            state = known.get(key)
-            if state is not None and _current_hash(source, max_bytes) == state.content_hash:
+            if done.outcome == "unchanged":
                 outcome: Outcome = "unchanged"
                 report.unchanged += 1
+            elif done.letter is None or done.digest is None:
+                outcome, reason = "failed", done.reason or "failed"
+                report.failed.append((done.source, reason))
             else:
-                try:
-                    parsed = parse_source(source, max_bytes=max_bytes)
-                except ParseError as exc:
-                    outcome, reason = "failed", exc.reason
-                    report.failed.append((source, exc.reason))
-                else:
-                    digest = content_hash(parsed.data)
-                    writer.put(parsed.letter, source_key=key, content_hash=digest)
-                    put_ids.add(parsed.letter.id)
-                    outcome = "indexed"
-                    report.indexed += 1
+                writer.put(
+                    done.letter, source_key=source_key(done.source), content_hash=done.digest
+                )
+                put_ids.add(done.letter.id)
+                outcome = "indexed"
+                report.indexed += 1
+                report.cached += done.outcome == "cached"
+                report.warnings.update(warning_kind(w) for w in done.letter.warnings)
             if progress is not None:
-                progress(IndexProgress(done, len(sources), source, outcome, reason))
+                progress(IndexProgress(done.seq + 1, len(sources), done.source, outcome, reason))
         if prune and not rebuild:
             seen = {source_key(s) for s in sources}
-            for key, state in known.items():
+            for key, state in states.items():
                 gone = key != STDIN and key not in seen and not Path(key).exists()
                 if gone and state.letter_id not in put_ids:
                     writer.delete(state.letter_id)
                     report.pruned += 1
+    if cache is not None:
+        cache.commit()
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     return report

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.cli import main
+from imr_search.ingest import warning_kind
 from imr_search.model import Item, Letter
 
 # isort: split
@@ -47,11 +48,17 @@ def search_json(index_dir: Path, *args: str) -> dict[str, Any]:
     return data
 
 
-def test_index_reports_what_it_did(tmp_path: Path) -> None:
+def test_index_reports_what_it_did(tmp_path: Path, records: list[Letter]) -> None:
     result = run("index", *SOURCES, "--index", str(tmp_path / "ix"))
     assert result.exit_code == 0
+    items = sum(len(r.items) for r in records)
+    kinds = Counter(warning_kind(w) for r in records for w in r.warnings)
+    warnings = ", ".join(
+        f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
     assert result.stdout == (
-        "indexed 25, unchanged 0, failed 0\nthe index holds 25 letters, 67 items\n"
+        f"indexed 25, unchanged 0, failed 0\nthe index holds 25 letters, {items} items\n"
+        f"parser warnings: {warnings}\n"
     )
 
 
@@ -71,7 +78,7 @@ def test_bad_file_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "indexed 5, unchanged 0, failed 1"
-    assert lines[2].startswith(f"failed: {src / 'zz_broken.pdf'}: corrupt PDF")
+    assert lines[-1].startswith(f"failed: {src / 'zz_broken.pdf'}: corrupt PDF")
 
 
 def test_overturned_items_total(index_dir: Path, records: list[Letter]) -> None:

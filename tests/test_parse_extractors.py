@@ -1,11 +1,14 @@
 """The record does not depend on which extractor produced the text.
 
-pypdf's plain and layout modes give visibly different text for the same PDF (column padding,
-spaces inside words: "guidel ine", "x -rays", "10- 15- 2016", glued state names); every
-structured field must come out the same, and the free-text fields must hold the same
-characters (compared with whitespace removed, as layout mode splits words). A citation's
-``section`` is the letter's own words too: layout mode can glue them ("Opioid-inducedconstipation
-treatment"), which no rule can split without a dictionary.
+pypdfium2 (the default) and pypdf's plain mode must give the very same record for every
+fixture letter: pypdfium2 is the fast path, pypdf the one the golden files were first made
+with. pypdf's layout mode is the second, deliberately different path: it and pypdfium2 give
+visibly different text for the same PDF (column padding, spaces inside words: "guidel ine",
+"x -rays", "10- 15- 2016", glued state names); every structured field must come out the
+same, and the free-text fields must hold the same characters (compared with whitespace
+removed, as layout mode splits words). A citation's ``section`` is the letter's own words
+too: layout mode can glue them ("Opioid-inducedconstipation treatment"), which no rule can
+split without a dictionary.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from imr_search.parse import parse_path
+from imr_search.parse import PDF_EXTRACTORS, parse_path
 
 LETTERS = sorted((Path(__file__).parent / "fixtures" / "letters").glob("*.pdf"))
 FREE_TEXT = {
@@ -53,16 +56,30 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
 
 
 @pytest.mark.parametrize("pdf", LETTERS, ids=[p.stem for p in LETTERS])
-def test_plain_and_layout_extraction_give_the_same_record(pdf: Path) -> None:
-    plain = parse_path(pdf, pdf_mode="plain").to_dict()
-    layout = parse_path(pdf, pdf_mode="layout").to_dict()
-    assert differences(plain, layout) == []
+def test_pdfium_and_pypdf_give_the_very_same_record(pdf: Path) -> None:
+    assert parse_path(pdf, extractor="pdfium") == parse_path(pdf, extractor="pypdf")
 
 
-def test_the_two_extractors_really_differ() -> None:
-    # Guard against a test that cannot fail: the two paths must produce different raw text.
+@pytest.mark.parametrize("pdf", LETTERS, ids=[p.stem for p in LETTERS])
+def test_pdfium_and_layout_extraction_give_the_same_record(pdf: Path) -> None:
+    fast = parse_path(pdf, extractor="pdfium").to_dict()
+    layout = parse_path(pdf, extractor="pypdf-layout").to_dict()
+    assert differences(fast, layout) == []
+
+
+def test_the_extractors_really_differ() -> None:
+    # Guard against tests that cannot fail: each path must produce different raw text.
     from imr_search.parse.sources import source_text
 
-    plain, _ = source_text(str(LETTERS[0]), pdf_mode="plain")
-    layout, _ = source_text(str(LETTERS[0]), pdf_mode="layout")
-    assert plain != layout
+    texts = {name: source_text(str(LETTERS[0]), extractor=name)[0] for name in PDF_EXTRACTORS}
+    assert len(set(texts.values())) == len(PDF_EXTRACTORS)
+
+
+def test_pdfium_soft_hyphens_come_out_as_hyphens() -> None:
+    # PDFium reports a hyphen that breaks a word at a line end as U+FFFE.
+    from imr_search.parse.sources import source_text
+
+    texts = [source_text(str(p), extractor="pdfium")[0] for p in LETTERS]
+    assert not any("\ufffe" in t for t in texts)
+    broken = next(p for p in LETTERS if p.stem == "CM17-0015198")
+    assert "documen-tation" in parse_path(broken).items[0].rationale

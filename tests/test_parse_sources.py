@@ -9,18 +9,30 @@ import pypdf
 import pytest
 
 from imr_search.errors import ParseError
-from imr_search.parse import iter_sources, parse_many, parse_path, parse_source
+from imr_search.parse import (
+    PDF_EXTRACTORS,
+    PdfExtractor,
+    iter_sources,
+    parse_many,
+    parse_path,
+    parse_source,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seeds" / "003_75cbd5c04990b62f.txt"
 PDF = FIXTURES / "letters" / "CM17-0017734.pdf"
 
 
-def reason_for(path: Path) -> str:
+def reason_for(path: Path, extractor: PdfExtractor = "pdfium") -> str:
     with pytest.raises(ParseError) as info:
-        parse_path(path)
+        parse_path(path, extractor=extractor)
     assert info.value.path == str(path)
+    assert str(info.value) == f"{path}: {info.value.reason}"
+    assert "\n" not in str(info.value)
     return info.value.reason
+
+
+every_extractor = pytest.mark.parametrize("extractor", PDF_EXTRACTORS)
 
 
 def test_empty_file_is_refused(tmp_path: Path) -> None:
@@ -60,30 +72,48 @@ def test_letter_without_any_decision_is_refused(tmp_path: Path) -> None:
     assert reason_for(p) == "no disputed item with a decision found (2014 layout)"
 
 
-def test_corrupt_pdf_is_refused(tmp_path: Path) -> None:
+@every_extractor
+def test_corrupt_pdf_is_refused(tmp_path: Path, extractor: PdfExtractor) -> None:
     p = tmp_path / "broken.pdf"
     data = PDF.read_bytes()
     p.write_bytes(data[:2000])
-    assert reason_for(p).startswith("corrupt PDF")
+    assert reason_for(p, extractor).startswith("corrupt PDF")
 
 
-def test_pdf_with_a_password_is_refused(tmp_path: Path) -> None:
+@every_extractor
+def test_garbage_after_a_pdf_header_is_corrupt(tmp_path: Path, extractor: PdfExtractor) -> None:
+    p = tmp_path / "garbage.pdf"
+    p.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    assert reason_for(p, extractor).startswith("corrupt PDF")
+
+
+@every_extractor
+def test_pdf_with_a_password_is_refused(tmp_path: Path, extractor: PdfExtractor) -> None:
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=612, height=792)
     writer.encrypt(user_password="secret", algorithm="AES-128")
     p = tmp_path / "locked.pdf"
     with p.open("wb") as fh:
         writer.write(fh)
-    assert reason_for(p) == "encrypted PDF needs a password"
+    assert reason_for(p, extractor) == "encrypted PDF needs a password"
 
 
-def test_pdf_without_text_is_refused(tmp_path: Path) -> None:
+@every_extractor
+def test_pdf_without_text_is_refused(tmp_path: Path, extractor: PdfExtractor) -> None:
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=612, height=792)
     p = tmp_path / "scan.pdf"
     with p.open("wb") as fh:
         writer.write(fh)
-    assert reason_for(p) == "PDF has no text layer (a scanned image?)"
+    assert reason_for(p, extractor) == "PDF has no text layer (a scanned image?)"
+
+
+def test_oversized_pdf_is_refused_before_extraction(tmp_path: Path) -> None:
+    p = tmp_path / "huge.pdf"
+    p.write_bytes(PDF.read_bytes() + b"%" * (3 * 1024 * 1024))
+    with pytest.raises(ParseError) as info:
+        parse_path(p, max_bytes=2 * 1024 * 1024)
+    assert str(info.value) == f"{p}: file is larger than 2 MB"
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:

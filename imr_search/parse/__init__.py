@@ -16,20 +16,38 @@ from typing import BinaryIO
 from imr_search.errors import ParseError
 from imr_search.model import Letter
 from imr_search.parse.letter import detect_layout, parse_text
-from imr_search.parse.sources import MAX_BYTES, STDIN, PdfMode, iter_sources, source_text
+from imr_search.parse.sources import (
+    MAX_BYTES,
+    PDF_EXTRACTORS,
+    STDIN,
+    PdfExtractor,
+    data_text,
+    iter_sources,
+    read_bytes,
+    source_text,
+)
 
 __all__ = [
     "MAX_BYTES",
+    "PARSER_VERSION",
+    "PDF_EXTRACTORS",
     "STDIN",
     "ParseError",
     "Parsed",
+    "PdfExtractor",
     "detect_layout",
     "iter_sources",
+    "parse_data",
     "parse_many",
     "parse_path",
     "parse_source",
     "parse_text",
+    "read_bytes",
 ]
+
+# Bump when a change to the parser (or to an extractor's output) can change a record: the
+# record cache (imr_search/cache.py) keeps records made by one version only.
+PARSER_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +63,22 @@ def parse_source(
     *,
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_BYTES,
-    pdf_mode: PdfMode = "plain",
+    extractor: PdfExtractor = "pdfium",
 ) -> Parsed:
     """Parse one source: a file path or ``-`` for standard input."""
-    text, data = source_text(source, stdin=stdin, max_bytes=max_bytes, pdf_mode=pdf_mode)
+    data = read_bytes(source, stdin=stdin, max_bytes=max_bytes)
+    return Parsed(parse_data(source, data, extractor=extractor), data)
+
+
+def parse_data(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> Letter:
+    """Parse the bytes of ``source``, already read (and size-checked) by the caller."""
+    text = data_text(source, data, extractor=extractor)
     try:
-        letter = parse_text(text, source=source)
+        return parse_text(text, source=source)
     except ParseError:
         raise
     except RecursionError:
         raise ParseError(source, "text too deeply nested to parse") from None
-    return Parsed(letter, data)
 
 
 def parse_path(
@@ -63,11 +86,11 @@ def parse_path(
     *,
     source: str | None = None,
     max_bytes: int = MAX_BYTES,
-    pdf_mode: PdfMode = "plain",
+    extractor: PdfExtractor = "pdfium",
 ) -> Letter:
     """Parse one file; ``source`` is how the record names it (default: the path as given)."""
     name = source if source is not None else str(path)
-    text, _ = source_text(str(path), max_bytes=max_bytes, pdf_mode=pdf_mode)
+    text, _ = source_text(str(path), max_bytes=max_bytes, extractor=extractor)
     return parse_text(text, source=name, stem=path.stem)
 
 

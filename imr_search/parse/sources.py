@@ -1,7 +1,11 @@
 """Sources -> text: the PDF, HTML and plain-text adapters, and the walk over paths.
 
 Every failure is a ``ParseError`` naming the path and a reason a user can act on; no other
-exception escapes (pypdf and lxml raise a zoo of their own on bad input).
+exception escapes (pypdfium2, pypdf and lxml raise a zoo of their own on bad input).
+
+PDF text comes from pypdfium2 by default (about 9x faster than pypdf on DWC's letters, with
+the same records); pypdf, plain or layout mode, is the second path that keeps the parser
+honest about not depending on one extractor's quirks.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -19,7 +24,15 @@ MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = (".pdf", ".txt", ".html", ".htm")
 STDIN = "-"
 
-PdfMode = Literal["plain", "layout"]
+PdfExtractor = Literal["pdfium", "pypdf", "pypdf-layout"]
+PDF_EXTRACTORS: tuple[PdfExtractor, ...] = ("pdfium", "pypdf", "pypdf-layout")
+
+# PDFium is not thread-safe and pypdfium2 does not serialise calls into it; threads (a Dask
+# worker with several, the server) take turns. Uncontended in a worker process, so ~free.
+_PDFIUM_LOCK = threading.Lock()
+# PDFium marks a hyphen that breaks a word at a line end as U+FFFE; pypdf keeps it as "-"
+# and so does the parser's line joining ("documen-" + "tation" stays as written).
+_PDFIUM_SOFT_HYPHEN = str.maketrans({"\ufffe": "-"})
 
 
 def iter_sources(paths: Sequence[str]) -> Iterator[str]:
@@ -107,10 +120,53 @@ def decode_text(source: str, data: bytes) -> str:
         ) from None
 
 
-def pdf_text(source: str, data: bytes, *, mode: PdfMode = "plain") -> str:
-    """Text of a PDF with pypdf. DWC's PDFs are AES-encrypted with an empty user password,
-    which pypdf opens by itself; a PDF that needs a real password is refused."""
-    # pypdf is imported here, not at module level: plain-text parsing should not pay for it.
+def pdf_text(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> str:
+    """Text of a PDF, its pages joined by newlines. DWC's PDFs are AES-encrypted with an empty
+    user password, which both extractors open by themselves; a PDF that needs a real password
+    is refused."""
+    if extractor == "pdfium":
+        pages = _pdfium_pages(source, data)
+    else:
+        mode: Literal["plain", "layout"] = "layout" if extractor == "pypdf-layout" else "plain"
+        pages = _pypdf_pages(source, data, mode=mode)
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ParseError(source, "PDF has no text layer (a scanned image?)")
+    return text
+
+
+def _pdfium_pages(source: str, data: bytes) -> list[str]:
+    # Imported here, not at module level: plain-text parsing should not pay for it.
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    with _PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as e:
+            code = getattr(e, "err_code", None)
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise ParseError(source, "encrypted PDF needs a password") from None
+            if code == pdfium_c.FPDF_ERR_SECURITY:
+                raise ParseError(source, "PDF uses an unsupported security handler") from None
+            raise ParseError(source, f"corrupt PDF: {e}") from None
+        try:
+            pages: list[str] = []
+            for index in range(len(doc)):
+                page = doc[index]
+                textpage = page.get_textpage()
+                # get_text_range, not get_text_bounded: the latter turns U+FFFE into \x02.
+                pages.append(textpage.get_text_range().translate(_PDFIUM_SOFT_HYPHEN))
+                textpage.close()
+                page.close()
+        except pdfium.PdfiumError as e:
+            raise ParseError(source, f"corrupt PDF: {e}") from None
+        finally:
+            doc.close()
+    return pages
+
+
+def _pypdf_pages(source: str, data: bytes, *, mode: Literal["plain", "layout"]) -> list[str]:
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
@@ -120,7 +176,7 @@ def pdf_text(source: str, data: bytes, *, mode: PdfMode = "plain") -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError(source, "encrypted PDF needs a password")
-        pages = [page.extract_text(extraction_mode=mode) or "" for page in reader.pages]
+        return [page.extract_text(extraction_mode=mode) or "" for page in reader.pages]
     except ParseError:
         raise
     except FileNotDecryptedError:
@@ -131,10 +187,6 @@ def pdf_text(source: str, data: bytes, *, mode: PdfMode = "plain") -> str:
         raise ParseError(source, f"corrupt PDF: {e}") from None
     except Exception as e:  # pypdf raises plain ValueError/KeyError/... on damaged files
         raise ParseError(source, f"corrupt PDF: {type(e).__name__}: {e}") from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise ParseError(source, "PDF has no text layer (a scanned image?)")
-    return text
 
 
 _BLOCKS = {
@@ -174,13 +226,18 @@ def source_text(
     *,
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_BYTES,
-    pdf_mode: PdfMode = "plain",
+    extractor: PdfExtractor = "pdfium",
 ) -> tuple[str, bytes]:
     """The text of a source and the bytes it came from (for content hashing)."""
     data = read_bytes(source, stdin=stdin, max_bytes=max_bytes)
+    return data_text(source, data, extractor=extractor), data
+
+
+def data_text(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> str:
+    """The text of a source's bytes already read (a worker process gets them this way)."""
     kind = sniff(source, data)
     if kind == "pdf":
-        return pdf_text(source, data, mode=pdf_mode), data
+        return pdf_text(source, data, extractor=extractor)
     if kind == "html":
-        return html_text(source, data), data
-    return decode_text(source, data), data
+        return html_text(source, data)
+    return decode_text(source, data)
