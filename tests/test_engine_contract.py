@@ -620,16 +620,19 @@ def SourceStateLike(letter_id: str, content_hash: str) -> object:
     return SourceState(letter_id, content_hash)
 
 
-def test_a_letter_put_twice_in_one_batch_is_there_once(new_engine: Engine) -> None:
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_letter_put_twice_in_one_batch_is_there_once(new_engine: Engine, rebuild: bool) -> None:
+    index_letters(new_engine, [make_letter("CM1"), make_letter("CM9")])
     first, second = make_letter("CM1"), make_letter("CM1", summary="second version")
-    with new_engine.writer() as w:
+    with new_engine.writer(rebuild=rebuild) as w:
         w.put(first, source_key="a.pdf", content_hash="1")
         w.put(second, source_key="a.pdf", content_hash="2")
         w.put(make_letter("CM2"), source_key="b.pdf", content_hash="3")
         w.put(make_letter("CM3"), source_key="b.pdf", content_hash="4")
-    assert hit_ids(new_engine) == {"CM1#1", "CM3#1"}
+    kept = {"CM1#1", "CM3#1"} | (set() if rebuild else {"CM9#1"})
+    assert hit_ids(new_engine) == kept
     assert new_engine.get_letter("CM1").summary == "second version"
-    assert new_engine.stats().letters == 2
+    assert new_engine.stats().letters == len(kept)
 
 
 def test_delete_removes_the_letter_and_its_items(new_engine: Engine) -> None:

@@ -34,12 +34,16 @@ class TantivyWriterSession:
         self.deleted_count = 0
 
     def put(self, letter: Letter, *, source_key: str, content_hash: str) -> None:
+        # A rebuild starts empty: only a letter this batch already holds has documents to
+        # delete (a million needless deletes would each be applied at commit).
+        held = not self._rebuild or letter.id in self._batch
         self._forget(letter.id)
         previous = self._batch_sources.get(source_key)
         if previous is not None:
             self._forget(previous)
             self._w.delete_documents_by_term("letter_id", previous)
-        self._w.delete_documents_by_term("letter_id", letter.id)
+        if held:
+            self._w.delete_documents_by_term("letter_id", letter.id)
         if not self._rebuild:
             for other in self._committed_letters_of(source_key):
                 # A letter put again in this batch (from another source) is already replaced.
