@@ -29,6 +29,7 @@ from imr_search.engines import (
     engine_name,
     folder_engine,
     open_engine,
+    outdated,
     replacing,
 )
 from imr_search.errors import ImrSearchError, UsageError
@@ -328,7 +329,7 @@ def index(
 
     settings = settings_from(index_dir=index_dir, engine=engine, file_time_limit=time_limit)
     wanted = engine_name(settings.engine) if settings.engine else None
-    held = folder_engine(settings.index_dir) if settings.index_dir.is_dir() else None
+    held = folder_engine(settings.index_dir)
     runner = runner_from(settings, jobs, dask)
     cache = None
     if not no_cache:
@@ -346,10 +347,17 @@ def index(
         ship_data=dask is None,
     )
     try:
-        if rebuild and wanted is not None and held is not None and wanted != held:
-            # Another engine: built beside the old index, which it replaces once committed.
+        target = wanted or held
+        if (
+            rebuild
+            and held is not None
+            and target is not None
+            and (target != held or outdated(settings.index_dir))
+        ):
+            # Another engine or an older format: built beside the old index, which it
+            # replaces once committed.
             with replacing(
-                settings.index_dir, wanted, max_query_length=settings.max_query_length
+                settings.index_dir, target, max_query_length=settings.max_query_length
             ) as fresh:
                 report = run(fresh)
         else:

@@ -5,9 +5,13 @@ default) and recorded in the folder (``imr-search.json``); after that every comm
 server open whatever the folder holds. A folder made before the record existed is recognised
 by its files (Whoosh's ``_MAIN_*.toc``, tantivy's ``meta.json``).
 
-Changing a folder's engine is a rebuild into a fresh sibling folder that replaces the old one
-only when the build has committed (``replacing``), so an interrupted switch leaves the
-previous index as it was. Each engine package is imported only when used: a Whoosh user never
+The record also holds the index format of the engine's documents (``FORMATS``): a folder of an
+older format opens with an error that names the rebuild, never with answers silently wrong
+(Whoosh format 1 dropped stop words, so "not medically necessary" matched every letter).
+
+Changing a folder's engine (or format) is a rebuild into a fresh sibling folder that replaces
+the old one only when the build has committed (``replacing``), so an interrupted switch leaves
+the previous index as it was. Each engine package is imported only when used: a Whoosh user never
 loads tantivy.
 """
 
@@ -29,6 +33,8 @@ EngineName = Literal["whoosh", "tantivy"]
 ENGINES: tuple[EngineName, ...] = ("whoosh", "tantivy")
 DEFAULT_ENGINE: EngineName = "whoosh"
 MARKER = "imr-search.json"
+# The current index format of each engine; a folder without a record is format 1.
+FORMATS: dict[EngineName, int] = {"whoosh": 2, "tantivy": 1}
 # Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
 # (docs/benchmarks.md: 84 ms at 10,000 letters, 265 ms at 30,000); tantivy stays near 10 ms.
 WHOOSH_COMFORT_LETTERS = 20_000
@@ -41,21 +47,33 @@ def engine_name(value: str) -> EngineName:
     return name
 
 
-def folder_engine(index_dir: Path) -> EngineName | None:
-    """The engine of the index in ``index_dir``, or None when it holds no index."""
+def _folder(index_dir: Path) -> tuple[EngineName, int] | None:
+    """(engine, index format) of the index in ``index_dir``, or None when it holds none."""
     marker = index_dir / MARKER
     try:
-        recorded = json.loads(marker.read_text("utf-8"))["engine"]
-        return engine_name(str(recorded))
+        recorded = json.loads(marker.read_text("utf-8"))
+        return engine_name(str(recorded["engine"])), int(recorded.get("format", 1))
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UsageError) as exc:
         raise IndexError_(f"cannot read {marker}: {exc}") from None
     if any(index_dir.glob("_MAIN_*.toc")):
-        return "whoosh"
+        return "whoosh", 1
     if (index_dir / "meta.json").is_file():
-        return "tantivy"
+        return "tantivy", 1
     return None
+
+
+def folder_engine(index_dir: Path) -> EngineName | None:
+    """The engine of the index in ``index_dir``, or None when it holds no index."""
+    found = _folder(index_dir) if index_dir.is_dir() else None
+    return found[0] if found else None
+
+
+def outdated(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index of an older format than its engine's current."""
+    found = _folder(index_dir) if index_dir.is_dir() else None
+    return found is not None and found[1] < FORMATS[found[0]]
 
 
 def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: int) -> Engine:
@@ -70,7 +88,7 @@ def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: 
 
 def _record(index_dir: Path, name: EngineName) -> None:
     tmp = index_dir / f".{MARKER}.tmp"
-    tmp.write_text(json.dumps({"engine": name}) + "\n", "utf-8")
+    tmp.write_text(json.dumps({"engine": name, "format": FORMATS[name]}) + "\n", "utf-8")
     os.replace(tmp, index_dir / MARKER)
 
 
@@ -88,7 +106,7 @@ def open_engine(
     """
     index_dir = Path(index_dir)
     _recover(index_dir)
-    held = folder_engine(index_dir) if index_dir.is_dir() else None
+    held = folder_engine(index_dir)
     if held is None:
         if not create:
             raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
@@ -100,6 +118,11 @@ def open_engine(
         raise UsageError(
             f"{index_dir} holds a {held} index, not {engine}: add --rebuild to replace it "
             f"with a {engine} index, or choose another --index folder"
+        )
+    if outdated(index_dir):
+        raise IndexError_(
+            f"{index_dir} holds a {held} index made by an older imr-search; rebuild it: "
+            f"imr-search index PATHS... --rebuild --index {index_dir}"
         )
     return _open(held, index_dir, create=False, max_query_length=max_query_length)
 

@@ -505,6 +505,21 @@ def test_over_wide_wildcard_is_an_error(new_engine: Engine) -> None:
     assert new_engine.search(SearchRequest(query="zz0000*")).total == 1
 
 
+def test_stop_words_are_searched_so_not_is_not_is(new_engine: Engine) -> None:
+    denied = make_item(1, rationale="The request is not medically necessary.")
+    granted = make_item(2, decision="overturned", rationale="The request is medically necessary.")
+    index_letters(new_engine, [make_letter("CM-NOT", items=[denied, granted])])
+    assert hit_ids(new_engine, '"not medically necessary"') == {"CM-NOT#1"}
+    assert hit_ids(new_engine, '"is medically necessary"') == {"CM-NOT#2"}
+    assert hit_ids(new_engine, '"medically necessary"') == {"CM-NOT#1", "CM-NOT#2"}
+
+
+def test_dotted_words_are_split(new_engine: Engine) -> None:
+    item = make_item(rationale="See drugs.com/pro/ondansetron.html for the label.")
+    index_letters(new_engine, [make_letter("CM-DOT", items=[item])])
+    assert hit_ids(new_engine, "ondansetron") == {"CM-DOT#1"}
+
+
 def test_snippet_highlights_the_words_a_prefix_matched(corpus_engine: Engine) -> None:
     hit = corpus_engine.search(SearchRequest(query="radicul*")).hits[0]
     assert any(s.match and s.text.lower().startswith("radicul") for s in hit.snippet)

@@ -21,6 +21,7 @@ from imr_search.engines import (
     WHOOSH_COMFORT_LETTERS,
     folder_engine,
     open_engine,
+    outdated,
     replacing,
 )
 from imr_search.errors import IndexError_, UsageError
@@ -55,14 +56,29 @@ def test_the_default_engine_is_whoosh(tmp_path: Path) -> None:
     assert folder_engine(tmp_path / "ix") == "whoosh"
 
 
-@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
-def test_a_folder_without_the_record_is_known_by_its_files(tmp_path: Path, name: str) -> None:
-    engine = open_engine(tmp_path / "ix", engine=name, create=True)  # type: ignore[arg-type]
+def test_a_folder_without_the_record_is_known_by_its_files(tmp_path: Path) -> None:
+    engine = open_engine(tmp_path / "ix", engine="tantivy", create=True)
     index_letters(engine, [make_letter("CM-1")])
     engine.close()
     (tmp_path / "ix" / MARKER).unlink()
-    assert folder_engine(tmp_path / "ix") == name
+    assert folder_engine(tmp_path / "ix") == "tantivy"
     assert letters_in(tmp_path / "ix") == {"CM-1"}
+
+
+def test_an_older_whoosh_index_asks_for_a_rebuild_and_gets_it(tmp_path: Path) -> None:
+    # A Whoosh folder without the record was made before format 2 (it dropped stop words).
+    ix = tmp_path / "ix"
+    assert cli("index", SEEDS, "--index", str(ix))[0] == 0
+    (ix / MARKER).unlink()
+    assert folder_engine(ix) == "whoosh"
+    assert outdated(ix)
+    code, out = cli("stats", "--index", str(ix))
+    assert code == 1
+    assert "made by an older imr-search; rebuild it" in out
+    code, out = cli("index", SEEDS, "--index", str(ix), "--rebuild")
+    assert code == 0, out
+    assert not outdated(ix)
+    assert len(letters_in(ix)) == 5
 
 
 def test_no_index_is_an_index_error(tmp_path: Path) -> None:

@@ -32,7 +32,10 @@ def _keyword_analyzer() -> Any:
 
 
 def _text_analyzer() -> Any:
-    return analysis.StemmingAnalyzer()
+    # Words split at every non-word character and stop words kept (index format 2): "not
+    # medically necessary" must not match "is medically necessary", and both engines then
+    # see the same words (tantivy's tokenizer splits "ondansetron.html" too).
+    return analysis.StemmingAnalyzer(expression=r"\w+", stoplist=None)
 
 
 def build_schema() -> Any:
@@ -56,7 +59,7 @@ def build_schema() -> Any:
         rationale=fields.TEXT(analyzer=text()),
         summary=fields.TEXT(analyzer=text()),
         guideline=fields.TEXT(analyzer=text()),
-        words=fields.TEXT(analyzer=analysis.StandardAnalyzer(stoplist=None), phrase=False),
+        words=fields.TEXT(analyzer=analysis.StandardAnalyzer(r"\w+", stoplist=None), phrase=False),
         # whole-value, case-insensitive fields
         decision=fields.ID(analyzer=kw()),
         category=fields.ID(analyzer=kw()),
