@@ -815,6 +815,40 @@ def test_threads_search_while_another_engine_commits(
     reader.close()
 
 
+def test_whoosh_a_commit_between_the_generation_check_and_the_searcher_opening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race behind rare failures of the test above, made certain: a request lists the
+    # index's generation, another process commits, then the request opens its searcher (which
+    # reads the newer TOC). The searcher must not be taken for the listed generation, whose
+    # facet table (built by another thread) has other docnums.
+    from imr_search.whoosh_engine import open_engine
+
+    reader, writer = open_engine(tmp_path, create=True), open_engine(tmp_path)
+    index_letters(writer, [make_letter(f"CM-{i:03d}") for i in range(10)])
+    request = SearchRequest(query="therapy", facets=True, size=100)
+    other = threading.Thread(target=reader.search, args=(request,))
+    other.start()
+    other.join()  # the facet table of the first generation, built in another thread
+
+    listing = reader._ix.latest_generation
+
+    def listing_then_a_commit() -> int:
+        generation: int = listing()
+        monkeypatch.undo()
+        index_letters(writer, [make_letter(f"CM-NEW-{i}") for i in range(3)])
+        return generation
+
+    monkeypatch.setattr(reader._ix, "latest_generation", listing_then_a_commit)
+    result = reader.search(request)
+    fresh = open_engine(tmp_path)
+    expected = fresh.search(request)
+    assert result.total == expected.total == 13
+    assert result.facets == expected.facets
+    for engine in (fresh, writer, reader):
+        engine.close()
+
+
 def test_whoosh_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
     from imr_search.errors import IndexError_
     from imr_search.whoosh_engine import open_engine
