@@ -3,7 +3,8 @@
 Reading: one searcher per thread and index generation. Each request checks the generation (a
 directory listing) and, when another process has committed, opens a new searcher; the old one
 is closed only when the last request using it lets go, so requests in flight never fail (on
-Linux the files of merged-away segments stay readable while open).
+Linux the files of merged-away segments stay readable while open). A searcher's generation is
+the one its reader read from the TOC, never the listing's: a commit can land in between.
 
 Writing: one writer at a time (Whoosh's file lock, tried once: a held lock is IndexBusyError
 at once). A batch becomes visible on commit; a crash leaves the last committed generation.
@@ -52,9 +53,13 @@ WRITER_POOL_MB = 512
 
 
 class _Shared:
-    """A searcher and the number of requests using it."""
+    """A searcher and the number of requests using it.
 
-    def __init__(self, searcher: Any, generation: int) -> None:
+    ``generation`` is the one the searcher's reader read. Whoosh's reader of an index with no
+    segments has none (None): such a searcher is reopened on each request, which is cheap.
+    """
+
+    def __init__(self, searcher: Any, generation: int | None) -> None:
         self.searcher = searcher
         self.generation = generation
         self.users = 0
@@ -97,7 +102,11 @@ class WhooshEngine:
         generation = self._ix.latest_generation()
         shared: _Shared | None = getattr(self._local, "shared", None)
         if shared is None or shared.generation != generation:
-            fresh = _Shared(self._ix.searcher(), generation)
+            # Label it with the generation it opened, not the one listed above: a commit
+            # between the listing and the TOC read makes the searcher newer, and a wrong
+            # label would pair it with another generation's facet table.
+            searcher = self._ix.searcher()
+            fresh = _Shared(searcher, searcher.reader().generation())
             with self._lock:
                 self._open.add(fresh)
                 if shared is not None:
@@ -172,12 +181,18 @@ class WhooshEngine:
 
     def _facet_table(self, s: Any) -> res.FacetTable:
         """The facet values of every document of this searcher's index generation, decoded
-        once and shared by every thread (a new generation replaces it)."""
-        generation = self._local.shared.generation
+        once and shared by every thread (a new generation replaces it).
+
+        Keyed by the generation of the reader it is built from and used with: docnums differ
+        between generations (a commit adds documents and merges segments)."""
+        reader = s.reader()
+        generation = reader.generation()
+        if generation is None:  # no segments: nothing to decode, nothing to share
+            return res.FacetTable(_column(reader, "facets"))
         with self._lock:
             table = self._facet_tables.get(generation)
         if table is None:
-            table = res.FacetTable(_column(s.reader(), "facets"))
+            table = res.FacetTable(_column(reader, "facets"))
             with self._lock:
                 if generation >= max(self._facet_tables, default=-1):
                     self._facet_tables = {generation: table}
