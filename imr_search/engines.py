@@ -5,9 +5,9 @@ default) and recorded in the folder (``imr-search.json``); after that every comm
 server open whatever the folder holds. A folder made before the record existed is recognised
 by its files (Whoosh's ``_MAIN_*.toc``, tantivy's ``meta.json``).
 
-The record also holds the index format of the engine's documents (``FORMATS``): a folder of an
-older format opens with an error that names the rebuild, never with answers silently wrong
-(Whoosh format 1 dropped stop words, so "not medically necessary" matched every letter).
+An engine refuses an index made by an older imr-search that it cannot search correctly
+(``OutdatedIndexError``, naming the rebuild), never answering silently wrong; ``--rebuild``
+then makes it anew beside the old one (``outdated``, ``replacing``).
 
 Changing a folder's engine (or format) is a rebuild into a fresh sibling folder that replaces
 the old one only when the build has committed (``replacing``), so an interrupted switch leaves
@@ -27,14 +27,12 @@ from pathlib import Path
 from typing import Literal
 
 from imr_search.engine import Engine
-from imr_search.errors import IndexError_, UsageError
+from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
 
 EngineName = Literal["whoosh", "tantivy"]
 ENGINES: tuple[EngineName, ...] = ("whoosh", "tantivy")
 DEFAULT_ENGINE: EngineName = "whoosh"
 MARKER = "imr-search.json"
-# The current index format of each engine; a folder without a record is format 1.
-FORMATS: dict[EngineName, int] = {"whoosh": 2, "tantivy": 1}
 # Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
 # (docs/benchmarks.md: 84 ms at 10,000 letters, 265 ms at 30,000); tantivy stays near 10 ms.
 WHOOSH_COMFORT_LETTERS = 20_000
@@ -47,33 +45,34 @@ def engine_name(value: str) -> EngineName:
     return name
 
 
-def _folder(index_dir: Path) -> tuple[EngineName, int] | None:
-    """(engine, index format) of the index in ``index_dir``, or None when it holds none."""
+def folder_engine(index_dir: Path) -> EngineName | None:
+    """The engine of the index in ``index_dir``, or None when it holds no index."""
+    if not index_dir.is_dir():
+        return None
     marker = index_dir / MARKER
     try:
-        recorded = json.loads(marker.read_text("utf-8"))
-        return engine_name(str(recorded["engine"])), int(recorded.get("format", 1))
+        return engine_name(str(json.loads(marker.read_text("utf-8"))["engine"]))
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, UsageError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
         raise IndexError_(f"cannot read {marker}: {exc}") from None
     if any(index_dir.glob("_MAIN_*.toc")):
-        return "whoosh", 1
+        return "whoosh"
     if (index_dir / "meta.json").is_file():
-        return "tantivy", 1
+        return "tantivy"
     return None
 
 
-def folder_engine(index_dir: Path) -> EngineName | None:
-    """The engine of the index in ``index_dir``, or None when it holds no index."""
-    found = _folder(index_dir) if index_dir.is_dir() else None
-    return found[0] if found else None
-
-
 def outdated(index_dir: Path) -> bool:
-    """Whether ``index_dir`` holds an index of an older format than its engine's current."""
-    found = _folder(index_dir) if index_dir.is_dir() else None
-    return found is not None and found[1] < FORMATS[found[0]]
+    """Whether ``index_dir`` holds an index its engine refuses as made by an older
+    imr-search."""
+    try:
+        open_engine(index_dir).close()
+    except OutdatedIndexError:
+        return True
+    except IndexError_:
+        return False
+    return False
 
 
 def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: int) -> Engine:
@@ -88,7 +87,7 @@ def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: 
 
 def _record(index_dir: Path, name: EngineName) -> None:
     tmp = index_dir / f".{MARKER}.tmp"
-    tmp.write_text(json.dumps({"engine": name, "format": FORMATS[name]}) + "\n", "utf-8")
+    tmp.write_text(json.dumps({"engine": name}) + "\n", "utf-8")
     os.replace(tmp, index_dir / MARKER)
 
 
@@ -118,11 +117,6 @@ def open_engine(
         raise UsageError(
             f"{index_dir} holds a {held} index, not {engine}: add --rebuild to replace it "
             f"with a {engine} index, or choose another --index folder"
-        )
-    if outdated(index_dir):
-        raise IndexError_(
-            f"{index_dir} holds a {held} index made by an older imr-search; rebuild it: "
-            f"imr-search index PATHS... --rebuild --index {index_dir}"
         )
     return _open(held, index_dir, create=False, max_query_length=max_query_length)
 

@@ -10,7 +10,8 @@ the server to one JSON error shape and an HTML error page)::
     │   └── ConfigError             a bad setting (index path, port, ...)
     ├── NotFoundError               no letter or item with that id (exit 1, HTTP 404)
     └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
-        └── IndexBusyError          another process holds the write lock
+        ├── IndexBusyError          another process holds the write lock
+        └── OutdatedIndexError      made by an older imr-search: rebuild it
 
 ``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
 (a mistake Whoosh itself makes).
@@ -76,4 +77,16 @@ class IndexBusyError(IndexError_):
 
     def __init__(self, path: str) -> None:
         super().__init__(f"the index is being written by another process ({path})")
+        self.path = path
+
+
+class OutdatedIndexError(IndexError_):
+    """The index was made by an older imr-search whose documents this one cannot search
+    correctly (``imr-search index ... --rebuild`` makes it anew)."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"{path} holds an index made by an older imr-search ({why}); rebuild it: "
+            f"imr-search index PATHS... --rebuild --index {path}"
+        )
         self.path = path

@@ -76,33 +76,44 @@ def overlap(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / math.sqrt(len(sa) * len(sb))
 
 
+# Tokens hold only [a-z0-9'’.-]: one with a letter keeps something when these are removed.
+_NOT_LETTERS = str.maketrans("", "", "0123456789'’.-")
+
+
 def _is_word(token: str) -> bool:
-    return token not in STOPWORDS and not token.isdigit() and any(c.isalpha() for c in token)
+    return token not in STOPWORDS and bool(token.translate(_NOT_LETTERS))
 
 
 def phrases(text: str, max_n: int = 3) -> set[str]:
     """The distinct 1..max_n word phrases of ``text`` (see the module docstring for the rule)."""
+    # Precedent lookup runs this over hundreds of rationales per request: it is the hot loop.
     found: set[str] = set()
     for chunk in _BREAK_RE.split(text.lower()):
         run: list[str] = []
-        for token in [*_TOKEN_RE.findall(chunk), ""]:  # "" flushes the last run
-            if token and _is_word(token):
+        for token in _TOKEN_RE.findall(chunk):
+            if _is_word(token):
                 run.append(token)
-                continue
+            elif run:
+                _run_phrases(run, max_n, found)
+                run = []
+        if run:
             _run_phrases(run, max_n, found)
-            run = []
     return found
 
 
 def _run_phrases(run: list[str], max_n: int, found: set[str]) -> None:
-    for i in range(len(run)):
-        for n in range(1, max_n + 1):
-            gram = run[i : i + n]
-            if len(gram) < n:
+    # A phrase may not end in a negation nor hold a verdict word; a longer phrase from the
+    # same start holds the shorter one's words, so a verdict word ends that start's phrases.
+    add = found.add
+    size = len(run)
+    for i in range(size):
+        gram = ""
+        for word in run[i : i + max_n]:
+            if word in VERDICT_WORDS:
                 break
-            if gram[-1] in NEGATIONS or any(w in VERDICT_WORDS for w in gram):
-                continue
-            found.add(" ".join(gram))
+            gram = f"{gram} {word}" if gram else word
+            if word not in NEGATIONS:
+                add(gram)
 
 
 # -- sentences ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imr_search.errors import IndexError_
+from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.whoosh_engine._whoosh import index
 from imr_search.whoosh_engine.engine import WhooshEngine
 from imr_search.whoosh_engine.schema import build_schema
@@ -29,6 +29,10 @@ def open_engine(
     schema = build_schema()
     try:
         if index.exists_in(str(index_dir)):
+            # The schema the index was written with (its TOC): before index format 2 the text
+            # fields dropped stop words, so "not medically necessary" would match every item.
+            if not list(index.open_dir(str(index_dir)).schema["service"].analyzer("not")):
+                raise OutdatedIndexError(str(index_dir), "its text fields drop stop words")
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)
