@@ -255,6 +255,7 @@ def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> di
         e["letters_p95_ms"] = pct([ts[i] for i in letter_idx], 95) * 1000
         e["query_max_ms"] = max(ts) * 1000
         e["slowest"] = sorted(zip(ts, (q.qid for q in mix), strict=True), reverse=True)[:5]
+        e["per_query_ms"] = {q.qid: t * 1000 for q, t in zip(mix, ts, strict=True)}
         e["totals"] = [o.total for o in outcomes[engine]]
         log(
             f"  {engine}: query p50 {e['query_p50_ms']:.1f} ms, p95 {e['query_p95_ms']:.1f} ms; "
