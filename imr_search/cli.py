@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -33,7 +33,7 @@ from imr_search.engines import (
     replacing,
 )
 from imr_search.errors import ImrSearchError, UsageError
-from imr_search.indexer import IndexProgress, IndexReport, index_paths
+from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
 from imr_search.parse import iter_sources
 from imr_search.present import (
@@ -283,7 +283,7 @@ def report_text(report: IndexReport) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @index_option
 @click.option("--prune", is_flag=True, help="Drop letters whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Start afresh: the index holds only these files.")
@@ -304,6 +304,14 @@ def report_text(report: IndexReport) -> str:
     help="Folder of the record cache (default: beside the index, INDEX.records.sqlite).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither use nor keep the record cache.")
+@click.option(
+    "--from-records",
+    "records",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Index the letters of FILE.jsonl (`imr-search parse --format jsonl` output; - for "
+    "standard input) instead of PATHS: nothing is extracted or parsed again.",
+)
 @reports_errors
 def index(
     paths: tuple[str, ...],
@@ -316,6 +324,7 @@ def index(
     dask: str | None,
     cache_dir: Path | None,
     no_cache: bool,
+    records: TextIO | None,
 ) -> None:
     """Parse letters and add them to the index.
 
@@ -327,6 +336,8 @@ def index(
     """
     from imr_search.cache import RecordCache, cache_version, default_cache_path
 
+    if bool(paths) == (records is not None):
+        raise UsageError("give PATHS to index, or --from-records FILE.jsonl (one of the two)")
     settings = settings_from(index_dir=index_dir, engine=engine, file_time_limit=time_limit)
     wanted = engine_name(settings.engine) if settings.engine else None
     held = folder_engine(settings.index_dir)
@@ -335,7 +346,7 @@ def index(
     if not no_cache:
         path = cache_dir / "records.sqlite" if cache_dir else default_cache_path(settings.index_dir)
         cache = RecordCache(path, version=cache_version("pdfium"))
-    run = functools.partial(
+    run: Callable[[Engine], IndexReport] = functools.partial(
         index_paths,
         paths=list(paths),
         rebuild=rebuild,
@@ -346,6 +357,14 @@ def index(
         cache=cache,
         ship_data=dask is None,
     )
+    if records is not None:
+        run = functools.partial(
+            index_records,
+            lines=records,
+            name=records.name,
+            rebuild=rebuild,
+            progress=Progress(sys.stderr.isatty()),
+        )
     try:
         target = wanted or held
         if (

@@ -11,8 +11,9 @@ the end (and keeps it if the run is killed).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,9 +21,17 @@ from typing import Literal
 from imr_search.cache import RecordCache
 from imr_search.engine import Engine
 from imr_search.ingest import Runner, SerialRunner, content_hash, ingest, warning_kind
+from imr_search.model import Letter
 from imr_search.parse import MAX_BYTES, STDIN, iter_sources
 
-__all__ = ["IndexProgress", "IndexReport", "content_hash", "index_paths", "source_key"]
+__all__ = [
+    "IndexProgress",
+    "IndexReport",
+    "content_hash",
+    "index_paths",
+    "index_records",
+    "source_key",
+]
 
 Outcome = Literal["indexed", "unchanged", "failed"]
 
@@ -121,6 +130,56 @@ def index_paths(
                     report.pruned += 1
     if cache is not None:
         cache.commit()
+    stats = engine.stats()
+    report.letters, report.items = stats.letters, stats.items
+    return report
+
+
+def index_records(
+    engine: Engine,
+    lines: Iterable[str],
+    *,
+    name: str,
+    rebuild: bool = False,
+    progress: Callable[[IndexProgress], None] | None = None,
+) -> IndexReport:
+    """Index letter records given as JSON Lines, as ``imr-search parse --format jsonl``
+    prints them (``name`` is the file's, for messages): nothing is extracted or parsed
+    again, so records made once (on a cluster, say) can fill any number of indexes.
+
+    Each letter goes under the source it names, with the hash of its record, so a record
+    the index already holds unchanged is skipped. A line that is not a letter record is
+    reported as ``NAME:LINE`` with the reason, and the rest carry on.
+    """
+    report = IndexReport()
+    states = {} if rebuild else engine.sources()
+    with engine.writer(rebuild=rebuild) as writer:
+        number = 0
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{name}:{number}"
+            reason: str | None = None
+            try:
+                letter = Letter.from_dict(json.loads(line))
+                key = source_key(letter.source)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                outcome: Outcome = "failed"
+                reason = f"not a letter record ({type(exc).__name__}: {exc})"
+                report.failed.append((where, reason))
+            else:
+                digest = content_hash(json.dumps(letter.to_dict(), sort_keys=True).encode())
+                held = states.get(key)
+                if held is not None and held.content_hash == digest:
+                    outcome = "unchanged"
+                    report.unchanged += 1
+                else:
+                    writer.put(letter, source_key=key, content_hash=digest)
+                    outcome = "indexed"
+                    report.indexed += 1
+                    report.warnings.update(warning_kind(w) for w in letter.warnings)
+            if progress is not None:
+                progress(IndexProgress(number, number, where, outcome, reason))
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     return report
