@@ -121,13 +121,16 @@ class ServerProcess:
 
 
 @contextmanager
-def server_process(index_dir: Path, log: Path, *args: str) -> Iterator[ServerProcess]:
-    """``python -m imr_search.server`` on a free loopback port; stops it on exit."""
+def server_process(
+    index_dir: Path, log: Path, *args: str, command: tuple[str, ...] = ("imr_search.server",)
+) -> Iterator[ServerProcess]:
+    """``python -m imr_search.server`` (or ``python -m`` + ``command``, e.g. ``("imr_search",
+    "serve")``) on a free loopback port; stops it on exit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMR_SEARCH_")}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "imr_search.server", "--index", str(index_dir)),
+                *(sys.executable, "-m", *command, "--index", str(index_dir)),
                 *("--host", "127.0.0.1", "--port", "0", *args),
             ],
             stdout=out,

@@ -13,9 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,12 +28,7 @@ from imr_search.model import Item, Letter
 
 # isort: split
 from factories import LETTER_SOURCES
-from server_fixtures import (
-    REPO,
-    ServerProcess,
-    _wait_for_address,
-    _wait_until_healthy,
-)
+from server_fixtures import ServerProcess, server_process
 
 pytest_plugins = ["server_fixtures"]
 
@@ -298,30 +290,8 @@ def served(
 ) -> Iterator[ServerProcess]:
     """``imr-search serve --index X`` as a real process on a free loopback port."""
     log = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMR_SEARCH_")}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "imr_search", "serve"),
-                *("--index", str(indexes["tantivy"]), "--host", "127.0.0.1", "--port", "0"),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-            env=env,
-        )
-    server = ServerProcess("", process, log)
-    try:
-        server.url = _wait_for_address(server)
-        _wait_until_healthy(server)
+    with server_process(indexes["tantivy"], log, command=("imr_search", "serve")) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung shutdown
-            process.kill()
-            process.wait()
 
 
 def api_params(query: str, options: tuple[str, ...]) -> httpx.QueryParams:
