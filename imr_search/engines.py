@@ -104,7 +104,12 @@ def open_engine(
     for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
     """
     index_dir = Path(index_dir)
-    _recover(index_dir)
+    if create:
+        _recover(index_dir)
+    elif not index_dir.exists() and _old(index_dir).is_dir():
+        # A swap is between its two renames (or crashed there): read the previous index
+        # where it is; only a writer puts folders back (readers never rename).
+        index_dir = _old(index_dir)
     held = folder_engine(index_dir)
     if held is None:
         if not create:

@@ -142,6 +142,11 @@ def test_a_swap_interrupted_between_its_renames_is_undone(tmp_path: Path) -> Non
     index_letters(engine, [make_letter("CM-OLD")])
     engine.close()
     path.rename(tmp_path / ".ix.old")  # the first rename happened, the second did not
+    assert letters_in(path) == {"CM-OLD"}  # a reader reads it where it is ...
+    assert not path.exists()
+    open_engine(path, create=True).close()  # ... and the next writer puts it back
+    assert path.is_dir()
+    assert not (tmp_path / ".ix.old").exists()
     assert letters_in(path) == {"CM-OLD"}
 
 

@@ -60,10 +60,11 @@ class AppState:
         return st.st_dev, st.st_ino
 
     def engine(self) -> Engine:
-        engine, folder = self._engine, self._identity()
-        if engine is None or folder != self._folder:
+        engine = self._engine
+        if engine is None or self._moved():
             with self._lock:
-                if self._engine is None or folder != self._folder:
+                if self._engine is None or self._moved():
+                    folder = self._identity()
                     stale = self._engine
                     self._engine = self.factory()  # raises IndexError_ if it cannot
                     self._folder = folder
@@ -75,7 +76,13 @@ class AppState:
     def current(self) -> Engine | None:
         """The open engine if its folder is still the index folder, else None."""
         engine = self._engine
-        return engine if engine is not None and self._identity() == self._folder else None
+        return engine if engine is not None and not self._moved() else None
+
+    def _moved(self) -> bool:
+        # A missing folder is a swap between its two renames: keep the engine until the new
+        # folder is in place.
+        folder = self._identity()
+        return folder is not None and folder != self._folder
 
     def close(self) -> None:
         with self._lock:
