@@ -67,25 +67,23 @@ class Compiler:
             if node.field == "partial":  # a BOOLEAN field in this schema
                 return wq.Term("partial", node.text == "true", boost=node.boost)
             return wq.Term(node.field, node.text, boost=node.boost)
-
-        def make(field: str, boost: float) -> Any:
-            words = self._tokens(field, node.text)
-            if not words:
-                return None
-            if len(words) == 1:
-                return wq.Term(field, words[0], boost=boost)
-            return wq.And([wq.Term(field, w) for w in words], boost=boost)
-
-        return self._over_fields(node.field, node.boost, make)
+        # A word the analyzer splits needs all its tokens, anywhere in the field.
+        return self._words(node, lambda f, ws, b: wq.And([wq.Term(f, w) for w in ws], boost=b))
 
     def _phrase(self, node: q.Phrase) -> Any:
+        return self._words(node, lambda f, ws, b: wq.Phrase(f, ws, slop=node.slop, boost=b))
+
+    def _words(self, node: q.Term | q.Phrase, several: Any) -> Any:
+        """``node``'s text analysed per field: one token is a term, several are ``several``
+        (field, tokens, boost), none (punctuation only) is nothing."""
+
         def make(field: str, boost: float) -> Any:
             words = self._tokens(field, node.text)
             if not words:
                 return None
             if len(words) == 1:
                 return wq.Term(field, words[0], boost=boost)
-            return wq.Phrase(field, words, slop=node.slop, boost=boost)
+            return several(field, words, boost)
 
         return self._over_fields(node.field, node.boost, make)
 
