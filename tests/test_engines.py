@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from imr_search.cli import main, size_note
 from imr_search.config import Settings
+from imr_search.engine import Engine
 from imr_search.engines import (
     MARKER,
     WHOOSH_COMFORT_LETTERS,
@@ -96,6 +98,20 @@ def test_no_index_is_an_index_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(IndexError_, match="no index in"):
         open_engine(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+def test_each_engine_package_opens_only_an_index_it_finds_or_makes(
+    tmp_path: Path, name: str
+) -> None:
+    from imr_search import tantivy_engine, whoosh_engine
+
+    package = whoosh_engine if name == "whoosh" else tantivy_engine
+    open_package: Callable[..., Engine] = package.open_engine
+    with pytest.raises(IndexError_, match="no index in"):
+        open_package(tmp_path / "nowhere")
+    open_package(tmp_path / "new", create=True).close()
+    assert open_package(tmp_path / "new").stats().letters == 0
 
 
 def test_asking_for_the_other_engine_names_the_way_out(tmp_path: Path) -> None:

@@ -36,13 +36,6 @@ def fresh(tmp_path: Path) -> Iterator[TantivyEngine]:
     engine.close()
 
 
-def test_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
-    with pytest.raises(IndexError_, match="no index in"):
-        open_engine(tmp_path / "nowhere")
-    open_engine(tmp_path / "new", create=True).close()
-    assert open_engine(tmp_path / "new").stats().letters == 0
-
-
 def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
     tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from imr_search.engine import SearchRequest
-from imr_search.errors import IndexError_
 from imr_search.model import Letter
 from imr_search.whoosh_engine import WhooshEngine, open_engine
 from imr_search.whoosh_engine._whoosh import collectors
@@ -53,13 +52,6 @@ def test_whoosh_time_limit_that_is_not_reached_changes_nothing(
     plain = whoosh_engine.search(SearchRequest(query="pain"))
     assert limited.warnings == []
     assert [h.item_id for h in limited.hits] == [h.item_id for h in plain.hits]
-
-
-def test_whoosh_opening_a_missing_index_is_an_index_error(tmp_path: Path) -> None:
-    with pytest.raises(IndexError_, match="no index in"):
-        open_engine(tmp_path / "nowhere")
-    open_engine(tmp_path / "new", create=True).close()
-    assert open_engine(tmp_path / "new").stats().letters == 0
 
 
 def test_whoosh_a_commit_between_the_generation_check_and_the_searcher_opening(

@@ -33,7 +33,7 @@ from imr_search.engine import (
 )
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
 from imr_search.model import Letter
-from imr_search.query import matches_by_negation, plain_words, request_tree
+from imr_search.query import Node, matches_by_negation, plain_words, request_tree
 from imr_search.results import facet_counts, item_record, make_hit
 from imr_search.whoosh_engine import results as res
 from imr_search.whoosh_engine._whoosh import collectors, index, writing
@@ -133,8 +133,9 @@ class WhooshEngine:
 
     def _collect(
         self, s: Any, request: SearchRequest, warnings: list[str]
-    ) -> tuple[Any, list[tuple[int, float]]]:
-        """The compiled query and every matching item as (docnum, score), in order."""
+    ) -> tuple[Node, Any, list[tuple[int, float]]]:
+        """The query tree, the compiled query and every matching item as (docnum, score), in
+        order."""
         tree, ftree = request_tree(
             request.query,
             request.tree,
@@ -176,8 +177,8 @@ class WhooshEngine:
                 f"the search ran out of time ({request.time_limit:g} s); results are partial"
             )
         if isinstance(child, AllMatches):
-            return q, child.ranked()
-        return q, [(docnum, 0.0) for _, docnum in child.results().top_n]
+            return tree, q, child.ranked()
+        return tree, q, [(docnum, 0.0) for _, docnum in child.results().top_n]
 
     def _facet_table(self, s: Any) -> res.FacetTable:
         """The facet values of every document of this searcher's index generation, decoded
@@ -198,12 +199,6 @@ class WhooshEngine:
                     self._facet_tables = {generation: table}
         return table
 
-    def _words(self, request: SearchRequest) -> list[str]:
-        """The plain words of the request's query (for spelling suggestions)."""
-        if request.tree is not None:
-            return plain_words(request.tree)
-        return plain_words(request_tree(request.query, None, {}, None, None, ())[0])
-
     def search(self, request: SearchRequest) -> SearchResult:
         if request.page < 1:
             raise QueryError(f"page must be 1 or more, not {request.page}")
@@ -211,7 +206,7 @@ class WhooshEngine:
             raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
         warnings: list[str] = []
         with self._searcher() as s:
-            q, matched = self._collect(s, request, warnings)
+            tree, q, matched = self._collect(s, request, warnings)
             reader = s.reader()
             terms = res.query_terms(q, reader)
             result = SearchResult(total=len(matched), page=request.page, size=request.size)
@@ -240,7 +235,7 @@ class WhooshEngine:
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
             if request.query.strip() or request.tree is not None:
-                result.suggestions = suggestions_for(self._words(request), s)
+                result.suggestions = suggestions_for(plain_words(tree), s)
         return result
 
     def _group(
@@ -260,7 +255,7 @@ class WhooshEngine:
         self, request: SearchRequest, *, limit: int | None = None
     ) -> Iterator[ItemRecord]:
         with self._searcher() as s:
-            _, matched = self._collect(s, request, [])
+            _, _, matched = self._collect(s, request, [])
             for docnum, score in matched[:limit] if limit is not None else matched:
                 yield item_record(res.load_record(s.reader(), docnum), score)
 
