@@ -16,7 +16,6 @@ Sex = Literal["male", "female"]
 GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "other"]
 
 DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
-LAYOUTS: tuple[Layout, ...] = ("2014", "2013-notice", "professional-review")
 
 
 @dataclass(slots=True)
@@ -198,15 +197,6 @@ class Patient:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Patient:
         return cls(age=d.get("age"), sex=d.get("sex"))
-
-
-DATE_FIELDS = (
-    "date_assigned",
-    "date_of_injury",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-)
 
 
 def _iso(d: dt.date | None) -> str | None:
