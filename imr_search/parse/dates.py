@@ -79,4 +79,3 @@ def parse_date(text: str, *, pivot: int | None = None) -> dt.date | None:
         if d:
             return d
     return None
-
