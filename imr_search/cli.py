@@ -586,12 +586,31 @@ def stats(fmt: str, index_dir: Path | None) -> None:
     default=None,
     help="Worker processes (default: $IMR_SEARCH_WORKERS, else one per core, at most 2).",
 )
+@click.option(
+    "--query-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Time a request may take (default: $IMR_SEARCH_QUERY_TIME_LIMIT, else 5).",
+)
 @reports_errors
-def serve(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
+def serve(
+    index_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_time_limit: float | None,
+) -> None:
     """Serve the search page and the JSON API (read-only)."""
     from imr_search.server.app import serve as run_server
 
-    settings = settings_from(index_dir=index_dir, host=host, port=port, workers=workers)
+    settings = settings_from(
+        index_dir=index_dir,
+        host=host,
+        port=port,
+        workers=workers,
+        query_time_limit=query_time_limit,
+    )
     try:
         run_server(settings)
     except OSError as e:
