@@ -47,6 +47,7 @@ from imr_search.present import (
     stats_dict,
     to_json,
 )
+from imr_search.query import FILTER_TABLE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -397,25 +398,23 @@ def index(
 
 # ---- search -----------------------------------------------------------------------------------
 
-_FILTER_OPTIONS = ("decision", "state", "specialty", "category", "subcategory", "region",
-                   "modality", "drug", "guideline", "mtus", "sex")  # fmt: skip
-
 
 def filter_options(fn: F) -> F:
-    """One repeatable option per filter: values OR-ed within, AND-ed across filters."""
-    for name in reversed(_FILTER_OPTIONS):
-        assert name in FILTERS
+    """One repeatable option per filter of the one table (``imr_search.query.FILTER_TABLE``):
+    values OR-ed within, AND-ed across filters."""
+    for f in reversed(FILTER_TABLE):
         fn = click.option(
-            f"--{name}",
+            f"--{f.name}",
             multiple=True,
             metavar="VALUE",
-            help=f"Only items whose {name} is VALUE (repeat for any of several).",
+            help=f"{f.help} Repeat for any of several.",
         )(fn)
     date = click.DateTime(formats=["%Y-%m-%d"])
-    fn = click.option("--to", "date_to", type=date, help="Decided on or before (YYYY-MM-DD).")(fn)
-    fn = click.option("--from", "date_from", type=date, help="Decided on or after (YYYY-MM-DD).")(
-        fn
-    )
+    for flag, name, help_ in (
+        ("--to", "date_to", "Decided on or before this day."),
+        ("--from", "date_from", "Decided on or after this day."),
+    ):
+        fn = click.option(flag, name, type=date, metavar="YYYY-MM-DD", help=help_)(fn)
     return fn
 
 
@@ -429,7 +428,7 @@ def build_request(
     page: int = 1,
     size: int = 20,
 ) -> SearchRequest:
-    filters = {name: tuple(options[name]) for name in _FILTER_OPTIONS if options.get(name)}
+    filters = {name: tuple(options[name]) for name in FILTERS if options.get(name)}
     date_from: dt.datetime | None = options.get("date_from")
     date_to: dt.datetime | None = options.get("date_to")
     return SearchRequest(
