@@ -226,8 +226,8 @@ def size_note(settings: Settings, letters: int) -> str | None:
 
 
 class Progress:
-    """Files done, rate and time left: a bar redrawn in place on a terminal; elsewhere (a
-    log, CI, nohup) a plain line every ``interval`` seconds, which a log can keep."""
+    """Files done, rate and time left: click's progress bar on a terminal; elsewhere (a log,
+    CI, nohup) a plain line every ``interval`` seconds, which a log can keep."""
 
     def __init__(self, tty: bool, *, interval: float = 5.0) -> None:
         self.tty = tty
@@ -235,28 +235,21 @@ class Progress:
         self.start = time.monotonic()
         self.last = 0.0 if tty else self.start
         self.failed = 0
+        # click.progressbar's type (ProgressBar) lives in a private module: not named here.
+        self.bar: Any = None
 
     def __call__(self, p: IndexProgress) -> None:
         self.failed += p.outcome == "failed"
         if not self.tty:
             self.plain(p)
             return
-        now = time.monotonic()
-        if now - self.last < 0.1 and p.done != p.total:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        rate = p.done / elapsed
-        left = (p.total - p.done) / rate if rate else 0.0
-        width = 30
-        filled = int(width * p.done / p.total) if p.total else width
-        bar = "#" * filled + "-" * (width - filled)
-        eta = f"{int(left) // 60}:{int(left) % 60:02d}"
-        click.echo(
-            f"\r[{bar}] {p.done}/{p.total} files  {rate:.1f}/s  {eta} left ",
-            err=True,
-            nl=p.done == p.total,
-        )
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=p.total, label="files", show_pos=True, file=sys.stderr
+            )
+        self.bar.update(p.done - self.bar.pos)
+        if p.done == p.total:
+            self.bar.render_finish()
 
     def plain(self, p: IndexProgress) -> None:
         now = time.monotonic()
