@@ -283,6 +283,8 @@ def test_other_readme_commands_exist() -> None:
             expression = tokens[tokens.index("-m") + 1] if "-m" in tokens else ""
             words = set(re.findall(r"\w+", expression)) - {"not", "and", "or"}
             assert words <= markers, f"`{text}`: unknown markers {words - markers}"
+            for path in (t for t in tokens if t.endswith(".py")):
+                assert (ROOT / path).is_file(), f"`{text}`: no {path}"
         else:
             pytest.fail(f"README line `{text}`: this test does not know how to check it")
 
