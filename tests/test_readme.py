@@ -69,6 +69,7 @@ class Line:
     optional: list[list[str]]  # each [...] group of a synopsis line
     stdin: str | None = None  # `cat FILE |`
     stdout: str | None = None  # `> FILE`
+    env: dict[str, str] | None = None  # `NAME=value imr-search ...`
 
     @property
     def command(self) -> str:
@@ -103,7 +104,11 @@ def split_line(text: str) -> Line | None:
         tokens, right = tokens[: tokens.index(">")], tokens[tokens.index(">") + 1 :]
         assert len(right) == 1, f"README redirects what this test cannot: {text}"
         stdout = right[0]
-    if tokens[0] not in IMR_SEARCH:
+    env: dict[str, str] = {}
+    while tokens and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", tokens[0]):
+        name, value = tokens.pop(0).split("=", 1)
+        env[name] = value
+    if not tokens or tokens[0] not in IMR_SEARCH:
         return None
     args: list[str] = []
     optional: list[list[str]] = []
@@ -120,7 +125,7 @@ def split_line(text: str) -> Line | None:
             optional.append(group)
             group = None
     assert group is None, f"unclosed [ in README line: {text}"
-    return Line(text, args, optional, stdin, stdout)
+    return Line(text, args, optional, stdin, stdout, env or None)
 
 
 def imr_search_lines() -> list[Line]:
@@ -213,9 +218,11 @@ def readme_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadmeRun]:
                 continue
             check_synopsis(line)
             stdin = Path(line.stdin).read_bytes() if line.stdin else None
-            result = CliRunner().invoke(main, line.args, input=stdin, prog_name="imr-search")
+            result = CliRunner(env=line.env).invoke(
+                main, line.args, input=stdin, prog_name="imr-search"
+            )
             if line.stdout:
-                Path(line.stdout).write_text(result.stdout)
+                Path(line.stdout).write_bytes(result.stdout_bytes)
             outcomes.append(Outcome(line, True, result, None))
         yield ReadmeRun(folder, outcomes)
 
@@ -271,9 +278,9 @@ def test_other_readme_commands_exist() -> None:
     venv = re.search(r"^VENV\s*:?=\s*(\S+)", MAKEFILE, re.MULTILINE)
     assert venv is not None
     for text in sh_lines(README):
-        tokens = shell_words(text)
-        if tokens[0] in IMR_SEARCH or "|" in tokens:
+        if split_line(text) is not None:
             continue
+        tokens = shell_words(text)
         if tokens[0] == "make":
             for target in (t for t in tokens[1:] if "=" not in t):
                 assert re.search(rf"^{target}:", MAKEFILE, re.MULTILINE), f"no make {target}"
