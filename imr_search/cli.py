@@ -36,7 +36,9 @@ from imr_search.errors import ImrSearchError, UsageError
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
 from imr_search.parse import iter_sources
+from imr_search.model import Item, Letter
 from imr_search.present import (
+    citation,
     csv_rows,
     hit_dict,
     letter_text,
@@ -398,7 +400,13 @@ def index(
 # ---- search -----------------------------------------------------------------------------------
 
 _FILTER_OPTIONS = ("decision", "state", "specialty", "category", "subcategory", "region",
-                   "modality", "drug", "guideline", "mtus", "sex")  # fmt: skip
+                   "modality", "drug", "guideline", "mtus", "sex", "outcome")  # fmt: skip
+# Date ranges beside the decision date's --from/--to (DWC's search has them): field -> what.
+_RANGE_OPTIONS: dict[str, str] = {
+    "received": "application received",
+    "injured": "date of injury",
+    "urdenial": "UR denial date",
+}
 
 
 def filter_options(fn: F) -> F:
@@ -412,6 +420,9 @@ def filter_options(fn: F) -> F:
             help=f"Only items whose {name} is VALUE (repeat for any of several).",
         )(fn)
     date = click.DateTime(formats=["%Y-%m-%d"])
+    for name, what in reversed(_RANGE_OPTIONS.items()):
+        fn = click.option(f"--{name}-to", type=date, help=f"{what} on or before (YYYY-MM-DD).")(fn)
+        fn = click.option(f"--{name}-from", type=date, help=f"{what} on or after.")(fn)
     fn = click.option("--to", "date_to", type=date, help="Decided on or before (YYYY-MM-DD).")(fn)
     fn = click.option("--from", "date_from", type=date, help="Decided on or after (YYYY-MM-DD).")(
         fn
@@ -432,11 +443,18 @@ def build_request(
     filters = {name: tuple(options[name]) for name in _FILTER_OPTIONS if options.get(name)}
     date_from: dt.datetime | None = options.get("date_from")
     date_to: dt.datetime | None = options.get("date_to")
+    ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for name in _RANGE_OPTIONS:
+        low: dt.datetime | None = options.get(f"{name}_from")
+        high: dt.datetime | None = options.get(f"{name}_to")
+        if low or high:
+            ranges[name] = (low.date() if low else None, high.date() if high else None)
     return SearchRequest(
         query=query,
         filters=filters,
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None,
+        ranges=ranges,
         facets=facets,
         letters=letters,
         sort=sort,  # type: ignore[arg-type]  # click.Choice guarantees a SortOrder
@@ -535,18 +553,33 @@ def search(
 
 @main.command()
 @click.argument("letter_id")
-@format_option("text", "json")
+@format_option("text", "json", "citation", help="citation: one line a brief can quote.")
 @index_option
 @reports_errors
 def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
-    """Show one letter with every item, its citations and rationale."""
+    """Show one letter with every item, its citations and rationale.
+
+    LETTER_ID may name one item, ID#N: --format citation then cites that item.
+    """
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
+    letter_part, _, number = letter_id.partition("#")
     try:
-        letter = engine.get_letter(letter_id.split("#", 1)[0])
+        letter = engine.get_letter(letter_part)
     finally:
         engine.close()
-    click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+    if fmt == "citation":
+        click.echo(citation(letter, _item_of(letter, number) if number else None))
+    else:
+        click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+
+
+def _item_of(letter: Letter, number: str) -> Item:
+    for item in letter.items:
+        if str(item.number) == number.strip():
+            return item
+    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
+    raise UsageError(f"{letter.id} has no item {number!r} (its items: {numbers})")
 
 
 @main.command()

@@ -39,6 +39,7 @@ FILTERS: tuple[str, ...] = (
     "sex",
     "year",
     "age",
+    "outcome",
 )
 
 # Facets reported when SearchRequest.facets is true, in display order. Counts are over the
@@ -55,6 +56,7 @@ FACETS: tuple[str, ...] = (
     "year",
     "age",
     "sex",
+    "outcome",
 )
 
 MAX_PAGE_SIZE = 100
@@ -72,6 +74,8 @@ class SearchRequest:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Other date fields' inclusive bounds: ``{"received": (low, high)}`` (None: open).
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     facets: bool = False
     letters: bool = False
     sort: SortOrder = "relevance"
@@ -116,6 +120,7 @@ class Hit:
     guideline_sources: list[str]
     snippet: list[Segment]
     score: float = 0.0
+    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
 
 
 @dataclass(slots=True)
@@ -128,6 +133,7 @@ class LetterGroup:
     specialties: list[str]
     hits: list[Hit]
     score: float = 0.0
+    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,14 @@ class ItemRecord:
     summary: str
     item: Item
     score: float = 0.0
+    # The letter's other fields an export needs (issue 12).
+    license_states: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    date_of_injury: dt.date | None = None
+    application_received: dt.date | None = None
+    ur_denial_date: dt.date | None = None
+    age: int | None = None
+    sex: str | None = None
 
 
 @dataclass(slots=True)

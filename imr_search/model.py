@@ -16,6 +16,10 @@ Sex = Literal["male", "female"]
 GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "other"]
 
 DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
+# A letter's case outcome, as DWC's decision search names it (Uphold / Overturn / Partially
+# Overturn): every item upheld, every item overturned, or some of each.
+LetterOutcome = Literal["upheld", "overturned", "partially overturned"]
+LETTER_OUTCOMES: tuple[LetterOutcome, ...] = ("upheld", "overturned", "partially overturned")
 LAYOUTS: tuple[Layout, ...] = ("2014", "2013-notice", "professional-review")
 
 
@@ -240,6 +244,17 @@ class Letter:
     def item_id(self, item: Item) -> str:
         """The stable id of one item: ``<letter id>#<item number>``."""
         return f"{self.id}#{item.number}"
+
+    @property
+    def outcome(self) -> LetterOutcome | None:
+        """The case outcome (LETTER_OUTCOMES); None for a letter without items. Derived from
+        the items, so it is not part of ``to_dict``."""
+        decisions = {i.decision for i in self.items}
+        if not decisions:
+            return None
+        if len(decisions) > 1:
+            return "partially overturned"
+        return "upheld" if decisions == {"upheld"} else "overturned"
 
     def to_dict(self) -> dict[str, Any]:
         return {

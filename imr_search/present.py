@@ -3,6 +3,7 @@ the same objects). No search logic here, only formatting."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -104,6 +105,56 @@ def letter_text(letter: Letter) -> str:
     return "\n".join(out)
 
 
+# ---- citations (issue 12: a form a brief can quote) -------------------------------------------
+
+# The reviewing organisation named in every Final Determination Letter (FORMATS.md).
+IMR_ORGANISATION = "Maximus Federal Services"
+# Month abbreviations as legal citation writes them (The Bluebook, T12).
+_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+           "Nov.", "Dec.")  # fmt: skip
+
+
+def citation_date(day: dt.date) -> str:
+    """``Feb. 2, 2017``."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _guideline_cited(item: Item) -> str | None:
+    """The guideline the IMR reviewer cited, short: "MTUS Knee Complaints 2004, Special
+    Studies" from the structured citation, else the paragraph as written."""
+    if item.imr_citations:
+        c = item.imr_citations[0]
+        head = " ".join(str(p) for p in (c.source, c.part, c.edition) if p)
+        return ", ".join(p for p in (head, c.section) if p)
+    return item.imr_guideline.strip() if item.imr_guideline else None
+
+
+def citation(letter: Letter, item: Item | None = None) -> str:
+    """The letter (or one of its items) cited for a brief::
+
+        IMR Final Determination CM17-0003591 (Maximus Federal Services, decided Feb. 2,
+        2017), item 1, "MRI of Left lower extremity without contrast": upheld; reviewer:
+        Anesthesiology (CA, TX); IMR guideline: MTUS Knee Complaints 2004, Special Studies.
+    """
+    name = letter.case_number or letter.id
+    decided = f", decided {citation_date(letter.decision_date)}" if letter.decision_date else ""
+    out = f"IMR Final Determination {name} ({IMR_ORGANISATION}{decided})"
+    if item is not None:
+        out += f', item {item.number}, "{item.service.strip()}": {item.decision}'
+    elif letter.items:
+        n = len(letter.items)
+        upheld = sum(1 for i in letter.items if i.decision == "upheld")
+        counts = f"{upheld} upheld, {n - upheld} overturned" if n > 1 else ""
+        out += f": {letter.outcome}" + (f" ({n} items: {counts})" if counts else "")
+    r = letter.reviewer
+    if r.specialties:
+        states = f" ({', '.join(r.license_states)})" if r.license_states else ""
+        out += f"; reviewer: {', '.join(r.specialties)}{states}"
+    if item is not None and (guideline := _guideline_cited(item)):
+        out += f"; IMR guideline: {guideline.rstrip('.')}"
+    return out + "."
+
+
 # ---- search results -------------------------------------------------------------------------
 
 _BOLD_YELLOW = "\x1b[1;33m"
@@ -139,6 +190,7 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "guideline_sources": hit.guideline_sources,
         "snippet": snippet_text(hit.snippet, color=False),
         "score": round(hit.score, 4),
+        "outcome": hit.outcome,
     }
 
 
@@ -148,6 +200,7 @@ def group_dict(group: LetterGroup) -> dict[str, Any]:
         "case_number": group.case_number,
         "decision_date": group.decision_date.isoformat() if group.decision_date else None,
         "specialties": group.specialties,
+        "outcome": group.outcome,
         "items": [hit_dict(h) for h in group.hits],
         "score": round(group.score, 4),
     }

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from imr_search.errors import QueryError
+from imr_search.model import LETTER_OUTCOMES
 from imr_search.taxonomy import state_code
 
 # -- the fields ------------------------------------------------------------------------------
@@ -69,6 +70,10 @@ _FIELDS = (
     Field("age", "int", "patient age"),
     Field("sex", "enum", "patient sex", ("male", "female")),
     Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
+    # DWC's decision search (issue 12): the letter's case outcome and its other dates.
+    Field("outcome", "enum", "the letter's case outcome", LETTER_OUTCOMES),
+    Field("received", "date", "date the IMR application was received"),
+    Field("urdenial", "date", "date of the UR denial"),
 )
 # Query-language field name -> its description (the README's table).
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
@@ -86,7 +91,18 @@ DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
 FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
 TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
 DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
-ENUM_SYNONYMS: dict[str, dict[str, str]] = {"partial": {"yes": "true", "no": "false"}}
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {
+    "partial": {"yes": "true", "no": "false"},
+    # DWC's own words for the case outcomes (its search form says Uphold / Overturn / Partially
+    # Overturn).
+    "outcome": {
+        "uphold": "upheld",
+        "overturn": "overturned",
+        "partially overturn": "partially overturned",
+        "partial": "partially overturned",
+        "partially": "partially overturned",
+    },
+}
 
 # Age bands of the ``age`` facet and filter: label -> inclusive (low, high).
 AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
@@ -324,7 +340,7 @@ def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) 
         raise _err(
             f"{f.name}: ranges work on dates and numbers, not on {f.kind} fields",
             pos,
-            hint="ranges: decided, injured, assigned, age",
+            hint=f"ranges: {', '.join(sorted(DATE_FIELDS))}, age",
         )
     if not low_s and not high_s:
         raise _err(f"{f.name}: a range needs at least one end", pos, hint=f"{f.name}:[low TO]")
@@ -609,6 +625,7 @@ FILTER_FIELDS: dict[str, str] = {
     "sex": "sex",
     "year": "decided",
     "age": "age",
+    "outcome": "outcome",
 }
 
 
@@ -641,8 +658,10 @@ def filter_tree(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     exclude_letters: tuple[str, ...] = (),
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> Node | None:
-    """The filters as one tree (AND of filters, OR within one), or None when there are none."""
+    """The filters as one tree (AND of filters, OR within one), or None when there are none.
+    ``ranges``: date field (``received``, ``injured``, ``urdenial``...) -> inclusive bounds."""
     parts: list[Node] = [Not(Term("letter_id", letter)) for letter in exclude_letters]
     for name, given in filters.items():
         if name not in FILTER_FIELDS:
@@ -653,6 +672,13 @@ def filter_tree(
             parts.append(subs[0] if len(subs) == 1 else Or(subs))
     if date_from or date_to:
         parts.append(Range("decided", date_from, date_to))
+    for name, (low, high) in (ranges or {}).items():
+        if name not in DATE_FIELDS:
+            raise QueryError(f"unknown date range {name!r} (dates: {', '.join(sorted(DATE_FIELDS))})")
+        if low and high and low > high:
+            raise QueryError(f"{name}: the range starts ({low}) after it ends ({high})")
+        if low or high:
+            parts.append(Range(name, low, high))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(tuple(parts))
@@ -667,8 +693,9 @@ def request_tree(
     exclude_letters: tuple[str, ...],
     *,
     max_length: int = 1000,
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> tuple[Node, Node | None]:
     """What a SearchRequest asks for, as (query tree, filter tree or None): the given tree, or
     ``query`` parsed. Raises QueryError."""
     node = tree if tree is not None else parse(query, max_length=max_length)
-    return node, filter_tree(filters, date_from, date_to, exclude_letters)
+    return node, filter_tree(filters, date_from, date_to, exclude_letters, ranges)

@@ -143,6 +143,7 @@ class TantivyEngine:
             request.date_to,
             request.exclude_letters,
             max_length=self.max_query_length,
+            ranges=request.ranges,
         )
         compiler = Compiler(
             self._schema, view.searcher, self._analyzer, max_expansions=self.max_expansions
@@ -215,6 +216,7 @@ class TantivyEngine:
                         case_number=first.case_number,
                         decision_date=first.decision_date,
                         specialties=first.specialties,
+                        outcome=first.outcome,
                         hits=hits,
                         score=max(h.score for h in hits),
                     )
@@ -234,6 +236,7 @@ class TantivyEngine:
                 blank = request.tree is None and not request.query.strip()
                 blank = blank and not request.filters and not request.exclude_letters
                 blank = blank and request.date_from is None and request.date_to is None
+                blank = blank and not any(lo or hi for lo, hi in request.ranges.values())
                 counters = self._facets(view, query, result.total, blank, request.letters)
                 result.facets = facet_counts(counters, request.filters)
         if request.query.strip() and not empty:

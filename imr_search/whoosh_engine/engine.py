@@ -144,6 +144,7 @@ class WhooshEngine:
             request.date_to,
             request.exclude_letters,
             max_length=self.max_query_length,
+            ranges=request.ranges,
         )
         compiler = Compiler(self._schema, s.reader(), max_expansions=self.max_expansions)
         q = compiler.compile(tree)
@@ -226,6 +227,7 @@ class WhooshEngine:
                             case_number=hits[0].case_number,
                             decision_date=hits[0].decision_date,
                             specialties=hits[0].specialties,
+                            outcome=hits[0].outcome,
                             hits=hits,
                             score=max(h.score for h in hits),
                         )
