@@ -33,13 +33,13 @@ from imr_search.engines import (
     replacing,
 )
 from imr_search.errors import ImrSearchError, UsageError
+from imr_search.export import csv_rows, records_xlsx
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
-from imr_search.parse import iter_sources
 from imr_search.model import Item, Letter
+from imr_search.parse import iter_sources
 from imr_search.present import (
     citation,
-    csv_rows,
     hit_dict,
     letter_text,
     precedents_text,
@@ -491,7 +491,18 @@ def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
 @format_option(
-    "table", "json", "jsonl", "csv", help="csv and jsonl export every match (or --limit of them)."
+    "table",
+    "json",
+    "jsonl",
+    "csv",
+    "xlsx",
+    help="csv, xlsx and jsonl export every match (or --limit of them); xlsx to a file or pipe.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Server the exports' Letter URL column points at (default: http://HOST:PORT of serve).",
 )
 @index_option
 @reports_errors
@@ -503,6 +514,7 @@ def search(
     limit: int | None,
     page: int,
     fmt: str,
+    base_url: str | None,
     index_dir: Path | None,
     **options: Any,
 ) -> None:
@@ -519,12 +531,18 @@ def search(
     engine = open_index(settings)
     try:
         text = " ".join(query)
-        if fmt in ("csv", "jsonl"):
+        if fmt in ("csv", "jsonl", "xlsx"):
             request = build_request(text, options, sort=sort)
-            if fmt == "csv":
+            url = base_url or f"http://{settings.host}:{settings.port}"
+            if fmt == "xlsx":
+                if sys.stdout.isatty():
+                    raise UsageError("--format xlsx writes a workbook: redirect it to a file")
+                data = records_xlsx(engine.iter_items(request, limit=limit), url)
+                sys.stdout.buffer.write(data)
+            elif fmt == "csv":
                 # The same columns and cell rules as the server's export.
                 out = csv.writer(sys.stdout, lineterminator="\n")
-                out.writerows(csv_rows(engine.iter_items(request, limit=limit)))
+                out.writerows(csv_rows(engine.iter_items(request, limit=limit), url))
             else:
                 for hit in all_hits(engine, request, cap=limit or 1_000_000):
                     click.echo(to_json(hit_dict(hit)))
@@ -688,6 +706,7 @@ def precedents_command(
             date_from=narrowing.date_from,
             date_to=narrowing.date_to,
             exclude_letter=exclude,
+            ranges=narrowing.ranges,
         )
     finally:
         engine.close()

@@ -46,6 +46,7 @@ FILTERS: tuple[str, ...] = (
 # whole result set, not the page.
 FACETS: tuple[str, ...] = (
     "decision",
+    "outcome",
     "category",
     "subcategory",
     "specialty",
@@ -56,7 +57,6 @@ FACETS: tuple[str, ...] = (
     "year",
     "age",
     "sex",
-    "outcome",
 )
 
 MAX_PAGE_SIZE = 100
@@ -229,6 +229,11 @@ class Engine(Protocol):
 
     def get_letter(self, letter_id: str) -> Letter:
         """The whole record; NotFoundError if unknown."""
+
+    def letter_source(self, letter_id: str) -> str:
+        """The source key the letter was indexed from (its file's absolute path, or another
+        key a writer gave); NotFoundError if unknown. Serving the original file looks the
+        path up here, by id, so no part of a URL ever becomes a path."""
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None

@@ -674,7 +674,9 @@ def filter_tree(
         parts.append(Range("decided", date_from, date_to))
     for name, (low, high) in (ranges or {}).items():
         if name not in DATE_FIELDS:
-            raise QueryError(f"unknown date range {name!r} (dates: {', '.join(sorted(DATE_FIELDS))})")
+            raise QueryError(
+                f"unknown date range {name!r} (dates: {', '.join(sorted(DATE_FIELDS))})"
+            )
         if low and high and low > high:
             raise QueryError(f"{name}: the range starts ({low}) after it ends ({high})")
         if low or high:

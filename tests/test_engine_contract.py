@@ -502,6 +502,36 @@ def test_snippet_highlights_query_words_in_the_rationale(corpus_engine: Engine) 
     assert text.strip("… ") in hit_rationale(corpus_engine, hit.item_id)
 
 
+def test_letter_source_is_the_key_the_writer_gave(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    # index_letters puts each letter under its own source name.
+    for letter in corpus[:3]:
+        assert corpus_engine.letter_source(letter.id) == letter.source
+    for unknown in ("CM99-0000000", f"{corpus[0].id}#1", "../etc/passwd", ""):
+        with pytest.raises(NotFoundError):
+            corpus_engine.letter_source(unknown)
+
+
+def test_hits_and_records_carry_the_letter_fields(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    by_id = {lt.id: lt for lt in corpus}
+    result = corpus_engine.search(SearchRequest(size=100, letters=True))
+    for group in result.groups:
+        decisions = {i.decision for i in by_id[group.letter_id].items}
+        expected = "partially overturned" if len(decisions) == 2 else decisions.pop()
+        assert group.outcome == expected
+        assert all(h.outcome == expected for h in group.hits)
+    for record in corpus_engine.iter_items(SearchRequest()):
+        letter = by_id[record.letter_id]
+        assert record.license_states == letter.reviewer.license_states
+        assert record.application_received == letter.application_received
+        assert record.ur_denial_date == letter.ur_denial_date
+        assert record.date_of_injury == letter.date_of_injury
+        assert (record.age, record.sex) == (letter.patient.age, letter.patient.sex)
+
+
 def hit_rationale(engine: Engine, item_id: str) -> str:
     letter_id, number = item_id.split("#")
     letter = engine.get_letter(letter_id)

@@ -344,6 +344,16 @@ class TantivyEngine:
             raise NotFoundError(f"no letter {letter_id!r} in the index")
         return Letter.from_dict(_record(s, found[0][1]))
 
+    def letter_source(self, letter_id: str) -> str:
+        s = self._view().searcher
+        q = Q.boolean_query(
+            [(MUST, self._letter_q), (MUST, Q.term_query(self._schema, "uid", letter_id))]
+        )
+        found = s.search(q, limit=1, count=False).hits if s.num_docs else []
+        if not found:
+            raise NotFoundError(f"no letter {letter_id!r} in the index")
+        return str(s.doc(found[0][1]).get_first("source_key"))
+
     def similar(
         self, *, text: str, exclude: str | None = None, limit: int = 20
     ) -> list[ItemRecord]:

@@ -272,6 +272,14 @@ class WhooshEngine:
             raise NotFoundError(f"no letter {letter_id!r} in the index")
         return letter
 
+    def letter_source(self, letter_id: str) -> str:
+        with self._searcher() as s:
+            docnum = s.document_number(uid=letter_id, kind="letter")
+            if docnum is None:
+                raise NotFoundError(f"no letter {letter_id!r} in the index")
+            key, _, _ = _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
+        return str(key)
+
     def similar(
         self, *, text: str, exclude: str | None = None, limit: int = 20
     ) -> list[ItemRecord]:
