@@ -136,7 +136,8 @@ def xlsx_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes
             value = "; ".join(str(v) for v in value)
         if not isinstance(value, str | int | float | dt.date | None):
             value = str(value)
-        c = WriteOnlyCell(sheet, value=value)
+        # openpyxl writes dates as date cells; its stubs name only datetime.
+        c = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         if isinstance(value, str):
             c.data_type = "s"  # openpyxl would take "=..." for a formula
         if head:

@@ -184,7 +184,7 @@ def test_csv_export_has_every_match(index_dir: Path, records: list[Letter]) -> N
     result = run("search", "decision:upheld", "--format", "csv", "--index", str(index_dir))
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == sum(i.decision == "upheld" for r in records for i in r.items)
-    assert {"case_number", "decision", "service", "guideline"} <= set(rows[0])
+    assert {"Case number", "Decision", "Service", "IMR guideline"} <= set(rows[0])
 
 
 def test_table_output_shows_rows_and_facets(index_dir: Path) -> None:

@@ -69,7 +69,11 @@ PrecedentsQuery = Annotated[PrecedentsParams, Query()]
     summary="Search disputed items",
     response_model=None,
     responses={
-        200: {"model": SearchResponse, "content": _CSV, "description": "JSON, or CSV"},
+        200: {
+            "model": SearchResponse,
+            "content": {**_CSV, **_XLSX},
+            "description": "JSON, or CSV / XLSX",
+        },
         **_BAD,
         **_DOWN,
     },
@@ -162,7 +166,14 @@ def letter(
     tags=["precedents"],
     summary="How IMR decided requests like this one",
     response_model=None,
-    responses={200: {"description": "Counts, rate, closest precedents, phrases"}, **_BAD, **_DOWN},
+    responses={
+        200: {
+            "description": "Counts, rate, closest precedents, phrases (or CSV / XLSX rows)",
+            "content": {"application/json": {}, **_CSV, **_XLSX},
+        },
+        **_BAD,
+        **_DOWN,
+    },
 )
 def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
     """The request is read like a disputed item (category, drug, test, region) and matched to

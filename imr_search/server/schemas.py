@@ -56,6 +56,9 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="Plain text.")
     snippet_html: str = Field(description="Escaped text with the matches in <mark>.")
     url: str = Field(description="The item on the letter page.")
+    outcome: str | None = Field(
+        None, description="The letter's case outcome: upheld, overturned, partially overturned."
+    )
 
 
 class LetterGroupOut(BaseModel):
@@ -63,6 +66,9 @@ class LetterGroupOut(BaseModel):
     case_number: str | None
     decision_date: dt.date | None
     specialties: list[str]
+    outcome: str | None = Field(
+        None, description="The letter's case outcome: upheld, overturned, partially overturned."
+    )
     score: float
     url: str
     hits: list[SearchHit]
@@ -129,10 +135,11 @@ class PatientOut(BaseModel):
 
 
 class LetterOut(BaseModel):
-    """The whole record, as ``imr-search parse`` prints it."""
+    """The whole record, as ``imr-search parse`` prints it, with ``source`` reduced to the
+    file's name and the case ``outcome``."""
 
     id: str
-    source: str
+    source: str = Field(description="The source file's name (GET /letters/{id}/source serves it).")
     layout: str
     case_number: str | None
     priority: str | None
@@ -146,6 +153,9 @@ class LetterOut(BaseModel):
     summary: str
     items: list[ItemOut]
     warnings: list[str]
+    outcome: str | None = Field(
+        description="upheld (every item), overturned (every item) or partially overturned."
+    )
 
 
 class CategoryCount(BaseModel):
