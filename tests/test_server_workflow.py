@@ -73,7 +73,7 @@ def test_received_range_and_injured_range(api: httpx.Client, server_index: Serve
         for it in lt.items
     }
     assert items
-    params = {"received_from": lo.isoformat(), "received_to": hi.isoformat(), "size": 100}
+    params = {"received_from": lo.isoformat(), "received_to": hi.isoformat(), "size": "100"}
     body = api.get("/api/search", params=params).json()
     assert {r["item_id"] for r in body["results"]} == items
     query = api.get("/api/search", params={"q": f"received:[{lo} TO {hi}]", "size": 100}).json()
