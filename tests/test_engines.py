@@ -92,6 +92,45 @@ def test_an_older_whoosh_index_asks_for_a_rebuild_and_gets_it(
     assert len(letters_in(ix)) == 5
 
 
+@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+def test_an_index_without_the_outcome_and_dates_asks_for_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # Index format 3 (issue 12) added the letter outcome and the received / UR denial dates:
+    # an index made before cannot answer outcome: or received: queries.
+    import imr_search.whoosh_engine as whoosh_package
+    from imr_search.tantivy_engine import schema as tantivy_schema
+
+    added = ("outcome", "received", "urdenial")
+    ix = tmp_path / "ix"
+    with monkeypatch.context() as patch:
+        if name == "whoosh":
+            build = whoosh_package.build_schema
+
+            def older() -> object:
+                held = build()
+                for field in added:
+                    held.remove(field)
+                return held
+
+            patch.setattr(whoosh_package, "build_schema", older)
+        else:
+            keywords = tuple(f for f in tantivy_schema.KEYWORD_FIELDS if f not in added)
+            ints = tuple(f for f in tantivy_schema.INT_FIELDS if f not in added)
+            patch.setattr(tantivy_schema, "KEYWORD_FIELDS", keywords)
+            patch.setattr(tantivy_schema, "INT_FIELDS", ints)
+        open_engine(ix, engine=name, create=True).close()
+    assert outdated(ix)
+    code, out = cli("stats", "--index", str(ix))
+    assert code == 1
+    assert "made by an older imr-search" in out
+    code, out = cli("index", SEEDS, "--index", str(ix), "--rebuild", "--engine", name)
+    assert code == 0, out
+    assert not outdated(ix)
+    code, out = cli("search", 'outcome:"partially overturned"', "--index", str(ix))
+    assert code == 0, out
+
+
 def test_no_index_is_an_index_error(tmp_path: Path) -> None:
     with pytest.raises(IndexError_, match="no index in"):
         open_engine(tmp_path / "missing")

@@ -243,3 +243,82 @@ def test_precedents_export(api: httpx.Client) -> None:
     closest = [r["Item ID"] for r in rows if r["Section"] == "closest"]
     assert closest == [c["item_id"] for c in answer["closest"]]
     assert all(re.fullmatch(r".+#\d+", c) for c in closest)
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+def test_a_case_number_in_the_search_box_opens_its_letter(api: httpx.Client) -> None:
+    for q in (PDF_LETTER, f" {PDF_LETTER.lower()} "):
+        response = api.get("/", params={"q": q})
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/letters/{PDF_LETTER}"
+    box = api.get("/case", params={"number": PDF_LETTER})
+    assert box.status_code == 303
+    assert box.headers["location"] == f"/letters/{PDF_LETTER}"
+    # An unknown number is a search that says so, not a silent empty page.
+    unknown = api.get("/case", params={"number": "CM99-0000000"}, follow_redirects=True)
+    assert unknown.status_code == 200
+    assert "No matching items" in unknown.text
+    assert api.get("/case", params={"number": " "}).status_code == 400
+
+
+def test_letter_page_has_outcome_source_citation_and_print_header(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letter = server_index.records[PDF_LETTER]
+    page = api.get(f"/letters/{PDF_LETTER}").text
+    assert f'href="/letters/{PDF_LETTER}/source"' in page
+    assert f'case outcome <span class="outcome outcome-{case_outcome(letter)}' in page
+    assert f"Case {PDF_LETTER} · decided 2017-02-02 · http://" in page  # the print header
+    assert page.count('class="button button-small copy-citation"') == len(letter.items) + 1
+
+
+def test_similar_page_shows_the_query_items_rationale(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letter = server_index.records["CM17-0014449"]
+    item = next(i for i in letter.items if i.number == 2)
+    page = api.get("/similar/CM17-0014449%232").text
+    assert "This item's rationale" in page
+    first_words = " ".join(item.rationale.split()[:8])
+    assert first_words.replace("'", "&#39;") in " ".join(page.split())
+
+
+def test_precedents_page_has_the_search_filters(api: httpx.Client) -> None:
+    request = {"request": "MRI of the lumbar spine"}
+    everything = api.get("/api/precedents", params=request).json()
+    narrowed = api.get("/api/precedents", params={**request, "state": "CA"}).json()
+    assert 0 < narrowed["items"] < everything["items"]
+    page = api.get("/precedents", params={**request, "state": "CA"}).text
+    for name in ("from", "to", "state", "specialty"):
+        assert f'name="{name}"' in page
+    assert f"<strong>{narrowed['items']}</strong> such item" in page
+    assert 'name="state" value="CA"' in page
+
+
+def test_stats_and_api_documentation_pages_work_offline(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    stats = api.get("/stats")
+    assert stats.status_code == 200
+    letters = len(server_index.records)
+    assert f'<dd id="stats-letters">{letters}</dd>' in stats.text
+    for outcome in ("upheld", "overturned", "partially overturned"):
+        count = sum(1 for lt in server_index.records.values() if case_outcome(lt) == outcome)
+        assert f"{outcome.capitalize()}</a></th><td>{count}</td>" in stats.text
+    docs = api.get("/api-docs")
+    assert docs.status_code == 200
+    for path in ("/api/search", "/api/search.xlsx", "/api/facets", "/api/letters/{letter_id}"):
+        assert f"<code>GET {path}</code>" in docs.text
+    # Nothing loaded from elsewhere: the machine may have no internet.
+    for page in (stats.text, docs.text):
+        assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_page_size_defaults_to_25_with_choices(api: httpx.Client) -> None:
+    page = api.get("/").text
+    assert '<span class="size-current" aria-current="true">25</span>' in page
+    for n in (10, 50, 100):
+        assert f"size={n}" in page
+    assert page.count('<li class="hit">') == 25
