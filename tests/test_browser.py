@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect, sync_playwright
 from server_fixtures import ARTIFACTS, XSS_ID, XSS_SERVICE, ServerIndex, ServerProcess
 
 pytest_plugins = ["server_fixtures"]
@@ -170,6 +170,9 @@ def test_decisions_like_this_one_panel(page: Page, live_server: ServerProcess) -
     expect(rate).to_contain_text("overturn rate")
     expect(rate).to_contain_text("95% CI")
     expect(panel.locator(".related-closest li").first).to_be_visible()
+    # Each case links to its item on its letter page.
+    href = panel.locator(".related-closest li a").first.get_attribute("href") or ""
+    assert re.fullmatch(r"/letters/[^/#]+#item-\d+", href), href
     page.screenshot(path=str(ARTIFACTS / "precedents-panel.png"))
 
     panel.locator("a.similar-link").click()
@@ -191,7 +194,7 @@ def test_decisions_like_this_one_panel(page: Page, live_server: ServerProcess) -
 # -- the lawyer's workflow (issue 12) ---------------------------------------------------------
 
 DOCS = ARTIFACTS.parent.parent / "docs"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # Written by reading tests/fixtures/letters/CM17-0003591.pdf (header, licensure, item 1 and its
 # citation paragraph: "MTUS Knee Complaints 2004, Section(s): Special Studies, Summary").
 CM17_0003591_ITEM_1 = (
@@ -281,6 +284,17 @@ def test_item_permalink_opens_on_that_item(page: Page, live_server: ServerProces
     expect(item).to_be_in_viewport()
     permalink = item.locator("a.permalink")
     assert permalink.get_attribute("href") == "#item-2"
+
+    # Printed: no navigation; the case number, decision date and URL on every page (a fixed
+    # element repeats on each printed page).
+    page.emulate_media(media="print")
+    expect(page.locator(".masthead")).to_be_hidden()
+    expect(page.locator("#item-2 .copy-citation")).to_be_hidden()
+    header = page.locator(".print-header")
+    expect(header).to_be_visible()
+    expect(header).to_contain_text("Case CM17-0014449 · decided")
+    expect(header).to_contain_text(f"{live_server.url}/letters/CM17-0014449")
+    assert header.evaluate("e => getComputedStyle(e).position") == "fixed"
 
 
 def test_keyboard_skip_link_goes_to_the_results(page: Page, live_server: ServerProcess) -> None:

@@ -19,8 +19,10 @@ from imr_search.cli import main, size_note
 from imr_search.config import Settings
 from imr_search.engine import Engine
 from imr_search.engines import (
+    ENGINES,
     MARKER,
     WHOOSH_COMFORT_LETTERS,
+    EngineName,
     folder_engine,
     open_engine,
     outdated,
@@ -92,20 +94,21 @@ def test_an_older_whoosh_index_asks_for_a_rebuild_and_gets_it(
     assert len(letters_in(ix)) == 5
 
 
-@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("name", ENGINES)
 def test_an_index_without_the_outcome_and_dates_asks_for_a_rebuild(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: EngineName
 ) -> None:
     # Index format 3 (issue 12) added the letter outcome and the received / UR denial dates:
     # an index made before cannot answer outcome: or received: queries.
     import imr_search.whoosh_engine as whoosh_package
     from imr_search.tantivy_engine import schema as tantivy_schema
+    from imr_search.whoosh_engine import schema as whoosh_schema
 
     added = ("outcome", "received", "urdenial")
     ix = tmp_path / "ix"
     with monkeypatch.context() as patch:
         if name == "whoosh":
-            build = whoosh_package.build_schema
+            build = whoosh_schema.build_schema
 
             def older() -> object:
                 held = build()
