@@ -49,6 +49,7 @@ from imr_search.present import (
     stats_dict,
     to_json,
 )
+from imr_search.query import FIELDS, RANGE_FILTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -401,12 +402,8 @@ def index(
 
 _FILTER_OPTIONS = ("decision", "state", "specialty", "category", "subcategory", "region",
                    "modality", "drug", "guideline", "mtus", "sex", "outcome")  # fmt: skip
-# Date ranges beside the decision date's --from/--to (DWC's search has them): field -> what.
-_RANGE_OPTIONS: dict[str, str] = {
-    "received": "application received",
-    "injured": "date of injury",
-    "urdenial": "UR denial date",
-}
+# Date ranges beside the decision date's --from/--to: field -> what (query.RANGE_FILTERS).
+_RANGE_OPTIONS: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
 
 
 def filter_options(fn: F) -> F:
@@ -421,8 +418,8 @@ def filter_options(fn: F) -> F:
         )(fn)
     date = click.DateTime(formats=["%Y-%m-%d"])
     for name, what in reversed(_RANGE_OPTIONS.items()):
-        fn = click.option(f"--{name}-to", type=date, help=f"{what} on or before (YYYY-MM-DD).")(fn)
-        fn = click.option(f"--{name}-from", type=date, help=f"{what} on or after.")(fn)
+        fn = click.option(f"--{name}-to", type=date, help=f"{what}: on or before (YYYY-MM-DD).")(fn)
+        fn = click.option(f"--{name}-from", type=date, help=f"{what}: on or after.")(fn)
     fn = click.option("--to", "date_to", type=date, help="Decided on or before (YYYY-MM-DD).")(fn)
     fn = click.option("--from", "date_from", type=date, help="Decided on or after (YYYY-MM-DD).")(
         fn

@@ -91,6 +91,10 @@ DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
 FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
 TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
 DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
+# Date fields that searches bound beside the decision date (``SearchRequest.ranges``; the CLI's
+# ``--received-from/--received-to``, the API's ``received_from/received_to``), as DWC's
+# decision search does.
+RANGE_FILTERS: tuple[str, ...] = ("received", "injured", "urdenial")
 ENUM_SYNONYMS: dict[str, dict[str, str]] = {
     "partial": {"yes": "true", "no": "false"},
     # DWC's own words for the case outcomes (its search form says Uphold / Overturn / Partially

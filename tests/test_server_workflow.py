@@ -316,6 +316,17 @@ def test_stats_and_api_documentation_pages_work_offline(
         assert not re.search(r'(src|href)="(https?:)?//', page)
 
 
+def test_every_date_range_has_its_page_control(api: httpx.Client) -> None:
+    from imr_search.query import RANGE_FILTERS
+    from imr_search.server.pages import DATE_RANGE_LABELS
+
+    assert tuple(DATE_RANGE_LABELS) == RANGE_FILTERS
+    page = api.get("/").text
+    for name in RANGE_FILTERS:
+        assert f'name="{name}_from"' in page
+        assert f'name="{name}_to"' in page
+
+
 def test_page_size_defaults_to_25_with_choices(api: httpx.Client) -> None:
     page = api.get("/").text
     assert '<span class="size-current" aria-current="true">25</span>' in page

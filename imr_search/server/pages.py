@@ -59,7 +59,7 @@ FACET_LABELS: dict[str, str] = {
     "outcome": "Case outcome",
 }
 FACET_VISIBLE = 8  # values shown before "more"
-# The other date ranges' controls on the page (params.RANGES), in order.
+# The other date ranges' controls on the page (query.RANGE_FILTERS), in order.
 DATE_RANGE_LABELS: dict[str, str] = {
     "received": "Application received",
     "injured": "Date of injury",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from imr_search.config import Settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
 from imr_search.errors import UsageError
+from imr_search.query import FIELDS, RANGE_FILTERS
 
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
@@ -41,12 +42,8 @@ _FILTER_HELP: dict[str, str] = {
     "age": "Patient age band: <30, 30-39, 40-49, 50-59 or 60+.",
     "outcome": "Case outcome of the letter: upheld, overturned or partially overturned.",
 }
-# Date ranges beside the decision date (DWC's search has them): field -> what it bounds.
-RANGES: dict[str, str] = {
-    "received": "IMR application received",
-    "injured": "date of injury",
-    "urdenial": "UR denial date",
-}
+# Date ranges beside the decision date: field -> what it bounds (query.RANGE_FILTERS).
+RANGES: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
 
 
 def _filter_field(name: str) -> list[str]:
