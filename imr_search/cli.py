@@ -33,11 +33,13 @@ from imr_search.engines import (
     replacing,
 )
 from imr_search.errors import ImrSearchError, UsageError
+from imr_search.export import csv_rows, records_xlsx
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
+from imr_search.model import Item, Letter
 from imr_search.parse import iter_sources
 from imr_search.present import (
-    csv_rows,
+    citation,
     hit_dict,
     letter_text,
     precedents_text,
@@ -47,7 +49,7 @@ from imr_search.present import (
     stats_dict,
     to_json,
 )
-from imr_search.query import FILTER_TABLE
+from imr_search.query import FIELDS, FILTER_TABLE, RANGE_FILTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -391,6 +393,9 @@ def index(
 
 # ---- search -----------------------------------------------------------------------------------
 
+# Date ranges beside the decision date's --from/--to: field -> what (query.RANGE_FILTERS).
+_RANGE_OPTIONS: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
+
 
 def filter_options(fn: F) -> F:
     """One repeatable option per filter of the one table (``imr_search.query.FILTER_TABLE``):
@@ -403,6 +408,11 @@ def filter_options(fn: F) -> F:
             help=f"{f.help} Repeat for any of several.",
         )(fn)
     date = click.DateTime(formats=["%Y-%m-%d"])
+    for name, what in reversed(_RANGE_OPTIONS.items()):
+        for end, word in (("to", "before"), ("from", "after")):
+            fn = click.option(
+                f"--{name}-{end}", type=date, metavar="YYYY-MM-DD", help=f"{what}: on or {word}."
+            )(fn)
     for flag, name, help_ in (
         ("--to", "date_to", "Decided on or before this day."),
         ("--from", "date_from", "Decided on or after this day."),
@@ -424,11 +434,18 @@ def build_request(
     filters = {name: tuple(options[name]) for name in FILTERS if options.get(name)}
     date_from: dt.datetime | None = options.get("date_from")
     date_to: dt.datetime | None = options.get("date_to")
+    ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for name in _RANGE_OPTIONS:
+        low: dt.datetime | None = options.get(f"{name}_from")
+        high: dt.datetime | None = options.get(f"{name}_to")
+        if low or high:
+            ranges[name] = (low.date() if low else None, high.date() if high else None)
     return SearchRequest(
         query=query,
         filters=filters,
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None,
+        ranges=ranges,
         facets=facets,
         letters=letters,
         sort=sort,  # type: ignore[arg-type]  # click.Choice guarantees a SortOrder
@@ -465,7 +482,18 @@ def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
 @format_option(
-    "table", "json", "jsonl", "csv", help="csv and jsonl export every match (or --limit of them)."
+    "table",
+    "json",
+    "jsonl",
+    "csv",
+    "xlsx",
+    help="csv, xlsx and jsonl export every match (or --limit of them); xlsx to a file or pipe.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Server the exports' Letter URL column points at (default: http://HOST:PORT of serve).",
 )
 @index_option
 @reports_errors
@@ -477,6 +505,7 @@ def search(
     limit: int | None,
     page: int,
     fmt: str,
+    base_url: str | None,
     index_dir: Path | None,
     **options: Any,
 ) -> None:
@@ -493,12 +522,18 @@ def search(
     engine = open_index(settings)
     try:
         text = " ".join(query)
-        if fmt in ("csv", "jsonl"):
+        if fmt in ("csv", "jsonl", "xlsx"):
             request = build_request(text, options, sort=sort)
-            if fmt == "csv":
+            url = base_url or f"http://{settings.host}:{settings.port}"
+            if fmt == "xlsx":
+                if sys.stdout.isatty():
+                    raise UsageError("--format xlsx writes a workbook: redirect it to a file")
+                data = records_xlsx(engine.iter_items(request, limit=limit), url)
+                sys.stdout.buffer.write(data)
+            elif fmt == "csv":
                 # The same columns and cell rules as the server's export.
                 out = csv.writer(sys.stdout, lineterminator="\n")
-                out.writerows(csv_rows(engine.iter_items(request, limit=limit)))
+                out.writerows(csv_rows(engine.iter_items(request, limit=limit), url))
             else:
                 for hit in all_hits(engine, request, cap=limit or 1_000_000):
                     click.echo(to_json(hit_dict(hit)))
@@ -527,18 +562,33 @@ def search(
 
 @main.command()
 @click.argument("letter_id")
-@format_option("text", "json")
+@format_option("text", "json", "citation", help="citation: one line a brief can quote.")
 @index_option
 @reports_errors
 def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
-    """Show one letter with every item, its citations and rationale."""
+    """Show one letter with every item, its citations and rationale.
+
+    LETTER_ID may name one item, ID#N: --format citation then cites that item.
+    """
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
+    letter_part, _, number = letter_id.partition("#")
     try:
-        letter = engine.get_letter(letter_id.split("#", 1)[0])
+        letter = engine.get_letter(letter_part)
     finally:
         engine.close()
-    click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+    if fmt == "citation":
+        click.echo(citation(letter, _item_of(letter, number) if number else None))
+    else:
+        click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+
+
+def _item_of(letter: Letter, number: str) -> Item:
+    for item in letter.items:
+        if str(item.number) == number.strip():
+            return item
+    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
+    raise UsageError(f"{letter.id} has no item {number!r} (its items: {numbers})")
 
 
 @main.command()
@@ -666,6 +716,7 @@ def precedents_command(
             date_from=narrowing.date_from,
             date_to=narrowing.date_to,
             exclude_letter=exclude,
+            ranges=narrowing.ranges,
         )
     finally:
         engine.close()

@@ -34,7 +34,7 @@ class ItemDocument:
     day: int  # the decision date's ordinal; 0 when the letter has none
     text: dict[str, str]  # service, rationale, summary, guideline
     keywords: dict[str, list[str]]  # field -> normalised whole values (may be empty)
-    dates: dict[str, dt.date]  # decided, injured, assigned (those the letter has)
+    dates: dict[str, dt.date]  # decided, injured, assigned, received, urdenial (those it has)
     age: int | None
     facets: dict[str, list[str]]  # facet -> display values, in FACETS order
     stored: str  # JSON: the item record (see ``item_record_json``)
@@ -116,6 +116,7 @@ def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
         "year": [str(letter.decision_date.year)] if letter.decision_date else [],
         "age": [band] if band else [],
         "sex": [letter.patient.sex] if letter.patient.sex else [],
+        "outcome": [letter.outcome] if letter.outcome else [],
     }
     return {name: facets[name] for name in FACETS}
 
@@ -130,7 +131,18 @@ def item_record(letter: Letter, item: Item) -> dict[str, Any]:
         "license_states": letter.reviewer.license_states,
         "summary": letter.summary,
         "item": item.to_dict(),
+        # Letter fields exports and letter results show (issue 12).
+        "outcome": letter.outcome,
+        "date_of_injury": _iso(letter.date_of_injury),
+        "application_received": _iso(letter.application_received),
+        "ur_denial_date": _iso(letter.ur_denial_date),
+        "age": letter.patient.age,
+        "sex": letter.patient.sex,
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def item_documents(letter: Letter) -> list[ItemDocument]:
@@ -141,6 +153,8 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
             ("decided", letter.decision_date),
             ("injured", letter.date_of_injury),
             ("assigned", letter.date_assigned),
+            ("received", letter.application_received),
+            ("urdenial", letter.ur_denial_date),
         )
         if value is not None
     }
@@ -150,6 +164,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
         "state": lower_values(reviewer_states(letter)),
         "case": lower_values([letter.case_number]),
         "sex": lower_values([letter.patient.sex]),
+        "outcome": [letter.outcome] if letter.outcome else [],
     }
     docs: list[ItemDocument] = []
     for item in letter.items:

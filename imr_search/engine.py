@@ -31,6 +31,7 @@ FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
 # whole result set, not the page.
 FACETS: tuple[str, ...] = (
     "decision",
+    "outcome",
     "category",
     "subcategory",
     "specialty",
@@ -58,6 +59,8 @@ class SearchRequest:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Other date fields' inclusive bounds: ``{"received": (low, high)}`` (None: open).
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     facets: bool = False
     letters: bool = False
     sort: SortOrder = "relevance"
@@ -102,6 +105,7 @@ class Hit:
     guideline_sources: list[str]
     snippet: list[Segment]
     score: float = 0.0
+    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
 
 
 @dataclass(slots=True)
@@ -114,6 +118,7 @@ class LetterGroup:
     specialties: list[str]
     hits: list[Hit]
     score: float = 0.0
+    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +167,14 @@ class ItemRecord:
     summary: str
     item: Item
     score: float = 0.0
+    # The letter's other fields an export needs (issue 12).
+    license_states: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    date_of_injury: dt.date | None = None
+    application_received: dt.date | None = None
+    ur_denial_date: dt.date | None = None
+    age: int | None = None
+    sex: str | None = None
 
 
 @dataclass(slots=True)
@@ -201,6 +214,11 @@ class Engine(Protocol):
 
     def get_letter(self, letter_id: str) -> Letter:
         """The whole record; NotFoundError if unknown."""
+
+    def letter_source(self, letter_id: str) -> str:
+        """The source key the letter was indexed from (its file's absolute path, or another
+        key a writer gave); NotFoundError if unknown. Serving the original file looks the
+        path up here, by id, so no part of a URL ever becomes a path."""
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError, computed_field
 
 from imr_search.errors import RecordError
 
@@ -25,6 +25,10 @@ Sex = Literal["male", "female"]
 GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "other"]
 
 DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
+# A letter's case outcome, as DWC's decision search names it (Uphold / Overturn / Partially
+# Overturn): every item upheld, every item overturned, or some of each.
+LetterOutcome = Literal["upheld", "overturned", "partially overturned"]
+LETTER_OUTCOMES: tuple[LetterOutcome, ...] = ("upheld", "overturned", "partially overturned")
 
 
 # Built on first use (an adapter costs tens of milliseconds to build; a process that never
@@ -172,3 +176,15 @@ class Letter(_Record):
     def item_id(self, item: Item) -> str:
         """The stable id of one item: ``<letter id>#<item number>``."""
         return f"{self.id}#{item.number}"
+
+    # Derived from the items, and part of the JSON (read-only: ``from_dict`` ignores it).
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome(self) -> LetterOutcome | None:
+        """The case outcome (LETTER_OUTCOMES); None for a letter without items."""
+        decisions = {i.decision for i in self.items}
+        if not decisions:
+            return None
+        if len(decisions) > 1:
+            return "partially overturned"
+        return "upheld" if decisions == {"upheld"} else "overturned"

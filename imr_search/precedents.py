@@ -234,6 +234,7 @@ def precedents(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     exclude_letter: str | None = None,
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> Precedents:
     """Precedents for ``request_text`` (as a doctor would type it), optionally with the case
     ``summary`` to rank precedents by closeness of the facts. ``filters`` take the names of
@@ -251,6 +252,7 @@ def precedents(
         "date_from": date_from,
         "date_to": date_to,
         "exclude_letters": (exclude_letter,) if exclude_letter else (),
+        "ranges": dict(ranges or {}),  # received, injured, urdenial bounds
     }
 
     tried: list[RungCount] = []

@@ -3,9 +3,10 @@ the same objects). No search logic here, only formatting."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -14,7 +15,6 @@ from imr_search.engine import (
     FacetCount,
     Hit,
     IndexStats,
-    ItemRecord,
     LetterGroup,
     SearchResult,
     Segment,
@@ -31,7 +31,8 @@ def to_json(obj: Any, *, pretty: bool = False) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, default=str)
 
 
-def _citation_line(c: Citation) -> str:
+def citation_line(c: Citation) -> str:
+    """One structured citation: "MTUS, Knee Complaints, 2004, section Special Studies"."""
     parts: list[str] = [c.source]
     if c.part:
         parts.append(c.part)
@@ -96,7 +97,7 @@ def letter_text(letter: Letter) -> str:
         ):
             out.append(f"    {label} guideline: {raw or '-'}")
             for c in cites:
-                out.append(f"      - {_citation_line(c)}")
+                out.append(f"      - {citation_line(c)}")
         out.append("    Rationale:")
         out.append(_wrap(item.rationale or "(none)", "      "))
     if letter.warnings:
@@ -104,6 +105,56 @@ def letter_text(letter: Letter) -> str:
         out.append("Warnings:")
         out.extend(f"  - {w}" for w in letter.warnings)
     return "\n".join(out)
+
+
+# ---- citations (issue 12: a form a brief can quote) -------------------------------------------
+
+# The reviewing organisation named in every Final Determination Letter (FORMATS.md).
+IMR_ORGANISATION = "Maximus Federal Services"
+# Month abbreviations as legal citation writes them (The Bluebook, T12).
+_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+           "Nov.", "Dec.")  # fmt: skip
+
+
+def citation_date(day: dt.date) -> str:
+    """``Feb. 2, 2017``."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _guideline_cited(item: Item) -> str | None:
+    """The guideline the IMR reviewer cited, short: "MTUS Knee Complaints 2004, Special
+    Studies" from the structured citation, else the paragraph as written."""
+    if item.imr_citations:
+        c = item.imr_citations[0]
+        head = " ".join(str(p) for p in (c.source, c.part, c.edition) if p)
+        return ", ".join(p for p in (head, c.section) if p)
+    return item.imr_guideline.strip() if item.imr_guideline else None
+
+
+def citation(letter: Letter, item: Item | None = None) -> str:
+    """The letter (or one of its items) cited for a brief::
+
+    IMR Final Determination CM17-0003591 (Maximus Federal Services, decided Feb. 2,
+    2017), item 1, "MRI of Left lower extremity without contrast": upheld; reviewer:
+    Anesthesiology (CA, TX); IMR guideline: MTUS Knee Complaints 2004, Special Studies.
+    """
+    name = letter.case_number or letter.id
+    decided = f", decided {citation_date(letter.decision_date)}" if letter.decision_date else ""
+    out = f"IMR Final Determination {name} ({IMR_ORGANISATION}{decided})"
+    if item is not None:
+        out += f', item {item.number}, "{item.service.strip()}": {item.decision}'
+    elif letter.items:
+        n = len(letter.items)
+        upheld = sum(1 for i in letter.items if i.decision == "upheld")
+        counts = f"{upheld} upheld, {n - upheld} overturned" if n > 1 else ""
+        out += f": {letter.outcome}" + (f" ({n} items: {counts})" if counts else "")
+    r = letter.reviewer
+    if r.specialties:
+        states = f" ({', '.join(r.license_states)})" if r.license_states else ""
+        out += f"; reviewer: {', '.join(r.specialties)}{states}"
+    if item is not None and (guideline := _guideline_cited(item)):
+        out += f"; IMR guideline: {guideline.rstrip('.')}"
+    return out + "."
 
 
 # ---- search results -------------------------------------------------------------------------
@@ -138,6 +189,7 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "guideline_sources": hit.guideline_sources,
         "snippet": snippet_text(hit.snippet, color=False),
         "score": round(hit.score, 4),
+        "outcome": hit.outcome,
     }
 
 
@@ -147,6 +199,7 @@ def group_dict(group: LetterGroup) -> dict[str, Any]:
         "case_number": group.case_number,
         "decision_date": group.decision_date.isoformat() if group.decision_date else None,
         "specialties": group.specialties,
+        "outcome": group.outcome,
         "items": [hit_dict(h) for h in group.hits],
         "score": round(group.score, 4),
     }
@@ -184,80 +237,6 @@ def result_dict(result: SearchResult) -> dict[str, Any]:
         "warnings": result.warnings,
         "suggestions": result.suggestions,
     }
-
-
-# ---- CSV export (the CLI and the server export the same columns) ----------------------------
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "item_id",
-    "letter_id",
-    "case_number",
-    "item_number",
-    "decision_date",
-    "decision",
-    "partial",
-    "service",
-    "category",
-    "subcategory",
-    "body_region",
-    "modality",
-    "drug",
-    "specialties",
-    "guideline_sources",
-    "guideline",
-    "claims_guideline",
-    "score",
-)
-
-# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _sources(item: Item) -> list[str]:
-    return list(dict.fromkeys(c.source for c in item.imr_citations))
-
-
-def record_row(record: ItemRecord) -> list[str]:
-    item = record.item
-    values: dict[str, object] = {
-        "item_id": record.item_id,
-        "letter_id": record.letter_id,
-        "case_number": record.case_number,
-        "item_number": item.number,
-        "decision_date": record.decision_date.isoformat() if record.decision_date else None,
-        "decision": item.decision,
-        "partial": item.partial,
-        "service": item.service,
-        "category": item.category,
-        "subcategory": item.subcategory,
-        "body_region": item.body_region,
-        "modality": item.modality,
-        "drug": item.drug.name if item.drug else None,
-        "specialties": list(record.specialties),
-        "guideline_sources": _sources(item),
-        "guideline": item.imr_guideline,
-        "claims_guideline": item.claims_guideline,
-        "score": f"{record.score:.4g}" if record.score else "",
-    }
-    return [_cell(values[c]) for c in CSV_COLUMNS]
-
-
-def csv_rows(records: Iterable[ItemRecord]) -> Iterator[list[str]]:
-    """The header, then one row per item."""
-    yield list(CSV_COLUMNS)
-    for record in records:
-        yield record_row(record)
 
 
 def _decision(word: str, color: bool) -> str:

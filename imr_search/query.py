@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from imr_search.errors import QueryError
+from imr_search.model import LETTER_OUTCOMES
 from imr_search.taxonomy import state_code
 
 # -- the fields ------------------------------------------------------------------------------
@@ -69,6 +70,10 @@ _FIELDS = (
     Field("age", "int", "patient age"),
     Field("sex", "enum", "patient sex", ("male", "female")),
     Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
+    # DWC's decision search (issue 12): the letter's case outcome and its other dates.
+    Field("outcome", "enum", "the letter's case outcome", LETTER_OUTCOMES),
+    Field("received", "date", "date the IMR application was received"),
+    Field("urdenial", "date", "date of the UR denial"),
 )
 # Query-language field name -> its description (the README's table).
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
@@ -86,7 +91,22 @@ DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
 FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
 TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
 DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
-ENUM_SYNONYMS: dict[str, dict[str, str]] = {"partial": {"yes": "true", "no": "false"}}
+# Date fields that searches bound beside the decision date (``SearchRequest.ranges``; the CLI's
+# ``--received-from/--received-to``, the API's ``received_from/received_to``), as DWC's
+# decision search does.
+RANGE_FILTERS: tuple[str, ...] = ("received", "injured", "urdenial")
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {
+    "partial": {"yes": "true", "no": "false"},
+    # DWC's own words for the case outcomes (its search form says Uphold / Overturn / Partially
+    # Overturn).
+    "outcome": {
+        "uphold": "upheld",
+        "overturn": "overturned",
+        "partially overturn": "partially overturned",
+        "partial": "partially overturned",
+        "partially": "partially overturned",
+    },
+}
 
 # Age bands of the ``age`` facet and filter: label -> inclusive (low, high).
 AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
@@ -324,7 +344,7 @@ def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) 
         raise _err(
             f"{f.name}: ranges work on dates and numbers, not on {f.kind} fields",
             pos,
-            hint="ranges: decided, injured, assigned, age",
+            hint=f"ranges: {', '.join(sorted(DATE_FIELDS))}, age",
         )
     if not low_s and not high_s:
         raise _err(f"{f.name}: a range needs at least one end", pos, hint=f"{f.name}:[low TO]")
@@ -628,6 +648,13 @@ FILTER_TABLE: tuple[Filter, ...] = (
         "age",
         "Patient age band: " + ", ".join(list(AGE_BANDS)[:-1]) + f" or {list(AGE_BANDS)[-1]}.",
     ),
+    Filter(
+        "outcome",
+        "outcome",
+        "Case outcome of the letter: "
+        + ", ".join(LETTER_OUTCOMES[:-1])
+        + f" or {LETTER_OUTCOMES[-1]}.",
+    ),
 )
 # Filter name -> the field it narrows.
 FILTER_FIELDS: dict[str, str] = {f.name: f.field for f in FILTER_TABLE}
@@ -663,8 +690,10 @@ def filter_tree(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     exclude_letters: tuple[str, ...] = (),
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> Node | None:
-    """The filters as one tree (AND of filters, OR within one), or None when there are none."""
+    """The filters as one tree (AND of filters, OR within one), or None when there are none.
+    ``ranges``: date field (``received``, ``injured``, ``urdenial``...) -> inclusive bounds."""
     parts: list[Node] = [Not(Term("letter_id", letter)) for letter in exclude_letters]
     for name, given in filters.items():
         if name not in FILTER_FIELDS:
@@ -675,6 +704,15 @@ def filter_tree(
             parts.append(subs[0] if len(subs) == 1 else Or(subs))
     if date_from or date_to:
         parts.append(Range("decided", date_from, date_to))
+    for name, (low, high) in (ranges or {}).items():
+        if name not in DATE_FIELDS:
+            raise QueryError(
+                f"unknown date range {name!r} (dates: {', '.join(sorted(DATE_FIELDS))})"
+            )
+        if low and high and low > high:
+            raise QueryError(f"{name}: the range starts ({low}) after it ends ({high})")
+        if low or high:
+            parts.append(Range(name, low, high))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(tuple(parts))
@@ -689,8 +727,9 @@ def request_tree(
     exclude_letters: tuple[str, ...],
     *,
     max_length: int = 1000,
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> tuple[Node, Node | None]:
     """What a SearchRequest asks for, as (query tree, filter tree or None): the given tree, or
     ``query`` parsed. Raises QueryError."""
     node = tree if tree is not None else parse(query, max_length=max_length)
-    return node, filter_tree(filters, date_from, date_to, exclude_letters)
+    return node, filter_tree(filters, date_from, date_to, exclude_letters, ranges)

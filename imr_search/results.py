@@ -33,6 +33,13 @@ def item_record(record: Mapping[str, Any], score: float = 0.0) -> ItemRecord:
         summary=record["summary"],
         item=item,
         score=score,
+        license_states=list(record.get("license_states", [])),
+        outcome=record.get("outcome"),
+        date_of_injury=_date(record.get("date_of_injury")),
+        application_received=_date(record.get("application_received")),
+        ur_denial_date=_date(record.get("ur_denial_date")),
+        age=record.get("age"),
+        sex=record.get("sex"),
     )
 
 
@@ -58,6 +65,7 @@ def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) ->
         guideline_sources=guideline_sources(item),
         snippet=snippet,
         score=score,
+        outcome=record.get("outcome"),
     )
 
 

@@ -194,7 +194,10 @@ def _corpus_items(n: int) -> list[Item]:
         ),
     ]
     count = 1 + n % 3
-    return [kinds[(n + i) % len(kinds)](i + 1) for i in range(count)]
+    # Letter 18 starts one kind later (an overturned tramadol item alone), so the corpus has a
+    # letter of each case outcome: upheld, overturned, partially overturned.
+    start = n + 1 if n == 18 else n
+    return [kinds[(start + i) % len(kinds)](i + 1) for i in range(count)]
 
 
 def sample_corpus(size: int = 24) -> list[Letter]:
@@ -213,6 +216,9 @@ def sample_corpus(size: int = 24) -> list[Letter]:
                 sex=_SEXES[n % len(_SEXES)],
                 date_of_injury=dt.date(2010 + n % 5, 6, 15),
                 date_assigned=dt.date(2015 + n % 3, 1 + n % 12, 1),
+                # Every fifth letter has neither (an older layout): an open range skips it.
+                application_received=None if n % 5 == 4 else dt.date(2014 + n % 3, 1 + n % 12, 10),
+                ur_denial_date=None if n % 5 == 4 else dt.date(2014 + n % 3, 1 + n % 11, 2),
                 summary="The injured worker reports chronic low back pain after a fall."
                 if n % 2
                 else "This patient sustained a neck injury in a motor vehicle accident.",

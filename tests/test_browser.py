@@ -5,12 +5,13 @@ letter text stays text; everything also works with JavaScript off.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
-from server_fixtures import ARTIFACTS, XSS_ID, XSS_SERVICE, ServerProcess
+from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect, sync_playwright
+from server_fixtures import ARTIFACTS, XSS_ID, XSS_SERVICE, ServerIndex, ServerProcess
 
 pytest_plugins = ["server_fixtures"]
 pytestmark = pytest.mark.browser
@@ -169,6 +170,9 @@ def test_decisions_like_this_one_panel(page: Page, live_server: ServerProcess) -
     expect(rate).to_contain_text("overturn rate")
     expect(rate).to_contain_text("95% CI")
     expect(panel.locator(".related-closest li").first).to_be_visible()
+    # Each case links to its item on its letter page.
+    href = panel.locator(".related-closest li a").first.get_attribute("href") or ""
+    assert re.fullmatch(r"/letters/[^/#]+#item-\d+", href), href
     page.screenshot(path=str(ARTIFACTS / "precedents-panel.png"))
 
     panel.locator("a.similar-link").click()
@@ -185,6 +189,149 @@ def test_decisions_like_this_one_panel(page: Page, live_server: ServerProcess) -
     page.wait_for_url(re.compile(r"/precedents\?request="))
     expect(page.locator(".rate-line")).to_contain_text("95% Wilson interval")
     expect(page.locator("#request")).to_have_value("Associated surgical service: Ultrasling")
+
+
+# -- the lawyer's workflow (issue 12) ---------------------------------------------------------
+
+DOCS = ARTIFACTS.parent.parent / "docs"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+# Written by reading tests/fixtures/letters/CM17-0003591.pdf (header, licensure, item 1 and its
+# citation paragraph: "MTUS Knee Complaints 2004, Section(s): Special Studies, Summary").
+CM17_0003591_ITEM_1 = (
+    "IMR Final Determination CM17-0003591 (Maximus Federal Services, decided Feb. 2, 2017), "
+    'item 1, "MRI of Left lower extremity without contrast": upheld; reviewer: '
+    "Anesthesiology, Pain Management, Hospice & Palliative Medicine (CA, TX, FL); "
+    "IMR guideline: MTUS Knee Complaints 2004, Special Studies, Summary."
+)
+
+
+def test_phone_layout_opens_the_filters_from_a_drawer(
+    browser: Browser, live_server: ServerProcess
+) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/?q=mri")
+        first = page.locator(".hits .hit").first
+        box = first.bounding_box()
+        # The first result is on the first screen: the facets are not in the way.
+        assert box is not None
+        assert box["y"] + 40 < PHONE["height"], box
+        drawer = page.locator("#filters")
+        expect(drawer).to_be_hidden()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+        page.screenshot(path=str(ARTIFACTS / "phone.png"))
+        page.screenshot(path=str(DOCS / "screenshot-phone.png"))
+
+        toggle = page.locator("#filters-toggle")
+        toggle.click()
+        expect(drawer).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        upheld = drawer.locator('.facet-value[data-facet="decision"][data-value="upheld"]')
+        expected = int(upheld.locator(".count").inner_text())
+        upheld.click()
+        page.wait_for_url(re.compile(r"decision=upheld"))
+        assert total(page) == expected
+        expect(page.locator("#filters-toggle")).to_contain_text("Filters (1)")
+    finally:
+        context.close()
+
+
+def test_desktop_screenshot_for_the_readme(page: Page, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/?q=mri&letters=1")
+    expect(page.locator(".group .outcome").first).to_be_visible()
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator("#filters-toggle")).to_be_hidden()
+    page.screenshot(path=str(DOCS / "screenshot-desktop.png"))
+
+
+def test_copy_citation_puts_the_citation_on_the_clipboard(
+    browser: Browser, live_server: ServerProcess
+) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/letters/CM17-0003591")
+        button = page.locator("#item-1 .copy-citation")
+        button.click()
+        expect(button).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()") == CM17_0003591_ITEM_1
+        # The letter's own citation, shown on the page too.
+        page.locator(".letter-actions .copy-citation").click()
+        letter_citation = page.evaluate("navigator.clipboard.readText()")
+        assert letter_citation.startswith("IMR Final Determination CM17-0003591 (Maximus")
+        assert letter_citation == page.locator("#letter-citation").inner_text()
+    finally:
+        context.close()
+
+
+def test_source_link_gives_the_published_pdf(page: Page, live_server: ServerProcess) -> None:
+    page.goto(f"{live_server.url}/letters/CM17-0003591")
+    link = page.locator("a.source-link")
+    expect(link).to_have_text("Original letter (PDF)")
+    response = page.request.get(live_server.url + (link.get_attribute("href") or ""))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    assert "CM17-0003591.pdf" in response.headers["content-disposition"]
+
+
+def test_item_permalink_opens_on_that_item(page: Page, live_server: ServerProcess) -> None:
+    page.goto(f"{live_server.url}/letters/CM17-0014449#item-2")
+    assert page.evaluate("document.querySelector(':target').id") == "item-2"
+    item = page.locator("#item-2")
+    expect(item).to_be_in_viewport()
+    permalink = item.locator("a.permalink")
+    assert permalink.get_attribute("href") == "#item-2"
+
+    # Printed: no navigation; the case number, decision date and URL on every page (a fixed
+    # element repeats on each printed page).
+    page.emulate_media(media="print")
+    expect(page.locator(".masthead")).to_be_hidden()
+    expect(page.locator("#item-2 .copy-citation")).to_be_hidden()
+    header = page.locator(".print-header")
+    expect(header).to_be_visible()
+    expect(header).to_contain_text("Case CM17-0014449 · decided")
+    expect(header).to_contain_text(f"{live_server.url}/letters/CM17-0014449")
+    assert header.evaluate("e => getComputedStyle(e).position") == "fixed"
+
+
+def test_keyboard_skip_link_goes_to_the_results(page: Page, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/?q=mri")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to results")
+    box = skip.bounding_box()
+    assert box is not None  # visible when focused: on the screen, not parked off it
+    assert box["x"] >= 0
+    assert box["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('#results') !== null")
+    assert focused, "the next Tab stays in the results"
+
+
+def test_received_date_filter(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    lo, hi = dt.date(2016, 12, 1), dt.date(2017, 1, 15)
+    expected = sum(
+        len(lt.items)
+        for lt in server_index.records.values()
+        if lt.application_received and lo <= lt.application_received <= hi
+    )
+    page.goto(live_server.url + "/")
+    everything = total(page)
+    page.fill("#received-from", "2016-12-01")
+    page.fill("#received-to", "2017-01-15")
+    page.locator("#received-to").press("Enter")
+    page.wait_for_url(re.compile(r"received_from=2016-12-01&received_to=2017-01-15"))
+    assert 0 < total(page) == expected < everything
+    chip = page.locator(".active-filters .chip", has_text="Application received from")
+    expect(chip).to_contain_text("2016-12-01")
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -193,7 +193,7 @@ def test_csv_export_has_every_match(index_dir: Path, records: list[Letter]) -> N
     result = run("search", "decision:upheld", "--format", "csv", "--index", str(index_dir))
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == sum(i.decision == "upheld" for r in records for i in r.items)
-    assert {"case_number", "decision", "service", "guideline"} <= set(rows[0])
+    assert {"Case number", "Decision", "Service", "IMR guideline"} <= set(rows[0])
 
 
 def test_table_output_shows_rows_and_facets(index_dir: Path) -> None:
@@ -264,3 +264,81 @@ def test_stats(index_dir: Path, records: list[Letter]) -> None:
         data["first_decision"]
         == min(r.decision_date for r in records if r.decision_date).isoformat()
     )
+
+
+# -- issue 12: citations, the DWC parity options, XLSX ----------------------------------------
+
+# Written by reading tests/fixtures/letters/CM17-0003591.pdf.
+CM17_0003591_ITEM_1 = (
+    "IMR Final Determination CM17-0003591 (Maximus Federal Services, decided Feb. 2, 2017), "
+    'item 1, "MRI of Left lower extremity without contrast": upheld; reviewer: '
+    "Anesthesiology, Pain Management, Hospice & Palliative Medicine (CA, TX, FL); "
+    "IMR guideline: MTUS Knee Complaints 2004, Special Studies, Summary.\n"
+)
+
+
+def test_show_citation_of_an_item_and_of_a_letter(index_dir: Path) -> None:
+    item = run("show", "CM17-0003591#1", "--format", "citation", "--index", str(index_dir))
+    assert item.exit_code == 0, item.output
+    assert item.stdout == CM17_0003591_ITEM_1
+    letter = run("show", "CM17-0003591", "--format", "citation", "--index", str(index_dir))
+    assert letter.stdout == (
+        "IMR Final Determination CM17-0003591 (Maximus Federal Services, decided Feb. 2, "
+        "2017): upheld; reviewer: Anesthesiology, Pain Management, Hospice & Palliative "
+        "Medicine (CA, TX, FL).\n"
+    )
+    missing = run("show", "CM17-0003591#7", "--format", "citation", "--index", str(index_dir))
+    assert missing.exit_code == 2
+    assert "has no item '7' (its items: 1)" in missing.output
+
+
+def test_received_and_injured_options_bound_those_dates(
+    index_dir: Path, records: list[Letter]
+) -> None:
+    import datetime as dt
+
+    lo, hi = dt.date(2016, 12, 1), dt.date(2017, 1, 15)
+    expected = {
+        f"{r.id}#{i.number}"
+        for r in records
+        if r.application_received
+        and lo <= r.application_received <= hi
+        and r.date_of_injury
+        and r.date_of_injury >= dt.date(2010, 1, 1)
+        for i in r.items
+    }
+    assert expected
+    data = search_json(
+        index_dir,
+        *("--received-from", "2016-12-01", "--received-to", "2017-01-15"),
+        *("--injured-from", "2010-01-01", "--limit", "100"),
+    )
+    assert {h["item_id"] for h in data["results"]} == expected
+
+
+def test_outcome_option_filters_letters(index_dir: Path, records: list[Letter]) -> None:
+    mixed = {r.id for r in records if len({i.decision for i in r.items}) == 2}
+    assert mixed
+    data = search_json(index_dir, "--outcome", "partially overturned", "--letters")
+    assert {g["letter_id"] for g in data["groups"]} == mixed
+    assert {g["outcome"] for g in data["groups"]} == {"partially overturned"}
+
+
+def test_xlsx_export_to_a_file(index_dir: Path, tmp_path: Path, records: list[Letter]) -> None:
+    from openpyxl import load_workbook
+
+    result = CliRunner().invoke(
+        main, ["search", "decision:upheld", "--format", "xlsx", "--index", str(index_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    (tmp_path / "out.xlsx").write_bytes(result.stdout_bytes)
+    # A read-only workbook holds its file open until closed (else an unraisable warning later).
+    book = load_workbook(tmp_path / "out.xlsx", read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        rows = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert rows[0][:3] == ("Item ID", "Letter ID", "Case number")
+    assert len(rows) - 1 == sum(i.decision == "upheld" for r in records for i in r.items)

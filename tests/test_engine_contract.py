@@ -89,7 +89,16 @@ def expected_facets(corpus: list[Letter], pred: Pred) -> dict[str, Counter[str]]
             counts["age"][b] += 1
         if letter.patient.sex:
             counts["sex"][letter.patient.sex] += 1
+        counts["outcome"][_outcome(letter)] += 1
     return counts
+
+
+def _outcome(letter: Letter) -> str:
+    """The case outcome as DWC words it, from the items' decisions."""
+    decisions = [i.decision for i in letter.items]
+    if all(d == "upheld" for d in decisions):
+        return "upheld"
+    return "overturned" if all(d == "overturned" for d in decisions) else "partially overturned"
 
 
 def facet_dict(result: SearchResult) -> dict[str, Counter[str]]:
@@ -151,6 +160,35 @@ FIELD_QUERIES: list[tuple[str, Pred]] = [
     ("rationale:opioids", lambda lt, it: "opioid" in it.rationale.lower()),
     ("summary:vehicle", lambda lt, it: "vehicle" in lt.summary),
     ("case:cm16-0000004", lambda lt, it: lt.case_number == "CM16-0000004"),
+    # The case outcome: from the letter's items, as DWC's search has it.
+    ("outcome:upheld", lambda lt, it: {i.decision for i in lt.items} == {"upheld"}),
+    ("outcome:overturned", lambda lt, it: {i.decision for i in lt.items} == {"overturned"}),
+    ('outcome:"partially overturned"', lambda lt, it: len({i.decision for i in lt.items}) == 2),
+    ('outcome:"Partially Overturn"', lambda lt, it: len({i.decision for i in lt.items}) == 2),
+    (
+        "received:[2015-01-01 TO 2015-06-30]",
+        lambda lt, it: (
+            lt.application_received is not None
+            and dt.date(2015, 1, 1) <= lt.application_received <= dt.date(2015, 6, 30)
+        ),
+    ),
+    (
+        "received:[2016-01-01 TO]",
+        lambda lt, it: (
+            lt.application_received is not None and lt.application_received >= dt.date(2016, 1, 1)
+        ),
+    ),
+    (
+        "urdenial:2014",
+        lambda lt, it: lt.ur_denial_date is not None and lt.ur_denial_date.year == 2014,
+    ),
+    (
+        "injured:[2011-01-01 TO 2012-12-31]",
+        lambda lt, it: (
+            lt.date_of_injury is not None
+            and dt.date(2011, 1, 1) <= lt.date_of_injury <= dt.date(2012, 12, 31)
+        ),
+    ),
     ("decided:2016", lambda lt, it: lt.decision_date is not None and lt.decision_date.year == 2016),
     (
         "decided:[2015-03-01 TO 2015-12-31]",
@@ -241,6 +279,8 @@ FILTER_CASES: list[tuple[str, tuple[str, ...], Pred]] = [
      lt.decision_date.year in (2015, 2017))),
     ("age", ("<30", "60+"), lambda lt, it: band(lt.patient.age) in ("<30", "60+")),
     ("age", ("40-49",), lambda lt, it: band(lt.patient.age) == "40-49"),
+    ("outcome", ("overturned", "upheld"), lambda lt, it: len({i.decision for i in lt.items}) == 1),
+    ("outcome", ("partially overturned",), lambda lt, it: len({i.decision for i in lt.items}) == 2),
 ]  # fmt: skip
 
 
@@ -285,6 +325,38 @@ def test_date_from_and_date_to_bound_the_decision_date(
     assert hit_ids(corpus_engine, date_from=lo, date_to=hi) == expected
     after = ids_where(corpus, lambda lt, it: bool(lt.decision_date and lt.decision_date >= hi))
     assert hit_ids(corpus_engine, date_from=hi) == after
+
+
+def test_date_ranges_bound_the_other_dates(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    lo, hi = dt.date(2015, 3, 1), dt.date(2016, 2, 28)
+    received = ids_where(
+        corpus,
+        lambda lt, it: bool(lt.application_received and lo <= lt.application_received <= hi),
+    )
+    assert received
+    found = corpus_engine.search(SearchRequest(ranges={"received": (lo, hi)}, size=100))
+    assert sorted(h.item_id for h in found.hits) == sorted(received)
+    # Open at the top; AND-ed with the decision date and another range.
+    both = ids_where(
+        corpus,
+        lambda lt, it: bool(
+            lt.ur_denial_date
+            and lt.ur_denial_date >= lo
+            and lt.date_of_injury
+            and lt.date_of_injury <= dt.date(2012, 12, 31)
+        ),
+    )
+    assert both
+    found = corpus_engine.search(
+        SearchRequest(
+            ranges={"urdenial": (lo, None), "injured": (None, dt.date(2012, 12, 31))}, size=100
+        )
+    )
+    assert sorted(h.item_id for h in found.hits) == sorted(both)
+    with pytest.raises(QueryError, match="unknown date range 'colour'"):
+        corpus_engine.search(SearchRequest(ranges={"colour": (lo, hi)}))
+    with pytest.raises(QueryError, match="starts"):
+        corpus_engine.search(SearchRequest(ranges={"received": (hi, lo)}))
 
 
 def test_excluded_letters_leave_their_items_out(
@@ -428,6 +500,36 @@ def test_snippet_highlights_query_words_in_the_rationale(corpus_engine: Engine) 
     text = "".join(s.text for s in hit.snippet)
     assert any(s.match and s.text.lower() == "radiculopathy" for s in hit.snippet)
     assert text.strip("… ") in hit_rationale(corpus_engine, hit.item_id)
+
+
+def test_letter_source_is_the_key_the_writer_gave(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    # index_letters puts each letter under its own source name.
+    for letter in corpus[:3]:
+        assert corpus_engine.letter_source(letter.id) == letter.source
+    for unknown in ("CM99-0000000", f"{corpus[0].id}#1", "../etc/passwd", ""):
+        with pytest.raises(NotFoundError):
+            corpus_engine.letter_source(unknown)
+
+
+def test_hits_and_records_carry_the_letter_fields(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    by_id = {lt.id: lt for lt in corpus}
+    result = corpus_engine.search(SearchRequest(size=100, letters=True))
+    for group in result.groups:
+        decisions = {i.decision for i in by_id[group.letter_id].items}
+        expected = "partially overturned" if len(decisions) == 2 else decisions.pop()
+        assert group.outcome == expected
+        assert all(h.outcome == expected for h in group.hits)
+    for record in corpus_engine.iter_items(SearchRequest()):
+        letter = by_id[record.letter_id]
+        assert record.license_states == letter.reviewer.license_states
+        assert record.application_received == letter.application_received
+        assert record.ur_denial_date == letter.ur_denial_date
+        assert record.date_of_injury == letter.date_of_injury
+        assert (record.age, record.sex) == (letter.patient.age, letter.patient.sex)
 
 
 def hit_rationale(engine: Engine, item_id: str) -> str:

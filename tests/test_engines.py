@@ -19,8 +19,10 @@ from imr_search.cli import main, size_note
 from imr_search.config import Settings
 from imr_search.engine import Engine
 from imr_search.engines import (
+    ENGINES,
     MARKER,
     WHOOSH_COMFORT_LETTERS,
+    EngineName,
     folder_engine,
     open_engine,
     outdated,
@@ -90,6 +92,46 @@ def test_an_older_whoosh_index_asks_for_a_rebuild_and_gets_it(
     assert code == 0, out
     assert not outdated(ix)
     assert len(letters_in(ix)) == 5
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_an_index_without_the_outcome_and_dates_asks_for_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: EngineName
+) -> None:
+    # Index format 3 (issue 12) added the letter outcome and the received / UR denial dates:
+    # an index made before cannot answer outcome: or received: queries.
+    import imr_search.whoosh_engine as whoosh_package
+    from imr_search.tantivy_engine import schema as tantivy_schema
+    from imr_search.whoosh_engine import schema as whoosh_schema
+
+    added = ("outcome", "received", "urdenial")
+    ix = tmp_path / "ix"
+    with monkeypatch.context() as patch:
+        if name == "whoosh":
+            build = whoosh_schema.build_schema
+
+            def older() -> object:
+                held = build()
+                for field in added:
+                    held.remove(field)
+                return held
+
+            patch.setattr(whoosh_package, "build_schema", older)
+        else:
+            keywords = tuple(f for f in tantivy_schema.KEYWORD_FIELDS if f not in added)
+            ints = tuple(f for f in tantivy_schema.INT_FIELDS if f not in added)
+            patch.setattr(tantivy_schema, "KEYWORD_FIELDS", keywords)
+            patch.setattr(tantivy_schema, "INT_FIELDS", ints)
+        open_engine(ix, engine=name, create=True).close()
+    assert outdated(ix)
+    code, out = cli("stats", "--index", str(ix))
+    assert code == 1
+    assert "made by an older imr-search" in out
+    code, out = cli("index", SEEDS, "--index", str(ix), "--rebuild", "--engine", name)
+    assert code == 0, out
+    assert not outdated(ix)
+    code, out = cli("search", 'outcome:"partially overturned"', "--index", str(ix))
+    assert code == 0, out
 
 
 def test_no_index_is_an_index_error(tmp_path: Path) -> None:

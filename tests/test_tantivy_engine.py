@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from imr_search.engine import SearchRequest
-from imr_search.errors import IndexError_
+from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.model import Letter
 from imr_search.tantivy_engine import TantivyEngine, open_engine
 from imr_search.tantivy_engine import engine as engine_module
@@ -91,5 +91,6 @@ def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
     b = tantivy.SchemaBuilder()
     b.add_text_field("body")
     tantivy.Index(b.build(), path=str(tmp_path))
-    with pytest.raises(IndexError_, match="another version of imr-search"):
+    # An OutdatedIndexError (an IndexError_): `index --rebuild` makes it anew beside it.
+    with pytest.raises(OutdatedIndexError, match=r"older imr-search.*--rebuild"):
         open_engine(tmp_path)

@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import Annotated, Any
+from pathlib import PurePath
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
-from imr_search.engine import Engine, ItemRecord
+from imr_search.engine import Engine
+from imr_search.export import (
+    FACET_HEADERS,
+    PRECEDENT_HEADERS,
+    csv_rows,
+    facet_rows,
+    precedent_rows,
+    records_xlsx,
+    text_cell,
+    xlsx_bytes,
+)
 from imr_search.model import Letter
 from imr_search.precedents import precedents, precedents_dict
-from imr_search.present import csv_rows, stats_dict
+from imr_search.present import facets_dict, stats_dict
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.present import search_data
 from imr_search.server.schemas import (
@@ -41,6 +52,8 @@ _MISSING: Responses = {404: {"model": ErrorResponse, "description": "No letter w
 _NO_ITEM: Responses = {404: {"model": ErrorResponse, "description": "No item with that id."}}
 _DOWN: Responses = {503: {"model": ErrorResponse, "description": "The index cannot be read."}}
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX = {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}
 
 router = APIRouter()
 
@@ -56,7 +69,11 @@ PrecedentsQuery = Annotated[PrecedentsParams, Query()]
     summary="Search disputed items",
     response_model=None,
     responses={
-        200: {"model": SearchResponse, "content": _CSV, "description": "JSON, or CSV"},
+        200: {
+            "model": SearchResponse,
+            "content": {**_CSV, **_XLSX},
+            "description": "JSON, or CSV / XLSX",
+        },
         **_BAD,
         **_DOWN,
     },
@@ -65,9 +82,10 @@ def search(
     request: Request, params: SearchQuery, engine: EngineDep, settings: SettingsDep
 ) -> Response:
     """Full-text and faceted search; one result per disputed item (or per letter with
-    ``letters=1``). ``format=csv`` exports the whole result set instead (up to 10,000 rows)."""
-    if params.format == "csv":
-        return _export(params, engine, settings)
+    ``letters=1``). ``format=csv`` or ``xlsx`` exports the whole result set instead (up to
+    10,000 rows)."""
+    if params.format in ("csv", "xlsx"):
+        return _export(request, params, engine, settings, params.format)
     result = engine.search(params.to_request(settings, facets=params.facets))
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
@@ -82,10 +100,43 @@ def search(
     response_class=Response,
     responses={200: {"content": _CSV, "description": "One row per item"}, **_BAD, **_DOWN},
 )
-def search_csv(params: SearchQuery, engine: EngineDep, settings: SettingsDep) -> Response:
+def search_csv(
+    request: Request, params: SearchQuery, engine: EngineDep, settings: SettingsDep
+) -> Response:
     """The same parameters as /api/search; every matching item, up to 10,000 rows, in the
-    requested order. ``X-Total-Count`` gives the number of matches."""
-    return _export(params, engine, settings)
+    requested order, the columns of docs/exports.md. ``X-Total-Count`` gives the number of
+    matches."""
+    return _export(request, params, engine, settings, "csv")
+
+
+@router.get(
+    "/api/search.xlsx",
+    tags=["search"],
+    summary="Export a search as an Excel workbook",
+    response_class=Response,
+    responses={200: {"content": _XLSX, "description": "One row per item"}, **_BAD, **_DOWN},
+)
+def search_xlsx(
+    request: Request, params: SearchQuery, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """The rows and columns of /api/search.csv as an XLSX workbook (dates as dates)."""
+    return _export(request, params, engine, settings, "xlsx")
+
+
+@router.get(
+    "/api/facets",
+    tags=["search"],
+    summary="Facet counts of a search, as JSON, CSV or XLSX",
+    response_model=None,
+    responses={200: {"content": {**_CSV, **_XLSX}, "description": "Counts"}, **_BAD, **_DOWN},
+)
+def facets_export(params: SearchQuery, engine: EngineDep, settings: SettingsDep) -> Response:
+    """Every facet's value counts over the whole result set (items; with ``letters=1`` still
+    items: a letter's values count once per matching item)."""
+    result = engine.search(replace(params.to_request(settings, facets=True), size=1))
+    if params.format == "json":
+        return JSONResponse({"total_items": result.total, "facets": facets_dict(result.facets)})
+    return _table(FACET_HEADERS, facet_rows(result.facets), params.format, "imr-search-facets")
 
 
 @router.get(
@@ -100,8 +151,13 @@ def letter(
     letter_id: Annotated[str, Path(description="The letter id, as in search results.")],
 ) -> Response:
     """The whole record: header, reviewer, patient, summary and every item with its
-    citations and rationale."""
-    return JSONResponse(engine.get_letter(letter_id).to_dict())
+    citations and rationale, and the case ``outcome``. ``source`` is the file's name only
+    (the server's folders are not the client's business); ``/letters/{id}/source`` serves
+    the file."""
+    letter = engine.get_letter(letter_id)
+    body = letter.to_dict()
+    body["source"] = PurePath(letter.source).name
+    return JSONResponse(body)
 
 
 @router.get(
@@ -109,12 +165,20 @@ def letter(
     tags=["precedents"],
     summary="How IMR decided requests like this one",
     response_model=None,
-    responses={200: {"description": "Counts, rate, closest precedents, phrases"}, **_BAD, **_DOWN},
+    responses={
+        200: {
+            "description": "Counts, rate, closest precedents, phrases (or CSV / XLSX rows)",
+            "content": {"application/json": {}, **_CSV, **_XLSX},
+        },
+        **_BAD,
+        **_DOWN,
+    },
 )
 def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
     """The request is read like a disputed item (category, drug, test, region) and matched to
     indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
-    breakdowns, the closest precedents and the phrases that separate the two outcomes."""
+    breakdowns, the closest precedents and the phrases that separate the two outcomes.
+    ``format=csv`` or ``xlsx``: the rate, the breakdowns and the closest precedents as rows."""
     date_from, date_to = params.dates()
     answer = precedents(
         engine,
@@ -124,7 +188,11 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
         date_from=date_from,
         date_to=date_to,
         exclude_letter=params.exclude,
+        ranges=params.ranges(),
     )
+    if params.format != "json":
+        rows = precedent_rows(precedents_dict(answer))
+        return _table(PRECEDENT_HEADERS, rows, params.format, "imr-search-precedents")
     return JSONResponse(precedents_dict(answer))
 
 
@@ -169,30 +237,52 @@ def healthz(engine: EngineDep) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-# -- CSV export -----------------------------------------------------------------------------
+# -- exports ----------------------------------------------------------------------------------
 
 
-def _export(params: ApiSearchParams, engine: Engine, settings: Settings) -> Response:
-    request = replace(params.to_request(settings, facets=False), letters=False, page=1)
+def _export(
+    request: Request,
+    params: ApiSearchParams,
+    engine: Engine,
+    settings: Settings,
+    fmt: Literal["csv", "xlsx"] | str,
+) -> Response:
+    search = replace(params.to_request(settings, facets=False), letters=False, page=1)
     # A one-hit search first: a bad query answers the JSON error before the stream starts,
     # and gives the total for X-Total-Count.
-    first = engine.search(replace(request, size=1))
+    first = engine.search(replace(search, size=1))
     headers = {
-        "Content-Disposition": 'attachment; filename="imr-search.csv"',
+        "Content-Disposition": f'attachment; filename="imr-search.{fmt}"',
         "X-Total-Count": str(first.total),
     }
     if first.warnings:
         headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
-    records = engine.iter_items(request, limit=EXPORT_LIMIT)
+    records = engine.iter_items(search, limit=EXPORT_LIMIT)
+    base_url = f"{request.url.scheme}://{request.url.netloc}{root_path(request)}"
+    if fmt == "xlsx":
+        return Response(records_xlsx(records, base_url), media_type=XLSX_TYPE, headers=headers)
     return StreamingResponse(
-        _csv_chunks(records), media_type="text/csv; charset=utf-8", headers=headers
+        _csv_chunks(csv_rows(records, base_url)),
+        media_type="text/csv; charset=utf-8",
+        headers=headers,
     )
 
 
-def _csv_chunks(records: Iterator[ItemRecord], chunk: int = 64 * 1024) -> Iterator[str]:
+def _table(header: Sequence[str], rows: Iterable[list[object]], fmt: str, name: str) -> Response:
+    """A small table (facets, precedents) as CSV or XLSX."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "xlsx":
+        return Response(xlsx_bytes(header, rows), media_type=XLSX_TYPE, headers=headers)
+    text = [list(header), *([text_cell(v) for v in row] for row in rows)]
+    return Response(
+        "".join(_csv_chunks(iter(text))), media_type="text/csv; charset=utf-8", headers=headers
+    )
+
+
+def _csv_chunks(rows: Iterator[list[str]], chunk: int = 64 * 1024) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in csv_rows(records):
+    for row in rows:
         writer.writerow(row)
         if buffer.tell() >= chunk:
             yield buffer.getvalue()

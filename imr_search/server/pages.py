@@ -19,15 +19,23 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import imr_search
 from imr_search.config import Settings
-from imr_search.engine import FACETS, Engine
-from imr_search.errors import QueryError, UsageError
-from imr_search.model import Citation, Letter
+from imr_search.engine import FACETS, Engine, SearchRequest
+from imr_search.errors import NotFoundError, QueryError, UsageError
+from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.precedents import precedents, precedents_dict
-from imr_search.server.params import DEFAULT_PAGE_SIZE, MAX_PAGE, FilterParams, SearchParams
+from imr_search.present import citation
+from imr_search.query import Term, keyword_value
+from imr_search.server.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    PAGE_SIZES,
+    FilterParams,
+    SearchParams,
+)
 from imr_search.server.present import search_data
 from imr_search.server.state import get_engine, get_settings, root_path
 from imr_search.similar import similar, similar_dict
@@ -48,8 +56,17 @@ FACET_LABELS: dict[str, str] = {
     "year": "Decision year",
     "age": "Patient age",
     "sex": "Patient sex",
+    "outcome": "Case outcome",
 }
 FACET_VISIBLE = 8  # values shown before "more"
+# The other date ranges' controls on the page (query.RANGE_FILTERS), in order.
+DATE_RANGE_LABELS: dict[str, str] = {
+    "received": "Application received",
+    "injured": "Date of injury",
+    "urdenial": "UR denial date",
+}
+# A DWC case number (FORMATS.md): typed alone in the search box, it opens its letter.
+CASE_NUMBER = re.compile(r"\s*([A-Za-z]{2}\d{2}-\d{7})\s*")
 
 DECISION_TITLES = {
     "upheld": "Upheld: the denial stands; the service was found not medically necessary",
@@ -169,7 +186,10 @@ def _active_filters(params: SearchParams, base: str) -> Iterator[dict[str, str]]
                 "value": value,
                 "remove_url": params.toggled(name, value).url(base),
             }
-    for field, label in (("date_from", "Decided from"), ("date_to", "Decided until")):
+    dated = [("date_from", "Decided from"), ("date_to", "Decided until")]
+    for name, title in DATE_RANGE_LABELS.items():
+        dated += [(f"{name}_from", f"{title} from"), (f"{name}_to", f"{title} until")]
+    for field, label in dated:
         raw = getattr(params, field)
         if raw and raw.strip():
             yield {
@@ -201,15 +221,42 @@ def _suggestion_url(params: SearchParams, base: str, suggestions: dict[str, str]
     return params.changed(q=q).url(base) if q != params.q else None
 
 
+def _case_letter(engine: Engine, number: str) -> str | None:
+    """The id of the letter with this case number, if the index holds exactly one."""
+    tree = Term("case", keyword_value("case", number))
+    found = engine.search(SearchRequest(tree=tree, letters=True, size=2))
+    return found.groups[0].letter_id if found.total == 1 else None
+
+
+@router.get("/case", response_class=HTMLResponse)
+def case_page(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    number: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """The case-number box: straight to the letter, else a search for the number."""
+    root = root_path(request)
+    found = _case_letter(engine, number.strip()) if number.strip() else None
+    if found:
+        return RedirectResponse(f"{root}/letters/{quote(found, safe='')}", status_code=303)
+    if not number.strip():
+        raise UsageError("give a case number, e.g. CM17-0003591")
+    # Not one letter: the search shows what matches (none, or several with that number).
+    query = urlencode({"q": f'case:"{number.strip()}"'})
+    return RedirectResponse(f"{root}/?{query}", status_code=303)
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
     params: Annotated[SearchParams, Query()],
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
-) -> HTMLResponse:
+) -> Response:
     root = root_path(request)
     base = f"{root}/"
+    if (m := CASE_NUMBER.fullmatch(params.q)) and (found := _case_letter(engine, m.group(1))):
+        return RedirectResponse(f"{root}/letters/{quote(found, safe='')}", status_code=303)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
@@ -222,6 +269,7 @@ def search_page(
         data = search_data(result, params, base=base, root=root)
 
     export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
+    date_fields = {"from", "to", *(f"{n}_{e}" for n in DATE_RANGE_LABELS for e in ("from", "to"))}
     sorts = (("relevance", "Relevance"), ("-decided", "Newest"), ("decided", "Oldest"))
     context: dict[str, Any] = {
         "params": params,
@@ -229,7 +277,13 @@ def search_page(
         "error": error,
         "hint": hint,
         "blank": params.is_blank(),
-        "hidden": [(k, v) for k, v in params.changed().pairs() if k not in ("q", "from", "to")],
+        "hidden": [(k, v) for k, v in params.changed().pairs() if k not in {"q", *date_fields}],
+        "date_ranges": list(DATE_RANGE_LABELS.items()),
+        "size_links": [
+            Link(str(n), params.changed(size=n).url(base), params.size == n) for n in PAGE_SIZES
+        ],
+        "xlsx_url": export.url(f"{root}/api/search.xlsx"),
+        "facets_csv_url": export.url(f"{root}/api/facets", ("format", "csv")),
         "active": list(_active_filters(params, base)),
         "clear_url": SearchParams.model_validate({"q": params.q}).url(base),
         "sort_links": [
@@ -274,14 +328,124 @@ def letter_page(
         }
         for item in letter.items
     }
+    for item in letter.items:
+        related[item.number]["citation"] = citation(letter, item)
+    page_url = (
+        f"{request.url.scheme}://{request.url.netloc}{root}/letters/{quote(letter.id, safe='')}"
+    )
     return render(
         request,
         "letter.html",
         letter=letter,
         counts=counts,
         related=related,
+        citation=citation(letter),
+        page_url=page_url,
+        source_url=f"{root}/letters/{quote(letter.id, safe='')}/source",
+        source_kind=_source_kind(letter.source),
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
+        letter_base=f"{root}/letters/",
+    )
+
+
+def _source_kind(source: str) -> str:
+    """What the original file is, for its link: "PDF", "HTML" or "text"."""
+    suffix = PurePath(source).suffix.lower()
+    return {".pdf": "PDF", ".html": "HTML", ".htm": "HTML"}.get(suffix, "text")
+
+
+# -- stats and API documentation ------------------------------------------------------------------
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> HTMLResponse:
+    """What the index holds: letters, items, the overturn rate, letters per case outcome and
+    items per facet value."""
+    stats = engine.stats()
+    everything = engine.search(SearchRequest(facets=True, size=1))
+    outcomes = [
+        (o, engine.search(SearchRequest(filters={"outcome": (o,)}, letters=True, size=1)).total)
+        for o in LETTER_OUTCOMES
+    ]
+    root = root_path(request)
+    sections = [
+        {
+            "name": name,
+            "label": FACET_LABELS.get(name, name),
+            "values": [
+                {
+                    "value": f.value,
+                    "count": f.count,
+                    "url": SearchParams.model_validate({name: [f.value]}).url(f"{root}/"),
+                }
+                for f in values
+            ],
+        }
+        for name, values in everything.facets.items()
+        if values
+    ]
+    return render(request, "stats.html", stats=stats, outcomes=outcomes, sections=sections)
+
+
+@router.get("/api-docs", response_class=HTMLResponse)
+def api_docs_page(request: Request) -> HTMLResponse:
+    """The API's reference, rendered here from /openapi.json: Swagger UI would load its scripts
+    from a CDN, and the server must work without the internet."""
+    schema = request.app.openapi()
+    endpoints = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "parameters": [
+                {
+                    "name": p["name"],
+                    "where": p.get("in", ""),
+                    "required": p.get("required", False),
+                    "description": p.get("description", "")
+                    or p.get("schema", {}).get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ],
+        }
+        for path, ops in schema.get("paths", {}).items()
+        for method, op in ops.items()
+    ]
+    return render(request, "api_docs.html", endpoints=endpoints, info=schema.get("info", {}))
+
+
+# -- the letter's source file -------------------------------------------------------------------
+
+# Content types of the files the parser reads (imr_search.parse.sources.SUFFIXES).
+SOURCE_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+}
+
+
+@router.get("/letters/{letter_id}/source")
+def letter_source(letter_id: str, engine: Annotated[Engine, Depends(get_engine)]) -> Response:
+    """The file the letter was indexed from, as DWC published it, named by its case number.
+
+    The path is the one the index recorded for this id (``Engine.letter_source``); nothing
+    from the URL but the id is used, so only indexed files can ever be served. A letter put
+    from standard input or by a program has no file: 404."""
+    letter = engine.get_letter(letter_id)
+    path = Path(engine.letter_source(letter_id))
+    if not path.is_absolute() or not path.is_file():
+        raise NotFoundError(f"the source file of {letter_id!r} is not on this server")
+    suffix = path.suffix.lower()
+    return FileResponse(
+        path,
+        media_type=SOURCE_TYPES.get(suffix, "application/octet-stream"),
+        filename=f"{letter.case_number or letter.id}{suffix}",
+        content_disposition_type="inline",  # a PDF opens in the browser; saving keeps the name
+        # An HTML letter is shown, never run: no scripts, no plugins, no same-origin access.
+        headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"},
     )
 
 
@@ -311,11 +475,16 @@ def precedents_page(
                 date_from=date_from,
                 date_to=date_to,
                 exclude_letter=exclude or None,
+                ranges=filters.ranges(),
             )
         )
         for p in answer["closest"]:
             p["url"] = f"{root}/letters/{quote(p['letter_id'], safe='')}#item-{_number(p)}"
-    json_url = f"{root}/api/precedents?{urlencode({'request': request_text})}"
+    # The API link asks what the page shows: the same request, filters and left-out letter.
+    pairs = [("request", request_text), *filters.range_pairs()]
+    pairs += [(k, v) for k, values in filters.filters().items() for v in values]
+    pairs += [("exclude", exclude)] if exclude else []
+    json_url = f"{root}/api/precedents?{urlencode(pairs)}"
     return render(
         request,
         "precedents.html",
@@ -324,6 +493,8 @@ def precedents_page(
         exclude=exclude,
         answer=answer,
         json_url=json_url,
+        filters=filters,
+        csv_url=json_url + "&format=csv",
     )
 
 
@@ -337,9 +508,14 @@ def similar_page(
         for m in group["members"]:
             m["url"] = f"{root}/letters/{quote(m['letter_id'], safe='')}#item-{_number(m)}"
     letter_id, _, number = item_id.partition("#")
+    # The query item itself, shown beside the results (similar() found it, so it exists).
+    query_item = next(
+        (i for i in engine.get_letter(letter_id).items if str(i.number) == number), None
+    )
     return render(
         request,
         "similar.html",
+        query_item=query_item,
         item_id=item_id,
         item_url=f"{root}/letters/{quote(letter_id, safe='')}#item-{number}",
         data=data,

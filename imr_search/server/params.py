@@ -18,11 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from imr_search.config import Settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
 from imr_search.errors import UsageError
-from imr_search.query import FILTER_HELP
+from imr_search.query import FIELDS, FILTER_HELP, RANGE_FILTERS
 
-DEFAULT_PAGE_SIZE = 20
+# DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
+DEFAULT_PAGE_SIZE = 25
+PAGE_SIZES = (10, 25, 50, 100)
 # Deep pages cost the engine as much as a long export; past this, use the CSV export.
 MAX_PAGE = 10_000
+
+# Date ranges beside the decision date: field -> what it bounds (query.RANGE_FILTERS).
+RANGES: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
 
 
 def _filter_field(name: str) -> list[str]:
@@ -51,6 +56,14 @@ class FilterParams(BaseModel):
     sex: list[str] = _filter_field("sex")
     year: list[str] = _filter_field("year")
     age: list[str] = _filter_field("age")
+    outcome: list[str] = _filter_field("outcome")
+    # -- the other date ranges (RANGES), as {name}_from / {name}_to --
+    received_from: str | None = Field(None, description="Application received on or after.")
+    received_to: str | None = Field(None, description="Application received on or before.")
+    injured_from: str | None = Field(None, description="Injured on or after (YYYY-MM-DD).")
+    injured_to: str | None = Field(None, description="Injured on or before (YYYY-MM-DD).")
+    urdenial_from: str | None = Field(None, description="UR denial on or after (YYYY-MM-DD).")
+    urdenial_to: str | None = Field(None, description="UR denial on or before (YYYY-MM-DD).")
     date_from: str | None = Field(
         None, alias="from", description="Earliest decision date (YYYY-MM-DD), inclusive."
     )
@@ -83,6 +96,30 @@ class FilterParams(BaseModel):
             raise UsageError(f"from ({date_from}) is after to ({date_to})")
         return date_from, date_to
 
+    def ranges(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        """The other date ranges given (RANGES); UsageError for a bad or reversed date."""
+        out: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+        for name in RANGES:
+            low = _date(f"{name}_from", getattr(self, f"{name}_from"))
+            high = _date(f"{name}_to", getattr(self, f"{name}_to"))
+            if low and high and low > high:
+                raise UsageError(f"{name}_from ({low}) is after {name}_to ({high})")
+            if low or high:
+                out[name] = (low, high)
+        return out
+
+    def range_pairs(self) -> Iterator[tuple[str, str]]:
+        """The date-range parameters as given (canonical URL order)."""
+        for name in ("date_from", "date_to"):
+            raw = getattr(self, name)
+            if raw and raw.strip():
+                yield name.removeprefix("date_"), raw.strip()
+        for name in RANGES:
+            for end in ("from", "to"):
+                raw = getattr(self, f"{name}_{end}")
+                if raw and raw.strip():
+                    yield f"{name}_{end}", raw.strip()
+
 
 class SearchParams(FilterParams):
     """The state of a search, as query parameters."""
@@ -97,7 +134,10 @@ class SearchParams(FilterParams):
                             "-decided (newest first).")  # fmt: skip
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     size: int = Field(
-        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page (at most 100)."
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description="Results per page (25 unless given; at most 100).",
     )
     letters: bool = Field(False, description="Group the results by letter.")
 
@@ -117,6 +157,7 @@ class SearchParams(FilterParams):
             filters=self.filters(),
             date_from=date_from,
             date_to=date_to,
+            ranges=self.ranges(),
             facets=facets,
             letters=self.letters,
             sort=self.sort,
@@ -134,10 +175,7 @@ class SearchParams(FilterParams):
         for name, values in self.filters().items():
             for value in values:
                 yield name, value
-        if self.date_from and self.date_from.strip():
-            yield "from", self.date_from.strip()
-        if self.date_to and self.date_to.strip():
-            yield "to", self.date_to.strip()
+        yield from self.range_pairs()
         if self.sort != "relevance":
             yield "sort", self.sort
         if self.letters:
@@ -174,7 +212,7 @@ class SearchParams(FilterParams):
         return copy
 
     def is_blank(self) -> bool:
-        return not self.q.strip() and not self.filters() and not self.date_from and not self.date_to
+        return not self.q.strip() and not self.filters() and not any(self.range_pairs())
 
 
 class ApiSearchParams(SearchParams):
@@ -184,7 +222,9 @@ class ApiSearchParams(SearchParams):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     facets: bool = Field(False, description="Include facet counts over the whole result set.")
-    format: Literal["json", "csv"] = Field("json", description="json, or csv for an export.")
+    format: Literal["json", "csv", "xlsx"] = Field(
+        "json", description="json, or csv / xlsx for an export (docs/exports.md)."
+    )
 
 
 class PrecedentsParams(FilterParams):
@@ -207,6 +247,9 @@ class PrecedentsParams(FilterParams):
         None,
         max_length=200,
         description="A letter id whose items are left out (the letter being read).",
+    )
+    format: Literal["json", "csv", "xlsx"] = Field(
+        "json", description="json, or csv / xlsx: the rates and closest precedents as rows."
     )
 
 

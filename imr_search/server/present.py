@@ -57,6 +57,7 @@ def group_data(group: LetterGroup, *, root: str = "") -> dict[str, Any]:
         "case_number": group.case_number,
         "decision_date": _iso(group.decision_date),
         "specialties": list(group.specialties),
+        "outcome": group.outcome,
         "score": group.score,
         "url": letter_path(root, group.letter_id),
         "hits": [hit_data(h, root=root) for h in group.hits],

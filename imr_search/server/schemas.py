@@ -57,6 +57,9 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="Plain text.")
     snippet_html: str = Field(description="Escaped text with the matches in <mark>.")
     url: str = Field(description="The item on the letter page.")
+    outcome: str | None = Field(
+        None, description="The letter's case outcome: upheld, overturned, partially overturned."
+    )
 
 
 class LetterGroupOut(BaseModel):
@@ -64,6 +67,9 @@ class LetterGroupOut(BaseModel):
     case_number: str | None
     decision_date: dt.date | None
     specialties: list[str]
+    outcome: str | None = Field(
+        None, description="The letter's case outcome: upheld, overturned, partially overturned."
+    )
     score: float
     url: str
     hits: list[SearchHit]

@@ -116,6 +116,9 @@ class FollowingEngine:
     def get_letter(self, letter_id: str) -> Letter:
         return self._call(lambda e: e.get_letter(letter_id))
 
+    def letter_source(self, letter_id: str) -> str:
+        return self._call(lambda e: e.letter_source(letter_id))
+
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None
     ) -> Iterator[ItemRecord]:

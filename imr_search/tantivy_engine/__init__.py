@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tantivy
 
-from imr_search.errors import IndexError_
+from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.tantivy_engine.engine import TantivyEngine
 from imr_search.tantivy_engine.schema import build_schema, missing_fields
 
@@ -40,8 +40,7 @@ def open_engine(
     except (OSError, ValueError) as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
     if missing := missing_fields(index.schema):
-        raise IndexError_(
-            f"the index in {index_dir} was built by another version of imr-search "
-            f"(it has no {', '.join(missing)}); rebuild it with `imr-search index --rebuild`"
-        )
+        # An older imr-search (the outcome and received / UR denial dates came in issue 12):
+        # OutdatedIndexError, so `imr-search index --rebuild` makes it anew beside the old one.
+        raise OutdatedIndexError(str(index_dir), f"it has no {', '.join(missing)}")
     return TantivyEngine(index, index_dir, max_query_length=max_query_length)

@@ -143,6 +143,7 @@ class TantivyEngine:
             request.date_to,
             request.exclude_letters,
             max_length=self.max_query_length,
+            ranges=request.ranges,
         )
         compiler = Compiler(
             self._schema, view.searcher, self._analyzer, max_expansions=self.max_expansions
@@ -215,6 +216,7 @@ class TantivyEngine:
                         case_number=first.case_number,
                         decision_date=first.decision_date,
                         specialties=first.specialties,
+                        outcome=first.outcome,
                         hits=hits,
                         score=max(h.score for h in hits),
                     )
@@ -234,6 +236,7 @@ class TantivyEngine:
                 blank = request.tree is None and not request.query.strip()
                 blank = blank and not request.filters and not request.exclude_letters
                 blank = blank and request.date_from is None and request.date_to is None
+                blank = blank and not any(lo or hi for lo, hi in request.ranges.values())
                 counters = self._facets(view, query, result.total, blank, request.letters)
                 result.facets = facet_counts(counters, request.filters)
         if request.query.strip() and not empty:
@@ -340,6 +343,16 @@ class TantivyEngine:
         if not found:
             raise NotFoundError(f"no letter {letter_id!r} in the index")
         return Letter.from_dict(_record(s, found[0][1]))
+
+    def letter_source(self, letter_id: str) -> str:
+        s = self._view().searcher
+        q = Q.boolean_query(
+            [(MUST, self._letter_q), (MUST, Q.term_query(self._schema, "uid", letter_id))]
+        )
+        found = s.search(q, limit=1, count=False).hits if s.num_docs else []
+        if not found:
+            raise NotFoundError(f"no letter {letter_id!r} in the index")
+        return str(s.doc(found[0][1]).get_first("source_key"))
 
     def similar(
         self, *, text: str, exclude: str | None = None, limit: int = 20

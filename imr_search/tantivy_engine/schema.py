@@ -15,8 +15,9 @@ a mapped document always agree, plus these internal ones:
 - ``day``: the decision date's ordinal (0: none) as an integer fast field, for sorting by date.
 - ``facets``: every facet value of the item as ``"facet\\x1fvalue"`` in one multi-valued raw
   fast field, so one terms aggregation counts all facets at once.
-- ``decided``, ``injured``, ``assigned`` and ``age``: integer fields (dates as day ordinals),
-  present only when the letter has the value, so an open range never matches a missing date.
+- ``decided``, ``injured``, ``assigned``, ``received``, ``urdenial`` and ``age``: integer
+  fields (dates as day ordinals), present only when the letter has the value, so an open
+  range never matches a missing date.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ WORDS_TOKENIZER = "default"
 KEYWORD_FIELDS = tuple(
     name for name, f in ALL_FIELDS.items() if f.kind in ("keyword", "enum") and name != "letter_id"
 )
-INT_FIELDS = ("decided", "injured", "assigned", "age")
+INT_FIELDS = ("decided", "injured", "assigned", "received", "urdenial", "age")
 
 
 def build_analyzer() -> Any:

@@ -144,6 +144,7 @@ class WhooshEngine:
             request.date_to,
             request.exclude_letters,
             max_length=self.max_query_length,
+            ranges=request.ranges,
         )
         compiler = Compiler(self._schema, s.reader(), max_expansions=self.max_expansions)
         q = compiler.compile(tree)
@@ -226,6 +227,7 @@ class WhooshEngine:
                             case_number=hits[0].case_number,
                             decision_date=hits[0].decision_date,
                             specialties=hits[0].specialties,
+                            outcome=hits[0].outcome,
                             hits=hits,
                             score=max(h.score for h in hits),
                         )
@@ -269,6 +271,14 @@ class WhooshEngine:
         if letter.id != letter_id:  # pragma: no cover - uid is unique per kind
             raise NotFoundError(f"no letter {letter_id!r} in the index")
         return letter
+
+    def letter_source(self, letter_id: str) -> str:
+        with self._searcher() as s:
+            docnum = s.document_number(uid=letter_id, kind="letter")
+            if docnum is None:
+                raise NotFoundError(f"no letter {letter_id!r} in the index")
+            key, _, _ = _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
+        return str(key)
 
     def similar(
         self, *, text: str, exclude: str | None = None, limit: int = 20

@@ -73,10 +73,13 @@ def build_schema() -> Any:
         gsource=fields.ID(analyzer=kw()),
         case=fields.ID(analyzer=kw()),
         sex=fields.ID(analyzer=kw()),
+        outcome=fields.ID(analyzer=kw()),
         # typed fields
         decided=fields.DATETIME(),
         injured=fields.DATETIME(),
         assigned=fields.DATETIME(),
+        received=fields.DATETIME(),
+        urdenial=fields.DATETIME(),
         age=fields.NUMERIC(int, bits=32),
         partial=fields.BOOLEAN(),
     )

@@ -1,6 +1,8 @@
 // Progressive enhancement only: every feature of the page works without this script.
 (function () {
   "use strict";
+  // Styles that only make sense with this script (the filter drawer) key on html.js.
+  document.documentElement.classList.add("js");
   // Keep URLs clean and bookmarkable: empty fields (an unset date) are not submitted.
   var form = document.getElementById("search-form");
   if (form) {
@@ -49,8 +51,15 @@
           ol.className = "related-closest";
           a.closest.slice(0, 3).forEach(function (c) {
             var li = document.createElement("li");
-            li.textContent = (c.case_number || c.letter_id) + " · " + c.decision + " · " + c.service +
-              (c.key_sentence ? " — “" + c.key_sentence + "”" : "");
+            // Each case links to the item on its letter page.
+            var link = document.createElement("a");
+            var number = String(c.item_id).split("#").pop();
+            link.href = (panel.dataset.letterBase || "/letters/") + encodeURIComponent(c.letter_id) +
+              "#item-" + number;
+            link.textContent = (c.case_number || c.letter_id) + " #" + number;
+            li.appendChild(link);
+            li.appendChild(document.createTextNode(" · " + c.decision + " · " + c.service +
+              (c.key_sentence ? " — “" + c.key_sentence + "”" : "")));
             ol.appendChild(li);
           });
           out.appendChild(ol);
@@ -58,6 +67,33 @@
         .catch(function () { out.textContent = "Could not load the precedents; use the link above."; });
     });
   });
+  // "Copy citation": the citation text is in data-citation (and shown on the letter page).
+  document.querySelectorAll("button.copy-citation").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = button.dataset.citation;
+      var done = function (label) {
+        button.textContent = label;
+        setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done("Copied"); },
+          function () { window.prompt("Copy the citation:", text); });
+      } else {
+        window.prompt("Copy the citation:", text);
+      }
+    });
+  });
+  // The filter drawer on a phone: the button above the results opens the filters.
+  var toggle = document.getElementById("filters-toggle");
+  var drawer = document.getElementById("filters");
+  if (toggle && drawer) {
+    toggle.addEventListener("click", function () {
+      var open = !drawer.classList.contains("is-open");
+      drawer.classList.toggle("is-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { drawer.focus(); }
+    });
+  }
   // "/" focuses the search box, as on most search sites.
   document.addEventListener("keydown", function (e) {
     var q = document.getElementById("q");
