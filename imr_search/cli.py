@@ -33,8 +33,10 @@ from imr_search.engines import (
     replacing,
 )
 from imr_search.errors import ImrSearchError, UsageError
+from imr_search.filtervalues import check_filters
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
+from imr_search.lookup import case_number_search, find_letter
 from imr_search.parse import iter_sources
 from imr_search.present import (
     csv_rows,
@@ -445,6 +447,21 @@ def build_request(
     )
 
 
+def checked_request(engine: Engine, request: SearchRequest) -> SearchRequest:
+    """The request with its filter values checked against the index: aliases applied (and
+    said on stderr), a value no item has refused with the closest values (exit 2); a query
+    that is only a case number searches that case."""
+    request, note = case_number_search(engine, request)
+    if note:
+        click.echo(f"note: {note} (imr-search show shows the whole letter)", err=True)
+    if not request.filters:
+        return request
+    checked = check_filters(engine, request.filters)
+    for note in checked.notes:
+        click.echo(f"note: {note}", err=True)
+    return replace(request, filters=checked.filters)
+
+
 def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
     """Every hit of a search, page by page, up to ``cap`` (for exports)."""
     page, seen = 1, 0
@@ -502,7 +519,7 @@ def search(
     try:
         text = " ".join(query)
         if fmt in ("csv", "jsonl"):
-            request = build_request(text, options, sort=sort)
+            request = checked_request(engine, build_request(text, options, sort=sort))
             if fmt == "csv":
                 # The same columns and cell rules as the server's export.
                 out = csv.writer(sys.stdout, lineterminator="\n")
@@ -521,7 +538,7 @@ def search(
             page=page,
             size=size,
         )
-        result = engine.search(request)
+        result = engine.search(checked_request(engine, request))
     finally:
         engine.close()
     if fmt == "json":
@@ -543,7 +560,7 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
     try:
-        letter = engine.get_letter(letter_id.split("#", 1)[0])
+        letter = find_letter(engine, letter_id.split("#", 1)[0])
     finally:
         engine.close()
     click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
@@ -647,6 +664,7 @@ def precedents_command(
     narrowing = build_request("", options)
     engine = open_index(settings)
     try:
+        narrowing = checked_request(engine, narrowing)
         answer = precedents(
             engine,
             request,

@@ -67,6 +67,8 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("abdomen", r"abdom|\bhernia"),
 )
 _REGION_PATTERNS = tuple((name, re.compile(p)) for name, p in _REGIONS)
+# Every value ``body_region`` can give (the region filter's vocabulary).
+REGION_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _REGIONS)
 # "Neck" in an imaging or spine request means the cervical spine, not the soft tissue.
 _SPINE_CONTEXT = re.compile(
     r"\bmri\b|\bct\b|x-?ray|radiograph|\bspine\b|spinal|fusion|disc|epidural|facet|"
@@ -130,6 +132,8 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
     ),
 )
 _MODALITY_PATTERNS = tuple((name, re.compile(p)) for name, p in _MODALITIES)
+# Every value ``modality`` can give (the modality filter's vocabulary).
+MODALITY_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _MODALITIES)
 # Imaging used to guide a procedure, and ultrasound as a physiotherapy modality, are not tests.
 _NOT_A_TEST = re.compile(
     r"(?:ultrasound|fluoroscop\w*|ct|x-?ray)[- ](?:guided|guidance)|under (?:ultrasound|"

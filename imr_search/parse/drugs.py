@@ -184,6 +184,14 @@ def drug_class(name: str) -> str | None:
     return lex.class_of.get(generic.split("/")[0])
 
 
+def drug_names() -> frozenset[str]:
+    """Every generic, combination and brand name the lexicon knows (the drug filter's
+    vocabulary: an item's drug terms are its name, each ingredient and its brand)."""
+    lex = _lexicon()
+    generics = {part for g in lex.generic_of.values() for part in [g, *g.split("/")]}
+    return frozenset(generics | set(lex.brand_of) | {COMPOUND})
+
+
 def drug_classes() -> frozenset[str]:
     """Every Pharmaceuticals subcategory ``pharma_subcategory`` can return."""
     return frozenset(_lexicon().class_of.values()) | {TOPICAL_COMPOUNDS, "Topical Analgesics"}

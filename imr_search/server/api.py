@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
 from imr_search.engine import Engine, ItemRecord
+from imr_search.lookup import case_number_search, find_letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.present import csv_rows, stats_dict
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
@@ -66,9 +67,15 @@ def search(
 ) -> Response:
     """Full-text and faceted search; one result per disputed item (or per letter with
     ``letters=1``). ``format=csv`` exports the whole result set instead (up to 10,000 rows)."""
+    params, notes = params.checked(engine)
     if params.format == "csv":
         return _export(params, engine, settings)
-    result = engine.search(params.to_request(settings, facets=params.facets))
+    search_request, case_note = case_number_search(
+        engine, params.to_request(settings, facets=params.facets)
+    )
+    result = engine.search(search_request)
+    # The aliases applied and a case number read as such, before the engine's own warnings.
+    result.warnings[:0] = [*notes, *([case_note] if case_note else [])]
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
     body = search_data(result, params, base=f"{root}/api/search", root=root, extra=extra)
@@ -85,7 +92,7 @@ def search(
 def search_csv(params: SearchQuery, engine: EngineDep, settings: SettingsDep) -> Response:
     """The same parameters as /api/search; every matching item, up to 10,000 rows, in the
     requested order. ``X-Total-Count`` gives the number of matches."""
-    return _export(params, engine, settings)
+    return _export(params.checked(engine)[0], engine, settings)
 
 
 @router.get(
@@ -101,7 +108,7 @@ def letter(
 ) -> Response:
     """The whole record: header, reviewer, patient, summary and every item with its
     citations and rationale."""
-    return JSONResponse(engine.get_letter(letter_id).to_dict())
+    return JSONResponse(find_letter(engine, letter_id).to_dict())
 
 
 @router.get(
@@ -115,6 +122,7 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
     """The request is read like a disputed item (category, drug, test, region) and matched to
     indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
     breakdowns, the closest precedents and the phrases that separate the two outcomes."""
+    params, _ = params.checked(engine)
     date_from, date_to = params.dates()
     answer = precedents(
         engine,

@@ -19,12 +19,13 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 import imr_search
 from imr_search.config import Settings
 from imr_search.engine import FACETS, Engine
 from imr_search.errors import QueryError, UsageError
+from imr_search.lookup import case_number_letter, find_letter
 from imr_search.model import Citation, Letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.server.params import DEFAULT_PAGE_SIZE, MAX_PAGE, FilterParams, SearchParams
@@ -201,21 +202,25 @@ def _suggestion_url(params: SearchParams, base: str, suggestions: dict[str, str]
     return params.changed(q=q).url(base) if q != params.q else None
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, response_model=None)
 def search_page(
     request: Request,
     params: Annotated[SearchParams, Query()],
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
-) -> HTMLResponse:
+) -> Response:
     root = root_path(request)
     base = f"{root}/"
+    if case_letter := case_number_letter(engine, params.q):  # a case number goes to its letter
+        return RedirectResponse(f"{root}/letters/{quote(case_letter, safe='')}", status_code=303)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
     try:
+        params, notes = params.checked(engine)  # aliases applied; unknown values refused
         result = engine.search(params.to_request(settings, facets=True))
-    except UsageError as exc:  # a bad query is shown on the page, with status 400
+        result.warnings[:0] = notes
+    except UsageError as exc:  # a bad query or filter is shown on the page, with status 400
         error = str(exc)
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
@@ -260,7 +265,7 @@ def search_page(
 def letter_page(
     request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
 ) -> HTMLResponse:
-    letter: Letter = engine.get_letter(letter_id)
+    letter: Letter = find_letter(engine, letter_id)
     root = root_path(request)
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
     related = {
@@ -301,6 +306,7 @@ def precedents_page(
     root = root_path(request)
     answer = None
     if request_text.strip():
+        filters, _ = filters.checked(engine)  # a bad filter value: the 400 error page
         date_from, date_to = filters.dates()
         answer = precedents_dict(
             precedents(
