@@ -59,7 +59,8 @@ def test_every_filter_refuses_a_value_no_item_has(corpus_engine: Engine) -> None
     for name in FILTER_FIELDS:
         with pytest.raises(QueryError) as exc:
             check_filters(corpus_engine, {name: ("qqzzy-none",)})
-        assert name in str(exc.value) and "qqzzy-none" in str(exc.value)
+        assert name in str(exc.value)
+        assert "qqzzy-none" in str(exc.value)
 
 
 @pytest.mark.parametrize(("name", "typo", "meant"), TYPOS)
@@ -69,7 +70,8 @@ def test_a_misspelt_value_names_the_closest_values(
     with pytest.raises(QueryError) as exc:
         check_filters(corpus_engine, {name: (typo,)})
     assert repr(meant) in str(exc.value)
-    assert exc.value.hint and meant in exc.value.hint
+    assert exc.value.hint
+    assert meant in exc.value.hint
 
 
 @pytest.mark.parametrize(("name", "alias", "value"), ALIASES)
@@ -97,7 +99,8 @@ def test_values_items_have_pass_unchanged(corpus_engine: Engine, corpus: list[Le
         "age": ("40-49",),
     }
     checked = check_filters(corpus_engine, given)
-    assert checked.filters == given and checked.notes == ()
+    assert checked.filters == given
+    assert checked.notes == ()
 
 
 def test_a_vocabulary_value_no_item_has_yet_is_a_true_zero(corpus_engine: Engine) -> None:
@@ -165,7 +168,8 @@ def test_cli_refuses_a_bad_filter_value_with_exit_2(
 ) -> None:
     result = run("search", option, value, "--index", str(letters_index))
     assert result.exit_code == 2, result.output
-    assert said in result.stderr and "Traceback" not in result.output
+    assert said in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_cli_applies_an_alias_and_says_so(
@@ -181,7 +185,8 @@ def test_cli_applies_an_alias_and_says_so(
 
 def test_cli_precedents_checks_filters_too(letters_index: Path) -> None:
     result = run("precedents", "MRI lumbar", "--sex", "X", "--index", str(letters_index))
-    assert result.exit_code == 2 and "sex filter" in result.stderr
+    assert result.exit_code == 2
+    assert "sex filter" in result.stderr
 
 
 def test_cli_show_and_search_by_case_number(
@@ -190,7 +195,8 @@ def test_cli_show_and_search_by_case_number(
     letter = next(le for le in letter_records if le.case_number and len(le.items) > 1)
     assert letter.case_number
     shown = run("show", letter.case_number.lower(), "--index", str(letters_index))
-    assert shown.exit_code == 0 and shown.stdout.startswith(letter.id)
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith(letter.id)
     found = run("search", letter.case_number.lower(), "--index", str(letters_index))
     assert found.exit_code == 0, found.output
     assert found.stdout.startswith(f"{len(letter.items)} items")
