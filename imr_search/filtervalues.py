@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
+from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import QueryError, UsageError
 from imr_search.query import (
@@ -89,8 +90,8 @@ def _subcategories() -> Iterable[str]:
 # Enum fields, years and age bands need no entry: the query language checks their form.
 _VOCABULARY: Mapping[str, Callable[[], Iterable[str]]] = MappingProxyType(
     {
-        "category": lambda: load_taxonomy().categories,
-        "subcategory": _subcategories,
+        "category": lambda: [*load_taxonomy().categories, UNCLASSIFIED],
+        "subcategory": lambda: [*_subcategories(), UNCLASSIFIED],
         "specialty": lambda: load_taxonomy().reviewer_specialties,
         "state": state_codes,
         "region": _regions,

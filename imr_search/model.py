@@ -62,17 +62,21 @@ class Citation:
 
 @dataclass(slots=True)
 class Drug:
-    """A pharmaceutical request: generic ``name`` (brands mapped), and what the request states."""
+    """A pharmaceutical request: generic ``name`` (brands mapped), and what the request states.
+    ``ingredients`` lists every active ingredient (generic names, in the order written;
+    a brand or compound kit expanded through ``data/drugs.json``)."""
 
     name: str
     brand: str | None = None
     strength: str | None = None
     quantity: int | None = None
     refills: int | None = None
+    ingredients: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "ingredients": list(self.ingredients),
             "brand": self.brand,
             "strength": self.strength,
             "quantity": self.quantity,
@@ -87,7 +91,13 @@ class Drug:
             strength=d.get("strength"),
             quantity=d.get("quantity"),
             refills=d.get("refills"),
+            # Records made before ingredients were listed: the name's parts.
+            ingredients=list(d["ingredients"] if "ingredients" in d else _parts(d["name"])),
         )
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in name.split("/") if p and p != "compound"]
 
 
 @dataclass(slots=True)
@@ -100,6 +110,7 @@ class Classification:
     modality: str | None = None
     retrospective: bool = False
     drug: Drug | None = None
+    body_regions: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -113,7 +124,7 @@ class Item:
     partial: bool = False
     category: str | None = None
     subcategory: str | None = None
-    body_region: str | None = None
+    body_region: str | None = None  # the first of body_regions (kept for compatibility)
     modality: str | None = None
     retrospective: bool = False
     drug: Drug | None = None
@@ -122,6 +133,8 @@ class Item:
     claims_citations: list[Citation] = field(default_factory=list)
     imr_citations: list[Citation] = field(default_factory=list)
     rationale: str = ""
+    # Every body region the service names, in order (body_region is the first).
+    body_regions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +146,7 @@ class Item:
             "category": self.category,
             "subcategory": self.subcategory,
             "body_region": self.body_region,
+            "body_regions": list(self.body_regions),
             "modality": self.modality,
             "retrospective": self.retrospective,
             "drug": self.drug.to_dict() if self.drug else None,
@@ -154,6 +168,11 @@ class Item:
             category=d.get("category"),
             subcategory=d.get("subcategory"),
             body_region=d.get("body_region"),
+            body_regions=list(
+                d["body_regions"]
+                if "body_regions" in d
+                else ([d["body_region"]] if d.get("body_region") else [])
+            ),
             modality=d.get("modality"),
             retrospective=bool(d.get("retrospective", False)),
             drug=Drug.from_dict(d["drug"]) if d.get("drug") else None,

@@ -358,6 +358,8 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         out += ["", *p.notes]
         return "\n".join(out) + "\n"
     r = p.overall
+    if p.fallback:
+        out += ["", f"!! {p.fallback}"]
     out += [
         "",
         f"{r.items} items: {r.overturned} overturned, {r.upheld} upheld; overturn rate "

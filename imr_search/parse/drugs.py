@@ -8,6 +8,7 @@ that are sold as one drug. It is read once, lazily. See docs/vocabulary.md, "dru
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ class _Lexicon:
     generic_of: Mapping[str, str]  # written name (generic, alias, brand) -> generic
     brand_of: Mapping[str, str]  # casefolded brand -> brand as DWC letters spell it
     combination_of: Mapping[frozenset[str], str]  # ingredients -> "a/b" in the usual order
+    kit_of: Mapping[str, tuple[str, ...]]  # casefolded brand -> every active ingredient
     topical_brands: frozenset[str]
     pattern: re.Pattern[str]
 
@@ -48,6 +50,7 @@ def _lexicon() -> _Lexicon:
         generic_of=MappingProxyType(generic_of),
         brand_of=MappingProxyType(brand_of),
         combination_of=MappingProxyType(combos),
+        kit_of=MappingProxyType({k.casefold(): tuple(v) for k, v in data["kits"].items()}),
         topical_brands=frozenset(b.casefold() for b in data["topical_brands"]),
         pattern=pattern,
     )
@@ -78,6 +81,18 @@ def _ingredients(mentions: list[_Mention]) -> list[str]:
     out: list[str] = []
     for mention in mentions:
         for part in mention.generic.split("/"):
+            if part not in out:
+                out.append(part)
+    return out
+
+
+def _active_ingredients(mentions: list[_Mention]) -> list[str]:
+    """Every active ingredient named: combinations expanded, and brand-name products and
+    compounding kits of several agents expanded through the lexicon's ``kits``."""
+    kits = _lexicon().kit_of
+    out: list[str] = []
+    for mention in mentions:
+        for part in kits.get(mention.written) or mention.generic.split("/"):
             if part not in out:
                 out.append(part)
     return out
@@ -167,6 +182,7 @@ def parse_drug(service: str) -> Drug | None:
         strength=_strength(rest),
         quantity=_quantity(rest),
         refills=_refills(rest),
+        ingredients=_active_ingredients(mentions),
     )
 
 
@@ -189,7 +205,8 @@ def drug_names() -> frozenset[str]:
     vocabulary: an item's drug terms are its name, each ingredient and its brand)."""
     lex = _lexicon()
     generics = {part for g in lex.generic_of.values() for part in [g, *g.split("/")]}
-    return frozenset(generics | set(lex.brand_of) | {COMPOUND})
+    kits = {part for parts in lex.kit_of.values() for part in parts}
+    return frozenset(generics | kits | set(lex.brand_of) | {COMPOUND})
 
 
 def drug_classes() -> frozenset[str]:
@@ -205,6 +222,13 @@ _TOPICAL = re.compile(
 _TOPICAL_CLASSES = frozenset({"NSAID", "Topical Analgesics"})
 
 
+def _slash_joined(text: str, mentions: list[_Mention]) -> bool:
+    """Whether two drug names are written joined by a slash or a hyphen ("a/b", "a-b")."""
+    return any(
+        re.fullmatch(r"\s*[/-]\s*", text[a.end : b.start]) for a, b in itertools.pairwise(mentions)
+    )
+
+
 def pharma_subcategory(service: str, drug: Drug) -> str | None:
     """The DWC subcategory of a parsed drug in its written form (topical or not).
 
@@ -217,6 +241,10 @@ def pharma_subcategory(service: str, drug: Drug) -> str | None:
     if drug.name == COMPOUND or _COMPOUND.search(text):
         return TOPICAL_COMPOUNDS
     mentions = _mentions(text)
+    if _slash_joined(text, mentions) and len(_ingredients(mentions)) > len(drug.name.split("/")):
+        # "Dextromethorphan/Amitriptyline/Lidocaine/Capsaicin": agents written as one product
+        # that is no known combination product is a compound, topical words or not.
+        return TOPICAL_COMPOUNDS
     topical = bool(_TOPICAL.search(text)) or any(
         m.written in _lexicon().topical_brands for m in mentions
     )

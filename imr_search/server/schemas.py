@@ -92,6 +92,9 @@ class CitationOut(BaseModel):
 
 class DrugOut(BaseModel):
     name: str
+    ingredients: list[str] = Field(
+        description="Every active ingredient, generic names (brands and kits expanded)."
+    )
     brand: str | None
     strength: str | None
     quantity: int | None
@@ -106,7 +109,8 @@ class ItemOut(BaseModel):
     decision: str
     category: str | None
     subcategory: str | None
-    body_region: str | None
+    body_region: str | None = Field(description="The first of body_regions.")
+    body_regions: list[str] = Field(description="Every body region the service names.")
     modality: str | None
     retrospective: bool
     drug: DrugOut | None
