@@ -54,14 +54,14 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("sacroiliac joint", r"sacroiliac|\bsi joints?\b|\bsij\b"),
     ("spine", r"\bspine\b|\bspinal\b|\bback\b|\bparaspinal"),
     ("brain", r"\bbrain\b"),
-    ("head", r"\bhead\b|\bscalp\b|\bcranial\b|\bskull\b"),
+    ("head", r"\bhead\b|\bscalp\b|\bcranial\b|\bskull\b|\boccipital\b"),
     ("face", r"\bface\b|\bfacial\b"),
     ("jaw", r"\bjaws?\b|\btmj\b|temporomandibular"),
     ("neck", r"\bneck\b"),
     ("shoulder", r"shoulder|rotator cuff|acromi|\bslap\b|superior labral"),
     ("elbow", r"\belbows?\b|epicondyl|olecranon|cubital"),
     ("wrist", r"\bwrists?\b|(?<!meta)carpal|distal radius"),
-    ("forearm", r"forearm|\bradius\b|\bulna"),
+    ("forearm", r"forearm|\bradius\b|\bulna\b"),
     ("hand", r"\bhands?\b|fingers?\b|thumbs?\b|\bdigits?\b|\bpalm|metacarpal"),
     ("upper extremity", r"upper extremit|\barms?\b|\b[rlb]ue\b|\bues\b"),
     ("hip", r"\bhips?\b"),
@@ -209,7 +209,11 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "DMEPOS",
         "Supplies",
         # Supplies for a unit; "TENS unit with supplies" is the unit itself.
-        _rx(r"""^(?!.*\bunit\b).*(?: electrodes? | batter(?:y|ies) | lead\ wires? | \bsupplies\b
+        # "TENS unit batteries", "electrodes for the IF unit" are supplies; "TENS unit with
+        # supplies" and a unit's purchase, rental or trial are the unit.
+        _rx(r"""^(?!.*\bunits?\ (?:with|and|plus|\+|&)\ (?:supplies|electrodes))
+            (?!.*\b(?:purchase|rental|rent|trial)\b)
+            .*(?: electrodes? | batter(?:y|ies) | lead\ wires? | \bsupplies\b
             | dressings? | compression\ (?:stocking|garment|sleeve|hose)
             | (?:tens|stim\w*)\ (?:pads|patch))"""),
     ),
@@ -314,6 +318,14 @@ _THERAPIES: Final[tuple[Rule, ...]] = (
             | pilates | tai\ chi | \bmodalities\b"""),
     ),
 )
+# Checked before equipment and therapies: "taxi to physical therapy" is the ride.
+_TRANSPORT: Final[tuple[Rule, ...]] = (
+    (
+        "Transportation",
+        "Transportation",
+        _rx(r"transport | \btaxi | \buber\b | \brides?\b | mileage | ambulance | travel"),
+    ),
+)
 _LATER: Final[tuple[Rule, ...]] = (
     (
         "Psych Services",
@@ -340,11 +352,6 @@ _LATER: Final[tuple[Rule, ...]] = (
         _rx(r"""home\ health | home\ care | nurs(?:e|ing) | caregiver | \baides?\b | \bsnf\b
             | home\ assistance | housekeeping | attendant\ care | in-?home | \brn\b | \blvn\b
             | \bhha\b | wound\ care | home\ visits?"""),
-    ),
-    (
-        "Transportation",
-        "Transportation",
-        _rx(r"transport | \btaxi | \buber\b | \brides?\b | mileage | ambulance | travel"),
     ),
     (
         "Evaluation & Management",
@@ -396,7 +403,7 @@ def _surgery(text: str, region: str | None) -> tuple[str, str] | None:
 
 def possible_categories() -> frozenset[tuple[str, str]]:
     """Every (category, subcategory) pair ``classify`` can return."""
-    rules = (*_DMEPOS, *_INJECTIONS, *_SURGERIES, *_THERAPIES, *_LATER)
+    rules = (*_TRANSPORT, *_DMEPOS, *_INJECTIONS, *_SURGERIES, *_THERAPIES, *_LATER)
     pairs = {(category, sub) for category, sub, _ in rules}
     pairs |= {("Diagnostic Testing", _test_subcategory(name)) for name, _ in _MODALITIES}
     pairs |= {("Pharmaceuticals", sub) for sub in drug_classes()}
@@ -457,6 +464,7 @@ def classify(service: str) -> Classification:
         return made("Diagnostic Testing", _test_subcategory(test), test, None)
     surgical_text = _NOT_SURGERY.sub(" ", text)
     steps: tuple[Callable[[], tuple[str, str] | None], ...] = (
+        lambda: _first(_TRANSPORT, text),
         lambda: _first(_DMEPOS, text),
         lambda: _first(_INJECTIONS, text),
         lambda: _surgery(surgical_text, region),

@@ -217,7 +217,7 @@ def drug_classes() -> frozenset[str]:
 # Signs of a product applied to the skin. A percentage strength only occurs on topicals.
 _TOPICAL = re.compile(
     r"\b(?:cream|gel|ointment|lotion|patch(?:es)?|topical|transdermal|liniment|balm|roll-on"
-    r"|spray)\b|\d%"
+    r"|(?<!nasal )spray)\b|\d%"
 )
 _TOPICAL_CLASSES = frozenset({"NSAID", "Topical Analgesics"})
 
@@ -251,5 +251,12 @@ def pharma_subcategory(service: str, drug: Drug) -> str | None:
     if not topical or base == "Opioids":
         return base
     if len(_ingredients(mentions)) > len(drug.name.split("/")):
+        return TOPICAL_COMPOUNDS
+    kit = [drug_class(i) for i in _active_ingredients(mentions)]
+    if any(k not in _TOPICAL_CLASSES for k in kit if k):
+        # A branded product of one drug (Androgel) keeps its class; a kit that adds an agent
+        # of another class (Fluriflex: flurbiprofen and cyclobenzaprine) is a compound.
+        if drug.brand and len(kit) == 1 and base is not None:
+            return base
         return TOPICAL_COMPOUNDS
     return "Topical Analgesics" if base in _TOPICAL_CLASSES else TOPICAL_COMPOUNDS
