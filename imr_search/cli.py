@@ -275,7 +275,8 @@ def report_text(report: IndexReport) -> str:
     lines = [
         f"indexed {report.indexed}{cached}, unchanged {report.unchanged}, "
         f"failed {len(report.failed)}" + (f", pruned {report.pruned}" if report.pruned else ""),
-        f"the index holds {report.letters} letters, {report.items} items",
+        f"the index holds {report.letters} letters, {report.items} items"
+        + (f" ({report.unclassified} without a category)" if report.unclassified else ""),
     ]
     if report.warnings:
         kinds = sorted(report.warnings.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -591,6 +592,7 @@ def stats(fmt: str, index_dir: Path | None) -> None:
     click.echo("top categories:")
     for c, n in st.top_categories:
         click.echo(f"  {c}: {n}")
+    click.echo(f"unclassified (no category): {st.unclassified}")
 
 
 @main.command()

@@ -170,6 +170,7 @@ def stats_dict(stats: IndexStats) -> dict[str, Any]:
         "first_decision": stats.first_decision.isoformat() if stats.first_decision else None,
         "last_decision": stats.last_decision.isoformat() if stats.last_decision else None,
         "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
+        "unclassified": stats.unclassified,
     }
 
 

@@ -201,3 +201,21 @@ def test_cli_show_and_search_by_case_number(
     assert found.exit_code == 0, found.output
     assert found.stdout.startswith(f"{len(letter.items)} items")
     assert f"case number of letter {letter.id}" in found.stderr
+
+
+# -- unclassified items are counted --------------------------------------------------------------
+
+
+def test_an_unclassified_item_is_counted_as_none(new_engine: Engine, tmp_path: Path) -> None:
+    from factories import index_letters, make_item, make_letter
+
+    odd = make_item(2, service="Zorblax widget", category=None, subcategory=None, body_region=None)
+    letter = make_letter("CM16-7000001", items=[make_item(1), odd])
+    index_letters(new_engine, [letter])
+    facets = new_engine.search(SearchRequest(facets=True)).facets
+    assert {f.value: f.count for f in facets["category"]}["(none)"] == 1
+    assert {f.value: f.count for f in facets["subcategory"]}["(none)"] == 1
+    assert new_engine.stats().unclassified == 1
+    checked = check_filters(new_engine, {"category": ("(none)",)})
+    hits = new_engine.search(SearchRequest(filters=checked.filters)).hits
+    assert [h.service for h in hits] == ["Zorblax widget"]
