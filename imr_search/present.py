@@ -440,8 +440,7 @@ def similar_text(
         out.append("")
         out.append(
             f"{n:>3}. {g.similarity:.2f}  {_case(m.item_id, m.case_number)}  {date}  "
-            f"{_decision(m.decision, color)}"
-            + ("  (a copy of the query's rationale)" if g.duplicate_of_query else "")
+            f"{_decision(m.decision, color)}" + (f"  ({g.label})" if g.label else "")
         )
         out.append(f"     {_shorten(m.service, 94)}")
         if g.count > 1:
