@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from markupsafe import escape
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from server_fixtures import ServerIndex, ServerProcess
 
@@ -67,10 +68,33 @@ def test_api_applies_an_alias_and_says_so(api: httpx.Client, server_index: Serve
     assert "region: 'lumbar' read as 'lumbar spine'" in body["warnings"]
 
 
-def test_page_shows_a_bad_filter_value_with_status_400(api: httpx.Client) -> None:
-    response = api.get("/", params={"decision": "overturnd"})
+@pytest.mark.parametrize(("name", "value", "said"), BAD)
+def test_page_shows_a_bad_filter_value_with_status_400(
+    api: httpx.Client, name: str, value: str, said: str
+) -> None:
+    response = api.get("/", params={name: value})
     assert response.status_code == 400
-    assert "&#39;overturned&#39;" in response.text or "'overturned'" in response.text
+    assert str(escape(said)) in response.text  # as Jinja escapes it
+
+
+# (filter, alias, the value items carry), as docs/vocabulary.md lists them.
+ALIASES = [
+    ("sex", "F", "female"),
+    ("region", "lumbar", "lumbar spine"),
+    ("subcategory", "PT/OT", "Physical Therapy/Occupational Therapy (PT/OT)"),
+    ("specialty", "PM&R", "Physical Medicine & Rehabilitation"),
+    ("category", "DME", "DMEPOS"),
+]
+
+
+@pytest.mark.parametrize(("name", "alias", "value"), ALIASES)
+def test_api_aliases_count_what_their_value_counts(
+    api: httpx.Client, name: str, alias: str, value: str
+) -> None:
+    with_alias = api.get("/api/search", params={name: alias}).json()
+    with_value = api.get("/api/search", params={name: value}).json()
+    assert with_alias["total"] == with_value["total"] > 0
+    assert f"{name}: {alias!r} read as {value!r}" in with_alias["warnings"]
 
 
 def test_letters_by_any_case_and_by_case_number(
