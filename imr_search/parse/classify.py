@@ -229,7 +229,7 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "Prosthetics/Orthotics",
         _rx(r"""\bbraces?\b | splints? | orthotic | orthos[ie]s | \bsupports?\b | \bcollar\b
             | insoles? | \bsling\b | ultrasling | (?:walking|cam|fracture)\ boot | corset
-            | \bbinder\b | heel\ cups? | \bshoes?\b | prosthe"""),
+            | \bbinder\b | heel\ cups? | \bshoes?\b | prosthe | \bsleeves?\b | \bstraps?\b"""),
     ),
     (
         "DMEPOS",
@@ -245,6 +245,8 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
             | ergonomic | work\ ?station | sit[-\ /]?(?:to[-\ ])?stand | standing\ desk
             | \bdesk\b | office\ chair | \bchair\b | keyboard | headset | hearing\ aids?
             | \bbed\b | \bramp\b | stair\ ?lift | \bbidet | \bvehicle\ modification
+            | home\ modification | hot\ tub | jacuzzi | paraffin\ (?:bath\ )?unit
+            | (?<![0-9]\ )\bunit\b
             | infrared\ (?:unit|device|lamp) | \bheating\ pad | \bice\ pack"""),
     ),
 )
@@ -258,7 +260,7 @@ _INJECTIONS: Final[tuple[Rule, ...]] = (
     (
         "Injection",
         "Injection",
-        _rx(r"""inject | epidural | \b[lct]?esi\b | trigger\ point | \btpis?\b | \bblocks?\b
+        _rx(r"""inject | epidural | \b(?:[lct]|tf|il)?esis?\b | \btfe\b | trigger\ point | \btpis?\b | \bblocks?\b
             | platelet | \bprp\b | \bshots?\b | prolotherapy | botox | botulinum | cortisone
             | transforaminal | aspiration"""),
     ),
@@ -270,6 +272,8 @@ _SURGERIES: Final[tuple[Rule, ...]] = (
         _rx(r"""surg\w*\ (?:consult|evaluation|referral|opinion)
             | (?:consult|referral)\w*\ (?:with|to)\ (?:an?\ )?(?:\w+\ )?surgeon
             | ortho\w*\ (?:consult|referral|evaluation)
+            | (?:consult\w*|referral|evaluation|visit)\ (?:to|with|by)\ (?:an?\ |the\ )?
+              (?:orthopedist|orthopaedist|neurosurgeon)
             | neurosurg\w*\ (?:consult|referral|evaluation)
             | (?:transfer\ of\ care|referral|consult\w*|evaluation|visit)\ (?:to|with|by)
               \ (?:an?\ |the\ )?(?:\w+\ ){0,2}surgeon
@@ -305,7 +309,7 @@ _THERAPIES: Final[tuple[Rule, ...]] = (
         "Physical Therapy/Occupational Therapy (PT/OT)",
         _rx(r"""physical\ therap | \bpt\b | occupational\ therap | \bot\b | aqua | pool\ therapy
             | hydrotherapy | work\ (?:hardening|conditioning) | rehab | therapeutic\ exercise
-            | physiotherap | home\ exercise"""),
+            | physiotherap | home\ exercise | hand\ therap | speech\ therap"""),
     ),
     (
         "Rehabilitation",
