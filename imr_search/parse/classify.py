@@ -260,7 +260,8 @@ _INJECTIONS: Final[tuple[Rule, ...]] = (
     (
         "Injection",
         "Injection",
-        _rx(r"""inject | epidural | \b(?:[lct]|tf|il)?esis?\b | \btfe\b | trigger\ point | \btpis?\b | \bblocks?\b
+        _rx(r"""inject | epidural | \b(?:[lct]|tf|il)?esis?\b | \btfe\b | trigger\ point
+            | \btpis?\b | \bblocks?\b
             | platelet | \bprp\b | \bshots?\b | prolotherapy | botox | botulinum | cortisone
             | transforaminal | aspiration"""),
     ),
