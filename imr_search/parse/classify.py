@@ -144,7 +144,8 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
         r"chem(?:istry)? panel|metabolic panel|lipid panel|prothrombin|\binr\b|urinalysis|"
         r"\bua\b|hemoglobin|\ba1c\b|liver function|\blft|thyroid|\btsh\b|\besr\b|"
         r"c-reactive|\bcrp\b|culture|patholog|genetic|\bdna\b|serum|"
-        r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b",
+        r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b|function panel|"
+        r"(?:hepatic|renal|kidney) function",
     ),
     (
         "other",
@@ -221,6 +222,7 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "DMEPOS",
         "Electrical Stimulation",
         _rx(r"""\btens\b | interferential | h-?wave | \bnmes\b | muscle\ stim | \bems\b
+            | multi-?stim | neuromuscular\ stimulat | \bstim\ unit
             | \be-?stim\w*\ unit | electrical\ (?:muscle\ )?stimulat\w*\ (?:unit|device)
             | electrical\ stimulator | sequential\ stimulator | \bif\ unit"""),
     ),
@@ -246,6 +248,7 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
             | \bdesk\b | office\ chair | \bchair\b | keyboard | headset | hearing\ aids?
             | \bbed\b | \bramp\b | stair\ ?lift | \bbidet | \bvehicle\ modification
             | home\ modification | hot\ tub | jacuzzi | paraffin\ (?:bath\ )?unit
+            | inversion\ table | bone\ (?:growth\ )?stimulat
             | (?<![0-9]\ )\bunit\b
             | infrared\ (?:unit|device|lamp) | \bheating\ pad | \bice\ pack"""),
     ),
@@ -261,7 +264,7 @@ _INJECTIONS: Final[tuple[Rule, ...]] = (
         "Injection",
         "Injection",
         _rx(r"""inject | epidural | \b(?:[lct]|tf|il)?esis?\b | \btfe\b | trigger\ point
-            | \btpis?\b | \bblocks?\b
+            | \btpis?\b | \bblocks?\b | \bim\b | intramuscular
             | platelet | \bprp\b | \bshots?\b | prolotherapy | botox | botulinum | cortisone
             | transforaminal | aspiration"""),
     ),
@@ -276,7 +279,8 @@ _SURGERIES: Final[tuple[Rule, ...]] = (
             | (?:consult\w*|referral|evaluation|visit)\ (?:to|with|by)\ (?:an?\ |the\ )?
               (?:orthopedist|orthopaedist|neurosurgeon)
             | neurosurg\w*\ (?:consult|referral|evaluation)
-            | (?:transfer\ of\ care|referral|consult\w*|evaluation|visit)\ (?:to|with|by)
+            | (?:transfer\ of\ care|referral|consult\w*|evaluation|visit|follow[-\ ]?up)
+              \ (?:to|with|by)
               \ (?:an?\ |the\ )?(?:\w+\ ){0,2}surgeon
             | ^(?:an?\ )?(?:\w+\ )?surgeon\b"""),
     ),
@@ -320,7 +324,7 @@ _THERAPIES: Final[tuple[Rule, ...]] = (
             | iontophoresis | paraffin | traction | myofascial\ release | mobili[sz]ation
             | kinesio | diathermy | whirlpool | cryotherapy | ultrasound | \bstretching
             | soft\ tissue\ mobili | active\ release | dry\ needling | cupping | yoga
-            | pilates | tai\ chi | \bmodalities\b"""),
+            | pilates | tai\ chi | \bmodalities\b | \blint\b | neurostimulation\ therap"""),
     ),
 )
 # Checked before equipment and therapies: "taxi to physical therapy" is the ride.
@@ -368,6 +372,7 @@ _LATER: Final[tuple[Rule, ...]] = (
         "Medical Specialties",
         _rx(r"""visit | follow[-\ ]?up | \boffice\b | consult | referral | evaluation | \beval\b
             | appointment | specialist | management | clearance | \bpm&r\b | neurolog
+            | evaluat | physiatrist
             | internal\ medicine | podiatr | dermatolog | cardiolog | ophthalm | urolog
             | gastroenterolog | rheumatolog | pulmonolog | \bdoctor\b | physician
             | \bexam(?:ination)?s?\b | re-?exam | re-?evaluat | \bassessment | transfer\ of\ care

@@ -176,14 +176,33 @@ def parse_drug(service: str) -> Drug | None:
         return None
     rest = _without_brand_numbers(text, mentions)
     brands = [m.written for m in mentions if m.written in _lexicon().brand_of]
+    name = _name(mentions) if mentions else COMPOUND
+    strength = _strength(rest)
+    ingredients = _active_ingredients(mentions)
+    with_apap = _with_acetaminophen(name, strength)
+    if with_apap:
+        name = with_apap
+        ingredients = list(dict.fromkeys([*ingredients, "acetaminophen"]))
     return Drug(
-        name=_name(mentions) if mentions else COMPOUND,
+        name=name,
         brand=_lexicon().brand_of[brands[0]] if brands else None,
-        strength=_strength(rest),
+        strength=strength,
         quantity=_quantity(rest),
         refills=_refills(rest),
-        ingredients=_active_ingredients(mentions),
+        ingredients=ingredients,
     )
+
+
+# "Hydrocodone 10/325": the second number of the strength is the acetaminophen in it.
+_APAP_STRENGTH = re.compile(r"\d+(?:\.\d+)?/(?:300|325|500|650|750)(?:mg)?")
+
+
+def _with_acetaminophen(name: str, strength: str | None) -> str | None:
+    """The acetaminophen combination a single opioid's strength names, or None."""
+    if "/" in name or not strength or not _APAP_STRENGTH.fullmatch(strength):
+        return None
+    combo = f"{name}/acetaminophen"
+    return combo if frozenset(combo.split("/")) in _lexicon().combination_of else None
 
 
 def drug_class(name: str) -> str | None:
