@@ -521,6 +521,7 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "category": c.category,
             "subcategory": c.subcategory,
             "body_region": c.body_region,
+            "body_regions": list(c.body_regions),
             "modality": c.modality,
             "retrospective": c.retrospective,
             "drug": c.drug.to_dict() if c.drug else None,

@@ -347,7 +347,7 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
     out = [f"Precedents for {p.request!r}"]
     facts = [
         f"{c.category or '?'} / {c.subcategory or '?'}",
-        c.body_region,
+        ", ".join(c.body_regions) or c.body_region,
         c.modality,
         c.drug and " ".join(x for x in (c.drug.name, c.drug.strength) if x),
     ]
