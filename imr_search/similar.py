@@ -27,6 +27,7 @@ from typing import Any
 
 from imr_search.engine import Engine, ItemRecord
 from imr_search.errors import NotFoundError, UsageError
+from imr_search.lookup import find_letter
 from imr_search.model import Decision
 from imr_search.terms import key_sentence, phrases, words
 
@@ -116,18 +117,19 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def _find_item(engine: Engine, item_id: str) -> tuple[str, Decision]:
+def _find_item(engine: Engine, item_id: str) -> tuple[str, Decision, str]:
+    """The item's rationale, decision and id as indexed (a letter id in any case is found)."""
     letter_id, sep, number = item_id.rpartition("#")
     missing = NotFoundError(f"no item {item_id!r} in the index (item ids look like CM17-0001#1)")
     if not sep or not letter_id or not number.isdigit():
         raise missing
     try:
-        letter = engine.get_letter(letter_id)
+        letter = find_letter(engine, letter_id)
     except NotFoundError:
         raise missing from None
     for item in letter.items:
         if item.number == int(number):
-            return item.rationale, item.decision
+            return item.rationale, item.decision, letter.item_id(item)
     raise missing
 
 
@@ -145,7 +147,11 @@ def similar(
         raise UsageError(f"limit must be 1 or more, not {limit}")
     if text is not None and not text.strip():
         raise UsageError("the text to compare is empty")
-    query, decision = _find_item(engine, item_id) if item_id is not None else (str(text), None)
+    decision: Decision | None = None
+    if item_id is not None:
+        query, decision, item_id = _find_item(engine, item_id)
+    else:
+        query = str(text)
     if not query.strip():
         return []
     candidates = [

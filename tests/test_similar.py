@@ -290,3 +290,14 @@ def test_a_copy_decided_otherwise_is_labelled_so(new_engine: Engine) -> None:
     label = rows[0].label or ""
     assert "decided differently" in label
     assert "copy" not in label
+
+
+def test_an_item_id_in_another_case_gives_the_same_rows(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    item_id = corpus[2].item_id(corpus[2].items[0])
+    rows = similar(corpus_engine, item_id=item_id.lower(), limit=10)
+    assert [g.first.item_id for g in rows] == [
+        g.first.item_id for g in similar(corpus_engine, item_id=item_id, limit=10)
+    ]
+    assert item_id not in {m.item_id for g in rows for m in g.members}
