@@ -34,8 +34,10 @@ from imr_search.engines import (
 )
 from imr_search.errors import ImrSearchError, UsageError
 from imr_search.export import csv_rows, records_xlsx
+from imr_search.filtervalues import check_filters
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
+from imr_search.lookup import case_number_search, find_letter
 from imr_search.model import Item, Letter
 from imr_search.parse import iter_sources
 from imr_search.present import (
@@ -269,7 +271,8 @@ def report_text(report: IndexReport) -> str:
     lines = [
         f"indexed {report.indexed}{cached}, unchanged {report.unchanged}, "
         f"failed {len(report.failed)}" + (f", pruned {report.pruned}" if report.pruned else ""),
-        f"the index holds {report.letters} letters, {report.items} items",
+        f"the index holds {report.letters} letters, {report.items} items"
+        + (f" ({report.unclassified} without a category)" if report.unclassified else ""),
     ]
     if report.warnings:
         kinds = sorted(report.warnings.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -454,6 +457,21 @@ def build_request(
     )
 
 
+def checked_request(engine: Engine, request: SearchRequest) -> SearchRequest:
+    """The request with its filter values checked against the index: aliases applied (and
+    said on stderr), a value no item has refused with the closest values (exit 2); a query
+    that is only a case number searches that case."""
+    request, note = case_number_search(engine, request)
+    if note:
+        click.echo(f"note: {note} (imr-search show shows the whole letter)", err=True)
+    if not request.filters:
+        return request
+    checked = check_filters(engine, request.filters)
+    for note in checked.notes:
+        click.echo(f"note: {note}", err=True)
+    return replace(request, filters=checked.filters)
+
+
 def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
     """Every hit of a search, page by page, up to ``cap`` (for exports)."""
     page, seen = 1, 0
@@ -523,7 +541,7 @@ def search(
     try:
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
-            request = build_request(text, options, sort=sort)
+            request = checked_request(engine, build_request(text, options, sort=sort))
             url = base_url or f"http://{settings.host}:{settings.port}"
             if fmt == "xlsx":
                 if sys.stdout.isatty():
@@ -548,7 +566,7 @@ def search(
             page=page,
             size=size,
         )
-        result = engine.search(request)
+        result = engine.search(checked_request(engine, request))
     finally:
         engine.close()
     if fmt == "json":
@@ -574,7 +592,7 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
     engine = open_index(settings)
     letter_part, _, number = letter_id.partition("#")
     try:
-        letter = engine.get_letter(letter_part)
+        letter = find_letter(engine, letter_part)
     finally:
         engine.close()
     if fmt == "citation":
@@ -616,6 +634,7 @@ def stats(fmt: str, index_dir: Path | None) -> None:
     click.echo("top categories:")
     for c, n in st.top_categories:
         click.echo(f"  {c}: {n}")
+    click.echo(f"unclassified (no category): {st.unclassified}")
 
 
 @main.command()
@@ -708,6 +727,7 @@ def precedents_command(
     narrowing = build_request("", options)
     engine = open_index(settings)
     try:
+        narrowing = checked_request(engine, narrowing)
         answer = precedents(
             engine,
             request,

@@ -86,12 +86,25 @@ def mtus_parts(item: Item) -> list[str]:
     return parts
 
 
+# The facet value of an item that has no category or subcategory: unclassified items are
+# counted and can be filtered on (``--category "(none)"``), never silently absent.
+UNCLASSIFIED = "(none)"
+
+
 def drug_terms(item: Item) -> list[str]:
-    """The generic name, each ingredient of a combination, and the brand."""
+    """The generic name, each ingredient of a combination, every active ingredient (kits
+    and compounds expanded) and the brand."""
     if not item.drug:
         return []
     name = item.drug.name
-    return lower_values([name, *name.split("/"), item.drug.brand])
+    return lower_values([name, *name.split("/"), *item.drug.ingredients, item.drug.brand])
+
+
+def item_regions(item: Item) -> list[str]:
+    """Every body region of the item (``body_region`` alone for older records)."""
+    return list(
+        dict.fromkeys(item.body_regions or ([item.body_region] if item.body_region else []))
+    )
 
 
 def citation_text(item: Item) -> str:
@@ -106,13 +119,13 @@ def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
     band = age_band(letter.patient.age)
     facets: dict[str, list[str]] = {
         "decision": [item.decision],
-        "category": [item.category] if item.category else [],
-        "subcategory": [item.subcategory] if item.subcategory else [],
+        "category": [item.category or UNCLASSIFIED],
+        "subcategory": [item.subcategory or UNCLASSIFIED],
         "specialty": list(dict.fromkeys(letter.reviewer.specialties)),
         "state": reviewer_states(letter),
         "guideline": guideline_sources(item),
         "mtus": mtus_parts(item),
-        "region": [item.body_region] if item.body_region else [],
+        "region": item_regions(item),
         "year": [str(letter.decision_date.year)] if letter.decision_date else [],
         "age": [band] if band else [],
         "sex": [letter.patient.sex] if letter.patient.sex else [],
@@ -171,10 +184,10 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
         keywords: dict[str, list[str]] = {
             **letter_keywords,
             "decision": [item.decision],
-            "category": lower_values([item.category]),
-            "subcategory": lower_values([item.subcategory]),
+            "category": lower_values([item.category or UNCLASSIFIED]),
+            "subcategory": lower_values([item.subcategory or UNCLASSIFIED]),
             "drug": drug_terms(item),
-            "region": lower_values([item.body_region]),
+            "region": lower_values(item_regions(item)),
             "modality": lower_values([item.modality]),
             "mtus": lower_values(mtus_parts(item)),
             "gsource": lower_values(guideline_sources(item)),

@@ -185,6 +185,8 @@ class IndexStats:
     first_decision: dt.date | None
     last_decision: dt.date | None
     top_categories: list[tuple[str, int]]
+    # Items with no category ("(none)" in the category facet): counted, never hidden.
+    unclassified: int = 0
 
     @property
     def overturn_rate(self) -> float:

@@ -60,6 +60,7 @@ class IndexReport:
     pruned: int = 0
     letters: int = 0
     items: int = 0
+    unclassified: int = 0  # items of the whole index without a category
     cached: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
 
@@ -133,6 +134,7 @@ def index_paths(
         cache.commit()
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
+    report.unclassified = stats.unclassified
     return report
 
 
@@ -187,4 +189,5 @@ def index_records(
                 progress(IndexProgress(number, number, where, outcome, reason))
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
+    report.unclassified = stats.unclassified
     return report

@@ -94,15 +94,27 @@ class Citation(_Record):
     text: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Drug(_Record):
-    """A pharmaceutical request: generic ``name`` (brands mapped), and what the request states."""
+    """A pharmaceutical request: generic ``name`` (brands mapped), and what the request states.
+    ``ingredients`` lists every active ingredient (generic names, in the order written;
+    a brand or compound kit expanded through ``data/drugs.json``)."""
 
     name: str
+    ingredients: list[str] = field(default_factory=list)
     brand: str | None = None
     strength: str | None = None
     quantity: int | None = None
     refills: int | None = None
+
+    def __post_init__(self) -> None:
+        # Records made before ingredients were listed: the name's parts.
+        if not self.ingredients:
+            self.ingredients = _parts(self.name)
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in name.split("/") if p and p != "compound"]
 
 
 @dataclass(slots=True)
@@ -115,6 +127,7 @@ class Classification:
     modality: str | None = None
     retrospective: bool = False
     drug: Drug | None = None
+    body_regions: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -129,7 +142,9 @@ class Item(_Record):
     decision: Decision
     category: str | None = None
     subcategory: str | None = None
-    body_region: str | None = None
+    body_region: str | None = None  # the first of body_regions (kept for compatibility)
+    # Every body region the service names, in order (body_region is the first).
+    body_regions: list[str] = field(default_factory=list)
     modality: str | None = None
     retrospective: bool = False
     drug: Drug | None = None
@@ -138,6 +153,11 @@ class Item(_Record):
     claims_citations: list[Citation] = field(default_factory=list)
     imr_citations: list[Citation] = field(default_factory=list)
     rationale: str = ""
+
+    def __post_init__(self) -> None:
+        # Records made before every region was listed: the one region they had.
+        if not self.body_regions and self.body_region:
+            self.body_regions = [self.body_region]
 
 
 @dataclass(slots=True)

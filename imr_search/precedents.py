@@ -29,10 +29,12 @@ analysis use that sample, and the answer says so when it is smaller than the mat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from imr_search.documents import drug_terms, item_regions
 from imr_search.engine import Engine, FacetCount, ItemRecord, SearchRequest
 from imr_search.errors import UsageError
 from imr_search.model import Classification, Decision, Item
@@ -145,6 +147,9 @@ class Precedents:
     sampled: bool
     terms: TermContrast
     notes: list[str] = field(default_factory=list)
+    # Said first, in words a reader cannot miss, when the ladder found nothing of the
+    # request's own kind and the answer is about a broader group (see ``fallback_text``).
+    fallback: str | None = None
 
 
 # -- the ladder --------------------------------------------------------------------------------
@@ -205,21 +210,40 @@ def _and_decision(tree: Node, decision: str | None) -> Node:
 
 def _rung_of(item: Item, c: Classification, rungs: Sequence[Rung]) -> str:
     """The most specific rung the item shares with the request ("drug+strength" above all)."""
-    have = {
-        "category": item.category,
-        "subcategory": item.subcategory,
-        "region": item.body_region,
-        "modality": item.modality,
-        "drug": item.drug.name if item.drug else None,
+    # Regions and drug terms are lists, as the region and drug filters match them.
+    have: dict[str, list[str]] = {
+        "category": [item.category] if item.category else [],
+        "subcategory": [item.subcategory] if item.subcategory else [],
+        "region": item_regions(item),
+        "modality": [item.modality] if item.modality else [],
+        "drug": drug_terms(item),
     }
     strength = c.drug.strength if c.drug else None
-    same = c.drug is not None and have["drug"] == c.drug.name and have["category"] == c.category
-    if same and strength and item.drug and item.drug.strength == strength:
+    same = (
+        c.drug is not None
+        and item.drug is not None
+        and item.drug.name == c.drug.name
+        and item.category == c.category
+    )
+    if (
+        same
+        and strength
+        and item.drug
+        and _strength_key(item.drug.strength) == _strength_key(strength)
+    ):
         return "drug+strength"
     for rung in rungs:
-        if rung.words or all(have.get(k) == v for k, v in rung.fields.items()):
+        if rung.words or all(
+            (v or "").lower() in [h.lower() for h in have.get(k, [])]
+            for k, v in rung.fields.items()
+        ):
             return rung.name
     return "other"
+
+
+def _strength_key(strength: str | None) -> str:
+    """A strength compared without its unit spelling ("10/325" is "10/325mg")."""
+    return re.sub(r"[a-zµ%]+$", "", (strength or "").lower().replace(" ", ""))
 
 
 # -- the answer --------------------------------------------------------------------------------
@@ -282,6 +306,7 @@ def precedents(
     if chosen is None:
         answer.notes.append("no indexed item is of the same kind as this request")
         return answer
+    answer.fallback = fallback_text(c, rungs[0], chosen)
 
     counts = {f.value: f.count for f in everything.get("decision", [])}
     overturned: dict[str, list[FacetCount]] = {}
@@ -321,6 +346,37 @@ def precedents(
         names=("overturned", "upheld"),
     )
     return answer
+
+
+# What the items of a broader rung all are, for the fallback sentence.
+_BROADER: dict[str, str] = {
+    "modality+region": "{modality} of the {region}",
+    "subcategory+region": "{subcategory}, {region}",
+    "modality": "{modality} requests",
+    "subcategory": "{subcategory}",
+    "category": "{category}",
+    "region": "requests for the {region}",
+}
+
+
+def fallback_text(c: Classification, first: Rung, chosen: Rung) -> str | None:
+    """The sentence that says the answer is about a broader group than the request's own
+    kind ("No decided request of this kind; these are all Pharmaceuticals"), or None when
+    the request's own rung matched."""
+    if chosen.name == first.name:
+        return None
+    kind = first.label.split(": ", 1)[-1]
+    if chosen.words:
+        group = f"items whose service text mentions {', '.join(chosen.words)}"
+        return f"No decided request of this kind ({kind}); these are {group}, not the same service"
+    values = {
+        "category": c.category,
+        "subcategory": c.subcategory,
+        "modality": c.modality.upper() if c.modality in ("mri", "ct", "pet") else c.modality,
+        "region": c.body_region,
+    }
+    group = _BROADER.get(chosen.name, chosen.label).format(**values)
+    return f"No decided request of this kind ({kind}); these are all {group}"
 
 
 def _rate(overturned: int, items: int) -> Rate:
@@ -375,7 +431,7 @@ def _closest(
     ranked: list[tuple[tuple[int, float, float, int], ItemRecord, str, float]] = []
     for record in sample:
         item = record.item
-        closeness = overlap(request_words, content_words(item.service))
+        closeness = service_closeness(request_words, content_words(item.service))
         if summary_words:
             facts = overlap(summary_words, content_words(record.summary))
             closeness = SUMMARY_WEIGHT * facts + (1 - SUMMARY_WEIGHT) * closeness
@@ -385,6 +441,22 @@ def _closest(
         ranked.append((key, record, match, closeness))
     ranked.sort(key=lambda row: row[0])
     return [_precedent(r, match, near, request) for _, r, match, near in ranked[:CLOSEST]]
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def service_closeness(request: Sequence[str], service: Sequence[str]) -> float:
+    """Overlap of two services' content words, where a strength or quantity ("10mg", "#60",
+    "2x6") counts only when the services also share a word: "Flexeril 10mg" is not close to
+    "Ambien 10mg", but "tramadol 50mg" is closer to "tramadol 50mg #60" than to "tramadol
+    100mg"."""
+    words_a = [w for w in request if not _has_digit(w)]
+    words_b = [w for w in service if not _has_digit(w)]
+    if not set(words_a) & set(words_b):
+        return 0.0
+    return overlap(request, service)
 
 
 def _precedent(record: ItemRecord, match: str, closeness: float, request: str) -> Precedent:
@@ -451,6 +523,7 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "category": c.category,
             "subcategory": c.subcategory,
             "body_region": c.body_region,
+            "body_regions": list(c.body_regions),
             "modality": c.modality,
             "retrospective": c.retrospective,
             "drug": c.drug.to_dict() if c.drug else None,
@@ -463,6 +536,7 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "fields": dict(p.rung.fields),
             "query": p.rung.query,
         },
+        "fallback": p.fallback,
         "ladder": [{"rung": r.name, "label": r.label, "items": r.items} for r in p.ladder],
         **_rate_dict(p.overall),
         "breakdowns": {

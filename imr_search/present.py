@@ -222,6 +222,7 @@ def stats_dict(stats: IndexStats) -> dict[str, Any]:
         "first_decision": stats.first_decision.isoformat() if stats.first_decision else None,
         "last_decision": stats.last_decision.isoformat() if stats.last_decision else None,
         "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
+        "unclassified": stats.unclassified,
     }
 
 
@@ -324,7 +325,7 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
     out = [f"Precedents for {p.request!r}"]
     facts = [
         f"{c.category or '?'} / {c.subcategory or '?'}",
-        c.body_region,
+        ", ".join(c.body_regions) or c.body_region,
         c.modality,
         c.drug and " ".join(x for x in (c.drug.name, c.drug.strength) if x),
     ]
@@ -336,6 +337,8 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         out += ["", *p.notes]
         return "\n".join(out) + "\n"
     r = p.overall
+    if p.fallback:
+        out += ["", f"!! {p.fallback}"]
     out += [
         "",
         f"{r.items} items: {r.overturned} overturned, {r.upheld} upheld; overturn rate "
@@ -415,8 +418,7 @@ def similar_text(
         out.append("")
         out.append(
             f"{n:>3}. {g.similarity:.2f}  {_case(m.item_id, m.case_number)}  {date}  "
-            f"{_decision(m.decision, color)}"
-            + ("  (a copy of the query's rationale)" if g.duplicate_of_query else "")
+            f"{_decision(m.decision, color)}" + (f"  ({g.label})" if g.label else "")
         )
         out.append(f"     {_shorten(m.service, 94)}")
         if g.count > 1:

@@ -365,6 +365,59 @@ def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) 
     return Range(f.name, low, high)
 
 
+# -- strengths ---------------------------------------------------------------------------------
+# A drug's strength is written "10/325mg", "10/325 mg", "10/325", "50mg" or "50 mg", and
+# engines split it into different words ("10", "325mg"), so one spelling would miss items
+# written another way. A strength typed as a word is searched as each spelling (a phrase of
+# its words); a bare number ("10") is left alone, as it names nothing on its own.
+
+_STRENGTH = re.compile(
+    r"(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*)(mg/ml|mcg/hr|mg|mcg|ml|gm|g|%|iu|units?)?",
+    re.IGNORECASE,
+)
+_UNIT_WORDS = frozenset({"mg", "mcg", "ml", "gm", "g", "iu", "unit", "units", "mg/ml", "mcg/hr"})
+
+
+def strength_node(field: str | None, text: str, boost: float = 1.0) -> Node | None:
+    """The spellings of a strength (``10/325mg`` -> "10 325mg", "10 325 mg", "10 325"), or
+    None when ``text`` is not one."""
+    m = _STRENGTH.fullmatch(text)
+    if not m or ("/" not in m.group(1) and not m.group(2)):
+        return None
+    number, unit = m.group(1), (m.group(2) or "").lower()
+    spaced = number.replace("/", " ")
+    if "/" in number:  # "10/325" also finds "10/325mg" (mg: the usual unit) and vice versa
+        spellings = [spaced, f"{spaced}{unit or 'mg'}"]
+    else:  # "50mg" and "50 mg"
+        spellings = [f"{spaced}{unit}", f"{spaced} {unit}"]
+    nodes = tuple(
+        Phrase(field, s, boost=boost) if " " in s else Term(field, s, boost)
+        for s in dict.fromkeys(spellings)
+    )
+    return nodes[0] if len(nodes) == 1 else Or(nodes)
+
+
+def _join_units(toks: list[_Tok]) -> list[_Tok]:
+    """``50 mg`` typed as two words is the strength ``50mg`` (not after a ``field:``)."""
+    out: list[_Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        before = out[-2] if len(out) > 1 else None
+        if (
+            prev is not None
+            and t.kind == "word"
+            and prev.kind == "word"
+            and t.text.lower() in _UNIT_WORDS
+            and re.fullmatch(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*", prev.text)
+            and t.pos == prev.pos + len(prev.text) + 1
+            and not (before is not None and before.kind == "field")
+        ):
+            out[-1] = _Tok("word", prev.text + t.text, prev.pos, boost=t.boost)
+            continue
+        out.append(t)
+    return out
+
+
 # -- the parser ------------------------------------------------------------------------------
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
@@ -598,6 +651,9 @@ class _Parser:
             return Pattern(name, text.lower(), t.boost)
         if field is not None and field.kind == "keyword":
             return _value_node(field, text, t.pos, boost=t.boost)
+        strength = strength_node(name, text, t.boost)
+        if strength is not None:
+            return strength
         return Term(name, text, t.boost)
 
 
@@ -607,7 +663,7 @@ def parse(text: str, *, max_length: int = 1000) -> Node:
         raise _err(
             f"query is too long ({len(text)} characters; the limit is {max_length})", max_length
         )
-    toks = _tokens(text)
+    toks = _join_units(_tokens(text))
     node = _Parser(toks).group(None)
     return node if node is not None else Every()
 

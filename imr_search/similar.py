@@ -27,13 +27,16 @@ from typing import Any
 
 from imr_search.engine import Engine, ItemRecord
 from imr_search.errors import NotFoundError, UsageError
+from imr_search.lookup import find_letter
 from imr_search.model import Decision
 from imr_search.terms import key_sentence, phrases, words
 
 NEAR_DUPLICATE = 0.5  # Jaccard resemblance of word 5-gram shingles
 SHINGLE_WORDS = 5
-MIN_CANDIDATES = 100
-MAX_CANDIDATES = 300
+# Candidates asked of the engine, whatever the limit: the phrase weights depend on the
+# candidate set, so a pool that grew with the limit would re-rank the rows and `--limit 6`
+# would not be the first six rows of `--limit 20`.
+CANDIDATES = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,30 @@ class SimilarGroup:
     key_sentence: str
     members: list[Member] = field(default_factory=list)
     duplicate_of_query: bool = False
+    # The query item's decision (None for a text query): a row that copies the query's
+    # wording but was decided otherwise is not "a copy" of the query.
+    query_decision: Decision | None = None
+
+    @property
+    def decided_otherwise(self) -> bool:
+        """Some items of this row were decided differently from the query item."""
+        return self.query_decision is not None and any(
+            m.decision != self.query_decision for m in self.members
+        )
+
+    @property
+    def label(self) -> str | None:
+        """How the row relates to the query's own rationale, in words, or None."""
+        if not self.duplicate_of_query:
+            return None
+        if self.decided_otherwise:
+            d = self.decisions()
+            return (
+                f"same wording as the query's rationale, but decided differently "
+                f"({d['upheld']} upheld, {d['overturned']} overturned; the query item was "
+                f"{self.query_decision})"
+            )
+        return "a copy of the query's rationale"
 
     @property
     def count(self) -> int:
@@ -90,18 +117,19 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def _find_item_text(engine: Engine, item_id: str) -> str:
+def _find_item(engine: Engine, item_id: str) -> tuple[str, Decision, str]:
+    """The item's rationale, decision and id as indexed (a letter id in any case is found)."""
     letter_id, sep, number = item_id.rpartition("#")
     missing = NotFoundError(f"no item {item_id!r} in the index (item ids look like CM17-0001#1)")
     if not sep or not letter_id or not number.isdigit():
         raise missing
     try:
-        letter = engine.get_letter(letter_id)
+        letter = find_letter(engine, letter_id)
     except NotFoundError:
         raise missing from None
     for item in letter.items:
         if item.number == int(number):
-            return item.rationale
+            return item.rationale, item.decision, letter.item_id(item)
     raise missing
 
 
@@ -119,16 +147,23 @@ def similar(
         raise UsageError(f"limit must be 1 or more, not {limit}")
     if text is not None and not text.strip():
         raise UsageError("the text to compare is empty")
-    query = _find_item_text(engine, item_id) if item_id is not None else str(text)
+    decision: Decision | None = None
+    if item_id is not None:
+        query, decision, item_id = _find_item(engine, item_id)
+    else:
+        query = str(text)
     if not query.strip():
         return []
-    pool = max(MIN_CANDIDATES, min(MAX_CANDIDATES, limit * 10))
     candidates = [
-        r for r in engine.similar(text=query, exclude=item_id, limit=pool) if r.item.rationale
+        r for r in engine.similar(text=query, exclude=item_id, limit=CANDIDATES) if r.item.rationale
     ]
     scores = _similarities(query, [r.item.rationale for r in candidates])
     ranked = sorted(zip(scores, candidates, strict=True), key=lambda p: (-p[0], p[1].item_id))
-    return _group(query, ranked, limit)
+    groups = _group(query, ranked, limit)
+    if decision is not None:
+        for g in groups:
+            g.query_decision = decision
+    return groups
 
 
 def _similarities(query: str, texts: Sequence[str]) -> list[float]:
@@ -215,6 +250,8 @@ def similar_dict(
                 "count": g.count,
                 "decisions": g.decisions(),
                 "duplicate_of_query": g.duplicate_of_query,
+                "decided_otherwise": g.decided_otherwise,
+                "label": g.label,
                 "key_sentence": g.key_sentence,
                 "rationale": g.rationale,
                 "members": [

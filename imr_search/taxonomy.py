@@ -188,6 +188,11 @@ def state_code(name: str) -> str | None:
     return code if code in _CODES else None
 
 
+def state_codes() -> frozenset[str]:
+    """Every USPS code ``state_code`` returns."""
+    return _CODES
+
+
 def split_states(raw: str) -> list[str]:
     """USPS codes for "California,Missouri" / "Texas, New York" / "Ohio and Utah".
 

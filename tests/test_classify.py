@@ -11,6 +11,31 @@ from imr_search.parse.classify import body_region, classify, modality, possible_
 from imr_search.parse.drugs import drug_class
 from imr_search.taxonomy import load_taxonomy
 
+# Terocin lotion: methyl salicylate 25%, capsaicin 0.025%, menthol 10%, lidocaine 2.5%.
+TEROCIN = ["methyl salicylate", "capsaicin", "menthol", "lidocaine"]
+
+
+def rx(
+    name: str,
+    brand: str | None = None,
+    strength: str | None = None,
+    quantity: int | None = None,
+    refills: int | None = None,
+    *,
+    ingredients: list[str] | None = None,
+) -> Drug:
+    """An expected drug; its ingredients are the generic name's parts unless given."""
+    parts = name.split("/") if ingredients is None else ingredients
+    return Drug(
+        name=name,
+        brand=brand,
+        strength=strength,
+        quantity=quantity,
+        refills=refills,
+        ingredients=parts,
+    )
+
+
 Row = tuple[str, str | None, str | None, str | None, str | None, bool]
 
 # Every disputed service of the sample letters (tests/fixtures/seeds and the 20 complete
@@ -587,19 +612,19 @@ def test_classify_service(row: Row) -> None:
 @pytest.mark.parametrize(
     ("service", "drug"),
     [
-        ("Diclofenac ER 100mg #60", Drug("diclofenac", None, "100mg", 60)),
-        ("Lidocaine ointment 5% 106.32gm", Drug("lidocaine", None, "5%")),
-        ("Tramadol 50mg #60", Drug("tramadol", None, "50mg", 60)),
+        ("Diclofenac ER 100mg #60", rx("diclofenac", None, "100mg", 60)),
+        ("Lidocaine ointment 5% 106.32gm", rx("lidocaine", None, "5%")),
+        ("Tramadol 50mg #60", rx("tramadol", None, "50mg", 60)),
         # Adjunct surgical services keep their drug.
         (
             "Post-op Norco 5/325mg #60, 1-2 tabs orally every 4-6 hrs as needed",
-            Drug("hydrocodone/acetaminophen", "Norco", "5/325mg", 60),
+            rx("hydrocodone/acetaminophen", "Norco", "5/325mg", 60),
         ),
         (
             "Post-op Colace 100mg #60, 1 tablet by mouth as needed",
-            Drug("docusate", "Colace", "100mg", 60),
+            rx("docusate", "Colace", "100mg", 60),
         ),
-        ("Ultram ER 100mg #60 with 2 refills", Drug("tramadol", "Ultram", "100mg", 60, 2)),
+        ("Ultram ER 100mg #60 with 2 refills", rx("tramadol", "Ultram", "100mg", 60, 2)),
     ],
 )
 def test_classify_fills_the_drug_of_medication_requests(service: str, drug: Drug) -> None:

@@ -13,57 +13,81 @@ from imr_search.model import Drug
 from imr_search.parse.drugs import drug_class, parse_drug, pharma_subcategory
 from imr_search.taxonomy import load_taxonomy
 
+# Terocin lotion: methyl salicylate 25%, capsaicin 0.025%, menthol 10%, lidocaine 2.5%.
+TEROCIN = ["methyl salicylate", "capsaicin", "menthol", "lidocaine"]
+
+
+def rx(
+    name: str,
+    brand: str | None = None,
+    strength: str | None = None,
+    quantity: int | None = None,
+    refills: int | None = None,
+    *,
+    ingredients: list[str] | None = None,
+) -> Drug:
+    """An expected drug; its ingredients are the generic name's parts unless given."""
+    parts = name.split("/") if ingredients is None else ingredients
+    return Drug(
+        name=name,
+        brand=brand,
+        strength=strength,
+        quantity=quantity,
+        refills=refills,
+        ingredients=parts,
+    )
+
 
 @pytest.mark.parametrize(
     ("service", "expected"),
     [
         # From the sample letters.
-        ("Diclofenac ER 100mg #60", Drug("diclofenac", None, "100mg", 60)),
-        ("Cyclobenzaprine 7.5mg #90", Drug("cyclobenzaprine", None, "7.5mg", 90)),
-        ("Cyclobenzaprine 7.5mg #27", Drug("cyclobenzaprine", None, "7.5mg", 27)),
-        ("Lidocaine ointment 5% 106.32gm", Drug("lidocaine", None, "5%")),
-        ("Tramadol 50mg #60", Drug("tramadol", None, "50mg", 60)),
+        ("Diclofenac ER 100mg #60", rx("diclofenac", None, "100mg", 60)),
+        ("Cyclobenzaprine 7.5mg #90", rx("cyclobenzaprine", None, "7.5mg", 90)),
+        ("Cyclobenzaprine 7.5mg #27", rx("cyclobenzaprine", None, "7.5mg", 27)),
+        ("Lidocaine ointment 5% 106.32gm", rx("lidocaine", None, "5%")),
+        ("Tramadol 50mg #60", rx("tramadol", None, "50mg", 60)),
         (
             "Post-op Norco 5/325mg #60, 1-2 tabs orally every 4-6 hrs as needed",
-            Drug("hydrocodone/acetaminophen", "Norco", "5/325mg", 60),
+            rx("hydrocodone/acetaminophen", "Norco", "5/325mg", 60),
         ),
         (
             "Post-op Colace 100mg #60, 1 tablet by mouth as needed",
-            Drug("docusate", "Colace", "100mg", 60),
+            rx("docusate", "Colace", "100mg", 60),
         ),
         # Doctor-style and documented forms.
-        ("Norco 10/325mg #120", Drug("hydrocodone/acetaminophen", "Norco", "10/325mg", 120)),
-        ("Norco 10/325 #120", Drug("hydrocodone/acetaminophen", "Norco", "10/325", 120)),
-        ("Ultram ER 100mg #60 with 2 refills", Drug("tramadol", "Ultram", "100mg", 60, 2)),
+        ("Norco 10/325mg #120", rx("hydrocodone/acetaminophen", "Norco", "10/325mg", 120)),
+        ("Norco 10/325 #120", rx("hydrocodone/acetaminophen", "Norco", "10/325", 120)),
+        ("Ultram ER 100mg #60 with 2 refills", rx("tramadol", "Ultram", "100mg", 60, 2)),
         (
             "Ultracet 37.5/325 mg qty 60",
-            Drug("tramadol/acetaminophen", "Ultracet", "37.5/325mg", 60),
+            rx("tramadol/acetaminophen", "Ultracet", "37.5/325mg", 60),
         ),
         (
             "Hydrocodone/APAP 10/325 mg quantity: 90 x2 refills",
-            Drug("hydrocodone/acetaminophen", None, "10/325mg", 90, 2),
+            rx("hydrocodone/acetaminophen", None, "10/325mg", 90, 2),
         ),
         (
             "Hydrocodone bitartrate and acetaminophen 7.5/325mg #60",
-            Drug("hydrocodone/acetaminophen", None, "7.5/325mg", 60),
+            rx("hydrocodone/acetaminophen", None, "7.5/325mg", 60),
         ),
-        ("Percocet 10/325 #90", Drug("oxycodone/acetaminophen", "Percocet", "10/325", 90)),
-        ("OxyContin 20 MG #60", Drug("oxycodone", "Oxycontin", "20mg", 60)),
-        ("Fexmid 7.5mg #60", Drug("cyclobenzaprine", "Fexmid", "7.5mg", 60)),
-        ("Soma 350mg #30", Drug("carisoprodol", "Soma", "350mg", 30)),
-        ("Lyrica 75 mg #60 with three refills", Drug("pregabalin", "Lyrica", "75mg", 60, 3)),
-        ("Lidoderm 5% patch #30", Drug("lidocaine", "Lidoderm", "5%", 30)),
-        ("Tylenol #3 #60", Drug("codeine/acetaminophen", "Tylenol #3", None, 60)),
-        ("Prilosec 20mg, refills: 1", Drug("omeprazole", "Prilosec", "20mg", None, 1)),
-        ("Ambien 10mg #30 no refills", Drug("zolpidem", "Ambien", "10mg", 30, 0)),
-        ("Terocin lotion", Drug("methyl salicylate", "Terocin")),
+        ("Percocet 10/325 #90", rx("oxycodone/acetaminophen", "Percocet", "10/325", 90)),
+        ("OxyContin 20 MG #60", rx("oxycodone", "Oxycontin", "20mg", 60)),
+        ("Fexmid 7.5mg #60", rx("cyclobenzaprine", "Fexmid", "7.5mg", 60)),
+        ("Soma 350mg #30", rx("carisoprodol", "Soma", "350mg", 30)),
+        ("Lyrica 75 mg #60 with three refills", rx("pregabalin", "Lyrica", "75mg", 60, 3)),
+        ("Lidoderm 5% patch #30", rx("lidocaine", "Lidoderm", "5%", 30)),
+        ("Tylenol #3 #60", rx("codeine/acetaminophen", "Tylenol #3", None, 60)),
+        ("Prilosec 20mg, refills: 1", rx("omeprazole", "Prilosec", "20mg", None, 1)),
+        ("Ambien 10mg #30 no refills", rx("zolpidem", "Ambien", "10mg", 30, 0)),
+        ("Terocin lotion", rx("methyl salicylate", "Terocin", ingredients=TEROCIN)),
         (
             "Flurbiprofen 20%/Lidocaine 5% cream 180gm",
-            Drug("flurbiprofen", None, "20%"),
+            rx("flurbiprofen", None, "20%", ingredients=["flurbiprofen", "lidocaine"]),
         ),
         # A weight in grams is the amount of a cream, not its strength.
-        ("Compounded cream 240gm", Drug("compound", None, None)),
-        ("Butrans patch 10mcg/hr #4", Drug("buprenorphine", "Butrans", "10mcg/hr", 4)),
+        ("Compounded cream 240gm", rx("compound", None, None, ingredients=[])),
+        ("Butrans patch 10mcg/hr #4", rx("buprenorphine", "Butrans", "10mcg/hr", 4)),
     ],
 )
 def test_parse_drug_reads_name_brand_strength_quantity_refills(

@@ -66,7 +66,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     decision="upheld",
                     category="Pharmaceuticals",
                     subcategory="Muscle Relaxant",
-                    drug=Drug("cyclobenzaprine", strength="7.5mg", quantity=30),
+                    drug=Drug(name="cyclobenzaprine", strength="7.5mg", quantity=30),
                     rationale=near_copy(original_rationale()),
                 )
             ],
@@ -213,3 +213,91 @@ def test_cli_json_is_the_library_dict(index_dir: Path, engine: Engine) -> None:
     assert result.exit_code == 0, result.output
     expected = similar_dict(similar(engine, item_id=ORIGINAL, limit=5), item_id=ORIGINAL)
     assert json.loads(result.stdout) == expected
+
+
+# -- prefix stability and rows decided otherwise (issue 11) -------------------------------------
+
+_SENTENCES = [
+    "There is no documentation of functional improvement with the prior sessions.",
+    "The guidelines recommend a trial of six visits with objective gains before more.",
+    "A urine drug screen and a pain contract are required for continued opioids.",
+    "Imaging is indicated when red flags or a progressive neurologic deficit are present.",
+    "Radiculopathy is documented on examination and corroborated by imaging.",
+    "The patient has failed conservative care including medications and therapy.",
+    "Muscle relaxants are recommended only for short courses in acute exacerbations.",
+    "Topical compounds with an unapproved ingredient are not recommended.",
+    "The request exceeds the number of visits the guidelines support.",
+    "There are no red flags on examination and no change in the symptoms.",
+    "Ongoing management requires review of pain relief, side effects and function.",
+    "The injured worker reports pain of eight out of ten despite the medication.",
+    "A home exercise program should be continued after formal therapy.",
+    "The records do not state the response to the previous injection.",
+    "Electrodiagnostic testing is supported when neuropathy is suspected clinically.",
+    "Sleep hygiene should be addressed before a hypnotic is prescribed long term.",
+]
+
+
+def _varied_letters(n: int) -> list[Letter]:
+    import random
+
+    from factories import make_item, make_letter
+
+    rng = random.Random(11)
+    letters = []
+    for k in range(n):
+        text = " ".join(rng.sample(_SENTENCES, rng.randint(3, 6)))
+        decision = "overturned" if k % 3 == 0 else "upheld"
+        item = make_item(1, rationale=text, decision=decision)
+        letters.append(make_letter(f"CM16-92{k:05d}", items=[item]))
+    return letters
+
+
+def test_a_smaller_limit_is_a_prefix_of_a_larger_one(new_engine: Engine) -> None:
+    # More items than a limit-sized candidate pool would hold, so a pool that grew with the
+    # limit would weigh phrases differently and reorder the rows.
+    from factories import index_letters
+
+    index_letters(new_engine, _varied_letters(260))
+    rows = {
+        limit: [
+            (g.first.item_id, g.count, g.similarity)
+            for g in similar(new_engine, item_id="CM16-9200000#1", limit=limit)
+        ]
+        for limit in (6, 20, 50)
+    }
+    assert len(rows[6]) == 6
+    assert rows[6] == rows[20][:6]
+    assert rows[20] == rows[50][:20]
+
+
+def test_a_copy_decided_otherwise_is_labelled_so(new_engine: Engine) -> None:
+    from factories import index_letters, make_item, make_letter
+
+    wording = (
+        "The guidelines recommend continued opioid therapy only with documented functional "
+        "improvement, a current urine drug screen and a signed pain contract; the records "
+        "show none of these, so the request for continued treatment is not medically necessary."
+    )
+    upheld = make_letter("CM16-9100001", items=[make_item(1, rationale=wording)])
+    overturned = make_letter(
+        "CM16-9100002", items=[make_item(1, decision="overturned", rationale=wording)]
+    )
+    index_letters(new_engine, [upheld, overturned])
+    rows = similar(new_engine, item_id="CM16-9100001#1", limit=5)
+    assert [g.first.item_id for g in rows] == ["CM16-9100002#1"]
+    assert rows[0].duplicate_of_query
+    assert rows[0].decided_otherwise
+    label = rows[0].label or ""
+    assert "decided differently" in label
+    assert "copy" not in label
+
+
+def test_an_item_id_in_another_case_gives_the_same_rows(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    item_id = corpus[2].item_id(corpus[2].items[0])
+    rows = similar(corpus_engine, item_id=item_id.lower(), limit=10)
+    assert [g.first.item_id for g in rows] == [
+        g.first.item_id for g in similar(corpus_engine, item_id=item_id, limit=10)
+    ]
+    assert item_id not in {m.item_id for g in rows for m in g.members}

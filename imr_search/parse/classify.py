@@ -36,24 +36,33 @@ def _normalise(service: str) -> str:
 # --- body region ----------------------------------------------------------------------------
 
 _REGIONS: Final[tuple[tuple[str, str], ...]] = (
-    ("cervical spine", r"cervical|c-?spine|\bc[1-7]\s*-\s*c?[1-7]\b|\bcesi\b|\bacdf\b"),
-    ("thoracic spine", r"thoracic|t-?spine|dorsal spine|\bt(?:[1-9]|1[0-2])\s*-\s*t?\d{1,2}\b"),
+    (
+        "cervical spine",
+        r"cervical|c-?spine|\bc[1-7]\s*[-/]\s*c?[1-7]\b|\bc[1-7]\b|\bcesi\b|\bacdf\b",
+    ),
+    (
+        "thoracic spine",
+        r"thoracic|t-?spine|dorsal spine|\bt(?:[1-9]|1[0-2])\s*[-/]\s*t?\d{1,2}\b"
+        r"|\bt1[0-2]\b|thoracolumbar",
+    ),
     (
         "lumbar spine",
-        r"lumbo-?sacral|lumbar|low(?:er)? back|l-?spine|\bl[1-5]\s*-\s*(?:l?[1-5]|s1)\b|\blesi\b",
+        r"lumbo-?sacral|lumbar|low(?:er)? back|l-?spine|\bl[1-5]\s*[-/]\s*(?:l?[1-5]|s1)\b"
+        r"|\bl[1-5]\b|\bs1\b|\blesi\b|\blso\b|\bback (?:support|brace|belt|orthos[ie]s)"
+        r"|\b(?:ls|l/s) (?:spine|brace|support|orthosis)|thoracolumbar",
     ),
     ("sacroiliac joint", r"sacroiliac|\bsi joints?\b|\bsij\b"),
-    ("spine", r"\bspine\b|\bspinal\b|\bback\b"),
+    ("spine", r"\bspine\b|\bspinal\b|\bback\b|\bparaspinal"),
     ("brain", r"\bbrain\b"),
-    ("head", r"\bhead\b|\bscalp\b|\bcranial\b|\bskull\b"),
+    ("head", r"\bhead\b|\bscalp\b|\bcranial\b|\bskull\b|\boccipital\b"),
     ("face", r"\bface\b|\bfacial\b"),
     ("jaw", r"\bjaws?\b|\btmj\b|temporomandibular"),
     ("neck", r"\bneck\b"),
     ("shoulder", r"shoulder|rotator cuff|acromi|\bslap\b|superior labral"),
     ("elbow", r"\belbows?\b|epicondyl|olecranon|cubital"),
-    ("wrist", r"\bwrists?\b|carpal|distal radius"),
-    ("forearm", r"forearm|\bradius\b|\bulna"),
-    ("hand", r"\bhands?\b|fingers?\b|thumbs?\b|\bdigits?\b|\bpalm"),
+    ("wrist", r"\bwrists?\b|(?<!meta)carpal|distal radius"),
+    ("forearm", r"forearm|\bradius\b|\bulna\b"),
+    ("hand", r"\bhands?\b|fingers?\b|thumbs?\b|\bdigits?\b|\bpalm|metacarpal"),
     ("upper extremity", r"upper extremit|\barms?\b|\b[rlb]ue\b|\bues\b"),
     ("hip", r"\bhips?\b"),
     ("pelvis", r"\bpelvi[sc]\b"),
@@ -67,6 +76,8 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("abdomen", r"abdom|\bhernia"),
 )
 _REGION_PATTERNS = tuple((name, re.compile(p)) for name, p in _REGIONS)
+# Every value ``body_region`` can give (the region filter's vocabulary).
+REGION_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _REGIONS)
 # "Neck" in an imaging or spine request means the cervical spine, not the soft tissue.
 _SPINE_CONTEXT = re.compile(
     r"\bmri\b|\bct\b|x-?ray|radiograph|\bspine\b|spinal|fusion|disc|epidural|facet|"
@@ -74,20 +85,29 @@ _SPINE_CONTEXT = re.compile(
 )
 
 
-def body_region(text: str) -> str | None:
-    """The first body region named (laterality dropped), in the vocabulary's terms."""
+_SPINAL = frozenset({"cervical spine", "thoracic spine", "lumbar spine"})
+
+
+def body_regions(text: str) -> list[str]:
+    """Every body region named, in the order written (laterality dropped), in the
+    vocabulary's terms. ``spine`` (unspecified) only when no part of the spine is named."""
     t = _normalise(text)
     found: list[tuple[int, int, str]] = []
     for name, pattern in _REGION_PATTERNS:
-        m = pattern.search(t)
-        if m:
+        for m in pattern.finditer(t):
             found.append((m.start(), -len(m.group(0)), name))
-    if not found:
-        return None
-    name = min(found)[2]
-    if name == "neck" and _SPINE_CONTEXT.search(t):
-        return "cervical spine"
-    return name
+    names = list(dict.fromkeys(name for _, _, name in sorted(found)))
+    if "neck" in names and (_SPINE_CONTEXT.search(t) or _SPINAL & set(names)):
+        names = list(dict.fromkeys("cervical spine" if n == "neck" else n for n in names))
+    if _SPINAL & set(names):
+        names = [n for n in names if n != "spine"]
+    return names
+
+
+def body_region(text: str) -> str | None:
+    """The first body region named (see ``body_regions``)."""
+    regions = body_regions(text)
+    return regions[0] if regions else None
 
 
 # --- modality -------------------------------------------------------------------------------
@@ -97,7 +117,12 @@ def body_region(text: str) -> str | None:
 _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
     ("discography", r"discogra"),
     ("myelography", r"myelogra"),
-    ("urine drug test", r"urine drug|urine tox|\buds\b|\budt\b|drug (?:screen|test)|toxicology"),
+    (
+        "urine drug test",
+        r"urine drug|urine tox|\buds\b|\budt\b|drug (?:screen|test)|toxicology"
+        # In a workers' compensation request a bare "urine test" is a drug test.
+        r"|\burine\b(?! ?(?:culture|analysis|alysis))|\burine$",
+    ),
     (
         "emg/ncv",
         r"\bemg|\bncv|\bncs\b|electromyogra|nerve conduction|electrodiagnostic|electroneuro",
@@ -119,21 +144,30 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
         r"chem(?:istry)? panel|metabolic panel|lipid panel|prothrombin|\binr\b|urinalysis|"
         r"\bua\b|hemoglobin|\ba1c\b|liver function|\blft|thyroid|\btsh\b|\besr\b|"
         r"c-reactive|\bcrp\b|culture|patholog|genetic|\bdna\b|serum|"
-        r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b",
+        r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b|function panel|"
+        r"(?:hepatic|renal|kidney) function",
     ),
     (
         "other",
         r"range of motion (?:test|measure)|computeri[sz]ed (?:rom|range)|videonystagmogra|"
         r"\bvng\b|audiogra|audiometr|stress test|echocardiogra|pulmonary function|"
         r"nerve fiber density|sudomotor|\bqst\b|quantitative sensory|holter|tilt table|"
-        r"muscle testing|strength testing|evoked potential",
+        r"muscle testing|strength testing|evoked potential|\beeg\b|electroencephalogra|"
+        r"hearing test|vestibular test|\bqfce\b|impairment rating",
     ),
 )
 _MODALITY_PATTERNS = tuple((name, re.compile(p)) for name, p in _MODALITIES)
+# Every value ``modality`` can give (the modality filter's vocabulary).
+MODALITY_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _MODALITIES)
 # Imaging used to guide a procedure, and ultrasound as a physiotherapy modality, are not tests.
 _NOT_A_TEST = re.compile(
     r"(?:ultrasound|fluoroscop\w*|ct|x-?ray)[- ](?:guided|guidance)|under (?:ultrasound|"
-    r"fluoroscop\w*|ct)(?: guidance)?|therapeutic ultrasound|ultrasound therapy"
+    r"fluoroscop\w*|ct)(?: guidance)?|therapeutic ultrasound|ultrasound therap\w*"
+    # Ultrasound given in sessions is a physiotherapy modality: "pulsed ultrasound 2 times a
+    # week", "ultrasound 1 times 8", "ultrasound treatments".
+    r"|pulsed ultrasound|ultrasound (?:treatments?|sessions?|visits?)"
+    r"|ultrasound,? (?:\d+|one|two|three|four|five|six) ?(?:x|times)\b"
+    r"|ultrasound,? (?:\d+|one|two|three) (?:to \d+ )?(?:sessions|visits|treatments)"
 )
 
 
@@ -176,7 +210,11 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "DMEPOS",
         "Supplies",
         # Supplies for a unit; "TENS unit with supplies" is the unit itself.
-        _rx(r"""^(?!.*\bunit\b).*(?: electrodes? | batter(?:y|ies) | lead\ wires? | \bsupplies\b
+        # "TENS unit batteries", "electrodes for the IF unit" are supplies; "TENS unit with
+        # supplies" and a unit's purchase, rental or trial are the unit.
+        _rx(r"""^(?!.*\bunits?\ (?:with|and|plus|\+|&)\ (?:supplies|electrodes))
+            (?!.*\b(?:purchase|rental|rent|trial)\b)
+            .*(?: electrodes? | batter(?:y|ies) | lead\ wires? | \bsupplies\b
             | dressings? | compression\ (?:stocking|garment|sleeve|hose)
             | (?:tens|stim\w*)\ (?:pads|patch))"""),
     ),
@@ -184,6 +222,7 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "DMEPOS",
         "Electrical Stimulation",
         _rx(r"""\btens\b | interferential | h-?wave | \bnmes\b | muscle\ stim | \bems\b
+            | multi-?stim | neuromuscular\ stimulat | \bstim\ unit
             | \be-?stim\w*\ unit | electrical\ (?:muscle\ )?stimulat\w*\ (?:unit|device)
             | electrical\ stimulator | sequential\ stimulator | \bif\ unit"""),
     ),
@@ -192,7 +231,7 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
         "Prosthetics/Orthotics",
         _rx(r"""\bbraces?\b | splints? | orthotic | orthos[ie]s | \bsupports?\b | \bcollar\b
             | insoles? | \bsling\b | ultrasling | (?:walking|cam|fracture)\ boot | corset
-            | \bbinder\b | heel\ cups? | \bshoes?\b | prosthe"""),
+            | \bbinder\b | heel\ cups? | \bshoes?\b | prosthe | \bsleeves?\b | \bstraps?\b"""),
     ),
     (
         "DMEPOS",
@@ -204,7 +243,14 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
             | exercise\ (?:kit|equipment|bike|ball) | mattress | hospital\ bed
             | traction\ (?:unit|device)
             | home\ traction | \bcpm\b | continuous\ passive | scooter | lift\ chair | toilet
-            | grab\ bars? | reacher | pillow | durable\ medical | \bdme\b"""),
+            | grab\ bars? | reacher | pillow | durable\ medical | \bdme\b
+            | ergonomic | work\ ?station | sit[-\ /]?(?:to[-\ ])?stand | standing\ desk
+            | \bdesk\b | office\ chair | \bchair\b | keyboard | headset | hearing\ aids?
+            | \bbed\b | \bramp\b | stair\ ?lift | \bbidet | \bvehicle\ modification
+            | home\ modification | hot\ tub | jacuzzi | paraffin\ (?:bath\ )?unit
+            | inversion\ table | bone\ (?:growth\ )?stimulat
+            | (?<![0-9]\ )\bunit\b
+            | infrared\ (?:unit|device|lamp) | \bheating\ pad | \bice\ pack"""),
     ),
 )
 _INJECTIONS: Final[tuple[Rule, ...]] = (
@@ -217,7 +263,8 @@ _INJECTIONS: Final[tuple[Rule, ...]] = (
     (
         "Injection",
         "Injection",
-        _rx(r"""inject | epidural | \b[lct]?esi\b | trigger\ point | \btpis?\b | \bblocks?\b
+        _rx(r"""inject | epidural | \b(?:[lct]|tf|il)?esis?\b | \btfe\b | trigger\ point
+            | \btpis?\b | \bblocks?\b | \bim\b | intramuscular
             | platelet | \bprp\b | \bshots?\b | prolotherapy | botox | botulinum | cortisone
             | transforaminal | aspiration"""),
     ),
@@ -229,7 +276,13 @@ _SURGERIES: Final[tuple[Rule, ...]] = (
         _rx(r"""surg\w*\ (?:consult|evaluation|referral|opinion)
             | (?:consult|referral)\w*\ (?:with|to)\ (?:an?\ )?(?:\w+\ )?surgeon
             | ortho\w*\ (?:consult|referral|evaluation)
-            | neurosurg\w*\ (?:consult|referral|evaluation)"""),
+            | (?:consult\w*|referral|evaluation|visit)\ (?:to|with|by)\ (?:an?\ |the\ )?
+              (?:orthopedist|orthopaedist|neurosurgeon)
+            | neurosurg\w*\ (?:consult|referral|evaluation)
+            | (?:transfer\ of\ care|referral|consult\w*|evaluation|visit|follow[-\ ]?up)
+              \ (?:to|with|by)
+              \ (?:an?\ |the\ )?(?:\w+\ ){0,2}surgeon
+            | ^(?:an?\ )?(?:\w+\ )?surgeon\b"""),
     ),
     (
         "Surgery",
@@ -261,7 +314,7 @@ _THERAPIES: Final[tuple[Rule, ...]] = (
         "Physical Therapy/Occupational Therapy (PT/OT)",
         _rx(r"""physical\ therap | \bpt\b | occupational\ therap | \bot\b | aqua | pool\ therapy
             | hydrotherapy | work\ (?:hardening|conditioning) | rehab | therapeutic\ exercise
-            | physiotherap | home\ exercise"""),
+            | physiotherap | home\ exercise | hand\ therap | speech\ therap"""),
     ),
     (
         "Rehabilitation",
@@ -269,8 +322,17 @@ _THERAPIES: Final[tuple[Rule, ...]] = (
         _rx(r"""massage | biofeedback | infrared | manual\ therap | electrical\ stim | e-?stim
             | shock\ ?wave | \beswt\b | hot\ packs? | cold\ packs? | \bheat\b | \bice\b | laser
             | iontophoresis | paraffin | traction | myofascial\ release | mobili[sz]ation
-            | kinesio | diathermy | whirlpool | cryotherapy | ultrasound\ therapy
-            | therapeutic\ ultrasound"""),
+            | kinesio | diathermy | whirlpool | cryotherapy | ultrasound | \bstretching
+            | soft\ tissue\ mobili | active\ release | dry\ needling | cupping | yoga
+            | pilates | tai\ chi | \bmodalities\b | \blint\b | neurostimulation\ therap"""),
+    ),
+)
+# Checked before equipment and therapies: "taxi to physical therapy" is the ride.
+_TRANSPORT: Final[tuple[Rule, ...]] = (
+    (
+        "Transportation",
+        "Transportation",
+        _rx(r"transport | \btaxi | \buber\b | \brides?\b | mileage | ambulance | travel"),
     ),
 )
 _LATER: Final[tuple[Rule, ...]] = (
@@ -297,12 +359,8 @@ _LATER: Final[tuple[Rule, ...]] = (
         "Home Health",
         "Home Health",
         _rx(r"""home\ health | home\ care | nurs(?:e|ing) | caregiver | \baides?\b | \bsnf\b
-            | home\ assistance | housekeeping | attendant\ care | in-?home"""),
-    ),
-    (
-        "Transportation",
-        "Transportation",
-        _rx(r"transport | \btaxi | \buber\b | \brides?\b | mileage | ambulance | travel"),
+            | home\ assistance | housekeeping | attendant\ care | in-?home | \brn\b | \blvn\b
+            | \bhha\b | wound\ care | home\ visits?"""),
     ),
     (
         "Evaluation & Management",
@@ -314,8 +372,13 @@ _LATER: Final[tuple[Rule, ...]] = (
         "Medical Specialties",
         _rx(r"""visit | follow[-\ ]?up | \boffice\b | consult | referral | evaluation | \beval\b
             | appointment | specialist | management | clearance | \bpm&r\b | neurolog
+            | evaluat | physiatrist
             | internal\ medicine | podiatr | dermatolog | cardiolog | ophthalm | urolog
-            | gastroenterolog | rheumatolog | pulmonolog | \bdoctor\b | physician"""),
+            | gastroenterolog | rheumatolog | pulmonolog | \bdoctor\b | physician
+            | \bexam(?:ination)?s?\b | re-?exam | re-?evaluat | \bassessment | transfer\ of\ care
+            | nurse\ practitioner | \bpa\b | \bnp\b | \bmd\b | orthopedist | \bortho\b
+            | spec\w*\ care | primary\ (?:care|treating) | \bptp\b | \bime\b | \bqme\b
+            | medication\ management | \bmed\ management | \bpain\ management"""),
     ),
 )
 
@@ -350,7 +413,7 @@ def _surgery(text: str, region: str | None) -> tuple[str, str] | None:
 
 def possible_categories() -> frozenset[tuple[str, str]]:
     """Every (category, subcategory) pair ``classify`` can return."""
-    rules = (*_DMEPOS, *_INJECTIONS, *_SURGERIES, *_THERAPIES, *_LATER)
+    rules = (*_TRANSPORT, *_DMEPOS, *_INJECTIONS, *_SURGERIES, *_THERAPIES, *_LATER)
     pairs = {(category, sub) for category, sub, _ in rules}
     pairs |= {("Diagnostic Testing", _test_subcategory(name)) for name, _ in _MODALITIES}
     pairs |= {("Pharmaceuticals", sub) for sub in drug_classes()}
@@ -364,33 +427,64 @@ _RETROSPECTIVE = re.compile(r"\bretro(?:spective(?:ly)?)?\b|\bdos\b|date of serv
 _XRAY_WORDS = re.compile(r"x\s*-?\s*rays?|radiograph|plain\s+films?", re.I)
 
 
+# Electrical stimulation given in sessions is a therapy, not a unit to rent or buy.
+_SESSIONS = re.compile(
+    r"\d+\s*x\s*/?\s*(?:a\s+|per\s+)?(?:week|wk)|\d+\s*(?:x|times)\s*\d+|times\s+(?:a|per)\s+"
+    r"week|\bsessions?\b|\bvisits?\b|\btreatments?\b|\bweekly\b|\bdaily\b|per\s+week"
+)
+_EQUIPMENT = re.compile(
+    r"\bunit\b|device|rental|\brent\b|purchase|supplies|\bhome\b|electrodes?|\btens\b"
+)
+# Soft-tissue therapies whose names sound like surgery ("myofascial release").
+_NOT_SURGERY = re.compile(
+    r"myofascial release|active release|soft tissue release|release technique"
+)
+
+
+def _stimulation_sessions(text: str, found: tuple[str, str] | None) -> bool:
+    return (
+        found == ("DMEPOS", "Electrical Stimulation")
+        and bool(_SESSIONS.search(text))
+        and not _EQUIPMENT.search(text)
+    )
+
+
 def classify(service: str) -> Classification:
-    """Category, subcategory, region, modality, retrospective flag and drug of a service."""
+    """Category, subcategory, regions, modality, retrospective flag and drug of a service."""
     text = _normalise(service)
-    region = body_region(text)
+    regions = body_regions(text)
+    region = regions[0] if regions else None
     test = modality(text)
     drug = parse_drug(text)
     if drug is not None and test == "x-ray" and not _XRAY_WORDS.search(text):
         test = None  # "Voltaren XR": extended release, not an x-ray
     retro = bool(_RETROSPECTIVE.search(text))
+
+    def made(
+        category: str | None, sub: str | None, test: str | None, drug: Drug | None
+    ) -> Classification:
+        return Classification(category, sub, region, test, retro, drug, list(regions))
+
     if _ADJUNCT.search(text):
-        return Classification("Surgery", "Adjunct Surgical Services", region, test, retro, drug)
+        return made("Surgery", "Adjunct Surgical Services", test, drug)
     pharma = _pharmaceutical(text, drug, test)
     if pharma:
-        return Classification(pharma[0], pharma[1], region, None, retro, drug)
+        return made(pharma[0], pharma[1], None, drug)
     if test is not None:
-        return Classification(
-            "Diagnostic Testing", _test_subcategory(test), region, test, retro, None
-        )
+        return made("Diagnostic Testing", _test_subcategory(test), test, None)
+    surgical_text = _NOT_SURGERY.sub(" ", text)
     steps: tuple[Callable[[], tuple[str, str] | None], ...] = (
+        lambda: _first(_TRANSPORT, text),
         lambda: _first(_DMEPOS, text),
         lambda: _first(_INJECTIONS, text),
-        lambda: _surgery(text, region),
+        lambda: _surgery(surgical_text, region),
         lambda: _first(_THERAPIES, text),
         lambda: _first(_LATER, text),
     )
     for step in steps:
         found = step()
+        if _stimulation_sessions(text, found):
+            found = ("Rehabilitation", "Other Therapies")
         if found:
-            return Classification(found[0], found[1], region, None, retro, None)
-    return Classification(None, None, region, None, retro, None)
+            return made(found[0], found[1], None, None)
+    return made(None, None, None, None)

@@ -8,6 +8,7 @@ that are sold as one drug. It is read once, lazily. See docs/vocabulary.md, "dru
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ class _Lexicon:
     generic_of: Mapping[str, str]  # written name (generic, alias, brand) -> generic
     brand_of: Mapping[str, str]  # casefolded brand -> brand as DWC letters spell it
     combination_of: Mapping[frozenset[str], str]  # ingredients -> "a/b" in the usual order
+    kit_of: Mapping[str, tuple[str, ...]]  # casefolded brand -> every active ingredient
     topical_brands: frozenset[str]
     pattern: re.Pattern[str]
 
@@ -48,6 +50,7 @@ def _lexicon() -> _Lexicon:
         generic_of=MappingProxyType(generic_of),
         brand_of=MappingProxyType(brand_of),
         combination_of=MappingProxyType(combos),
+        kit_of=MappingProxyType({k.casefold(): tuple(v) for k, v in data["kits"].items()}),
         topical_brands=frozenset(b.casefold() for b in data["topical_brands"]),
         pattern=pattern,
     )
@@ -78,6 +81,18 @@ def _ingredients(mentions: list[_Mention]) -> list[str]:
     out: list[str] = []
     for mention in mentions:
         for part in mention.generic.split("/"):
+            if part not in out:
+                out.append(part)
+    return out
+
+
+def _active_ingredients(mentions: list[_Mention]) -> list[str]:
+    """Every active ingredient named: combinations expanded, and brand-name products and
+    compounding kits of several agents expanded through the lexicon's ``kits``."""
+    kits = _lexicon().kit_of
+    out: list[str] = []
+    for mention in mentions:
+        for part in kits.get(mention.written) or mention.generic.split("/"):
             if part not in out:
                 out.append(part)
     return out
@@ -161,13 +176,33 @@ def parse_drug(service: str) -> Drug | None:
         return None
     rest = _without_brand_numbers(text, mentions)
     brands = [m.written for m in mentions if m.written in _lexicon().brand_of]
+    name = _name(mentions) if mentions else COMPOUND
+    strength = _strength(rest)
+    ingredients = _active_ingredients(mentions)
+    with_apap = _with_acetaminophen(name, strength)
+    if with_apap:
+        name = with_apap
+        ingredients = list(dict.fromkeys([*ingredients, "acetaminophen"]))
     return Drug(
-        name=_name(mentions) if mentions else COMPOUND,
+        name=name,
         brand=_lexicon().brand_of[brands[0]] if brands else None,
-        strength=_strength(rest),
+        strength=strength,
         quantity=_quantity(rest),
         refills=_refills(rest),
+        ingredients=ingredients,
     )
+
+
+# "Hydrocodone 10/325": the second number of the strength is the acetaminophen in it.
+_APAP_STRENGTH = re.compile(r"\d+(?:\.\d+)?/(?:300|325|500|650|750)(?:mg)?")
+
+
+def _with_acetaminophen(name: str, strength: str | None) -> str | None:
+    """The acetaminophen combination a single opioid's strength names, or None."""
+    if "/" in name or not strength or not _APAP_STRENGTH.fullmatch(strength):
+        return None
+    combo = f"{name}/acetaminophen"
+    return combo if frozenset(combo.split("/")) in _lexicon().combination_of else None
 
 
 def drug_class(name: str) -> str | None:
@@ -184,6 +219,15 @@ def drug_class(name: str) -> str | None:
     return lex.class_of.get(generic.split("/")[0])
 
 
+def drug_names() -> frozenset[str]:
+    """Every generic, combination and brand name the lexicon knows (the drug filter's
+    vocabulary: an item's drug terms are its name, each ingredient and its brand)."""
+    lex = _lexicon()
+    generics = {part for g in lex.generic_of.values() for part in [g, *g.split("/")]}
+    kits = {part for parts in lex.kit_of.values() for part in parts}
+    return frozenset(generics | kits | set(lex.brand_of) | {COMPOUND})
+
+
 def drug_classes() -> frozenset[str]:
     """Every Pharmaceuticals subcategory ``pharma_subcategory`` can return."""
     return frozenset(_lexicon().class_of.values()) | {TOPICAL_COMPOUNDS, "Topical Analgesics"}
@@ -192,9 +236,16 @@ def drug_classes() -> frozenset[str]:
 # Signs of a product applied to the skin. A percentage strength only occurs on topicals.
 _TOPICAL = re.compile(
     r"\b(?:cream|gel|ointment|lotion|patch(?:es)?|topical|transdermal|liniment|balm|roll-on"
-    r"|spray)\b|\d%"
+    r"|(?<!nasal )spray)\b|\d%"
 )
 _TOPICAL_CLASSES = frozenset({"NSAID", "Topical Analgesics"})
+
+
+def _slash_joined(text: str, mentions: list[_Mention]) -> bool:
+    """Whether two drug names are written joined by a slash or a hyphen ("a/b", "a-b")."""
+    return any(
+        re.fullmatch(r"\s*[/-]\s*", text[a.end : b.start]) for a, b in itertools.pairwise(mentions)
+    )
 
 
 def pharma_subcategory(service: str, drug: Drug) -> str | None:
@@ -209,11 +260,22 @@ def pharma_subcategory(service: str, drug: Drug) -> str | None:
     if drug.name == COMPOUND or _COMPOUND.search(text):
         return TOPICAL_COMPOUNDS
     mentions = _mentions(text)
+    if _slash_joined(text, mentions) and len(_ingredients(mentions)) > len(drug.name.split("/")):
+        # "Dextromethorphan/Amitriptyline/Lidocaine/Capsaicin": agents written as one product
+        # that is no known combination product is a compound, topical words or not.
+        return TOPICAL_COMPOUNDS
     topical = bool(_TOPICAL.search(text)) or any(
         m.written in _lexicon().topical_brands for m in mentions
     )
     if not topical or base == "Opioids":
         return base
     if len(_ingredients(mentions)) > len(drug.name.split("/")):
+        return TOPICAL_COMPOUNDS
+    kit = [drug_class(i) for i in _active_ingredients(mentions)]
+    if any(k not in _TOPICAL_CLASSES for k in kit if k):
+        # A branded product of one drug (Androgel) keeps its class; a kit that adds an agent
+        # of another class (Fluriflex: flurbiprofen and cyclobenzaprine) is a compound.
+        if drug.brand and len(kit) == 1 and base is not None:
+            return base
         return TOPICAL_COMPOUNDS
     return "Topical Analgesics" if base in _TOPICAL_CLASSES else TOPICAL_COMPOUNDS

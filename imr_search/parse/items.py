@@ -38,22 +38,24 @@ _SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
 _PARTIAL_REMAINING = re.compile(
     r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<authorised>.+?)\s+was\s+"
     r"authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*The\s+remaining\s+IMR\s+eligible\s+"
-    r"portion\s+of\s+the\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    r"portion\s+of\s+the\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
     re.IGNORECASE | re.DOTALL,
 )
 _PARTIAL_ORIGINAL = re.compile(
     r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
     r"authori[sz]ed\s+(?P<authorised>.+?),?\s+leaving\s+the\s+original\s+request\s+IMR\s+"
-    r"eligible\.\s*The\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    r"eligible\.\s*The\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
     re.IGNORECASE | re.DOTALL,
 )
 _NUMBER_RANGE = re.compile(r"(?<=\d)(?:\s+-\s*|-\s+)(?=\d)")
 _PARTIAL_AUTHORISED_FIRST = re.compile(
     r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
     r"authori[sz]ed\s+(?P<authorised>.+?)\.\s*The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+"
-    r"the\s+original\s+request,?\s*(?P<service>.+?),?\s+is$",
+    r"the\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
     re.IGNORECASE | re.DOTALL,
 )
+# The closing "is" is sometimes left out ("..., the remaining IMR eligible portion of the
+# original request, Baclofen 100mg #3: Upheld"), hence ``(?:\s+is)?`` above.
 _PARTIAL_CUE = re.compile(r"\bwas\s+the\s+original\s+request\b", re.IGNORECASE)
 
 
@@ -231,6 +233,7 @@ def build_item(
         if c.category is None:
             c.category, c.subcategory = o.category, o.subcategory
         c.body_region = c.body_region or o.body_region
+        c.body_regions = c.body_regions or o.body_regions
         c.modality = c.modality or o.modality
         c.retrospective = c.retrospective or o.retrospective
         c.drug = c.drug or o.drug
@@ -243,6 +246,7 @@ def build_item(
         category=c.category,
         subcategory=c.subcategory,
         body_region=c.body_region,
+        body_regions=list(c.body_regions),
         modality=c.modality,
         retrospective=c.retrospective,
         drug=c.drug,

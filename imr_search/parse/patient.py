@@ -21,6 +21,12 @@ _AGE_SEX = re.compile(
     r"(male|female|man|woman|gentleman|lady)?",
     re.IGNORECASE,
 )
+# "The patient is a female who ...", "a right-handed male": the sex without an age.
+_A_SEX = re.compile(
+    r"\ban?\s+(?:[a-z]+[- ]?(?:handed|dominant|year-old|aged)?\s+){0,2}?"
+    r"(male|female|man|woman|gentleman|lady)\b",
+    re.IGNORECASE,
+)
 _SEX_WORD = re.compile(r"\b(male|female|man|woman|gentleman|lady)\b", re.IGNORECASE)
 _SEX: dict[str, Sex] = {
     "male": "male",
@@ -51,6 +57,8 @@ def parse_patient(summary: str, warnings: list[str]) -> Patient:
         sm = _SEX_WORD.search(sentence)
         if sm:
             patient.sex = _SEX[sm.group(1).lower()]
+    if patient.sex is None and (am := _A_SEX.search(summary)):
+        patient.sex = _SEX[am.group(1).lower()]
     if patient.age is None:
         warnings.append("patient age not stated")
     if patient.sex is None:

@@ -29,6 +29,7 @@ from imr_search.export import (
     text_cell,
     xlsx_bytes,
 )
+from imr_search.lookup import case_number_search, find_letter
 from imr_search.model import Letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.present import facets_dict, stats_dict
@@ -84,9 +85,15 @@ def search(
     """Full-text and faceted search; one result per disputed item (or per letter with
     ``letters=1``). ``format=csv`` or ``xlsx`` exports the whole result set instead (up to
     10,000 rows)."""
+    params, notes = params.checked(engine)
     if params.format in ("csv", "xlsx"):
         return _export(request, params, engine, settings, params.format)
-    result = engine.search(params.to_request(settings, facets=params.facets))
+    search_request, case_note = case_number_search(
+        engine, params.to_request(settings, facets=params.facets)
+    )
+    result = engine.search(search_request)
+    # The aliases applied and a case number read as such, before the engine's own warnings.
+    result.warnings[:0] = [*notes, *([case_note] if case_note else [])]
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
     body = search_data(result, params, base=f"{root}/api/search", root=root, extra=extra)
@@ -106,7 +113,7 @@ def search_csv(
     """The same parameters as /api/search; every matching item, up to 10,000 rows, in the
     requested order, the columns of docs/exports.md. ``X-Total-Count`` gives the number of
     matches."""
-    return _export(request, params, engine, settings, "csv")
+    return _export(request, params.checked(engine)[0], engine, settings, "csv")
 
 
 @router.get(
@@ -120,7 +127,7 @@ def search_xlsx(
     request: Request, params: SearchQuery, engine: EngineDep, settings: SettingsDep
 ) -> Response:
     """The rows and columns of /api/search.csv as an XLSX workbook (dates as dates)."""
-    return _export(request, params, engine, settings, "xlsx")
+    return _export(request, params.checked(engine)[0], engine, settings, "xlsx")
 
 
 @router.get(
@@ -133,6 +140,7 @@ def search_xlsx(
 def facets_export(params: SearchQuery, engine: EngineDep, settings: SettingsDep) -> Response:
     """Every facet's value counts over the whole result set (items; with ``letters=1`` still
     items: a letter's values count once per matching item)."""
+    params = params.checked(engine)[0]
     result = engine.search(replace(params.to_request(settings, facets=True), size=1))
     if params.format == "json":
         return JSONResponse({"total_items": result.total, "facets": facets_dict(result.facets)})
@@ -154,7 +162,7 @@ def letter(
     citations and rationale, and the case ``outcome``. ``source`` is the file's name only
     (the server's folders are not the client's business); ``/letters/{id}/source`` serves
     the file."""
-    letter = engine.get_letter(letter_id)
+    letter = find_letter(engine, letter_id)
     body = letter.to_dict()
     body["source"] = PurePath(letter.source).name
     return JSONResponse(body)
@@ -179,6 +187,7 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
     indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
     breakdowns, the closest precedents and the phrases that separate the two outcomes.
     ``format=csv`` or ``xlsx``: the rate, the breakdowns and the closest precedents as rows."""
+    params, _ = params.checked(engine)
     date_from, date_to = params.dates()
     answer = precedents(
         engine,

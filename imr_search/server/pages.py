@@ -25,10 +25,10 @@ import imr_search
 from imr_search.config import Settings
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError, UsageError
+from imr_search.lookup import case_number_letter, find_letter
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.present import citation
-from imr_search.query import Term, keyword_value
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -221,13 +221,6 @@ def _suggestion_url(params: SearchParams, base: str, suggestions: dict[str, str]
     return params.changed(q=q).url(base) if q != params.q else None
 
 
-def _case_letter(engine: Engine, number: str) -> str | None:
-    """The id of the letter with this case number, if the index holds exactly one."""
-    tree = Term("case", keyword_value("case", number))
-    found = engine.search(SearchRequest(tree=tree, letters=True, size=2))
-    return found.groups[0].letter_id if found.total == 1 else None
-
-
 @router.get("/case", response_class=HTMLResponse)
 def case_page(
     request: Request,
@@ -236,7 +229,7 @@ def case_page(
 ) -> Response:
     """The case-number box: straight to the letter, else a search for the number."""
     root = root_path(request)
-    found = _case_letter(engine, number.strip()) if number.strip() else None
+    found = case_number_letter(engine, number) if number.strip() else None
     if found:
         return RedirectResponse(f"{root}/letters/{quote(found, safe='')}", status_code=303)
     if not number.strip():
@@ -246,7 +239,7 @@ def case_page(
     return RedirectResponse(f"{root}/?{query}", status_code=303)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, response_model=None)
 def search_page(
     request: Request,
     params: Annotated[SearchParams, Query()],
@@ -255,14 +248,16 @@ def search_page(
 ) -> Response:
     root = root_path(request)
     base = f"{root}/"
-    if (m := CASE_NUMBER.fullmatch(params.q)) and (found := _case_letter(engine, m.group(1))):
-        return RedirectResponse(f"{root}/letters/{quote(found, safe='')}", status_code=303)
+    if case_letter := case_number_letter(engine, params.q):  # a case number goes to its letter
+        return RedirectResponse(f"{root}/letters/{quote(case_letter, safe='')}", status_code=303)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
     try:
+        params, notes = params.checked(engine)  # aliases applied; unknown values refused
         result = engine.search(params.to_request(settings, facets=True))
-    except UsageError as exc:  # a bad query is shown on the page, with status 400
+        result.warnings[:0] = notes
+    except UsageError as exc:  # a bad query or filter is shown on the page, with status 400
         error = str(exc)
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
@@ -314,7 +309,7 @@ def search_page(
 def letter_page(
     request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
 ) -> HTMLResponse:
-    letter: Letter = engine.get_letter(letter_id)
+    letter: Letter = find_letter(engine, letter_id)
     root = root_path(request)
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
     related = {
@@ -465,6 +460,7 @@ def precedents_page(
     root = root_path(request)
     answer = None
     if request_text.strip():
+        filters, _ = filters.checked(engine)  # a bad filter value: the 400 error page
         date_from, date_to = filters.dates()
         answer = precedents_dict(
             precedents(

@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from imr_search.config import Settings
-from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
+from imr_search.engine import FILTERS, MAX_PAGE_SIZE, Engine, SearchRequest, SortOrder
 from imr_search.errors import UsageError
+from imr_search.filtervalues import check_filters
 from imr_search.query import FIELDS, FILTER_HELP, RANGE_FILTERS
 
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
@@ -87,6 +88,22 @@ class FilterParams(BaseModel):
             if values:
                 out[name] = values
         return out
+
+    def checked(self, engine: Engine) -> tuple[Self, tuple[str, ...]]:
+        """These parameters with every filter value checked against the index (aliases
+        applied: ``sex=F`` becomes ``sex=female``) and a note per alias applied. Raises
+        QueryError for a value no item has, naming the closest values
+        (``imr_search.filtervalues``)."""
+        given = self.filters()
+        if not given:
+            return self, ()
+        checked = check_filters(engine, given)
+        if checked.filters == given:
+            return self, checked.notes
+        update = {name: list(checked.filters.get(name, ())) for name in given}
+        copy = self.model_copy(update=update)
+        copy._filters = None  # model_copy copies private attributes: drop the stale cache
+        return copy, checked.notes
 
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
         """The decision-date range; UsageError for a bad or reversed date."""

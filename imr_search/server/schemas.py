@@ -100,6 +100,7 @@ class StatsResponse(BaseModel):
     first_decision: dt.date | None
     last_decision: dt.date | None
     top_categories: list[CategoryCount]
+    unclassified: int = Field(description='Items without a category ("(none)" in facets).')
 
 
 class HealthResponse(BaseModel):

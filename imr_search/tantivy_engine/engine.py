@@ -38,6 +38,7 @@ from typing import Any
 
 import tantivy
 
+from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -426,6 +427,7 @@ class TantivyEngine:
             first_decision=dt.date.fromordinal(int(first)) if first else None,
             last_decision=dt.date.fromordinal(int(last)) if last else None,
             top_categories=counters["category"].most_common(10),
+            unclassified=counters["category"][UNCLASSIFIED],
         )
 
     # -- writing ---------------------------------------------------------------------------

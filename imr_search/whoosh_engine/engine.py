@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -333,6 +334,7 @@ class WhooshEngine:
             first_decision=dates[0] if dates else None,
             last_decision=dates[-1] if dates else None,
             top_categories=counters["category"].most_common(10),
+            unclassified=counters["category"][UNCLASSIFIED],
         )
 
     # -- writing ---------------------------------------------------------------------------
