@@ -39,6 +39,10 @@ FILTERS: tuple[str, ...] = (
     "sex",
     "year",
     "age",
+    "citation",
+    "urcitation",
+    "cites",
+    "era",
 )
 
 # Facets reported when SearchRequest.facets is true, in display order. Counts are over the
@@ -55,6 +59,10 @@ FACETS: tuple[str, ...] = (
     "year",
     "age",
     "sex",
+    "era",
+    "cites",
+    "citation",
+    "urcitation",
 )
 
 MAX_PAGE_SIZE = 100

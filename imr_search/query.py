@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from imr_search.eras import current_era
 from imr_search.errors import QueryError
 from imr_search.taxonomy import state_code
 
@@ -69,6 +70,11 @@ _FIELDS = (
     Field("age", "int", "patient age"),
     Field("sex", "enum", "patient sex", ("male", "female")),
     Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
+    # The guideline citator and eras (imr_search/citator.py, imr_search/eras.py).
+    Field("citation", "keyword", "guideline section the IMR cited (MTUS > Part Year > Section)"),
+    Field("urcitation", "keyword", "guideline section the claims administrator cited"),
+    Field("cites", "keyword", "guidelines the IMR cited: none, MTUS only, outside MTUS, both"),
+    Field("era", "keyword", "guideline era of the request (docs/eras.md; era:current)"),
 )
 # Query-language field name -> its description (the README's table).
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
@@ -288,6 +294,8 @@ def keyword_value(field: str, value: str) -> str:
         return v
     if field == "state":
         v = state_code(v) or v
+    if field == "era" and v.lower() == "current":
+        return current_era().name  # "decided under today's rules"
     return v.lower()
 
 
@@ -609,6 +617,10 @@ FILTER_FIELDS: dict[str, str] = {
     "sex": "sex",
     "year": "decided",
     "age": "age",
+    "citation": "citation",
+    "urcitation": "urcitation",
+    "cites": "cites",
+    "era": "era",
 }
 
 

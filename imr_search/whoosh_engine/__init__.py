@@ -31,8 +31,12 @@ def open_engine(
         if index.exists_in(str(index_dir)):
             # The schema the index was written with (its TOC): before index format 2 the text
             # fields dropped stop words, so "not medically necessary" would match every item.
-            if not list(index.open_dir(str(index_dir)).schema["service"].analyzer("not")):
+            held = index.open_dir(str(index_dir)).schema
+            if not list(held["service"].analyzer("not")):
                 raise OutdatedIndexError(str(index_dir), "its text fields drop stop words")
+            # Index format 3: the citator and era fields, and their facets in the column.
+            if "era" not in held:
+                raise OutdatedIndexError(str(index_dir), "it has no citation and era fields")
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)
