@@ -92,7 +92,7 @@ def normal_sections(section: str | None) -> list[str]:
 
 def citation_labels(c: Citation) -> list[str]:
     """One label per section of a citation (one label when it names no section)."""
-    head = c.source
+    head: str = c.source
     part = normal_part(c.part)
     if part:
         head += f" > {part}" + (f" {c.edition}" if c.edition else "")
@@ -113,7 +113,9 @@ def cites(item: Item) -> str:
     """Which guidelines the IMR decision cites: one of CITES_VALUES."""
     sources = {c.source for c in item.imr_citations}
     mtus, outside = "MTUS" in sources, bool(sources - {"MTUS"})
-    return "both" if mtus and outside else "MTUS only" if mtus else "outside MTUS" if outside else "none"
+    if mtus:
+        return "both" if outside else "MTUS only"
+    return "outside MTUS" if outside else "none"
 
 
 # -- the table --------------------------------------------------------------------------------
@@ -201,3 +203,17 @@ def citator_csv_rows(c: Citator) -> list[list[str]]:
         out.append([r.citation, str(r.items), str(r.overturned), f"{d['rate']:.4f}",
                     f"{d['low']:.4f}", f"{d['high']:.4f}", answered])  # fmt: skip
     return out
+
+
+def citator_text(c: Citator, *, answered: int = 3) -> str:
+    """The table for a terminal: one block per cited section, its top UR-side citations."""
+    lines = [f"{c.items} items, {c.cited} with an IMR guideline citation, {len(c.rows)} sections"]
+    for r in c.rows:
+        low, high = r.interval
+        lines.append(
+            f"{r.items:>5}  {r.overturned:>4} overturned  {r.rate:>4.0%} ({low:.0%}-{high:.0%})"
+            f"  {r.citation}"
+        )
+        for label, n in r.answered.most_common(answered):
+            lines.append(f"{'':>13}answered UR: {label} ({n})")
+    return "\n".join(lines) + "\n"

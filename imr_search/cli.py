@@ -399,6 +399,8 @@ def index(
 
 _FILTER_OPTIONS = ("decision", "state", "specialty", "category", "subcategory", "region",
                    "modality", "drug", "guideline", "mtus", "sex")  # fmt: skip
+# The citator's and the eras' filters (issue 15).
+_FILTER_OPTIONS += ("citation", "urcitation", "cites", "era")
 
 
 def filter_options(fn: F) -> F:
@@ -550,11 +552,57 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
 
 
 @main.command()
-@format_option("text", "json")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="FACET",
+    help="Tabulate the search by a facet, or month (give twice for rows and columns).",
+)
+@format_option("text", "json", "csv", help="csv: with --by, one line per row or cell.")
 @index_option
 @reports_errors
-def stats(fmt: str, index_dir: Path | None) -> None:
-    """Letters, items, overturn rate, date span, top categories."""
+def stats(
+    query: tuple[str, ...], by: tuple[str, ...], fmt: str, index_dir: Path | None, **options: Any
+) -> None:
+    """Letters, items, overturn rate, date span, top categories; with --by, a cross-tab.
+
+    \b
+    Examples:
+      imr-search stats --by era
+      imr-search stats --by citation --by decision --category Pharmaceuticals
+      imr-search stats opioids --by month --format csv
+    """
+    text = " ".join(query)
+    request = build_request(text, options)
+    if not by:
+        if text or request.filters or request.date_from or request.date_to:
+            raise UsageError("a query or filters need --by FACET (what to tabulate them by)")
+        _index_stats(fmt, index_dir)
+        return
+    if len(by) > 2:
+        raise UsageError(f"--by at most twice (rows and columns), not {len(by)} times")
+    from imr_search.crosstab import crosstab, crosstab_csv_rows, crosstab_dict, crosstab_text
+
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(crosstab_dict(table), pretty=True))
+    elif fmt == "csv":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(crosstab_csv_rows(table))
+    else:
+        click.echo(crosstab_text(table), nl=False)
+
+
+def _index_stats(fmt: str, index_dir: Path | None) -> None:
+    if fmt == "csv":
+        raise UsageError("--format csv needs --by FACET (the index summary is text or json)")
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
     try:
@@ -703,3 +751,54 @@ def similar_command(
     else:
         query = item_id or "the text given"
         click.echo(similar_text(groups, color=sys.stdout.isatty(), query=query), nl=False)
+
+
+# ---- the guideline citator --------------------------------------------------------------------
+
+
+@main.command("citator")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["items", "rate", "overturned", "citation"]),  # citator.CITATOR_SORTS
+    default="items",
+    show_default=True,
+    help="Most cited first, highest overturn rate, most overturned, or by name.",
+)
+@click.option("--limit", type=click.IntRange(1, None), default=None, help="Rows to show.")
+@format_option("text", "json", "csv")
+@index_option
+@reports_errors
+def citator_command(
+    query: tuple[str, ...],
+    sort: str,
+    limit: int | None,
+    fmt: str,
+    index_dir: Path | None,
+    **options: Any,
+) -> None:
+    """For each guideline section the IMR cited: items, overturned, the overturn rate with its
+    95% Wilson interval, and the claims administrator's citations it answered.
+
+    \b
+    Examples:
+      imr-search citator
+      imr-search citator --category Pharmaceuticals --sort rate
+      imr-search citator --era current --format csv > citator.csv
+    """
+    from imr_search.citator import citator, citator_csv_rows, citator_dict, citator_text
+
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        request = build_request(" ".join(query), options)
+        table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(citator_dict(table), pretty=True))
+    elif fmt == "csv":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(citator_csv_rows(table))
+    else:
+        click.echo(citator_text(table), nl=False)

@@ -43,9 +43,9 @@ def eras() -> tuple[Era, ...]:
         Era(e["name"], dt.date.fromisoformat(e["start"]) if e["start"] else None, e["label"])
         for e in raw["eras"]
     )
-    starts = [e.start for e in table[1:]]
+    starts = [e.start for e in table[1:] if e.start is not None]
     # A table out of order would put letters in the wrong era without any error.
-    if table[0].start is not None or None in starts or starts != sorted(starts):
+    if table[0].start is not None or len(starts) != len(table) - 1 or starts != sorted(starts):
         raise ValueError("data/eras.json: the first era must be open, the rest in date order")
     return table
 
