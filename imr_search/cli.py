@@ -397,8 +397,9 @@ def index(
 
 # ---- search -----------------------------------------------------------------------------------
 
-_FILTER_OPTIONS: tuple[str, ...] = ("decision", "state", "specialty", "category", "subcategory", "region",
-                   "modality", "drug", "guideline", "mtus", "sex")  # fmt: skip
+_FILTER_OPTIONS: tuple[str, ...] = ("decision", "state", "specialty", "category", "subcategory",
+                                    "region", "modality", "drug", "guideline", "mtus",
+                                    "sex")  # fmt: skip
 # The citator's and the eras' filters (issue 15).
 _FILTER_OPTIONS += ("citation", "urcitation", "cites", "era")
 

@@ -48,6 +48,10 @@ FACET_LABELS: dict[str, str] = {
     "year": "Decision year",
     "age": "Patient age",
     "sex": "Patient sex",
+    "era": "Guideline era",
+    "cites": "IMR cites",
+    "citation": "Guideline section (IMR)",
+    "urcitation": "Guideline section (claims administrator)",
 }
 FACET_VISIBLE = 8  # values shown before "more"
 
