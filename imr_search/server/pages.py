@@ -328,6 +328,7 @@ def precedents_page(
         exclude=exclude,
         answer=answer,
         json_url=json_url,
+        current_era_only="current" in {v.lower() for v in filters.filters().get("era", ())},
     )
 
 
