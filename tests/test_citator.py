@@ -154,7 +154,10 @@ def test_chained_acoem_headings_split_and_named_sections_keep_their_commas() -> 
 
 def test_cites_says_which_guidelines_the_imr_relied_on() -> None:
     mtus, odg = Citation("MTUS", part="Knee Complaints"), Citation("ODG", part="Knee")
-    made = lambda *cs: Item(1, "x", "upheld", imr_citations=list(cs))  # noqa: E731
+
+    def made(*cs: Citation) -> Item:
+        return Item(1, "x", "upheld", imr_citations=list(cs))
+
     assert [cites(made()), cites(made(mtus)), cites(made(odg)), cites(made(mtus, odg))] == [
         "none",
         "MTUS only",

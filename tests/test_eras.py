@@ -40,10 +40,12 @@ def test_the_table_has_every_era_once_oldest_first() -> None:
 def test_the_request_date_is_the_ur_denial_else_the_decision_marked_so() -> None:
     both = Letter("a", "a.pdf", "2014", ur_denial_date=D(2016, 7, 27), decision_date=D(2016, 9, 1))
     era = letter_era(both)
-    assert era is not None and (era.era.name, era.basis) == ("mtus-2009", "ur_denial_date")
+    assert era is not None
+    assert (era.era.name, era.basis) == ("mtus-2009", "ur_denial_date")
     decided = Letter("b", "b.pdf", "2014", decision_date=D(2016, 9, 1))
     era = letter_era(decided)
-    assert era is not None and (era.era.name, era.basis) == ("mtus-2016", "decision_date")
+    assert era is not None
+    assert (era.era.name, era.basis) == ("mtus-2016", "decision_date")
     assert letter_era(Letter("c", "c.pdf", "2014")) is None
 
 
