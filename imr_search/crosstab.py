@@ -95,6 +95,13 @@ def value_node(dim: str, value: str) -> Node:
     return node
 
 
+def overturned_facets(engine: Engine, request: SearchRequest) -> dict[str, dict[str, int]]:
+    """Facet -> value -> overturned items among the request's matches (for facet rates)."""
+    base = replace(request, facets=True, letters=False, page=1, size=1)
+    result = engine.search(_narrowed(base, Term("decision", "overturned")))
+    return {name: {f.value: f.count for f in counts} for name, counts in result.facets.items()}
+
+
 def _counts(engine: Engine, request: SearchRequest, dim: str) -> tuple[int, int, list[Cell]]:
     """(items, overturned, one cell per value of ``dim``) over the request's matches."""
     if dim == MONTH:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
+from imr_search.crosstab import overturned_facets
 from imr_search.engine import Engine, ItemRecord
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.present import csv_rows, stats_dict
@@ -68,10 +69,14 @@ def search(
     ``letters=1``). ``format=csv`` exports the whole result set instead (up to 10,000 rows)."""
     if params.format == "csv":
         return _export(params, engine, settings)
-    result = engine.search(params.to_request(settings, facets=params.facets))
+    search_request = params.to_request(settings, facets=params.facets)
+    result = engine.search(search_request)
+    over = overturned_facets(engine, search_request) if params.facets and params.rates else None
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
-    body = search_data(result, params, base=f"{root}/api/search", root=root, extra=extra)
+    body = search_data(
+        result, params, base=f"{root}/api/search", root=root, extra=extra, overturned=over
+    )
     return JSONResponse(body)
 
 

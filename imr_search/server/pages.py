@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse
 
 import imr_search
 from imr_search.config import Settings
+from imr_search.crosstab import overturned_facets
 from imr_search.engine import FACETS, Engine
 from imr_search.errors import QueryError, UsageError
 from imr_search.model import Citation, Letter
@@ -218,12 +219,15 @@ def search_page(
     hint: str | None = None
     data: dict[str, Any] | None = None
     try:
-        result = engine.search(params.to_request(settings, facets=True))
+        request_ = params.to_request(settings, facets=True)
+        result = engine.search(request_)
+        # Facet values' overturn rates, when asked for (issue 15): one more search.
+        overturned = overturned_facets(engine, request_) if params.rates else None
     except UsageError as exc:  # a bad query is shown on the page, with status 400
         error = str(exc)
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
-        data = search_data(result, params, base=base, root=root)
+        data = search_data(result, params, base=base, root=root, overturned=overturned)
 
     export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
     sorts = (("relevance", "Relevance"), ("-decided", "Newest"), ("decided", "Oldest"))
@@ -240,6 +244,7 @@ def search_page(
             Link(label, params.changed(sort=s).url(base), params.sort == s) for s, label in sorts
         ],
         "letters_url": params.changed(letters=not params.letters).url(base),
+        "rates_url": params.changed(rates=not params.rates, page=params.page).url(base),
         "csv_url": export.url(f"{root}/api/search.csv"),
         "json_url": params.url(f"{root}/api/search", ("facets", "1")),
         "facet_sections": _facet_sections(data["facets"]) if data else [],

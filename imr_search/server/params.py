@@ -124,6 +124,11 @@ class SearchParams(FilterParams):
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page (at most 100)."
     )
     letters: bool = Field(False, description="Group the results by letter.")
+    rates: bool = Field(
+        False,
+        description="With facets: each facet value's overturned count and overturn rate "
+        "(costs one more search).",
+    )
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -166,6 +171,8 @@ class SearchParams(FilterParams):
             yield "sort", self.sort
         if self.letters:
             yield "letters", "1"
+        if self.rates:
+            yield "rates", "1"
         if self.size != DEFAULT_PAGE_SIZE:
             yield "size", str(self.size)
         if self.page != 1:

@@ -32,6 +32,9 @@ class FacetValue(BaseModel):
     count: int = Field(description="Items (of the whole result set) with this value.")
     selected: bool = Field(description="The value is one of the search's filters.")
     toggle_url: str = Field(description="This search with the value added or removed.")
+    # With rates=1 (issue 15).
+    overturned: int | None = Field(None, description="With rates=1: overturned items.")
+    rate: float | None = Field(None, description="With rates=1: the value's overturn rate.")
 
 
 class SearchHit(BaseModel):
