@@ -124,7 +124,7 @@ def test_the_atom_feed_is_valid_and_lists_the_new_items_first(
         assert httpx.get(links[0], timeout=30).status_code == 200
         missing = httpx.get(f"{server.url}/alerts/nope.atom", timeout=30)
         assert missing.status_code == 404
-        assert "no alert named &#39;nope&#39;" in missing.text  # the HTML error page
+        assert "no alert named 'nope'" in missing.json()["error"]["message"]
 
 
 def test_alerts_survive_a_rebuild_and_a_change_of_engine(flow: dict[str, object]) -> None:

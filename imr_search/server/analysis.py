@@ -17,6 +17,7 @@ from imr_search.config import Settings
 from imr_search.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_csv_rows, crosstab_dict
 from imr_search.engine import Engine
 from imr_search.errors import UsageError
+from imr_search.server.api import _BAD, _CSV, _DOWN
 from imr_search.server.charts import month_histogram
 from imr_search.server.pages import render
 from imr_search.server.params import CitatorParams, CrosstabParams
@@ -44,7 +45,11 @@ def _csv(rows: list[list[str]], name: str) -> Response:
     tags=["citator"],
     summary="Overturn rate per cited guideline section",
     response_model=None,
-    responses={200: {"description": "Rows: citation, items, overturned, rate, interval"}},
+    responses={
+        200: {"content": _CSV, "description": "Rows: citation, items, overturned, rate, interval"},
+        **_BAD,
+        **_DOWN,
+    },
 )
 def citator_api(
     params: Annotated[CitatorParams, Query()], engine: EngineDep, settings: SettingsDep
@@ -67,7 +72,11 @@ def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
     tags=["citator"],
     summary="Cross-tabulate a search by one or two facets (or month)",
     response_model=None,
-    responses={200: {"description": "Counts, overturned, rate and interval per cell"}},
+    responses={
+        200: {"content": _CSV, "description": "Counts, overturned, rate and interval per cell"},
+        **_BAD,
+        **_DOWN,
+    },
 )
 def crosstab_api(
     params: Annotated[CrosstabParams, Query()], engine: EngineDep, settings: SettingsDep

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from imr_search.alerts import AlertStore, SavedSearch, SeenItem, alerts_path
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError
+from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import get_settings, root_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,7 +77,10 @@ def atom_feed(search: SavedSearch, items: list[SeenItem], *, base: str, self_url
     tags=["alerts"],
     summary="A saved search as an Atom feed",
     response_class=Response,
-    responses={200: {"content": {"application/atom+xml": {}}}, 404: {"description": "No alert"}},
+    responses={
+        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+        404: {"model": ErrorResponse, "description": "No saved search of that name."},
+    },
 )
 def alert_feed(
     request: Request,
