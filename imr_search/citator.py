@@ -136,12 +136,17 @@ class CitatorRow:
     def interval(self) -> tuple[float, float]:
         return wilson_interval(self.overturned, self.items)
 
+    def answered_most(self) -> list[tuple[str, int]]:
+        """The UR-side citations, most items first, ties by name (a stable order)."""
+        return sorted(self.answered.items(), key=lambda kv: (-kv[1], kv[0]))
+
 
 @dataclass(slots=True)
 class Citator:
     items: int  # items the search matched
     cited: int  # of them, items whose IMR decision cites any guideline
-    rows: list[CitatorRow]
+    rows: list[CitatorRow]  # the first ``limit`` of them
+    sections: int = 0  # rows before the limit
 
 
 def citator(
@@ -162,7 +167,7 @@ def citator(
             row.items += 1
             row.overturned += item.decision == "overturned"
             row.answered.update(ur)
-    return Citator(total, cited, sort_rows(list(rows.values()), sort)[:limit])
+    return Citator(total, cited, sort_rows(list(rows.values()), sort)[:limit], len(rows))
 
 
 def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
@@ -184,12 +189,17 @@ def row_dict(row: CitatorRow) -> dict[str, Any]:
         "rate": round(row.rate, 4),
         "low": round(low, 4),
         "high": round(high, 4),
-        "answered": [{"citation": c, "items": n} for c, n in row.answered.most_common()],
+        "answered": [{"citation": c, "items": n} for c, n in row.answered_most()],
     }
 
 
 def citator_dict(c: Citator) -> dict[str, Any]:
-    return {"items": c.items, "cited": c.cited, "rows": [row_dict(r) for r in c.rows]}
+    return {
+        "items": c.items,
+        "cited": c.cited,
+        "sections": c.sections,
+        "rows": [row_dict(r) for r in c.rows],
+    }
 
 
 CSV_HEADER = ("citation", "items", "overturned", "rate", "low", "high", "answered")
@@ -207,13 +217,14 @@ def citator_csv_rows(c: Citator) -> list[list[str]]:
 
 def citator_text(c: Citator, *, answered: int = 3) -> str:
     """The table for a terminal: one block per cited section, its top UR-side citations."""
-    lines = [f"{c.items} items, {c.cited} with an IMR guideline citation, {len(c.rows)} sections"]
+    shown = f" (the first {len(c.rows)} shown)" if len(c.rows) < c.sections else ""
+    lines = [f"{c.items} items, {c.cited} citing a guideline, {c.sections} sections cited{shown}"]
     for r in c.rows:
         low, high = r.interval
         lines.append(
             f"{r.items:>5}  {r.overturned:>4} overturned  {r.rate:>4.0%} ({low:.0%}-{high:.0%})"
             f"  {r.citation}"
         )
-        for label, n in r.answered.most_common(answered):
+        for label, n in r.answered_most()[:answered]:
             lines.append(f"{'':>13}answered UR: {label} ({n})")
     return "\n".join(lines) + "\n"
