@@ -10,7 +10,7 @@ Chronic)" tag, and the case of each word's first letter (letters write "Physical
 
 These labels are what the index holds in ``citation`` (the IMR's side) and ``urcitation``
 (the claims administrator's); ``cites`` says which guidelines the IMR relied on. The table
-(``citator``) is computed from the whole items a search matches.
+(``citator``) is made from the index's facet counts over the items a search matches.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from imr_search.engine import Engine, SearchRequest
 from imr_search.model import Citation, Item
+from imr_search.query import Term, all_of, keyword_value, parse
 from imr_search.stats import wilson_interval
 
 # Values of the ``cites`` facet: which guidelines the IMR decision cites.
@@ -147,27 +148,36 @@ class Citator:
     cited: int  # of them, items whose IMR decision cites any guideline
     rows: list[CitatorRow]  # the first ``limit`` of them
     sections: int = 0  # rows before the limit
+    warnings: list[str] = field(default_factory=list)  # e.g. a search that ran out of time
 
 
 def citator(
     engine: Engine, request: SearchRequest, *, sort: CitatorSort = "items", limit: int | None = None
 ) -> Citator:
-    """The citator over every item ``request`` matches (its query and filters)."""
-    rows: dict[str, CitatorRow] = {}
-    total = cited = 0
-    for record in engine.iter_items(request):
-        total += 1
-        item = record.item
-        mine = labels(item.imr_citations)
-        if mine:
-            cited += 1
-        ur = labels(item.claims_citations)
-        for label in mine:
-            row = rows.setdefault(label, CitatorRow(label))
-            row.items += 1
-            row.overturned += item.decision == "overturned"
-            row.answered.update(ur)
-    return Citator(total, cited, sort_rows(list(rows.values()), sort)[:limit], len(rows))
+    """The citator over every item ``request`` matches (its query and filters).
+
+    Counts come from the index's exact facet counts, never from loading items: two searches
+    (all matches, and the overturned ones) give every section's items and overturned; one
+    more search per row returned gives the UR-side citations it answered (``limit`` bounds
+    them)."""
+    base = replace(request, facets=True, letters=False, page=1, size=1)
+    everything = engine.search(base)
+    tree = request.tree if request.tree is not None else parse(request.query)
+    overturned = engine.search(replace(base, tree=all_of(tree, Term("decision", "overturned"))))
+    over = {f.value: f.count for f in overturned.facets.get("citation", [])}
+    rows = [
+        CitatorRow(f.value, f.count, over.get(f.value, 0))
+        for f in everything.facets.get("citation", [])
+        if f.count
+    ]
+    uncited = sum(f.count for f in everything.facets.get("cites", []) if f.value == "none")
+    chosen = sort_rows(rows, sort)[:limit]
+    for row in chosen:
+        section = Term("citation", keyword_value("citation", row.citation))
+        sub = engine.search(replace(base, tree=all_of(tree, section)))
+        row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})
+    warnings = list(dict.fromkeys([*everything.warnings, *overturned.warnings]))
+    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
 
 
 def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
@@ -199,6 +209,7 @@ def citator_dict(c: Citator) -> dict[str, Any]:
         "cited": c.cited,
         "sections": c.sections,
         "rows": [row_dict(r) for r in c.rows],
+        "warnings": c.warnings,
     }
 
 
@@ -219,6 +230,7 @@ def citator_text(c: Citator, *, answered: int = 3) -> str:
     """The table for a terminal: one block per cited section, its top UR-side citations."""
     shown = f" (the first {len(c.rows)} shown)" if len(c.rows) < c.sections else ""
     lines = [f"{c.items} items, {c.cited} citing a guideline, {c.sections} sections cited{shown}"]
+    lines += [f"warning: {w}" for w in c.warnings]
     for r in c.rows:
         low, high = r.interval
         lines.append(

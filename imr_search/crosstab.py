@@ -102,14 +102,20 @@ def overturned_facets(engine: Engine, request: SearchRequest) -> dict[str, dict[
     return {name: {f.value: f.count for f in counts} for name, counts in result.facets.items()}
 
 
-def _counts(engine: Engine, request: SearchRequest, dim: str) -> tuple[int, int, list[Cell]]:
-    """(items, overturned, one cell per value of ``dim``) over the request's matches."""
+def _counts(
+    engine: Engine, request: SearchRequest, dim: str, warnings: list[str]
+) -> tuple[int, int, list[Cell]]:
+    """(items, overturned, one cell per value of ``dim``) over the request's matches; the
+    engine's warnings (a search out of time) are added to ``warnings``."""
     if dim == MONTH:
         return _month_counts(engine, request)
     base = replace(request, facets=True, letters=False, page=1, size=1)
     everything = engine.search(base)
     over_request = _narrowed(base, Term("decision", "overturned"))
     overturned = engine.search(over_request)
+    for w in (*everything.warnings, *overturned.warnings):
+        if w not in warnings:
+            warnings.append(w)
     over = {f.value: f.count for f in overturned.facets.get(dim, [])}
     cells = [
         Cell(f.value, None, f.count, over.get(f.value, 0))
@@ -154,8 +160,9 @@ def crosstab(
     rows, cols = dimension(rows), dimension(cols) if cols else None
     if cols == rows:
         raise UsageError(f"tabulate by two different dimensions, not {rows} twice")
-    total, overturned, row_cells = _counts(engine, request, rows)
-    table = CrossTab(rows, cols, total, overturned, row_cells)
+    warnings: list[str] = []
+    total, overturned, row_cells = _counts(engine, request, rows, warnings)
+    table = CrossTab(rows, cols, total, overturned, row_cells, warnings=warnings)
     if rows == MONTH and cols is not None:
         table.rows = [c for c in row_cells if c.items]  # an empty month has no cells to fill
     dated = sum(c.items for c in row_cells)
@@ -170,7 +177,7 @@ def crosstab(
         seen: dict[str, int] = {}
         for row in table.rows:
             sub = _narrowed(request, value_node(rows, row.row))
-            for c in _counts(engine, sub, cols)[2]:
+            for c in _counts(engine, sub, cols, warnings)[2]:
                 if c.items:
                     table.cells.append(Cell(row.row, c.row, c.items, c.overturned))
                     seen[c.row] = seen.get(c.row, 0) + c.items

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from imr_search.engine import Engine, SearchRequest
 from imr_search.eras import current_era, era_names, era_on, letter_era
 from imr_search.model import Letter
 from imr_search.query import Term, parse
@@ -52,3 +53,16 @@ def test_the_request_date_is_the_ur_denial_else_the_decision_marked_so() -> None
 def test_era_current_names_the_last_era_in_the_query_language() -> None:
     assert parse("era:current") == Term("era", "update-2021-11-23")
     assert parse("era:MTUS-2016") == Term("era", "mtus-2016")
+
+
+def test_the_era_facet_is_in_time_order_and_current_selects_the_last_era(
+    corpus_engine: Engine,
+) -> None:
+    everything = corpus_engine.search(SearchRequest(facets=True, size=1))
+    names = [f.value for f in everything.facets["era"]]
+    table = list(era_names())
+    assert len(names) > 1
+    assert names == sorted(names, key=table.index)
+    current = corpus_engine.search(SearchRequest(filters={"era": ("current",)}, facets=True))
+    selected = [f for f in current.facets["era"] if f.selected]
+    assert [f.value for f in selected] == ["update-2021-11-23"]
