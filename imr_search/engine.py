@@ -124,6 +124,10 @@ class Hit:
     guideline_sources: list[str]
     snippet: list[Segment]
     score: float = 0.0
+    # The guideline era of the request and the date it was read from ("ur_denial_date", or
+    # "decision_date" standing in for a missing one): imr_search.eras.
+    era: str | None = None
+    era_basis: str | None = None
 
 
 @dataclass(slots=True)

@@ -59,6 +59,8 @@ def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) ->
         guideline_sources=guideline_sources(item),
         snippet=snippet,
         score=score,
+        era=record.get("era"),
+        era_basis=record.get("era_basis"),
     )
 
 

@@ -12,6 +12,9 @@ from imr_search.eras import current_era, era_names, era_on, letter_era
 from imr_search.model import Letter
 from imr_search.query import Term, parse
 
+# isort: split
+from factories import index_letters, make_letter
+
 D = dt.date
 BOUNDARIES = [
     (D(2016, 7, 28), "mtus-2009", "mtus-2016"),
@@ -66,3 +69,13 @@ def test_the_era_facet_is_in_time_order_and_current_selects_the_last_era(
     current = corpus_engine.search(SearchRequest(filters={"era": ("current",)}, facets=True))
     selected = [f for f in current.facets["era"] if f.selected]
     assert [f.value for f in selected] == ["update-2021-11-23"]
+
+
+def test_a_hit_says_which_date_its_era_came_from(new_engine: Engine) -> None:
+    # Decided after the 2017-12-01 boundary, denied before it: the denial decides.
+    denied = make_letter(ur_denial_date=D(2017, 11, 20), decision_date=D(2017, 12, 20))
+    undated = make_letter(decision_date=D(2017, 12, 20))
+    index_letters(new_engine, [denied, undated])
+    hits = {h.letter_id: h for h in new_engine.search(SearchRequest(size=10)).hits}
+    assert (hits[denied.id].era, hits[denied.id].era_basis) == ("mtus-2016", "ur_denial_date")
+    assert (hits[undated.id].era, hits[undated.id].era_basis) == ("acoem-2017", "decision_date")

@@ -55,6 +55,10 @@ class SearchHit(BaseModel):
     drug: str | None
     guideline: str | None = Field(description="The IMR reviewer's citation, as written.")
     guideline_sources: list[str]
+    era: str | None = Field(None, description="Guideline era of the request (docs/eras.md).")
+    era_basis: str | None = Field(
+        None, description="ur_denial_date, or decision_date when the letter gives no UR date."
+    )
     score: float
     snippet: str = Field(description="Plain text.")
     snippet_html: str = Field(description="Escaped text with the matches in <mark>.")
