@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 LETTERS ?= 500,2000
 
-.PHONY: run test install dev lint typecheck pytest browser-deps bench clean
+.PHONY: run shell test install dev lint typecheck pytest browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,36 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
+# The demo: the 5 seed letter bodies and the 20 real DWC letters of the tests, added to index/
+# (the default folder, so the README's examples work on them; unchanged files are skipped, so a
+# second run starts at once). INDEX=DIR serves that index instead, with no demo letters added.
+INDEX ?=
+DEMO_LETTERS := seeds/ tests/fixtures/letters/
+URL = http://$(HOST):$(PORT)
+
 run: install
-	$(BIN)/imr-search index seeds/ --index index
-	$(BIN)/imr-search search 'spine' --index index --facets --limit 5
+ifeq ($(INDEX),)
+	$(BIN)/imr-search index $(DEMO_LETTERS) --index index
+	@$(BIN)/imr-search stats --index index
+	@echo
+	@echo "Serving the demo at $(URL)/  (Ctrl-C stops it; HOST=... PORT=... to change)"
+	@echo "Three things to try:"
+	@echo "  1. $(URL)/?q=physical+therapy  then click 'overturned' in the sidebar"
+	@echo "  2. $(URL)/letters/CM17-0010885  a whole letter; open 'Decisions like this one'"
+	@echo "  3. $(URL)/precedents?request=MRI+lumbar+spine  how such requests were decided"
+	@echo "Your own letters (README, Getting letters), in a folder of their own:"
+	@echo "  .venv/bin/imr-search index ~/letters --index mine && make run INDEX=mine"
+	@echo
 	$(BIN)/imr-search serve --index index --host $(HOST) --port $(PORT)
+else
+	$(BIN)/imr-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
+endif
+
+# A shell with the environment's imr-search on the PATH (exit to leave); the same as
+# `. .venv/bin/activate` in the current shell.
+shell: install
+	@echo "imr-search $$($(BIN)/imr-search --version | cut -d' ' -f3) on the PATH; exit to leave"
+	@VIRTUAL_ENV="$(CURDIR)/$(VENV)" PATH="$(CURDIR)/$(BIN):$$PATH" $${SHELL:-/bin/sh}
 
 # Debian's chromium for the browser tests; installed by the project, never by hand.
 browser-deps:

@@ -47,6 +47,7 @@ from imr_search.present import (
     stats_dict,
     to_json,
 )
+from imr_search.query import FILTER_TABLE
 
 if TYPE_CHECKING:
     from imr_search.alerts import SeenItem
@@ -228,8 +229,8 @@ def size_note(settings: Settings, letters: int) -> str | None:
 
 
 class Progress:
-    """Files done, rate and time left: a bar redrawn in place on a terminal; elsewhere (a
-    log, CI, nohup) a plain line every ``interval`` seconds, which a log can keep."""
+    """Files done, rate and time left: click's progress bar on a terminal; elsewhere (a log,
+    CI, nohup) a plain line every ``interval`` seconds, which a log can keep."""
 
     def __init__(self, tty: bool, *, interval: float = 5.0) -> None:
         self.tty = tty
@@ -237,28 +238,21 @@ class Progress:
         self.start = time.monotonic()
         self.last = 0.0 if tty else self.start
         self.failed = 0
+        # click.progressbar's type (ProgressBar) lives in a private module: not named here.
+        self.bar: Any = None
 
     def __call__(self, p: IndexProgress) -> None:
         self.failed += p.outcome == "failed"
         if not self.tty:
             self.plain(p)
             return
-        now = time.monotonic()
-        if now - self.last < 0.1 and p.done != p.total:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        rate = p.done / elapsed
-        left = (p.total - p.done) / rate if rate else 0.0
-        width = 30
-        filled = int(width * p.done / p.total) if p.total else width
-        bar = "#" * filled + "-" * (width - filled)
-        eta = f"{int(left) // 60}:{int(left) % 60:02d}"
-        click.echo(
-            f"\r[{bar}] {p.done}/{p.total} files  {rate:.1f}/s  {eta} left ",
-            err=True,
-            nl=p.done == p.total,
-        )
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=p.total, label="files", show_pos=True, file=sys.stderr
+            )
+        self.bar.update(p.done - self.bar.pos)
+        if p.done == p.total:
+            self.bar.render_finish()
 
     def plain(self, p: IndexProgress) -> None:
         now = time.monotonic()
@@ -402,28 +396,23 @@ def index(
 
 # ---- search -----------------------------------------------------------------------------------
 
-_FILTER_OPTIONS: tuple[str, ...] = ("decision", "state", "specialty", "category", "subcategory",
-                                    "region", "modality", "drug", "guideline", "mtus",
-                                    "sex")  # fmt: skip
-# The citator's and the eras' filters (issue 15).
-_FILTER_OPTIONS += ("citation", "urcitation", "cites", "era")
-
 
 def filter_options(fn: F) -> F:
-    """One repeatable option per filter: values OR-ed within, AND-ed across filters."""
-    for name in reversed(_FILTER_OPTIONS):
-        assert name in FILTERS
+    """One repeatable option per filter of the one table (``imr_search.query.FILTER_TABLE``):
+    values OR-ed within, AND-ed across filters."""
+    for f in reversed(FILTER_TABLE):
         fn = click.option(
-            f"--{name}",
+            f"--{f.name}",
             multiple=True,
             metavar="VALUE",
-            help=f"Only items whose {name} is VALUE (repeat for any of several).",
+            help=f"{f.help} Repeat for any of several.",
         )(fn)
     date = click.DateTime(formats=["%Y-%m-%d"])
-    fn = click.option("--to", "date_to", type=date, help="Decided on or before (YYYY-MM-DD).")(fn)
-    fn = click.option("--from", "date_from", type=date, help="Decided on or after (YYYY-MM-DD).")(
-        fn
-    )
+    for flag, name, help_ in (
+        ("--to", "date_to", "Decided on or before this day."),
+        ("--from", "date_from", "Decided on or after this day."),
+    ):
+        fn = click.option(flag, name, type=date, metavar="YYYY-MM-DD", help=help_)(fn)
     return fn
 
 
@@ -437,7 +426,7 @@ def build_request(
     page: int = 1,
     size: int = 20,
 ) -> SearchRequest:
-    filters = {name: tuple(options[name]) for name in _FILTER_OPTIONS if options.get(name)}
+    filters = {name: tuple(options[name]) for name in FILTERS if options.get(name)}
     date_from: dt.datetime | None = options.get("date_from")
     date_to: dt.datetime | None = options.get("date_to")
     return SearchRequest(
@@ -640,12 +629,31 @@ def _index_stats(fmt: str, index_dir: Path | None) -> None:
     default=None,
     help="Worker processes (default: $IMR_SEARCH_WORKERS, else one per core, at most 2).",
 )
+@click.option(
+    "--query-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Time a request may take (default: $IMR_SEARCH_QUERY_TIME_LIMIT, else 5).",
+)
 @reports_errors
-def serve(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
+def serve(
+    index_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_time_limit: float | None,
+) -> None:
     """Serve the search page and the JSON API (read-only)."""
     from imr_search.server.app import serve as run_server
 
-    settings = settings_from(index_dir=index_dir, host=host, port=port, workers=workers)
+    settings = settings_from(
+        index_dir=index_dir,
+        host=host,
+        port=port,
+        workers=workers,
+        query_time_limit=query_time_limit,
+    )
     try:
         run_server(settings)
     except OSError as e:

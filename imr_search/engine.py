@@ -17,33 +17,15 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from imr_search.model import Item, Letter
-from imr_search.query import Node
+from imr_search.query import FILTER_FIELDS, Node
 
 SortOrder = Literal["relevance", "decided", "-decided"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
 
 # Filter names accepted by SearchRequest.filters (and the CLI options / API parameters of the
-# same names). Values within one filter are OR-ed; filters are AND-ed with each other and with
-# the query.
-FILTERS: tuple[str, ...] = (
-    "decision",
-    "state",
-    "specialty",
-    "category",
-    "subcategory",
-    "region",
-    "modality",
-    "drug",
-    "guideline",
-    "mtus",
-    "sex",
-    "year",
-    "age",
-    "citation",
-    "urcitation",
-    "cites",
-    "era",
-)
+# same names), from the one table in imr_search.query. Values within one filter are OR-ed;
+# filters are AND-ed with each other and with the query.
+FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
 
 # Facets reported when SearchRequest.facets is true, in display order. Counts are over the
 # whole result set, not the page.

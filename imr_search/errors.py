@@ -7,7 +7,8 @@ the server to one JSON error shape and an HTML error page)::
     ├── ParseError                  a file could not be read or is not an IMR letter (exit 1)
     ├── UsageError                  bad input from the user: exit 2, HTTP 400
     │   ├── QueryError              a query that cannot be run (unknown field, bad range ...)
-    │   └── ConfigError             a bad setting (index path, port, ...)
+    │   ├── ConfigError             a bad setting (index path, port, ...)
+    │   └── RecordError             a JSON record that is not a letter record
     ├── NotFoundError               no letter or item with that id (exit 1, HTTP 404)
     └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
         ├── IndexBusyError          another process holds the write lock
@@ -58,6 +59,11 @@ class QueryError(UsageError):
 
 class ConfigError(UsageError):
     """A setting that cannot be used."""
+
+
+class RecordError(UsageError):
+    """A JSON record (``index --from-records``, a stored record) that does not fit the record's
+    description; the message names each field that is wrong, on one line."""
 
 
 class NotFoundError(ImrSearchError):

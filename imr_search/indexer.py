@@ -20,6 +20,7 @@ from typing import Literal
 
 from imr_search.cache import RecordCache
 from imr_search.engine import Engine
+from imr_search.errors import RecordError
 from imr_search.ingest import Runner, SerialRunner, content_hash, ingest, warning_kind
 from imr_search.model import Letter
 from imr_search.parse import MAX_BYTES, STDIN, iter_sources
@@ -163,9 +164,13 @@ def index_records(
             try:
                 letter = Letter.from_dict(json.loads(line))
                 key = source_key(letter.source)
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (RecordError, ValueError) as exc:  # not a record, or not JSON at all
                 outcome: Outcome = "failed"
-                reason = f"not a letter record ({type(exc).__name__}: {exc})"
+                reason = (
+                    str(exc)
+                    if isinstance(exc, RecordError)
+                    else f"not a letter record: not JSON ({exc})"
+                )
                 report.failed.append((where, reason))
             else:
                 digest = content_hash(json.dumps(letter.to_dict(), sort_keys=True).encode())

@@ -1,14 +1,23 @@
 """The records imr-search works with: a letter and its disputed items. No I/O here.
 
-The JSON form (``Letter.to_dict``) is a public contract: `imr-search parse` prints it, the index
-stores it, the API returns it. Dates are ``datetime.date`` in Python and ISO 8601 in JSON.
+These dataclasses are the one description of the record. Their JSON form (``to_dict``, read
+back by ``from_dict``) is a public contract: `imr-search parse` prints it, the index and the
+record cache store it, the API returns it, and its JSON schema is derived from these classes.
+Dates are ``datetime.date`` in Python and ISO 8601 in JSON. Pydantic does the converting and
+the checking (``from_dict`` raises ``RecordError`` on a malformed record, naming the fields),
+so no field is written out by hand a second time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from imr_search.errors import RecordError
 
 Decision = Literal["upheld", "overturned"]
 Layout = Literal["2014", "2013-notice", "professional-review"]
@@ -16,11 +25,55 @@ Sex = Literal["male", "female"]
 GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "other"]
 
 DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
-LAYOUTS: tuple[Layout, ...] = ("2014", "2013-notice", "professional-review")
+
+
+# Built on first use (an adapter costs tens of milliseconds to build; a process that never
+# converts a record never pays), then kept: a memo of a pure function, not state.
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def adapter(cls: type[Any]) -> TypeAdapter[Any]:
+    """The pydantic adapter of one record class (JSON schema: ``adapter(Letter).json_schema()``)."""
+    found = _ADAPTERS.get(cls)
+    if found is None:
+        found = _ADAPTERS[cls] = TypeAdapter(cls)
+    return found
+
+
+class _Record:
+    """JSON in and out for the record dataclasses below."""
+
+    __slots__ = ()
+    # Every field is always in the JSON, defaults included: the schema says so (required).
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = adapter(type(self)).dump_python(self, mode="json")
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Self:
+        """The record ``d`` describes, or RecordError naming each field that is wrong."""
+        try:
+            out: Self = adapter(cls).validate_python(d)
+        except ValidationError as e:
+            raise RecordError(f"not a {cls.__name__.lower()} record: {_problems(e)}") from None
+        return out
+
+
+def _problems(e: ValidationError, most: int = 3) -> str:
+    """``items.0.number: Input should be a valid integer (got 'one'); source: Field required``"""
+    said = []
+    for err in e.errors(include_url=False)[:most]:
+        where = ".".join(str(part) for part in err["loc"]) or "(the record)"
+        got = "" if err["type"] == "missing" else f" (got {err['input']!r:.40})"
+        said.append(f"{where}: {err['msg']}{got}")
+    more = e.error_count() - most
+    return "; ".join(said) + (f"; and {more} more" if more > 0 else "")
 
 
 @dataclass(slots=True)
-class Citation:
+class Citation(_Record):
     """One guideline named in a citation paragraph.
 
     ``part`` is the MTUS part or the guideline's chapter/topic name ("Neck and Upper Back
@@ -36,32 +89,9 @@ class Citation:
     pages: str | None = None
     text: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "part": self.part,
-            "edition": self.edition,
-            "chapter": self.chapter,
-            "section": self.section,
-            "pages": self.pages,
-            "text": self.text,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Citation:
-        return cls(
-            source=d["source"],
-            part=d.get("part"),
-            edition=d.get("edition"),
-            chapter=d.get("chapter"),
-            section=d.get("section"),
-            pages=d.get("pages"),
-            text=d.get("text", ""),
-        )
-
 
 @dataclass(slots=True)
-class Drug:
+class Drug(_Record):
     """A pharmaceutical request: generic ``name`` (brands mapped), and what the request states."""
 
     name: str
@@ -69,25 +99,6 @@ class Drug:
     strength: str | None = None
     quantity: int | None = None
     refills: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "brand": self.brand,
-            "strength": self.strength,
-            "quantity": self.quantity,
-            "refills": self.refills,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Drug:
-        return cls(
-            name=d["name"],
-            brand=d.get("brand"),
-            strength=d.get("strength"),
-            quantity=d.get("quantity"),
-            refills=d.get("refills"),
-        )
 
 
 @dataclass(slots=True)
@@ -102,15 +113,16 @@ class Classification:
     drug: Drug | None = None
 
 
-@dataclass(slots=True)
-class Item:
+@dataclass(slots=True, kw_only=True)
+class Item(_Record):
     """One disputed item/service and the IMR decision on it: the unit of a precedent."""
 
+    # Keyword-only so the fields can stand in the order of the JSON contract.
     number: int
     service: str
-    decision: Decision
     original_request: str | None = None
     partial: bool = False
+    decision: Decision
     category: str | None = None
     subcategory: str | None = None
     body_region: str | None = None
@@ -123,102 +135,22 @@ class Item:
     imr_citations: list[Citation] = field(default_factory=list)
     rationale: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "service": self.service,
-            "original_request": self.original_request,
-            "partial": self.partial,
-            "decision": self.decision,
-            "category": self.category,
-            "subcategory": self.subcategory,
-            "body_region": self.body_region,
-            "modality": self.modality,
-            "retrospective": self.retrospective,
-            "drug": self.drug.to_dict() if self.drug else None,
-            "claims_guideline": self.claims_guideline,
-            "imr_guideline": self.imr_guideline,
-            "claims_citations": [c.to_dict() for c in self.claims_citations],
-            "imr_citations": [c.to_dict() for c in self.imr_citations],
-            "rationale": self.rationale,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Item:
-        return cls(
-            number=d["number"],
-            service=d["service"],
-            decision=d["decision"],
-            original_request=d.get("original_request"),
-            partial=bool(d.get("partial", False)),
-            category=d.get("category"),
-            subcategory=d.get("subcategory"),
-            body_region=d.get("body_region"),
-            modality=d.get("modality"),
-            retrospective=bool(d.get("retrospective", False)),
-            drug=Drug.from_dict(d["drug"]) if d.get("drug") else None,
-            claims_guideline=d.get("claims_guideline"),
-            imr_guideline=d.get("imr_guideline"),
-            claims_citations=[Citation.from_dict(c) for c in d.get("claims_citations", [])],
-            imr_citations=[Citation.from_dict(c) for c in d.get("imr_citations", [])],
-            rationale=d.get("rationale", ""),
-        )
-
 
 @dataclass(slots=True)
-class Reviewer:
+class Reviewer(_Record):
     specialties: list[str] = field(default_factory=list)
     board_certified: bool | None = None
     license_states: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "specialties": list(self.specialties),
-            "board_certified": self.board_certified,
-            "license_states": list(self.license_states),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Reviewer:
-        return cls(
-            specialties=list(d.get("specialties", [])),
-            board_certified=d.get("board_certified"),
-            license_states=list(d.get("license_states", [])),
-        )
-
 
 @dataclass(slots=True)
-class Patient:
+class Patient(_Record):
     age: int | None = None
     sex: Sex | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"age": self.age, "sex": self.sex}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Patient:
-        return cls(age=d.get("age"), sex=d.get("sex"))
-
-
-DATE_FIELDS = (
-    "date_assigned",
-    "date_of_injury",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-)
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _date(s: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
-
 
 @dataclass(slots=True)
-class Letter:
+class Letter(_Record):
     """One IMR Final Determination Letter."""
 
     id: str
@@ -240,42 +172,3 @@ class Letter:
     def item_id(self, item: Item) -> str:
         """The stable id of one item: ``<letter id>#<item number>``."""
         return f"{self.id}#{item.number}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "layout": self.layout,
-            "case_number": self.case_number,
-            "priority": self.priority,
-            "date_assigned": _iso(self.date_assigned),
-            "date_of_injury": _iso(self.date_of_injury),
-            "decision_date": _iso(self.decision_date),
-            "ur_denial_date": _iso(self.ur_denial_date),
-            "application_received": _iso(self.application_received),
-            "reviewer": self.reviewer.to_dict(),
-            "patient": self.patient.to_dict(),
-            "summary": self.summary,
-            "items": [i.to_dict() for i in self.items],
-            "warnings": list(self.warnings),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Letter:
-        return cls(
-            id=d["id"],
-            source=d["source"],
-            layout=d["layout"],
-            case_number=d.get("case_number"),
-            priority=d.get("priority"),
-            date_assigned=_date(d.get("date_assigned")),
-            date_of_injury=_date(d.get("date_of_injury")),
-            decision_date=_date(d.get("decision_date")),
-            ur_denial_date=_date(d.get("ur_denial_date")),
-            application_received=_date(d.get("application_received")),
-            reviewer=Reviewer.from_dict(d.get("reviewer", {})),
-            patient=Patient.from_dict(d.get("patient", {})),
-            summary=d.get("summary", ""),
-            items=[Item.from_dict(i) for i in d.get("items", [])],
-            warnings=list(d.get("warnings", [])),
-        )

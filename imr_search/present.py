@@ -8,6 +8,8 @@ import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import click
+
 from imr_search.engine import (
     FacetCount,
     Hit,
@@ -106,16 +108,13 @@ def letter_text(letter: Letter) -> str:
 
 # ---- search results -------------------------------------------------------------------------
 
-_BOLD_YELLOW = "\x1b[1;33m"
-_RESET = "\x1b[0m"
-_GREEN = "\x1b[32m"
-_RED = "\x1b[31m"
-
 
 def snippet_text(segments: Sequence[Segment], *, color: bool) -> str:
     if not color:
         return "".join(s.text for s in segments)
-    return "".join(f"{_BOLD_YELLOW}{s.text}{_RESET}" if s.match else s.text for s in segments)
+    return "".join(
+        click.style(s.text, fg="yellow", bold=True) if s.match else s.text for s in segments
+    )
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
@@ -266,7 +265,7 @@ def csv_rows(records: Iterable[ItemRecord]) -> Iterator[list[str]]:
 def _decision(word: str, color: bool) -> str:
     if not color:
         return word.upper()
-    return f"{_GREEN if word == 'overturned' else _RED}{word.upper()}{_RESET}"
+    return click.style(word.upper(), fg="green" if word == "overturned" else "red")
 
 
 def _hit_block(hit: Hit, color: bool, indent: str = "") -> list[str]:

@@ -29,7 +29,7 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
@@ -602,26 +602,54 @@ def parse(text: str, *, max_length: int = 1000) -> Node:
 
 # -- filters ---------------------------------------------------------------------------------
 
-# Filter name -> the field it narrows (``year`` and ``age`` are ranges, see _filter_value).
-FILTER_FIELDS: dict[str, str] = {
-    "decision": "decision",
-    "state": "state",
-    "specialty": "specialty",
-    "category": "category",
-    "subcategory": "subcategory",
-    "region": "region",
-    "modality": "modality",
-    "drug": "drug",
-    "guideline": "gsource",
-    "mtus": "mtus",
-    "sex": "sex",
-    "year": "decided",
-    "age": "age",
-    "citation": "citation",
-    "urcitation": "urcitation",
-    "cites": "cites",
-    "era": "era",
-}
+
+class Filter(NamedTuple):
+    """One filter: its name (the CLI option ``--NAME``, the API parameter ``NAME``), the field
+    it narrows, and what a value is (the help text of the CLI, the API and the page)."""
+
+    name: str
+    field: str
+    help: str
+
+
+# The one table of filters, in display order. ``year`` and ``age`` are ranges over their
+# fields (see _filter_value); the others match a field's values.
+FILTER_TABLE: tuple[Filter, ...] = (
+    Filter("decision", "decision", "Outcome of the item: upheld or overturned."),
+    Filter("state", "state", "A reviewer's license state (USPS code or name)."),
+    Filter("specialty", "specialty", "Reviewer specialty, as in the DWC list."),
+    Filter("category", "category", "Service category (DWC vocabulary), e.g. Pharmaceuticals."),
+    Filter("subcategory", "subcategory", "Service subcategory, e.g. Opioids."),
+    Filter("region", "region", "Body region of the service, e.g. lumbar spine."),
+    Filter("modality", "modality", "Modality, e.g. MRI."),
+    Filter("drug", "drug", "Generic or brand drug name."),
+    Filter(
+        "guideline",
+        "gsource",
+        "Source the IMR reviewer cited: " + ", ".join(GUIDELINE_VALUES[:-1]) + " or none.",
+    ),
+    Filter("mtus", "mtus", "MTUS part the IMR reviewer cited."),
+    Filter("sex", "sex", "Patient sex: male or female."),
+    Filter("year", "decided", "Decision year, e.g. 2016."),
+    Filter(
+        "age",
+        "age",
+        "Patient age band: " + ", ".join(list(AGE_BANDS)[:-1]) + f" or {list(AGE_BANDS)[-1]}.",
+    ),
+    # The guideline citator and eras (issue 15).
+    Filter(
+        "citation",
+        "citation",
+        "Guideline section the IMR cited, as the citator names it, e.g. MTUS > Knee Complaints "
+        "2004 > Special Studies.",
+    ),
+    Filter("urcitation", "urcitation", "Guideline section the claims administrator cited."),
+    Filter("cites", "cites", "Guidelines the IMR cited: none, MTUS only, outside MTUS or both."),
+    Filter("era", "era", "Guideline era of the request, e.g. mtus-2016, or current."),
+)
+# Filter name -> the field it narrows.
+FILTER_FIELDS: dict[str, str] = {f.name: f.field for f in FILTER_TABLE}
+FILTER_HELP: dict[str, str] = {f.name: f.help for f in FILTER_TABLE}
 
 
 def _filter_value(name: str, value: str) -> Node:

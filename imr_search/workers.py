@@ -70,7 +70,15 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["imr_search.workers", "imr_search.parse"])
+        # Every worker runs the program's main module again before it starts (multiprocessing
+        # does so for spawn and forkserver alike); for `imr-search` that imports the CLI and
+        # all it imports (~0.2-0.3 s a worker), and the first PDF imports PDFium's bindings
+        # (~0.15 s). Imported once in the fork server, both come to each worker for free.
+        # ("__main__" in this list is the documented way, but CPython 3.11 looks its path up
+        # under a key that spawn never sets, so the fork server ignores it.)
+        ctx.set_forkserver_preload(
+            ["imr_search.workers", "imr_search.parse", "imr_search.cli", "pypdfium2"]
+        )
         return ctx
     return multiprocessing.get_context("spawn")
 

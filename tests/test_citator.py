@@ -156,7 +156,7 @@ def test_cites_says_which_guidelines_the_imr_relied_on() -> None:
     mtus, odg = Citation("MTUS", part="Knee Complaints"), Citation("ODG", part="Knee")
 
     def made(*cs: Citation) -> Item:
-        return Item(1, "x", "upheld", imr_citations=list(cs))
+        return Item(number=1, service="x", decision="upheld", imr_citations=list(cs))
 
     assert [cites(made()), cites(made(mtus)), cites(made(odg)), cites(made(mtus, odg))] == [
         "none",

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.cli import main
+from imr_search.engine import FILTERS
 from imr_search.ingest import warning_kind
 from imr_search.model import Item, Letter
 
@@ -130,6 +131,8 @@ def test_cervical_mri_with_facets(index_dir: Path, records: list[Letter]) -> Non
         ),
         ("--guideline", "ODG", lambda r, i: any(c.source == "ODG" for c in i.imr_citations)),
         ("--sex", "female", lambda r, i: r.patient.sex == "female"),
+        ("--year", "2016", lambda r, i: bool(r.decision_date and r.decision_date.year == 2016)),
+        ("--age", "40-49", lambda r, i: r.patient.age is not None and 40 <= r.patient.age <= 49),
     ],
 )
 def test_each_filter_option(
@@ -142,6 +145,12 @@ def test_each_filter_option(
     expected = sum(1 for r in records for i in r.items if field(r, i))
     assert expected > 0
     assert search_json(index_dir, option, value, "--limit", "100")["total"] == expected
+
+
+@pytest.mark.parametrize("command", ["search", "precedents"])
+def test_every_filter_is_an_option(command: str) -> None:
+    options = {opt for param in main.commands[command].params for opt in param.opts}
+    assert {f"--{name}" for name in FILTERS} <= options
 
 
 def test_repeated_values_are_ored_and_filters_anded(index_dir: Path, records: list[Letter]) -> None:

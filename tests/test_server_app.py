@@ -136,17 +136,21 @@ def test_apps_share_nothing(server_index: ServerIndex) -> None:
         assert httpx.get(f"{b}/api/search", params={"q": "lumbar"}).status_code == 200
 
 
-def test_the_launcher_reports_a_missing_index(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "imr_search.server", "--index", str(tmp_path / "none")],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    assert done.stderr.startswith("Error: no index in ")
-    assert "Serving" not in done.stdout
+def test_both_launchers_report_a_missing_index_alike(tmp_path: Path) -> None:
+    def launch(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", *command, "--index", str(tmp_path / "none")],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
+
+    module, cli = launch("imr_search.server"), launch("imr_search", "serve")
+    assert module.returncode == cli.returncode == 1
+    assert module.stderr == cli.stderr
+    assert module.stderr.startswith(f"imr-search: no index in {tmp_path / 'none'}")
+    assert "Serving" not in module.stdout
 
 
 def test_search_params_round_trip_through_urls(spied: httpx.Client, spy: SpyEngine) -> None:

@@ -79,14 +79,3 @@ def parse_date(text: str, *, pivot: int | None = None) -> dt.date | None:
         if d:
             return d
     return None
-
-
-def find_dates(text: str, *, pivot: int | None = None) -> list[tuple[int, dt.date]]:
-    """Every valid date in ``text`` with its offset."""
-    pivot = pivot or dt.date.today().year
-    out: list[tuple[int, dt.date]] = []
-    for m in ANY_DATE.finditer(text):
-        d = date_from_match(m, pivot)
-        if d:
-            out.append((m.start(), d))
-    return out

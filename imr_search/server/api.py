@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from imr_search.config import Settings
 from imr_search.crosstab import overturned_facets
 from imr_search.engine import Engine, ItemRecord
+from imr_search.model import Letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.present import csv_rows, stats_dict
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
@@ -26,7 +27,6 @@ from imr_search.server.present import search_data
 from imr_search.server.schemas import (
     ErrorResponse,
     HealthResponse,
-    LetterOut,
     SearchResponse,
     StatsResponse,
 )
@@ -98,7 +98,7 @@ def search_csv(params: SearchQuery, engine: EngineDep, settings: SettingsDep) ->
     tags=["letters"],
     summary="One whole letter",
     response_model=None,
-    responses={200: {"model": LetterOut, "description": "The record"}, **_MISSING, **_DOWN},
+    responses={200: {"model": Letter, "description": "The record"}, **_MISSING, **_DOWN},
 )
 def letter(
     engine: EngineDep,

@@ -18,35 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from imr_search.config import Settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
 from imr_search.errors import UsageError
+from imr_search.query import FILTER_HELP
 
 DEFAULT_PAGE_SIZE = 20
 # Deep pages cost the engine as much as a long export; past this, use the CSV export.
 MAX_PAGE = 10_000
 
-_FILTER_HELP: dict[str, str] = {
-    "decision": "Outcome of the item: upheld or overturned.",
-    "state": "A reviewer's license state (USPS code or name).",
-    "specialty": "Reviewer specialty, as in the DWC list.",
-    "category": "Service category (DWC vocabulary), e.g. Pharmaceuticals.",
-    "subcategory": "Service subcategory, e.g. Opioids.",
-    "region": "Body region of the service, e.g. lumbar spine.",
-    "modality": "Modality, e.g. MRI.",
-    "drug": "Generic or brand drug name.",
-    "guideline": "Source the IMR reviewer cited: MTUS, ODG, ACOEM, other or none.",
-    "mtus": "MTUS part the IMR reviewer cited.",
-    "sex": "Patient sex: male or female.",
-    "year": "Decision year, e.g. 2016.",
-    "age": "Patient age band: <30, 30-39, 40-49, 50-59 or 60+.",
-    "citation": "Guideline section the IMR cited, e.g. MTUS > Knee Complaints 2004 > Special "
-    "Studies (see the citator).",
-    "urcitation": "Guideline section the claims administrator cited.",
-    "cites": "Guidelines the IMR cited: none, MTUS only, outside MTUS or both.",
-    "era": "Guideline era of the request, e.g. mtus-2016, or current (docs/eras.md).",
-}
-
 
 def _filter_field(name: str) -> list[str]:
-    help_ = _FILTER_HELP.get(name, "Filter value.")
+    help_ = FILTER_HELP[name]
     return Field(
         default_factory=list,
         description=f"{help_} Repeatable: values of one filter are OR-ed; filters are AND-ed.",

@@ -2,7 +2,8 @@
 
 The endpoints return plain dicts built by ``present`` (and ``Letter.to_dict``), not these
 models, so a field added to the record is never silently dropped; the tests check that the
-documented fields and the real ones agree.
+documented fields and the real ones agree. The letter record is not described here: its
+schema comes from the record's own dataclasses (``imr_search.model``).
 """
 
 from __future__ import annotations
@@ -85,74 +86,6 @@ class SearchResponse(BaseModel):
     facets: dict[str, list[FacetValue]] = Field(description="Only filled when facets=1.")
     warnings: list[str] = Field(description="E.g. the query ran out of time.")
     suggestions: dict[str, str] = Field(description="Query term -> suggested spelling.")
-
-
-class CitationOut(BaseModel):
-    source: str
-    part: str | None
-    edition: int | None
-    chapter: int | None
-    section: str | None
-    pages: str | None
-    text: str
-
-
-class DrugOut(BaseModel):
-    name: str
-    brand: str | None
-    strength: str | None
-    quantity: int | None
-    refills: int | None
-
-
-class ItemOut(BaseModel):
-    number: int
-    service: str
-    original_request: str | None
-    partial: bool
-    decision: str
-    category: str | None
-    subcategory: str | None
-    body_region: str | None
-    modality: str | None
-    retrospective: bool
-    drug: DrugOut | None
-    claims_guideline: str | None
-    imr_guideline: str | None
-    claims_citations: list[CitationOut]
-    imr_citations: list[CitationOut]
-    rationale: str
-
-
-class ReviewerOut(BaseModel):
-    specialties: list[str]
-    board_certified: bool | None
-    license_states: list[str]
-
-
-class PatientOut(BaseModel):
-    age: int | None
-    sex: str | None
-
-
-class LetterOut(BaseModel):
-    """The whole record, as ``imr-search parse`` prints it."""
-
-    id: str
-    source: str
-    layout: str
-    case_number: str | None
-    priority: str | None
-    date_assigned: dt.date | None
-    date_of_injury: dt.date | None
-    decision_date: dt.date | None
-    ur_denial_date: dt.date | None
-    application_received: dt.date | None
-    reviewer: ReviewerOut
-    patient: PatientOut
-    summary: str
-    items: list[ItemOut]
-    warnings: list[str]
 
 
 class CategoryCount(BaseModel):

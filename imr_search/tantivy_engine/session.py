@@ -30,8 +30,6 @@ class TantivyWriterSession:
         self._rebuild = rebuild
         self._batch: dict[str, str] = {}  # letter id -> source key (this batch)
         self._batch_sources: dict[str, str] = {}  # source key -> letter id (this batch)
-        self.put_count = 0
-        self.deleted_count = 0
 
     def put(self, letter: Letter, *, source_key: str, content_hash: str) -> None:
         # A rebuild starts empty: only a letter this batch already holds has documents to
@@ -58,12 +56,10 @@ class TantivyWriterSession:
         )
         self._batch[letter.id] = source_key
         self._batch_sources[source_key] = letter.id
-        self.put_count += 1
 
     def delete(self, letter_id: str) -> None:
         self._forget(letter_id)
         self._w.delete_documents_by_term("letter_id", letter_id)
-        self.deleted_count += 1
 
     def _forget(self, letter_id: str) -> None:
         source_key = self._batch.pop(letter_id, None)

@@ -49,8 +49,6 @@ class WhooshWriterSession:
         # This batch's letters: letter id -> (source key, docnums in the new segment).
         self._batch: dict[str, tuple[str, list[int]]] = {}
         self._batch_sources: dict[str, str] = {}  # source key -> letter id
-        self.put_count = 0
-        self.deleted_count = 0
         self._undo = [remember_last_value(writer.schema[name]) for name in REPEATED_FIELDS]
 
     def close(self) -> None:
@@ -76,13 +74,11 @@ class WhooshWriterSession:
             self._w.add_document(**doc)
         self._batch[letter.id] = (source_key, docnums)
         self._batch_sources[source_key] = letter.id
-        self.put_count += 1
 
     def delete(self, letter_id: str) -> None:
         self._forget(letter_id)
         if not self._rebuild:
             self._delete_committed(letter_id)
-        self.deleted_count += 1
 
     def _forget(self, letter_id: str) -> None:
         """Drop what this batch added for ``letter_id``."""
