@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -52,6 +52,9 @@ from imr_search.present import (
     to_json,
 )
 from imr_search.query import FIELDS, FILTER_TABLE, RANGE_FILTERS
+
+if TYPE_CHECKING:
+    from imr_search.alerts import SeenItem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -388,6 +391,8 @@ def index(
         if cache is not None:
             cache.close()
     click.echo(report_text(report))
+    if alert_lines := record_alerts(settings):
+        click.echo(alert_lines)
     if note := size_note(settings, report.letters):
         click.echo(note, err=True)
     if report.failed:
@@ -610,11 +615,57 @@ def _item_of(letter: Letter, number: str) -> Item:
 
 
 @main.command()
-@format_option("text", "json")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="FACET",
+    help="Tabulate the search by a facet, or month (give twice for rows and columns).",
+)
+@format_option("text", "json", "csv", help="csv: with --by, one line per row or cell.")
 @index_option
 @reports_errors
-def stats(fmt: str, index_dir: Path | None) -> None:
-    """Letters, items, overturn rate, date span, top categories."""
+def stats(
+    query: tuple[str, ...], by: tuple[str, ...], fmt: str, index_dir: Path | None, **options: Any
+) -> None:
+    """Letters, items, overturn rate, date span, top categories; with --by, a cross-tab.
+
+    \b
+    Examples:
+      imr-search stats --by era
+      imr-search stats --by citation --by decision --category Pharmaceuticals
+      imr-search stats opioids --by month --format csv
+    """
+    text = " ".join(query)
+    request = build_request(text, options)
+    if not by:
+        if text or request.filters or request.date_from or request.date_to:
+            raise UsageError("a query or filters need --by FACET (what to tabulate them by)")
+        _index_stats(fmt, index_dir)
+        return
+    if len(by) > 2:
+        raise UsageError(f"--by at most twice (rows and columns), not {len(by)} times")
+    from imr_search.crosstab import crosstab, crosstab_csv_rows, crosstab_dict, crosstab_text
+
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(crosstab_dict(table), pretty=True))
+    elif fmt == "csv":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(crosstab_csv_rows(table))
+    else:
+        click.echo(crosstab_text(table), nl=False)
+
+
+def _index_stats(fmt: str, index_dir: Path | None) -> None:
+    if fmt == "csv":
+        raise UsageError("--format csv needs --by FACET (the index summary is text or json)")
     settings = settings_from(index_dir=index_dir)
     engine = open_index(settings)
     try:
@@ -785,3 +836,223 @@ def similar_command(
     else:
         query = item_id or "the text given"
         click.echo(similar_text(groups, color=sys.stdout.isatty(), query=query), nl=False)
+
+
+# ---- the guideline citator --------------------------------------------------------------------
+
+
+@main.command("citator")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["items", "rate", "overturned", "citation"]),  # citator.CITATOR_SORTS
+    default="items",
+    show_default=True,
+    help="Most cited first, highest overturn rate, most overturned, or by name.",
+)
+@click.option("--limit", type=click.IntRange(1, None), default=None, help="Rows to show.")
+@format_option("text", "json", "csv")
+@index_option
+@reports_errors
+def citator_command(
+    query: tuple[str, ...],
+    sort: str,
+    limit: int | None,
+    fmt: str,
+    index_dir: Path | None,
+    **options: Any,
+) -> None:
+    """For each guideline section the IMR cited: items, overturned, the overturn rate with its
+    95% Wilson interval, and the claims administrator's citations it answered.
+
+    \b
+    Examples:
+      imr-search citator
+      imr-search citator --category Pharmaceuticals --sort rate
+      imr-search citator --era current --format csv > citator.csv
+    """
+    from imr_search.citator import citator, citator_csv_rows, citator_dict, citator_text
+
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        request = build_request(" ".join(query), options)
+        table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
+    finally:
+        engine.close()
+    if fmt == "json":
+        click.echo(to_json(citator_dict(table), pretty=True))
+    elif fmt == "csv":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(citator_csv_rows(table))
+    else:
+        click.echo(citator_text(table), nl=False)
+
+
+# ---- saved searches and alerts ----------------------------------------------------------------
+
+
+def record_alerts(settings: Settings) -> str:
+    """After an index run: each saved search's new items (nothing when none is saved)."""
+    from imr_search.alerts import AlertStore, alerts_path
+
+    path = alerts_path(settings.index_dir)
+    if not path.exists():
+        return ""
+    engine = open_index(settings)
+    try:
+        with AlertStore(path) as store:
+            report = store.record_run(engine)
+    finally:
+        engine.close()
+    lines = []
+    for name, items in report.new.items():
+        lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")
+        lines += [f"  {seen_line(i)}" for i in items[:20]]
+        if len(items) > 20:
+            lines.append(f"  ... and {len(items) - 20} more (imr-search alerts new {name})")
+    lines += [f"alert {name}: not run: {why}" for name, why in report.errors.items()]
+    return "\n".join(lines)
+
+
+def seen_line(i: SeenItem) -> str:
+    decided = i.decision_date.isoformat() if i.decision_date else "-"
+    return f"{i.item_id}  {decided}  {i.decision:<10}  {i.service}"
+
+
+def seen_dict(i: SeenItem) -> dict[str, Any]:
+    return {
+        "item_id": i.item_id,
+        "letter_id": i.letter_id,
+        "case_number": i.case_number,
+        "decision_date": i.decision_date.isoformat() if i.decision_date else None,
+        "decision": i.decision,
+        "service": i.service,
+        "seen_at": i.seen_at,
+    }
+
+
+@main.group("alerts")
+def alerts_group() -> None:
+    """Saved searches: the items each index run adds to them, and their Atom feeds.
+
+    Saved searches live beside the index (<index>.alerts.sqlite) and survive a rebuild.
+    """
+
+
+@alerts_group.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1)
+@filter_options
+@index_option
+@reports_errors
+def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **options: Any) -> None:
+    """Save a search as NAME: QUERY and filters as for `imr-search search`.
+
+    \b
+    Examples:
+      imr-search alerts add opioids-overturned --subcategory Opioids --decision overturned
+      imr-search alerts add knee-mri 'modality:mri AND region:knee'
+    """
+    from imr_search.alerts import AlertStore, SavedSearch, alerts_path, check_name, monthly_rate
+
+    check_name(name)
+    request = build_request(" ".join(query), options)
+    saved = SavedSearch(name, request.query, dict(request.filters), request.date_from,
+                        request.date_to)  # fmt: skip
+    settings = settings_from(index_dir=index_dir)
+    engine = open_index(settings)
+    try:
+        with AlertStore(alerts_path(settings.index_dir)) as store:
+            baseline = store.add(engine, saved)
+        rate = monthly_rate(engine, saved)
+    finally:
+        engine.close()
+    click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
+    if rate is not None:
+        total, months, per_month = rate
+        click.echo(
+            f"over the indexed period ({months} month{'' if months == 1 else 's'}) it matches "
+            f"{total} items: about {per_month:.1f} a month"
+        )
+
+
+@alerts_group.command("list")
+@format_option("text", "json")
+@index_option
+@reports_errors
+def alerts_list(fmt: str, index_dir: Path | None) -> None:
+    """The saved searches."""
+    from imr_search.alerts import AlertStore, alerts_path
+
+    settings = settings_from(index_dir=index_dir)
+    path = alerts_path(settings.index_dir)
+    searches = []
+    if path.exists():
+        with AlertStore(path) as store:
+            searches = store.saved()
+    if fmt == "json":
+        data = [
+            {"name": s.name, "query": s.query,
+             "filters": {k: list(v) for k, v in s.filters.items()},
+             "from": s.date_from.isoformat() if s.date_from else None,
+             "to": s.date_to.isoformat() if s.date_to else None, "created": s.created}
+            for s in searches
+        ]  # fmt: skip
+        click.echo(to_json(data, pretty=True))
+        return
+    if not searches:
+        click.echo("no saved searches (imr-search alerts add NAME QUERY [filters])")
+    for s in searches:
+        click.echo(f"{s.name}: {s.describe()}")
+
+
+@alerts_group.command("remove")
+@click.argument("name")
+@index_option
+@reports_errors
+def alerts_remove(name: str, index_dir: Path | None) -> None:
+    """Delete the saved search NAME and what it has seen."""
+    from imr_search.alerts import AlertStore, alerts_path
+
+    settings = settings_from(index_dir=index_dir)
+    path = alerts_path(settings.index_dir)
+    if not path.exists():
+        raise UsageError(f"no alert named {name!r}: no search is saved for this index")
+    with AlertStore(path) as store:
+        store.remove(name)
+    click.echo(f"removed {name}")
+
+
+@alerts_group.command("new")
+@click.argument("name")
+@format_option("text", "json", "jsonl", "csv")
+@index_option
+@reports_errors
+def alerts_new(name: str, fmt: str, index_dir: Path | None) -> None:
+    """The items the latest `imr-search index` run found new for the saved search NAME."""
+    from imr_search.alerts import AlertStore, alerts_path
+
+    settings = settings_from(index_dir=index_dir)
+    path = alerts_path(settings.index_dir)
+    if not path.exists():
+        raise UsageError(f"no alert named {name!r}: no search is saved for this index")
+    with AlertStore(path) as store:
+        items = store.new_items(name)
+    rows = [seen_dict(i) for i in items]
+    if fmt == "json":
+        click.echo(to_json({"alert": name, "new": rows}, pretty=True))
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(to_json(row))
+    elif fmt == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        header = ["item_id", "letter_id", "case_number", "decision_date", "decision", "service",
+                  "seen_at"]  # fmt: skip
+        out.writerow(header)
+        out.writerows([[row[k] or "" for k in header] for row in rows])
+    else:
+        if not items:
+            click.echo(f"{name}: nothing new in the latest index run")
+        for i in items:
+            click.echo(seen_line(i))

@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from imr_search.citator import cites, labels
 from imr_search.engine import FACETS
+from imr_search.eras import letter_era
 from imr_search.model import Item, Letter
 from imr_search.query import AGE_BANDS, GUIDELINE_VALUES
 from imr_search.taxonomy import state_code
@@ -130,12 +132,25 @@ def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
         "age": [band] if band else [],
         "sex": [letter.patient.sex] if letter.patient.sex else [],
         "outcome": [letter.outcome] if letter.outcome else [],
+        **citator_facets(letter, item),
     }
     return {name: facets[name] for name in FACETS}
 
 
+def citator_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
+    """The citator's and the eras' facets (display form); their keywords are these lower-cased."""
+    era = letter_era(letter)
+    return {
+        "era": [era.era.name] if era else [],
+        "cites": [cites(item)],
+        "citation": labels(item.imr_citations),
+        "urcitation": labels(item.claims_citations),
+    }
+
+
 def item_record(letter: Letter, item: Item) -> dict[str, Any]:
     """What an item document stores: the item and the letter fields a hit needs."""
+    era = letter_era(letter)
     return {
         "letter_id": letter.id,
         "case_number": letter.case_number,
@@ -143,6 +158,10 @@ def item_record(letter: Letter, item: Item) -> dict[str, Any]:
         "specialties": letter.reviewer.specialties,
         "license_states": letter.reviewer.license_states,
         "summary": letter.summary,
+        # The era, and which date decided it: the decision date stands in for a missing
+        # UR denial date, and a reader should know.
+        "era": era.era.name if era else None,
+        "era_basis": era.basis if era else None,
         "item": item.to_dict(),
         # Letter fields exports and letter results show (issue 12).
         "outcome": letter.outcome,
@@ -192,6 +211,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
             "mtus": lower_values(mtus_parts(item)),
             "gsource": lower_values(guideline_sources(item)),
             "partial": ["true" if item.partial else "false"],
+            **{name: lower_values(v) for name, v in citator_facets(letter, item).items()},
         }
         docs.append(
             ItemDocument(

@@ -42,6 +42,10 @@ FACETS: tuple[str, ...] = (
     "year",
     "age",
     "sex",
+    "era",
+    "cites",
+    "citation",
+    "urcitation",
 )
 
 MAX_PAGE_SIZE = 100
@@ -106,6 +110,10 @@ class Hit:
     snippet: list[Segment]
     score: float = 0.0
     outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
+    # The guideline era of the request and the date it was read from ("ur_denial_date", or
+    # "decision_date" standing in for a missing one): imr_search.eras.
+    era: str | None = None
+    era_basis: str | None = None
 
 
 @dataclass(slots=True)

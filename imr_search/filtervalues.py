@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
+from imr_search.citator import CITES_VALUES
 from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import FACETS, Engine, SearchRequest
+from imr_search.eras import era_names
 from imr_search.errors import QueryError, UsageError
 from imr_search.query import (
     AGE_BANDS,
@@ -99,6 +101,9 @@ _VOCABULARY: Mapping[str, Callable[[], Iterable[str]]] = MappingProxyType(
         "drug": _drugs,
         "guideline": lambda: GUIDELINE_VALUES,
         "age": lambda: AGE_BANDS,
+        # Every era of the table, and "current" (today's rules), decided yet or not.
+        "era": lambda: [*era_names(), "current"],
+        "cites": lambda: CITES_VALUES,
     }
 )
 

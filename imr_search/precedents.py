@@ -52,7 +52,8 @@ MIN_SAMPLED = 25  # per decision: when the sample holds fewer, that decision is 
 REQUEST_WORDS = 8
 # How much the case summary weighs against the service wording in "closeness of the facts".
 SUMMARY_WEIGHT = 0.7
-BREAKDOWNS = ("year", "specialty", "guideline")
+# "era": the guideline era of the request (imr_search.eras): did the rate change with the MTUS?
+BREAKDOWNS = ("year", "era", "specialty", "guideline")
 
 Filters = Mapping[str, Sequence[str]]
 

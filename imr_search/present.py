@@ -187,6 +187,8 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "partial": hit.partial,
         "guideline": hit.imr_guideline,
         "guideline_sources": hit.guideline_sources,
+        "era": hit.era,
+        "era_basis": hit.era_basis,
         "snippet": snippet_text(hit.snippet, color=False),
         "score": round(hit.score, 4),
         "outcome": hit.outcome,

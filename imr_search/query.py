@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from imr_search.eras import current_era
 from imr_search.errors import QueryError
 from imr_search.model import LETTER_OUTCOMES
 from imr_search.taxonomy import state_code
@@ -74,6 +75,11 @@ _FIELDS = (
     Field("outcome", "enum", "the letter's case outcome", LETTER_OUTCOMES),
     Field("received", "date", "date the IMR application was received"),
     Field("urdenial", "date", "date of the UR denial"),
+    # The guideline citator and eras (imr_search/citator.py, imr_search/eras.py).
+    Field("citation", "keyword", "guideline section the IMR cited (MTUS > Part Year > Section)"),
+    Field("urcitation", "keyword", "guideline section the claims administrator cited"),
+    Field("cites", "keyword", "guidelines the IMR cited: none, MTUS only, outside MTUS, both"),
+    Field("era", "keyword", "guideline era of the request (docs/eras.md; era:current)"),
 )
 # Query-language field name -> its description (the README's table).
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
@@ -308,6 +314,8 @@ def keyword_value(field: str, value: str) -> str:
         return v
     if field == "state":
         v = state_code(v) or v
+    if field == "era" and v.lower() == "current":
+        return current_era().name  # "decided under today's rules"
     return v.lower()
 
 
@@ -711,6 +719,16 @@ FILTER_TABLE: tuple[Filter, ...] = (
         + ", ".join(LETTER_OUTCOMES[:-1])
         + f" or {LETTER_OUTCOMES[-1]}.",
     ),
+    # The guideline citator and eras (issue 15).
+    Filter(
+        "citation",
+        "citation",
+        "Guideline section the IMR cited, as the citator names it, e.g. MTUS > Knee Complaints "
+        "2004 > Special Studies.",
+    ),
+    Filter("urcitation", "urcitation", "Guideline section the claims administrator cited."),
+    Filter("cites", "cites", "Guidelines the IMR cited: none, MTUS only, outside MTUS or both."),
+    Filter("era", "era", "Guideline era of the request, e.g. mtus-2016, or current."),
 )
 # Filter name -> the field it narrows.
 FILTER_FIELDS: dict[str, str] = {f.name: f.field for f in FILTER_TABLE}

@@ -11,6 +11,7 @@ from typing import Any
 
 from imr_search.documents import guideline_sources
 from imr_search.engine import FACETS, FacetCount, Hit, ItemRecord, Segment
+from imr_search.eras import current_era, era_names
 from imr_search.model import Item
 from imr_search.query import AGE_BANDS
 from imr_search.taxonomy import state_code
@@ -66,6 +67,8 @@ def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) ->
         snippet=snippet,
         score=score,
         outcome=record.get("outcome"),
+        era=record.get("era"),
+        era_basis=record.get("era_basis"),
     )
 
 
@@ -78,6 +81,8 @@ def lead(text: str) -> list[Segment]:
 
 
 def _normal(facet: str, value: str) -> str:
+    if facet == "era" and value.strip().lower() == "current":
+        return current_era().name  # the filter's alias is the era it names
     return (state_code(value) or value) if facet == "state" else value.lower()
 
 
@@ -87,6 +92,7 @@ def facet_counts(
     """FacetCount lists in display order; a selected value with no hits is still listed."""
     out: dict[str, list[FacetCount]] = {}
     age_order = list(AGE_BANDS)
+    era_order = list(era_names())
     for name in FACETS:
         counter = counters.get(name, Counter())
         given = filters.get(name, ())
@@ -96,11 +102,13 @@ def facet_counts(
         present = {_normal(name, v) for v in values}
         for v in active:
             if _normal(name, v) not in present:
-                values[_normal(name, v) if name == "state" else v] = 0
+                values[_normal(name, v) if name in ("state", "era") else v] = 0
         if name == "year":
             keys = sorted(values, reverse=True)
         elif name == "age":
             keys = sorted(values, key=lambda v: age_order.index(v) if v in age_order else 99)
+        elif name == "era":  # in time order, as the table lists them
+            keys = sorted(values, key=lambda v: era_order.index(v) if v in era_order else 99)
         else:
             keys = sorted(values, key=lambda v: (-values[v], v.lower()))
         out[name] = [FacetCount(k, values[k], _normal(name, k) in selected) for k in keys]

@@ -218,7 +218,12 @@ def sample_corpus(size: int = 24) -> list[Letter]:
                 date_assigned=dt.date(2015 + n % 3, 1 + n % 12, 1),
                 # Every fifth letter has neither (an older layout): an open range skips it.
                 application_received=None if n % 5 == 4 else dt.date(2014 + n % 3, 1 + n % 12, 10),
-                ur_denial_date=None if n % 5 == 4 else dt.date(2014 + n % 3, 1 + n % 11, 2),
+                # Letter 23 (decided 2017-12-24) was denied in the ACOEM era (from 2017-12-01).
+                ur_denial_date=None
+                if n % 5 == 4
+                else dt.date(2017, 12, 5)
+                if n == 23
+                else dt.date(2014 + n % 3, 1 + n % 11, 2),
                 summary="The injured worker reports chronic low back pain after a fall."
                 if n % 2
                 else "This patient sustained a neck injury in a motor vehicle accident.",

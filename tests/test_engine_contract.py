@@ -67,6 +67,44 @@ def band(age: int | None) -> str | None:
     return f"{low}-{low + 9}"
 
 
+# Era boundaries as the issue lists them (the request's date is the UR denial date, else the
+# decision date).
+ERA_STARTS = [
+    (dt.date(2021, 11, 23), "update-2021-11-23"),
+    (dt.date(2020, 9, 21), "update-2020-09-21"),
+    (dt.date(2019, 10, 7), "update-2019-10-07"),
+    (dt.date(2019, 8, 11), "update-2019-08-11"),
+    (dt.date(2019, 4, 18), "update-2019-04-18"),
+    (dt.date(2018, 1, 1), "formulary-2018"),
+    (dt.date(2017, 12, 1), "acoem-2017"),
+    (dt.date(2016, 7, 28), "mtus-2016"),
+]
+
+
+def era_of(letter: Letter) -> str | None:
+    day = letter.ur_denial_date or letter.decision_date
+    if day is None:
+        return None
+    return next((name for start, name in ERA_STARTS if day >= start), "mtus-2009")
+
+
+def simple_label(c: Citation) -> str:
+    # The factories' citations are clean: the label is their parts joined, without ODG's
+    # "(Acute & Chronic)" chapter tag.
+    part = (c.part or "").replace(" (Acute & Chronic)", "")
+    head = c.source + (f" > {part}" if part else "") + (f" {c.edition}" if c.edition else "")
+    return head + (f" > {c.section}" if c.section else "")
+
+
+def cites_of(item: Item) -> str:
+    sources = {c.source for c in item.imr_citations}
+    if not sources:
+        return "none"
+    if sources == {"MTUS"}:
+        return "MTUS only"
+    return "both" if "MTUS" in sources else "outside MTUS"
+
+
 def expected_facets(corpus: list[Letter], pred: Pred) -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for letter, item in pairs(corpus):
@@ -90,6 +128,11 @@ def expected_facets(corpus: list[Letter], pred: Pred) -> dict[str, Counter[str]]
         if letter.patient.sex:
             counts["sex"][letter.patient.sex] += 1
         counts["outcome"][_outcome(letter)] += 1
+        if (era := era_of(letter)) is not None:
+            counts["era"][era] += 1
+        counts["cites"][cites_of(item)] += 1
+        counts["citation"].update({simple_label(c) for c in item.imr_citations})
+        counts["urcitation"].update({simple_label(c) for c in item.claims_citations})
     return counts
 
 
@@ -216,6 +259,18 @@ FIELD_QUERIES: list[tuple[str, Pred]] = [
     ("sex:male", lambda lt, it: lt.patient.sex == "male"),
     ("partial:true", lambda lt, it: it.partial),
     ("partial:false", lambda lt, it: not it.partial),
+    (
+        'citation:"mtus > chronic pain medical treatment 2009 > physical medicine"',
+        lambda lt, it: any(c.section == "Physical Medicine" for c in it.imr_citations),
+    ),
+    (
+        'urcitation:"ODG > Neck and Upper Back > MRI"',
+        lambda lt, it: any(c.source == "ODG" for c in it.claims_citations),
+    ),
+    ('cites:"outside MTUS"', lambda lt, it: cites_of(it) == "outside MTUS"),
+    ("cites:both", lambda lt, it: cites_of(it) == "both"),
+    ("era:mtus-2016", lambda lt, it: era_of(lt) == "mtus-2016"),
+    ("era:acoem-2017", lambda lt, it: era_of(lt) == "acoem-2017"),
     # plain words search service, rationale, summary and citations
     ("flexeril", lambda lt, it: "Flexeril" in it.service),
     ("tramadol", lambda lt, it: "Tramadol" in it.service or "Tramadol" in it.rationale),
@@ -281,6 +336,12 @@ FILTER_CASES: list[tuple[str, tuple[str, ...], Pred]] = [
     ("age", ("40-49",), lambda lt, it: band(lt.patient.age) == "40-49"),
     ("outcome", ("overturned", "upheld"), lambda lt, it: len({i.decision for i in lt.items}) == 1),
     ("outcome", ("partially overturned",), lambda lt, it: len({i.decision for i in lt.items}) == 2),
+    ("citation", ("ACOEM > Low Back Disorders", "other"), lambda lt, it: any(
+        c.source in ("ACOEM", "other") for c in it.imr_citations)),
+    ("urcitation", ("odg > neck and upper back > mri",), lambda lt, it: any(
+        c.source == "ODG" for c in it.claims_citations)),
+    ("cites", ("none", "MTUS only"), lambda lt, it: cites_of(it) in ("none", "MTUS only")),
+    ("era", ("mtus-2009", "acoem-2017"), lambda lt, it: era_of(lt) in ("mtus-2009", "acoem-2017")),
 ]  # fmt: skip
 
 

@@ -109,6 +109,13 @@ def test_a_vocabulary_value_no_item_has_yet_is_a_true_zero(corpus_engine: Engine
     assert count(corpus_engine, **checked.filters) == 0
 
 
+def test_every_era_of_the_table_and_current_are_valid_values(corpus_engine: Engine) -> None:
+    # The corpus's UR denials end in 2017: no item is of today's era, and 0 is then the answer.
+    for era in ("current", "update-2021-11-23", "formulary-2018"):
+        checked = check_filters(corpus_engine, {"era": (era,)})
+        assert count(corpus_engine, **checked.filters) == 0
+
+
 def test_an_alias_that_repeats_a_value_is_dropped(corpus_engine: Engine) -> None:
     checked = check_filters(corpus_engine, {"sex": ("female", "F")})
     assert checked.filters == {"sex": ("female",)}

@@ -138,12 +138,24 @@ def subcommand(name: str) -> click.Command:
     return command
 
 
+def leaf(line: Line, args: list[str]) -> tuple[str, click.Command, list[str]]:
+    """The command a line runs, through a group's subcommands (``alerts add``), and its
+    arguments."""
+    name, command = line.command, subcommand(line.command)
+    rest = args[args.index(line.command) + 1 :]
+    while isinstance(command, click.Group) and rest:
+        sub = command.get_command(click.Context(command), rest[0])
+        if sub is None:
+            break
+        name, command, rest = rest[0], sub, rest[1:]
+    return name, command, rest
+
+
 def check_options(line: Line, args: list[str]) -> None:
     """The real command parses ``args`` (options, choices, types) without running."""
-    command = subcommand(line.command)
-    rest = args[args.index(line.command) + 1 :]
+    name, command, rest = leaf(line, args)
     try:
-        command.make_context(line.command, rest)
+        command.make_context(name, rest)
     except click.ClickException as e:
         pytest.fail(f"README line `{line.text}`: {e.format_message()}")
 
@@ -151,7 +163,7 @@ def check_options(line: Line, args: list[str]) -> None:
 def check_synopsis(line: Line) -> None:
     """Each [--option VALUE] of a synopsis: the option exists; concrete values and each
     alternative of `a|b` parse; placeholders (DIR) stand for any value."""
-    command = subcommand(line.command)
+    command = leaf(line, line.args)[1]
     names = {opt for param in command.params for opt in param.opts}
     for group in line.optional:
         assert group[0] in names, f"README line `{line.text}`: no option {group[0]}"

@@ -20,7 +20,9 @@ import httpx
 import pytest
 from markupsafe import escape
 from server_fixtures import XSS_ID, ServerIndex, ServerProcess
+from test_engine_contract import cites_of, era_of
 
+from imr_search.citator import labels
 from imr_search.engine import FACETS, FILTERS, MAX_PAGE_SIZE
 from imr_search.model import Item, Letter
 from imr_search.server.schemas import SearchHit, StatsResponse
@@ -77,6 +79,12 @@ def facet_values(letter: Letter, item: Item) -> dict[str, list[str]]:
         "age": age_band(letter.patient.age),
         "sex": [letter.patient.sex] if letter.patient.sex else [],
         "outcome": [case_outcome(letter)],
+        # The era and cites worked out here; the section names are the citator's (their
+        # spelling is tested against the letters in test_citator.py).
+        "era": [era] if (era := era_of(letter)) else [],
+        "cites": [cites_of(item)],
+        "citation": labels(item.imr_citations),
+        "urcitation": labels(item.claims_citations),
     }
 
 

@@ -35,6 +35,11 @@ BAD = [
     ("year", "20x6", "year"),
     ("age", "45", "40-49"),
     ("outcome", "partialy overturned", "'partially overturned'"),
+    # CM17-0003591 cites MTUS Knee Complaints 2004, Special Studies on both sides.
+    ("citation", "MTUS > Knee Complaints 2004 > Special Studie", "'MTUS > Knee Complaints 2004 >"),
+    ("urcitation", "MTUS > Knee Complaint 2004", "'MTUS > Knee Complaints 2004'"),
+    ("cites", "MTUS onl", "'MTUS only'"),
+    ("era", "mtus-216", "'mtus-2016'"),
 ]
 
 

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
+from imr_search.crosstab import overturned_facets
 from imr_search.engine import Engine
 from imr_search.export import (
     FACET_HEADERS,
@@ -94,9 +95,12 @@ def search(
     result = engine.search(search_request)
     # The aliases applied and a case number read as such, before the engine's own warnings.
     result.warnings[:0] = [*notes, *([case_note] if case_note else [])]
+    over = overturned_facets(engine, search_request) if params.facets and params.rates else None
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
-    body = search_data(result, params, base=f"{root}/api/search", root=root, extra=extra)
+    body = search_data(
+        result, params, base=f"{root}/api/search", root=root, extra=extra, overturned=over
+    )
     return JSONResponse(body)
 
 

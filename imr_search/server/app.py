@@ -30,7 +30,7 @@ import imr_search
 from imr_search.config import Settings
 from imr_search.engine import Engine
 from imr_search.engines import open_engine
-from imr_search.server import api, errors, pages
+from imr_search.server import analysis, api, errors, feeds, pages
 from imr_search.server.state import AppState, EngineFactory
 
 # A strict policy: the pages load only their own CSS and script, so even a letter text that
@@ -144,6 +144,9 @@ def create_app(
     app.state.templates = pages.make_environment()
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(analysis.router)  # the citator and cross-tabs (issue 15)
+    app.include_router(analysis.pages)
+    app.include_router(feeds.router)  # saved searches as Atom feeds (issue 15)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     errors.install(app, pages.error_page)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -24,7 +24,8 @@ from imr_search.errors import ImrSearchError, QueryError
 log = logging.getLogger("imr_search.server")
 
 # Paths under these prefixes answer JSON; everything else is a page.
-JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+# Feeds (/alerts/) are read by programs too: their errors are JSON.
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/alerts/")
 
 ErrorPage = Callable[[Request, int, str], HTMLResponse]
 

@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 
 import imr_search
 from imr_search.config import Settings
+from imr_search.crosstab import overturned_facets
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError, UsageError
 from imr_search.lookup import case_number_letter, find_letter
@@ -57,6 +58,10 @@ FACET_LABELS: dict[str, str] = {
     "age": "Patient age",
     "sex": "Patient sex",
     "outcome": "Case outcome",
+    "era": "Guideline era",
+    "cites": "IMR cites",
+    "citation": "Guideline section (IMR)",
+    "urcitation": "Guideline section (claims administrator)",
 }
 FACET_VISIBLE = 8  # values shown before "more"
 # The other date ranges' controls on the page (query.RANGE_FILTERS), in order.
@@ -255,13 +260,16 @@ def search_page(
     data: dict[str, Any] | None = None
     try:
         params, notes = params.checked(engine)  # aliases applied; unknown values refused
-        result = engine.search(params.to_request(settings, facets=True))
+        request_ = params.to_request(settings, facets=True)
+        result = engine.search(request_)
         result.warnings[:0] = notes
+        # Facet values' overturn rates, when asked for (issue 15): one more search.
+        overturned = overturned_facets(engine, request_) if params.rates else None
     except UsageError as exc:  # a bad query or filter is shown on the page, with status 400
         error = str(exc)
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
-        data = search_data(result, params, base=base, root=root)
+        data = search_data(result, params, base=base, root=root, overturned=overturned)
 
     export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
     date_fields = {"from", "to", *(f"{n}_{e}" for n in DATE_RANGE_LABELS for e in ("from", "to"))}
@@ -285,6 +293,7 @@ def search_page(
             Link(label, params.changed(sort=s).url(base), params.sort == s) for s, label in sorts
         ],
         "letters_url": params.changed(letters=not params.letters).url(base),
+        "rates_url": params.changed(rates=not params.rates, page=params.page).url(base),
         "csv_url": export.url(f"{root}/api/search.csv"),
         "json_url": params.url(f"{root}/api/search", ("facets", "1")),
         "facet_sections": _facet_sections(data["facets"]) if data else [],
@@ -491,6 +500,7 @@ def precedents_page(
         json_url=json_url,
         filters=filters,
         csv_url=json_url + "&format=csv",
+        current_era_only="current" in {v.lower() for v in filters.filters().get("era", ())},
     )
 
 

@@ -65,6 +65,10 @@ class FilterParams(BaseModel):
     injured_to: str | None = Field(None, description="Injured on or before (YYYY-MM-DD).")
     urdenial_from: str | None = Field(None, description="UR denial on or after (YYYY-MM-DD).")
     urdenial_to: str | None = Field(None, description="UR denial on or before (YYYY-MM-DD).")
+    citation: list[str] = _filter_field("citation")
+    urcitation: list[str] = _filter_field("urcitation")
+    cites: list[str] = _filter_field("cites")
+    era: list[str] = _filter_field("era")
     date_from: str | None = Field(
         None, alias="from", description="Earliest decision date (YYYY-MM-DD), inclusive."
     )
@@ -157,6 +161,11 @@ class SearchParams(FilterParams):
         description="Results per page (25 unless given; at most 100).",
     )
     letters: bool = Field(False, description="Group the results by letter.")
+    rates: bool = Field(
+        False,
+        description="With facets: each facet value's overturned count and overturn rate "
+        "(costs one more search).",
+    )
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -197,6 +206,8 @@ class SearchParams(FilterParams):
             yield "sort", self.sort
         if self.letters:
             yield "letters", "1"
+        if self.rates:
+            yield "rates", "1"
         if self.size != DEFAULT_PAGE_SIZE:
             yield "size", str(self.size)
         if self.page != 1:
@@ -277,3 +288,56 @@ def _date(name: str, raw: str | None) -> dt.date | None:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise UsageError(f"{name}: {raw.strip()!r} is not a date (use YYYY-MM-DD)") from None
+
+
+# -- the citator and cross-tabs (issue 15) ------------------------------------------------------
+
+
+class AnalysisParams(FilterParams):
+    """A search to analyse: the query and filters of a search, without paging."""
+
+    q: str = Field("", description="Query in the imr-search query language; empty: every item.")
+    format: Literal["json", "csv"] = Field("json", description="json, or csv.")
+
+    def to_request(self, settings: Settings) -> SearchRequest:
+        query = self.q.strip()
+        if len(query) > settings.max_query_length:
+            raise UsageError(
+                f"the query is too long ({len(query)} characters; "
+                f"the limit is {settings.max_query_length})"
+            )
+        date_from, date_to = self.dates()
+        return SearchRequest(
+            query=query,
+            filters=self.filters(),
+            date_from=date_from,
+            date_to=date_to,
+            time_limit=settings.query_time_limit,
+        )
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        if self.q.strip():
+            yield "q", self.q.strip()
+        for name, values in self.filters().items():
+            for value in values:
+                yield name, value
+        if self.date_from and self.date_from.strip():
+            yield "from", self.date_from.strip()
+        if self.date_to and self.date_to.strip():
+            yield "to", self.date_to.strip()
+
+
+class CitatorParams(AnalysisParams):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sort: Literal["items", "rate", "overturned", "citation"] = Field(
+        "items", description="items (most cited first), rate, overturned or citation (name)."
+    )
+    limit: int | None = Field(None, ge=1, le=100_000, description="Rows to return.")
+
+
+class CrosstabParams(AnalysisParams):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: str = Field(..., description="A facet name, or month.", examples=["era", "month"])
+    cols: str | None = Field(None, description="A second facet (or month) for columns.")

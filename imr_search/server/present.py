@@ -69,9 +69,11 @@ def facet_data(
     params: SearchParams,
     base: str,
     extra: tuple[tuple[str, str], ...] = (),
+    overturned: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Facet counts with the URL that adds (or removes) each value from the search."""
-    return {
+    """Facet counts with the URL that adds (or removes) each value from the search; with
+    ``overturned`` (facet -> value -> overturned items), each value's overturn rate too."""
+    data: dict[str, list[dict[str, Any]]] = {
         name: [
             {
                 "value": fc.value,
@@ -83,6 +85,13 @@ def facet_data(
         ]
         for name, counts in facets.items()
     }
+    if overturned is not None:
+        for name, values in data.items():
+            for v in values:
+                over = overturned.get(name, {}).get(v["value"], 0)
+                v["overturned"] = over
+                v["rate"] = round(over / v["count"], 4) if v["count"] else None
+    return data
 
 
 def search_data(
@@ -92,6 +101,7 @@ def search_data(
     base: str,
     root: str = "",
     extra: tuple[tuple[str, str], ...] = (),
+    overturned: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
     """The search response: the JSON body of /api/search and the page's model."""
     data: dict[str, Any] = {
@@ -103,7 +113,7 @@ def search_data(
     }
     if params.letters:
         data["groups"] = [group_data(g, root=root) for g in result.groups]
-    data["facets"] = facet_data(result.facets, params, base, extra)
+    data["facets"] = facet_data(result.facets, params, base, extra, overturned)
     data["warnings"] = list(result.warnings)
     data["suggestions"] = dict(result.suggestions)
     return data

@@ -33,6 +33,9 @@ class FacetValue(BaseModel):
     count: int = Field(description="Items (of the whole result set) with this value.")
     selected: bool = Field(description="The value is one of the search's filters.")
     toggle_url: str = Field(description="This search with the value added or removed.")
+    # With rates=1 (issue 15).
+    overturned: int | None = Field(None, description="With rates=1: overturned items.")
+    rate: float | None = Field(None, description="With rates=1: the value's overturn rate.")
 
 
 class SearchHit(BaseModel):
@@ -53,6 +56,10 @@ class SearchHit(BaseModel):
     drug: str | None
     guideline: str | None = Field(description="The IMR reviewer's citation, as written.")
     guideline_sources: list[str]
+    era: str | None = Field(None, description="Guideline era of the request (docs/eras.md).")
+    era_basis: str | None = Field(
+        None, description="ur_denial_date, or decision_date when the letter gives no UR date."
+    )
     score: float
     snippet: str = Field(description="Plain text.")
     snippet_html: str = Field(description="Escaped text with the matches in <mark>.")

@@ -34,9 +34,13 @@ def open_engine(
             held = index.open_dir(str(index_dir)).schema
             if not list(held["service"].analyzer("not")):
                 raise OutdatedIndexError(str(index_dir), "its text fields drop stop words")
-            # Index format 3 added the letter outcome and the received / UR denial dates.
-            if any(name not in held for name in ("outcome", "received", "urdenial")):
-                raise OutdatedIndexError(str(index_dir), "it has no outcome or received date")
+            # Index format 3 added the letter outcome, the received / UR denial dates, the
+            # citator and era fields and their facets in the column.
+            needed = ("outcome", "received", "urdenial", "citation", "era")
+            if any(name not in held for name in needed):
+                raise OutdatedIndexError(
+                    str(index_dir), "it has no outcome, received date, citation or era fields"
+                )
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,10 @@ def build_schema() -> Any:
         case=fields.ID(analyzer=kw()),
         sex=fields.ID(analyzer=kw()),
         outcome=fields.ID(analyzer=kw()),
+        citation=fields.ID(analyzer=kw()),
+        urcitation=fields.ID(analyzer=kw()),
+        cites=fields.ID(analyzer=kw()),
+        era=fields.ID(analyzer=kw()),
         # typed fields
         decided=fields.DATETIME(),
         injured=fields.DATETIME(),

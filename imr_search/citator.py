@@ -1,0 +1,242 @@
+"""The guideline citator: for each cited guideline section, how often IMR overturns.
+
+A citation (``imr_search.model.Citation``, parsed by ``imr_search.parse.citations``) becomes
+one label per section, ``SOURCE > Part Edition > Section`` ("MTUS > Chronic Pain Medical
+Treatment 2016 > Opioids, Criteria for Use"), normalised so that one section is one row
+however a letter spells it: spaces and trailing punctuation, "&" for "and", ODG's "(Acute &
+Chronic)" tag, and the case of each word's first letter (letters write "Physical therapy" and
+"Physical Therapy" for the same section). A chain of the ACOEM chapters' section headings
+("Special Studies, Diagnostic Criteria") is split into its headings.
+
+These labels are what the index holds in ``citation`` (the IMR's side) and ``urcitation``
+(the claims administrator's); ``cites`` says which guidelines the IMR relied on. The table
+(``citator``) is made from the index's facet counts over the items a search matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from imr_search.engine import Engine, SearchRequest
+from imr_search.model import Citation, Item
+from imr_search.query import Term, all_of, keyword_value, parse
+from imr_search.stats import wilson_interval
+
+# Values of the ``cites`` facet: which guidelines the IMR decision cites.
+CITES_VALUES = ("none", "MTUS only", "outside MTUS", "both")
+CitatorSort = Literal["items", "rate", "overturned", "citation"]
+CITATOR_SORTS: tuple[CitatorSort, ...] = ("items", "rate", "overturned", "citation")
+
+# The section headings of the MTUS's ACOEM chapters (2004/2007). Letters chain them with
+# commas ("Special Studies, Summary"), and a comma inside other sections' names is part of the
+# name ("Opioids, criteria for use"), so only a chain made wholly of these is split.
+_ACOEM_HEADINGS = frozenset(
+    h.casefold()
+    for h in (
+        "Special Studies", "Initial Care", "Diagnostic Criteria", "Summary",
+        "Surgical Considerations", "Physical Methods", "Work Activities", "Activity Alteration",
+        "Follow-up Visits", "Medications", "Red Flags", "Initial Assessment", "Medical History",
+        "Physical Examination", "Treatment Considerations", "Assessing Red Flags",
+        "Recommendations", "Clinical Measures", "Detection of Neurologic Abnormalities",
+    )
+)  # fmt: skip
+_ODG_TAG = re.compile(r"\s*\((?:acute\s*(?:&|and)\s*chronic|chronic|acute)\)\s*$", re.I)
+_TRIM = " \t.,;:-"
+
+
+def _words_capitalised(text: str) -> str:
+    # The first letter of each word upper-cased, the rest left alone: "MRI", "NSAIDs" and
+    # "(Flexeril)" keep their spelling; small joining words stay lower case.
+    small = {"and", "or", "of", "for", "the", "in", "with", "to", "a", "an", "on", "by", "vs"}
+    out: list[str] = []
+    for i, word in enumerate(text.split(" ")):
+        if i and word.casefold() in small:
+            out.append(word.lower())
+        else:
+            j = next((k for k, ch in enumerate(word) if ch.isalpha()), None)
+            out.append(word if j is None else word[:j] + word[j].upper() + word[j + 1 :])
+    return " ".join(out)
+
+
+def _clean(text: str | None) -> str:
+    if not text:
+        return ""
+    t = re.sub(r"\s+", " ", text).strip(_TRIM)
+    t = re.sub(r",?\s*&\s*|,\s+and\s+", " and ", t)
+    return _words_capitalised(t)
+
+
+def normal_part(part: str | None) -> str:
+    return _clean(_ODG_TAG.sub("", part or ""))
+
+
+def normal_sections(section: str | None) -> list[str]:
+    """The section(s) named, each normalised; [] for none."""
+    text = re.sub(r"\s+", " ", section or "").strip(_TRIM)
+    if not text:
+        return []
+    pieces = [p.strip(_TRIM) for p in re.split(r"\s*;\s*", text)]
+    out: list[str] = []
+    for piece in pieces:
+        heads = [h.strip(_TRIM) for h in re.split(r",\s*|\s+and\s+", piece)]
+        if len(heads) > 1 and all(h.casefold() in _ACOEM_HEADINGS for h in heads):
+            out += heads
+        else:
+            # Numbered sections of the 2016 opioid guideline chained by commas.
+            out += [p.strip(_TRIM) for p in re.split(r",\s*(?=\d+(?:\.\d+)+\s)", piece)]
+    return list(dict.fromkeys(_clean(p) for p in out if p))
+
+
+def citation_labels(c: Citation) -> list[str]:
+    """One label per section of a citation (one label when it names no section)."""
+    head: str = c.source
+    part = normal_part(c.part)
+    if part:
+        head += f" > {part}" + (f" {c.edition}" if c.edition else "")
+    elif c.edition:
+        head += f" {c.edition}"
+    sections = normal_sections(c.section)
+    return [f"{head} > {s}" for s in sections] if sections else [head]
+
+
+def labels(citations: Iterable[Citation]) -> list[str]:
+    out: list[str] = []
+    for c in citations:
+        out += citation_labels(c)
+    return list(dict.fromkeys(out))
+
+
+def cites(item: Item) -> str:
+    """Which guidelines the IMR decision cites: one of CITES_VALUES."""
+    sources = {c.source for c in item.imr_citations}
+    mtus, outside = "MTUS" in sources, bool(sources - {"MTUS"})
+    if mtus:
+        return "both" if outside else "MTUS only"
+    return "outside MTUS" if outside else "none"
+
+
+# -- the table --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CitatorRow:
+    citation: str
+    items: int = 0
+    overturned: int = 0
+    answered: Counter[str] = field(default_factory=Counter)  # UR-side label -> items
+
+    @property
+    def rate(self) -> float:
+        return self.overturned / self.items if self.items else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.overturned, self.items)
+
+    def answered_most(self) -> list[tuple[str, int]]:
+        """The UR-side citations, most items first, ties by name (a stable order)."""
+        return sorted(self.answered.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass(slots=True)
+class Citator:
+    items: int  # items the search matched
+    cited: int  # of them, items whose IMR decision cites any guideline
+    rows: list[CitatorRow]  # the first ``limit`` of them
+    sections: int = 0  # rows before the limit
+    warnings: list[str] = field(default_factory=list)  # e.g. a search that ran out of time
+
+
+def citator(
+    engine: Engine, request: SearchRequest, *, sort: CitatorSort = "items", limit: int | None = None
+) -> Citator:
+    """The citator over every item ``request`` matches (its query and filters).
+
+    Counts come from the index's exact facet counts, never from loading items: two searches
+    (all matches, and the overturned ones) give every section's items and overturned; one
+    more search per row returned gives the UR-side citations it answered (``limit`` bounds
+    them)."""
+    base = replace(request, facets=True, letters=False, page=1, size=1)
+    everything = engine.search(base)
+    tree = request.tree if request.tree is not None else parse(request.query)
+    overturned = engine.search(replace(base, tree=all_of(tree, Term("decision", "overturned"))))
+    over = {f.value: f.count for f in overturned.facets.get("citation", [])}
+    rows = [
+        CitatorRow(f.value, f.count, over.get(f.value, 0))
+        for f in everything.facets.get("citation", [])
+        if f.count
+    ]
+    uncited = sum(f.count for f in everything.facets.get("cites", []) if f.value == "none")
+    chosen = sort_rows(rows, sort)[:limit]
+    for row in chosen:
+        section = Term("citation", keyword_value("citation", row.citation))
+        sub = engine.search(replace(base, tree=all_of(tree, section)))
+        row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})
+    warnings = list(dict.fromkeys([*everything.warnings, *overturned.warnings]))
+    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
+
+
+def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
+    if sort == "citation":
+        return sorted(rows, key=lambda r: r.citation.casefold())
+    if sort == "rate":
+        return sorted(rows, key=lambda r: (-r.rate, -r.items, r.citation))
+    if sort == "overturned":
+        return sorted(rows, key=lambda r: (-r.overturned, -r.items, r.citation))
+    return sorted(rows, key=lambda r: (-r.items, -r.overturned, r.citation))
+
+
+def row_dict(row: CitatorRow) -> dict[str, Any]:
+    low, high = row.interval
+    return {
+        "citation": row.citation,
+        "items": row.items,
+        "overturned": row.overturned,
+        "rate": round(row.rate, 4),
+        "low": round(low, 4),
+        "high": round(high, 4),
+        "answered": [{"citation": c, "items": n} for c, n in row.answered_most()],
+    }
+
+
+def citator_dict(c: Citator) -> dict[str, Any]:
+    return {
+        "items": c.items,
+        "cited": c.cited,
+        "sections": c.sections,
+        "rows": [row_dict(r) for r in c.rows],
+        "warnings": c.warnings,
+    }
+
+
+CSV_HEADER = ("citation", "items", "overturned", "rate", "low", "high", "answered")
+
+
+def citator_csv_rows(c: Citator) -> list[list[str]]:
+    out = [list(CSV_HEADER)]
+    for r in c.rows:
+        d = row_dict(r)
+        answered = "; ".join(f"{a['citation']} ({a['items']})" for a in d["answered"])
+        out.append([r.citation, str(r.items), str(r.overturned), f"{d['rate']:.4f}",
+                    f"{d['low']:.4f}", f"{d['high']:.4f}", answered])  # fmt: skip
+    return out
+
+
+def citator_text(c: Citator, *, answered: int = 3) -> str:
+    """The table for a terminal: one block per cited section, its top UR-side citations."""
+    shown = f" (the first {len(c.rows)} shown)" if len(c.rows) < c.sections else ""
+    lines = [f"{c.items} items, {c.cited} citing a guideline, {c.sections} sections cited{shown}"]
+    lines += [f"warning: {w}" for w in c.warnings]
+    for r in c.rows:
+        low, high = r.interval
+        lines.append(
+            f"{r.items:>5}  {r.overturned:>4} overturned  {r.rate:>4.0%} ({low:.0%}-{high:.0%})"
+            f"  {r.citation}"
+        )
+        for label, n in r.answered_most()[:answered]:
+            lines.append(f"{'':>13}answered UR: {label} ({n})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,160 @@
+"""The citator and the cross-tabs over HTTP: ``/api/citator``, ``/api/crosstab`` (JSON or CSV,
+what ``imr-search citator`` and ``imr-search stats --by`` print) and their pages, ``/citator``
+and ``/crosstab`` (the monthly histogram is an SVG drawn here: it needs no JavaScript)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from markupsafe import Markup
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from imr_search.citator import CITES_VALUES, citator, citator_csv_rows, citator_dict
+from imr_search.config import Settings
+from imr_search.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_csv_rows, crosstab_dict
+from imr_search.engine import Engine
+from imr_search.errors import UsageError
+from imr_search.server.api import _BAD, _CSV, _DOWN
+from imr_search.server.charts import month_histogram
+from imr_search.server.pages import render
+from imr_search.server.params import CitatorParams, CrosstabParams
+from imr_search.server.state import get_engine, get_settings, root_path
+
+router = APIRouter()
+pages = APIRouter(include_in_schema=False)
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _csv(rows: list[list[str]], name: str) -> Response:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/api/citator",
+    tags=["citator"],
+    summary="Overturn rate per cited guideline section",
+    response_model=None,
+    responses={
+        200: {"content": _CSV, "description": "Rows: citation, items, overturned, rate, interval"},
+        **_BAD,
+        **_DOWN,
+    },
+)
+def citator_api(
+    params: Annotated[CitatorParams, Query()], engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """For each guideline section the IMR cited in the matching items: items, overturned, the
+    rate with its 95% Wilson interval, and the claims administrator's citations it answered
+    (``answered``). ``format=csv`` for a spreadsheet."""
+    table = citator(engine, params.to_request(settings), sort=params.sort, limit=params.limit)
+    if params.format == "csv":
+        return _csv(citator_csv_rows(table), "imr-citator.csv")
+    return JSONResponse(citator_dict(table))
+
+
+def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
+    return crosstab(engine, params.to_request(settings), params.rows, params.cols or None)
+
+
+@router.get(
+    "/api/crosstab",
+    tags=["citator"],
+    summary="Cross-tabulate a search by one or two facets (or month)",
+    response_model=None,
+    responses={
+        200: {"content": _CSV, "description": "Counts, overturned, rate and interval per cell"},
+        **_BAD,
+        **_DOWN,
+    },
+)
+def crosstab_api(
+    params: Annotated[CrosstabParams, Query()], engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """``rows`` (and ``cols``): a facet name or ``month``. Each row and cell has items,
+    overturned, the rate and its 95% Wilson interval; ``small`` marks fewer than 10 items.
+    ``format=csv`` gives one line per row (one-way) or per cell (two-way)."""
+    table = _table(params, engine, settings)
+    if params.format == "csv":
+        return _csv(crosstab_csv_rows(table), "imr-crosstab.csv")
+    return JSONResponse(crosstab_dict(table))
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def _url(base: str, pairs: list[tuple[str, str]]) -> str:
+    from urllib.parse import urlencode
+
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+@pages.get("/citator", response_class=HTMLResponse)
+def citator_page(
+    request: Request,
+    params: Annotated[CitatorParams, Query()],
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    root = root_path(request)
+    table = citator_dict(citator(engine, params.to_request(settings), sort=params.sort))
+    pairs = list(params.pairs())
+    for row in table["rows"]:
+        row["search_url"] = _url(f"{root}/", [*pairs, ("citation", row["citation"])])
+    sorts = [
+        (s, label, _url(f"{root}/citator", [*pairs, ("sort", s)]), s == params.sort)
+        for s, label in (
+            ("items", "Items"), ("overturned", "Overturned"), ("rate", "Rate"),
+            ("citation", "Citation"),
+        )
+    ]  # fmt: skip
+    return render(
+        request,
+        "citator.html",
+        params=params,
+        table=table,
+        sorts=sorts,
+        cites_values=CITES_VALUES,
+        json_url=_url(f"{root}/api/citator", [*pairs, ("sort", params.sort)]),
+        csv_url=_url(f"{root}/api/citator", [*pairs, ("sort", params.sort), ("format", "csv")]),
+    )
+
+
+@pages.get("/crosstab", response_class=HTMLResponse)
+def crosstab_page(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    params: Annotated[CrosstabParams, Query()],
+) -> HTMLResponse:
+    root = root_path(request)
+    if params.cols and params.cols.strip().lower() == params.rows.strip().lower():
+        raise UsageError("choose two different dimensions for rows and columns")
+    table = _table(params, engine, settings)
+    data = crosstab_dict(table)
+    grid = {(c["row"], c["col"]): c for c in data["cells"]}
+    chart = month_histogram(table.rows) if table.rows_by == MONTH and not table.cols_by else ""
+    pairs = [*params.pairs(), ("rows", table.rows_by)]
+    if table.cols_by:
+        pairs.append(("cols", table.cols_by))
+    return render(
+        request,
+        "crosstab.html",
+        params=params,
+        data=data,
+        grid=grid,
+        dimensions=DIMENSIONS,
+        chart=Markup(chart),  # built and escaped by charts.month_histogram
+        json_url=_url(f"{root}/api/crosstab", pairs),
+        csv_url=_url(f"{root}/api/crosstab", [*pairs, ("format", "csv")]),
+    )
