@@ -35,7 +35,7 @@ from imr_search.engines import (
 from imr_search.errors import ImrSearchError, UsageError
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
-from imr_search.parse import iter_sources
+from imr_search.parse import ParseLimits, iter_sources
 from imr_search.present import (
     csv_rows,
     hit_dict,
@@ -104,7 +104,7 @@ def ingest_options(fn: F) -> F:
         type=click.FloatRange(0, None, min_open=True),
         default=None,
         metavar="SECONDS",
-        help="Give up on a file whose extraction and parsing takes longer (60).",
+        help="Give up on a file whose extraction and parsing takes longer (5).",
     )(fn)
     fn = click.option(
         "--jobs",
@@ -117,8 +117,15 @@ def ingest_options(fn: F) -> F:
 
 
 def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    limits = ParseLimits(
+        max_pages=settings.max_pages, max_chars=settings.max_chars, max_items=settings.max_items
+    )
     return make_runner(
-        jobs=jobs, time_limit=settings.file_time_limit, dask=dask, max_bytes=settings.max_file_bytes
+        jobs=jobs,
+        time_limit=settings.file_time_limit,
+        dask=dask,
+        max_bytes=settings.max_file_bytes,
+        limits=limits,
     )
 
 
