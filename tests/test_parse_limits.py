@@ -102,5 +102,5 @@ def test_a_file_past_the_time_limit_fails_with_its_reason_and_the_run_goes_on(
         assert f"{big}: took longer than the time limit (1 s)" in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
     index = run("search", "--index", str(tmp_path / "ix"), "--format", "json", "")
-    hits = json.loads(index.stdout)["hits"]
-    assert {h["source"] for h in hits} == {str(SEEDS[1])}
+    hits = json.loads(index.stdout)["results"]
+    assert {h["letter_id"] for h in hits} == {SEEDS[1].stem}
