@@ -74,6 +74,11 @@ def reports_errors(fn: F) -> F:
             # `imr-search search ... | head`: the reader left; that is not an error.
             sys.stderr.close()
             sys.exit(0)
+        except OSError as e:
+            # A write the library did not name (a read-only folder, a full disk): one line
+            # with the file and the cause, never a traceback.
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}", 1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -22,6 +22,8 @@ past it, the phases left (facet counts, highlighting) are skipped, with a warnin
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import itertools
 import json
@@ -432,8 +434,13 @@ class TantivyEngine:
             yield TantivyWriterSession(w, committed, self._schema, rebuild=rebuild)
             w.commit()
             w.garbage_collect_files()
-        except BaseException:
-            w.rollback()
+        except BaseException as exc:
+            # tantivy removes what no commit refers to at the next garbage collection.
+            with contextlib.suppress(Exception):
+                w.rollback()
+            if isinstance(exc, OSError | ValueError) and not isinstance(exc, UnicodeError):
+                # tantivy-py reports I/O failures as ValueError("... IoError ...").
+                raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from None
             raise
         finally:
             # Consumes the writer: its threads end and the lock file is released now.

@@ -329,25 +329,54 @@ class WhooshEngine:
 
     @contextmanager
     def writer(self, *, rebuild: bool = False) -> Iterator[WhooshWriterSession]:
+        """A write session; committed when the block ends. A write that fails (a read-only
+        folder, a full disk, at any point up to the commit) is an ``IndexError_`` naming the
+        folder and the cause; the committed generation stays what readers see, and the failed
+        write's partial files are removed then, or at the next writer if that fails too."""
+        # Files of killed or failed runs first: no generation refers to them. Only under the
+        # write lock, and before the writer exists (it creates its own files at once).
+        self._remove_leftovers(take_lock=True)
         try:
             # A larger posting pool than Whoosh's 128 MB default: until it fills, postings
             # are sorted in memory instead of being pickled to temporary runs and merged.
             w = self._ix.writer(timeout=0.0, limitmb=WRITER_POOL_MB)
         except index.LockError:
             raise IndexBusyError(str(self.index_dir)) from None
+        except OSError as exc:
+            raise self._write_error(exc) from None
         use_chunked_pool(w, WRITER_POOL_MB)
         session = WhooshWriterSession(w, rebuild=rebuild, facet_names=FACETS)
         try:
             yield session
-        except BaseException:
             session.close()
-            w.cancel()
+            if rebuild:
+                w.commit(mergetype=writing.CLEAR)
+            else:
+                w.commit()
+        except BaseException as exc:
+            session.close()
+            _cancel(w)
+            self._remove_leftovers(take_lock=True)
+            if isinstance(exc, OSError):
+                raise self._write_error(exc) from None
             raise
-        session.close()
-        if rebuild:
-            w.commit(mergetype=writing.CLEAR)
-        else:
-            w.commit()
+
+    def _write_error(self, exc: OSError) -> IndexError_:
+        return IndexError_(f"cannot write the index in {self.index_dir}: {exc.strerror or exc}")
+
+    def _remove_leftovers(self, *, take_lock: bool) -> None:
+        storage, name = self._ix.storage, self._ix.indexname
+        try:
+            lock = storage.lock(f"{name}_WRITELOCK")
+            if take_lock and not lock.acquire(False):
+                return  # another writer is at work: its files are not leftovers
+            try:
+                toc = index.TOC.read(storage, name)
+                index.clean_files(storage, name, toc.generation, toc.segments)
+            finally:
+                lock.release()
+        except Exception:  # noqa: BLE001 - tidying must never hide the error being reported
+            pass
 
     def close(self) -> None:
         """Close every searcher not in use; those in use close when their request ends."""
@@ -355,6 +384,17 @@ class WhooshEngine:
             self._closed = True
             for shared in list(self._open):
                 self._retire(shared)
+
+
+def _cancel(w: Any) -> None:
+    # Cancelling releases the lock; after a failure inside the commit it may itself fail.
+    try:
+        w.cancel()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        try:
+            w.writelock.release()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def _context(s: Any, run: Any) -> Any:
