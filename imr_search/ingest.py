@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 from imr_search.errors import ParseError
 from imr_search.model import Letter
-from imr_search.parse import MAX_BYTES, STDIN, ParseLimits, PdfExtractor, parse_data, read_bytes
+from imr_search.parse import (
+    DEFAULT_LIMITS,
+    MAX_BYTES,
+    STDIN,
+    ParseLimits,
+    PdfExtractor,
+    parse_data,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from imr_search.cache import RecordCache
@@ -71,7 +79,7 @@ Work = Callable[[str, bytes, PdfExtractor], Letter]
 
 
 def parse_job(
-    source: str, data: bytes, extractor: PdfExtractor, limits: ParseLimits = ParseLimits()
+    source: str, data: bytes, extractor: PdfExtractor, limits: ParseLimits = DEFAULT_LIMITS
 ) -> Letter:
     """The default job: extract the text and parse it (``limits``: see parse/limits.py; a
     runner binds them with functools.partial, which pickles for worker processes)."""
@@ -138,7 +146,7 @@ def make_runner(
     dask: str | None = None,
     extractor: PdfExtractor = "pdfium",
     max_bytes: int = MAX_BYTES,
-    limits: ParseLimits = ParseLimits(),
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Runner:
     """The runner the command line asked for: worker processes (``jobs``, default every
     core) or a Dask cluster (``dask``: a scheduler address or ``local``). Every file is

@@ -67,9 +67,7 @@ def test_text_longer_than_the_limit_is_refused() -> None:
 
 
 def test_a_letter_with_more_items_than_the_limit_is_refused() -> None:
-    letter = next(
-        lt for lt in (parse_path(p) for p in [*SEEDS, *PDFS]) if len(lt.items) >= 2
-    )
+    letter = next(lt for lt in (parse_path(p) for p in [*SEEDS, *PDFS]) if len(lt.items) >= 2)
     count = len(letter.items)
     with pytest.raises(ParseError, match=f"letter has {count} disputed items; the limit is 1"):
         parse_path(Path(letter.source), limits=ParseLimits(max_items=1))
@@ -95,9 +93,7 @@ def test_a_file_past_the_time_limit_fails_with_its_reason_and_the_run_goes_on(
     big.write_bytes(SEEDS[0].read_bytes() + b"The injured worker has pain. " * 400_000)
     env = {"IMR_SEARCH_MAX_CHARS": str(10**8)}
     for command in (["parse"], ["index", "--index", str(tmp_path / "ix")]):
-        result = run(
-            *command, "--jobs", "1", "--time-limit", "1", str(big), str(SEEDS[1]), env=env
-        )
+        result = run(*command, "--jobs", "1", "--time-limit", "1", str(big), str(SEEDS[1]), env=env)
         assert result.exit_code == 1, result.output
         assert f"{big}: took longer than the time limit (1 s)" in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)

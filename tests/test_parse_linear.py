@@ -10,6 +10,7 @@ takes long enough to measure, and allows 6x: under 2.5x per doubling.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,10 +71,8 @@ def _professional(text: str) -> None:
 
 
 def _letter(text: str) -> None:
-    try:
+    with contextlib.suppress(ParseError):
         parse_text(text, source="x.txt")
-    except ParseError:
-        pass
 
 
 _HOW = "HOW THE IMR FINAL DETERMINATION WAS MADE\n"

@@ -66,7 +66,8 @@ def test_a_full_disk_is_one_line_and_the_index_survives(
     if run.returncode == 0:
         pytest.skip(f"{engine} wrote every file under {limit} bytes: no failure to observe")
     assert run.returncode == 1, run.stderr
-    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert "Traceback" not in run.stderr
     assert run.stderr.startswith(f"imr-search: cannot write the index in {index}: ")
     assert letters_in(index) == 5  # the previous content, readable
     # With space again the next run writes, and nothing of the failed run is left.
@@ -83,7 +84,8 @@ def test_a_read_only_folder_is_one_line_and_exit_1(tmp_path: Path) -> None:
     try:
         code, out = cli("index", "--no-cache", "--index", str(index), LETTERS)
         assert code == 1
-        assert out.strip().count("\n") == 0 and str(index) in out, out
+        assert out.strip().count("\n") == 0, out
+        assert str(index) in out
         assert letters_in(index) == 5
     finally:
         index.chmod(stat.S_IRWXU)

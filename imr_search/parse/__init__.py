@@ -16,7 +16,13 @@ from typing import BinaryIO
 from imr_search.errors import ParseError
 from imr_search.model import Letter
 from imr_search.parse.letter import detect_layout, parse_text
-from imr_search.parse.limits import ParseLimits, check_chars, check_items, check_pages
+from imr_search.parse.limits import (
+    DEFAULT_LIMITS,
+    ParseLimits,
+    check_chars,
+    check_items,
+    check_pages,
+)
 from imr_search.parse.sources import (
     MAX_BYTES,
     PDF_EXTRACTORS,
@@ -29,6 +35,7 @@ from imr_search.parse.sources import (
 )
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "MAX_BYTES",
     "PARSER_VERSION",
     "PDF_EXTRACTORS",
@@ -66,7 +73,7 @@ def parse_source(
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_BYTES,
     extractor: PdfExtractor = "pdfium",
-    limits: ParseLimits = ParseLimits(),
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Parsed:
     """Parse one source: a file path or ``-`` for standard input."""
     data = read_bytes(source, stdin=stdin, max_bytes=max_bytes)
@@ -78,7 +85,7 @@ def parse_data(
     data: bytes,
     *,
     extractor: PdfExtractor = "pdfium",
-    limits: ParseLimits = ParseLimits(),
+    limits: ParseLimits = DEFAULT_LIMITS,
     stem: str | None = None,
 ) -> Letter:
     """Parse the bytes of ``source``, already read (and size-checked) by the caller, within
@@ -103,7 +110,7 @@ def parse_path(
     source: str | None = None,
     max_bytes: int = MAX_BYTES,
     extractor: PdfExtractor = "pdfium",
-    limits: ParseLimits = ParseLimits(),
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Letter:
     """Parse one file; ``source`` is how the record names it (default: the path as given)."""
     name = source if source is not None else str(path)

@@ -51,7 +51,9 @@ _SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
 # occurrence (22 KB of "A was the original request. " took 35 s).
 _ORIGINAL = re.compile(r"\s+was\s+the\s+original\s+request\.\s*", re.I)
 _CA_AUTHORISED = re.compile(r"The\s+Claims\s+Administrator\s+authori[sz]ed\s+", re.I)
-_AUTHORISED_BY = re.compile(r"\s+was\s+authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*", re.I)
+_AUTHORISED_BY = re.compile(
+    r"\s+was\s+authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*", re.I
+)
 _REMAINING = re.compile(
     r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*", re.I
 )
@@ -67,6 +69,8 @@ _PARTIAL_CUE = re.compile(r"\bwas\s+the\s+original\s+request\b", re.IGNORECASE)
 # A partial-authorisation statement spans a few sentences; looking for its start further back
 # than this many sentence ends only multiplies the work.
 _MAX_PARTIAL_CUTS = 24
+
+
 @dataclass(slots=True)
 class Service:
     service: str

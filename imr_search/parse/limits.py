@@ -24,6 +24,9 @@ class ParseLimits:
     max_items: int = 100
 
 
+DEFAULT_LIMITS = ParseLimits()
+
+
 def _over(source: str, what: str, limit: int, setting: str) -> ParseError:
     return ParseError(
         source,
@@ -48,7 +51,10 @@ def check_chars(source: str, text: str, limits: ParseLimits) -> None:
 def check_items(source: str, letter: Letter, limits: ParseLimits) -> None:
     if len(letter.items) > limits.max_items:
         raise _over(
-            source, f"letter has {len(letter.items):,} disputed items", limits.max_items, "max_items"
+            source,
+            f"letter has {len(letter.items):,} disputed items",
+            limits.max_items,
+            "max_items",
         )
 
 

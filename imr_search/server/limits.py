@@ -45,7 +45,9 @@ class RequestSizeLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
-            message = f"the request body is too large ({declared} bytes; the limit is {self.max_body})"
+            message = (
+                f"the request body is too large ({declared} bytes; the limit is {self.max_body})"
+            )
             await self._refuse(scope, receive, send, 413, message)
             return
         # No route reads a body beyond small forms, so an undeclared (chunked) one is never

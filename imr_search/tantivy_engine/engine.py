@@ -23,7 +23,6 @@ past it, the phases left (facet counts, highlighting) are skipped, with a warnin
 from __future__ import annotations
 
 import contextlib
-
 import datetime as dt
 import itertools
 import json
@@ -32,7 +31,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,7 +238,9 @@ class TantivyEngine:
                 counters = self._facets(view, query, result.total, blank, request.letters)
                 result.facets = facet_counts(counters, request.filters)
         if request.query.strip() and not empty:
-            result.suggestions = self._suggestions(s, tree)
+            result.suggestions = self._suggestions(s, tree, out_of_time)
+            if out_of_time():
+                skipped.append("some spelling suggestions")
         if skipped:
             result.warnings.append(
                 f"the search ran out of time ({request.time_limit:g} s); "
@@ -307,10 +308,15 @@ class TantivyEngine:
                 view.blank_facets = _count_facets(view.searcher, self._item_q)
             return view.blank_facets
 
-    def _suggestions(self, searcher: Any, tree: Node) -> dict[str, str]:
+    def _suggestions(
+        self, searcher: Any, tree: Node, out_of_time: Callable[[], bool]
+    ) -> dict[str, str]:
+        # Within the time limit too: 200 unknown words cost a correction search each.
         out: dict[str, str] = {}
         for word in plain_words(tree):
             for token in self._words_analyzer.analyze(word):
+                if out_of_time():
+                    return out
                 if token in out or spelling.known(searcher, token):
                     continue
                 found = spelling.suggest(searcher, token, limit=1)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,10 @@ class WhooshEngine:
         if not 1 <= request.size <= MAX_PAGE_SIZE:
             raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
         warnings: list[str] = []
+        # One clock for the whole request: collecting has its own limit, and what follows
+        # (spelling suggestions) stops at the same deadline.
+        started = time.monotonic()
+        deadline = started + request.time_limit if request.time_limit is not None else None
         with self._searcher() as s:
             tree, q, matched = self._collect(s, request, warnings)
             reader = s.reader()
@@ -235,7 +240,12 @@ class WhooshEngine:
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
             if request.query.strip() or request.tree is not None:
-                result.suggestions = suggestions_for(plain_words(tree), s)
+                result.suggestions = suggestions_for(plain_words(tree), s, deadline)
+                if deadline is not None and time.monotonic() > deadline and not warnings:
+                    warnings.append(
+                        f"the search ran out of time ({request.time_limit:g} s); "
+                        "some spelling suggestions left out"
+                    )
         return result
 
     def _group(
@@ -375,7 +385,7 @@ class WhooshEngine:
                 index.clean_files(storage, name, toc.generation, toc.segments)
             finally:
                 lock.release()
-        except Exception:  # noqa: BLE001 - tidying must never hide the error being reported
+        except Exception:
             pass
 
     def close(self) -> None:
@@ -390,11 +400,9 @@ def _cancel(w: Any) -> None:
     # Cancelling releases the lock; after a failure inside the commit it may itself fail.
     try:
         w.cancel()
-    except Exception:  # noqa: BLE001 - the original error is the one to report
-        try:
+    except Exception:
+        with suppress(Exception):
             w.writelock.release()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def _context(s: Any, run: Any) -> Any:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 SPELL_FIELD = "words"
 
 
-def suggestions_for(words: Sequence[str], searcher: Any) -> dict[str, str]:
-    """Plain query word -> best correction, for each word that occurs in no document."""
+def suggestions_for(
+    words: Sequence[str], searcher: Any, deadline: float | None = None
+) -> dict[str, str]:
+    """Plain query word -> best correction, for each word that occurs in no document; those
+    found by ``deadline`` (a ``time.monotonic()`` value) when one is given."""
     reader = searcher.reader()
     analyzer = searcher.schema[SPELL_FIELD].analyzer
     corrector = reader.corrector(SPELL_FIELD)
     out: dict[str, str] = {}
     for given in words:
         for token in analyzer(given, mode="query"):
+            if deadline is not None and time.monotonic() > deadline:
+                return out
             word = str(token.text)
             if word in out or reader.doc_frequency(SPELL_FIELD, word) > 0:
                 continue
