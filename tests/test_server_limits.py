@@ -32,7 +32,7 @@ def test_a_url_past_the_limit_is_refused_at_once(api: httpx.Client) -> None:
 
 
 def test_more_different_values_than_the_maximum_is_a_400_naming_it(api: httpx.Client) -> None:
-    values = [("state", f"s{i}") for i in range(MAX_FILTER_VALUES + 1)]
+    values = httpx.QueryParams([("state", f"s{i}") for i in range(MAX_FILTER_VALUES + 1)])
     response = api.get("/api/search", params=values)
     assert response.status_code == 400
     message = response.json()["error"]["message"]
