@@ -238,9 +238,7 @@ class TantivyEngine:
                 counters = self._facets(view, query, result.total, blank, request.letters)
                 result.facets = facet_counts(counters, request.filters)
         if request.query.strip() and not empty:
-            result.suggestions = self._suggestions(s, tree, out_of_time)
-            if out_of_time():
-                skipped.append("some spelling suggestions")
+            result.suggestions = self._suggestions(s, tree, out_of_time, skipped)
         if skipped:
             result.warnings.append(
                 f"the search ran out of time ({request.time_limit:g} s); "
@@ -309,16 +307,21 @@ class TantivyEngine:
             return view.blank_facets
 
     def _suggestions(
-        self, searcher: Any, tree: Node, out_of_time: Callable[[], bool]
+        self,
+        searcher: Any,
+        tree: Node,
+        out_of_time: Callable[[], bool],
+        skipped: list[str],
     ) -> dict[str, str]:
         # Within the time limit too: 200 unknown words cost a correction search each.
         out: dict[str, str] = {}
         for word in plain_words(tree):
             for token in self._words_analyzer.analyze(word):
-                if out_of_time():
-                    return out
                 if token in out or spelling.known(searcher, token):
                     continue
+                if out_of_time():
+                    skipped.append("some spelling suggestions")
+                    return out
                 found = spelling.suggest(searcher, token, limit=1)
                 if found:
                     out[token] = found[0]

@@ -240,8 +240,8 @@ class WhooshEngine:
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
             if request.query.strip() or request.tree is not None:
-                result.suggestions = suggestions_for(plain_words(tree), s, deadline)
-                if deadline is not None and time.monotonic() > deadline and not warnings:
+                result.suggestions, complete = suggestions_for(plain_words(tree), s, deadline)
+                if not complete:
                     warnings.append(
                         f"the search ran out of time ({request.time_limit:g} s); "
                         "some spelling suggestions left out"

@@ -11,21 +11,22 @@ SPELL_FIELD = "words"
 
 def suggestions_for(
     words: Sequence[str], searcher: Any, deadline: float | None = None
-) -> dict[str, str]:
+) -> tuple[dict[str, str], bool]:
     """Plain query word -> best correction, for each word that occurs in no document; those
-    found by ``deadline`` (a ``time.monotonic()`` value) when one is given."""
+    found by ``deadline`` (a ``time.monotonic()`` value) when one is given. The flag is False
+    when the deadline left words without a correction search."""
     reader = searcher.reader()
     analyzer = searcher.schema[SPELL_FIELD].analyzer
     corrector = reader.corrector(SPELL_FIELD)
     out: dict[str, str] = {}
     for given in words:
         for token in analyzer(given, mode="query"):
-            if deadline is not None and time.monotonic() > deadline:
-                return out
             word = str(token.text)
             if word in out or reader.doc_frequency(SPELL_FIELD, word) > 0:
                 continue
+            if deadline is not None and time.monotonic() > deadline:
+                return out, False
             found = [w for w in corrector.suggest(word, limit=1, maxdist=2) if w != word]
             if found:
                 out[word] = found[0]
-    return out
+    return out, True
