@@ -39,7 +39,7 @@ from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_re
 from imr_search.ingest import Runner, ingest, make_runner
 from imr_search.lookup import case_number_search, find_letter
 from imr_search.model import Item, Letter
-from imr_search.parse import iter_sources
+from imr_search.parse import ParseLimits, iter_sources
 from imr_search.present import (
     citation,
     hit_dict,
@@ -82,6 +82,11 @@ def reports_errors(fn: F) -> F:
             # `imr-search search ... | head`: the reader left; that is not an error.
             sys.stderr.close()
             sys.exit(0)
+        except OSError as e:
+            # A write the library did not name (a read-only folder, a full disk): one line
+            # with the file and the cause, never a traceback.
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}", 1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -112,7 +117,7 @@ def ingest_options(fn: F) -> F:
         type=click.FloatRange(0, None, min_open=True),
         default=None,
         metavar="SECONDS",
-        help="Give up on a file whose extraction and parsing takes longer (60).",
+        help="Give up on a file whose extraction and parsing takes longer (5).",
     )(fn)
     fn = click.option(
         "--jobs",
@@ -125,8 +130,15 @@ def ingest_options(fn: F) -> F:
 
 
 def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    limits = ParseLimits(
+        max_pages=settings.max_pages, max_chars=settings.max_chars, max_items=settings.max_items
+    )
     return make_runner(
-        jobs=jobs, time_limit=settings.file_time_limit, dask=dask, max_bytes=settings.max_file_bytes
+        jobs=jobs,
+        time_limit=settings.file_time_limit,
+        dask=dask,
+        max_bytes=settings.max_file_bytes,
+        limits=limits,
     )
 
 

@@ -30,8 +30,22 @@ class Settings:
     query_time_limit: float = 5.0
     max_query_length: int = 1000
     max_file_bytes: int = 50 * 1024 * 1024
-    # Per-file limit (seconds) on extraction and parsing when indexing or parsing in workers.
-    file_time_limit: float = 60.0
+    # Per-file limit (seconds) on extraction and parsing, in `parse` and `index` (any --jobs).
+    # The parser is linear, so a real letter takes well under a second; a file past this is
+    # reported as failed and the run goes on.
+    file_time_limit: float = 5.0
+    # -- what one letter may be (issue 13): past a limit the file is reported as failed --------
+    # PDF pages read: the longest real letters have a few dozen pages.
+    max_pages: int = 200
+    # Characters of extracted text (about 1,500 pages of prose).
+    max_chars: int = 2_000_000
+    # Disputed items in one letter (real letters hold 1 to 20+; about 1.6 on average).
+    max_items: int = 100
+    # -- what one request may be --------------------------------------------------------------
+    # Bytes of the request target (path and query string); longer is 414.
+    max_url_length: int = 8192
+    # Bytes of a request body (no route takes one beyond small forms); larger is 413.
+    max_body_bytes: int = 64 * 1024
 
 
 _ENV: dict[str, tuple[str, type]] = {
@@ -41,6 +55,12 @@ _ENV: dict[str, tuple[str, type]] = {
     "IMR_SEARCH_PORT": ("port", int),
     "IMR_SEARCH_WORKERS": ("workers", int),
     "IMR_SEARCH_QUERY_TIME_LIMIT": ("query_time_limit", float),
+    "IMR_SEARCH_FILE_TIME_LIMIT": ("file_time_limit", float),
+    "IMR_SEARCH_MAX_PAGES": ("max_pages", int),
+    "IMR_SEARCH_MAX_CHARS": ("max_chars", int),
+    "IMR_SEARCH_MAX_ITEMS": ("max_items", int),
+    "IMR_SEARCH_MAX_URL_LENGTH": ("max_url_length", int),
+    "IMR_SEARCH_MAX_BODY_BYTES": ("max_body_bytes", int),
 }
 
 

@@ -32,13 +32,16 @@ class ParseError(ImrSearchError):
     """A source could not be turned into a letter record.
 
     ``path`` names the source as given (``-`` for standard input); ``reason`` says why, in words
-    a user can act on ("encrypted PDF needs a password", "not an IMR letter: ...").
+    a user can act on ("encrypted PDF needs a password", "not an IMR letter: ..."). ``lasting``
+    is False when the failure depends on a setting (a limit on pages, characters or items), so
+    the record cache does not keep it past a change of that setting.
     """
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, *, lasting: bool = True) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.lasting = lasting
 
 
 class UsageError(ImrSearchError):

@@ -18,6 +18,7 @@ and ``imr_search.cluster.DaskRunner`` (``--dask``: batches on a Dask distributed
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -28,7 +29,15 @@ from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 from imr_search.errors import ParseError
 from imr_search.model import Letter
-from imr_search.parse import MAX_BYTES, STDIN, PdfExtractor, parse_data, read_bytes
+from imr_search.parse import (
+    DEFAULT_LIMITS,
+    MAX_BYTES,
+    STDIN,
+    ParseLimits,
+    PdfExtractor,
+    parse_data,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from imr_search.cache import RecordCache
@@ -69,9 +78,12 @@ class Done:
 Work = Callable[[str, bytes, PdfExtractor], Letter]
 
 
-def parse_job(source: str, data: bytes, extractor: PdfExtractor) -> Letter:
-    """The default job: extract the text and parse it."""
-    return parse_data(source, data, extractor=extractor)
+def parse_job(
+    source: str, data: bytes, extractor: PdfExtractor, limits: ParseLimits = DEFAULT_LIMITS
+) -> Letter:
+    """The default job: extract the text and parse it (``limits``: see parse/limits.py; a
+    runner binds them with functools.partial, which pickles for worker processes)."""
+    return parse_data(source, data, extractor=extractor, limits=limits)
 
 
 def run_task(task: Task, work: Work, extractor: PdfExtractor, max_bytes: int) -> Done:
@@ -84,7 +96,9 @@ def run_task(task: Task, work: Work, extractor: PdfExtractor, max_bytes: int) ->
             digest = content_hash(data)
         letter = work(task.source, data, extractor)
     except ParseError as e:
-        return Done(task.seq, task.source, "failed", task.digest, reason=e.reason)
+        return Done(
+            task.seq, task.source, "failed", task.digest, reason=e.reason, lasting=e.lasting
+        )
     return Done(task.seq, task.source, "parsed", digest, letter=letter)
 
 
@@ -132,19 +146,30 @@ def make_runner(
     dask: str | None = None,
     extractor: PdfExtractor = "pdfium",
     max_bytes: int = MAX_BYTES,
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Runner:
     """The runner the command line asked for: worker processes (``jobs``, default every
-    core) or a Dask cluster (``dask``: a scheduler address or ``local``)."""
+    core) or a Dask cluster (``dask``: a scheduler address or ``local``). Every file is
+    parsed within ``time_limit`` seconds and ``limits``, whatever ``jobs`` is (one job is one
+    worker process, so a stuck file can still be stopped)."""
     workers = jobs or default_jobs()
+    work: Work = functools.partial(parse_job, limits=limits)
     if dask is not None:
         from imr_search.cluster import DaskRunner
 
         return DaskRunner(
-            dask, workers=workers, time_limit=time_limit, extractor=extractor, max_bytes=max_bytes
+            dask,
+            workers=workers,
+            time_limit=time_limit,
+            extractor=extractor,
+            max_bytes=max_bytes,
+            work=work,
         )
     from imr_search.workers import ProcessPool
 
-    return ProcessPool(workers, time_limit=time_limit, extractor=extractor, max_bytes=max_bytes)
+    return ProcessPool(
+        workers, time_limit=time_limit, extractor=extractor, max_bytes=max_bytes, work=work
+    )
 
 
 def content_hash(data: bytes) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -997,3 +999,22 @@ def test_threads_search_while_another_engine_commits(
     assert reader.stats().letters == 15
     writer.close()
     reader.close()
+
+
+# -- the time limit covers the spelling suggestions (issue 13) -------------------------------
+
+
+def test_the_time_limit_covers_spelling_suggestions(corpus_engine: Engine) -> None:
+    # The probe's query: 200 words no letter has, 999 characters; each gets a correction search.
+    rng = random.Random(13)
+    words = ["".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(4)) for _ in range(200)]
+    query = " OR ".join(words)[:999]
+    unlimited = corpus_engine.search(SearchRequest(query=query))
+    limit = 0.01
+    started = time.monotonic()
+    limited = corpus_engine.search(SearchRequest(query=query, time_limit=limit))
+    elapsed = time.monotonic() - started
+    assert elapsed <= limit + 1.0
+    assert len(limited.suggestions) < len(unlimited.suggestions)
+    assert set(limited.suggestions.items()) <= set(unlimited.suggestions.items())
+    assert any("ran out of time" in w for w in limited.warnings)

@@ -16,6 +16,13 @@ from typing import BinaryIO
 from imr_search.errors import ParseError
 from imr_search.model import Letter
 from imr_search.parse.letter import detect_layout, parse_text
+from imr_search.parse.limits import (
+    DEFAULT_LIMITS,
+    ParseLimits,
+    check_chars,
+    check_items,
+    check_pages,
+)
 from imr_search.parse.sources import (
     MAX_BYTES,
     PDF_EXTRACTORS,
@@ -24,15 +31,17 @@ from imr_search.parse.sources import (
     data_text,
     iter_sources,
     read_bytes,
-    source_text,
+    sniff,
 )
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "MAX_BYTES",
     "PARSER_VERSION",
     "PDF_EXTRACTORS",
     "STDIN",
     "ParseError",
+    "ParseLimits",
     "Parsed",
     "PdfExtractor",
     "detect_layout",
@@ -64,21 +73,35 @@ def parse_source(
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_BYTES,
     extractor: PdfExtractor = "pdfium",
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Parsed:
     """Parse one source: a file path or ``-`` for standard input."""
     data = read_bytes(source, stdin=stdin, max_bytes=max_bytes)
-    return Parsed(parse_data(source, data, extractor=extractor), data)
+    return Parsed(parse_data(source, data, extractor=extractor, limits=limits), data)
 
 
-def parse_data(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> Letter:
-    """Parse the bytes of ``source``, already read (and size-checked) by the caller."""
+def parse_data(
+    source: str,
+    data: bytes,
+    *,
+    extractor: PdfExtractor = "pdfium",
+    limits: ParseLimits = DEFAULT_LIMITS,
+    stem: str | None = None,
+) -> Letter:
+    """Parse the bytes of ``source``, already read (and size-checked) by the caller, within
+    ``limits`` (pages read, characters, items)."""
+    if sniff(source, data) == "pdf":
+        check_pages(source, data, limits)
     text = data_text(source, data, extractor=extractor)
+    check_chars(source, text, limits)
     try:
-        return parse_text(text, source=source)
+        letter = parse_text(text, source=source, stem=stem)
     except ParseError:
         raise
     except RecursionError:
         raise ParseError(source, "text too deeply nested to parse") from None
+    check_items(source, letter, limits)
+    return letter
 
 
 def parse_path(
@@ -87,11 +110,12 @@ def parse_path(
     source: str | None = None,
     max_bytes: int = MAX_BYTES,
     extractor: PdfExtractor = "pdfium",
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> Letter:
     """Parse one file; ``source`` is how the record names it (default: the path as given)."""
     name = source if source is not None else str(path)
-    text, _ = source_text(str(path), max_bytes=max_bytes, extractor=extractor)
-    return parse_text(text, source=name, stem=path.stem)
+    data = read_bytes(str(path), max_bytes=max_bytes)
+    return parse_data(name, data, extractor=extractor, limits=limits, stem=path.stem)
 
 
 def parse_many(

@@ -41,8 +41,12 @@ _BOILERPLATE = _loose(
 _DECISION_BASED_ON = _loose(r"Decision\s+based\s+on\s*:?\s*")
 _NON_MTUS = _loose(r"^Non\s*-?\s*MTUS\s*(?:Citations?)?\s*:?\s*")
 _MTUS = _loose(r"^(?:CA\s+|California\s+)?MTUS\b\s*:?\s*")
-# A web address broken over lines: "...-skilled- nursing-care" is one address.
-_BROKEN_URL = re.compile(r"((?:https?://|www\.)\S*?[-/_.=?&])\s+(?=[\w%-])")
+# A web address broken over lines: "...-skilled- nursing-care" is one address. Joined word by
+# word (``_join_urls``): a pattern searching for an address start inside a long run of
+# non-spaces retried the run at every "www." in it ("www." x 25,000 took 20 s).
+_URL_START = re.compile(r"https?://|www\.", re.I)
+_URL_BREAK = "-/_.=?&"
+_URL_GOES_ON = re.compile(r"[\w%-]")
 _TRIM = " \t.,;:"
 
 
@@ -135,10 +139,23 @@ def _notice_mtus(core: str) -> Citation:
 
 
 def _join_urls(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous, text = text, _BROKEN_URL.sub(r"\1", text)
-    return text
+    """``text`` (single-spaced) with each address broken after a separator ("-", "/", ...)
+    joined to the word that continues it."""
+    words = text.split(" ")
+    out: list[str] = []
+    joining = False  # the last word in ``out`` is an address that ends with a separator
+    for word in words:
+        if joining and _URL_GOES_ON.match(word):
+            out[-1] += word
+        else:
+            out.append(word)
+        last = out[-1]
+        if not last or last[-1] not in _URL_BREAK:
+            joining = False
+        elif not joining:
+            start = _URL_START.search(last)
+            joining = start is not None and start.end() < len(last)
+    return " ".join(out)
 
 
 def _clean(text: str | None) -> str | None:
@@ -178,14 +195,15 @@ _PART_ANCHOR = _loose(
     + r")(?:\s+Guidelines)?",
     re.I,
 )
-_CHAPTER_BEFORE = re.compile(r"Chapter\s+(\d{1,3})[\s,:-]*$", re.I)
+_CHAPTER_BEFORE = re.compile(r"Chapter\s+(\d{1,3})[\s,:-]*+$", re.I)
 _CHAPTER = re.compile(r"Chapter\s+(\d{1,3})", re.I)
 # What joins one chained part to the next ("..., and ACOEM Chapter 9 ").
 _CHAIN_TAIL = re.compile(
     r"(?:[,;]?\s*(?:and|&)\s*)?(?:MTUS\s*)?(?:ACOEM\s*)?(?:Chapter\s+\d{1,3}\s*)?[\s,.;:]*$", re.I
 )
 _EDITION = re.compile(r"^\(?((?:19|20)\d{2})\)?")
-_EFFECTIVE = re.compile(r"\(?\s*Effective[^)]*?((?:19|20)\d{2})\s*\)?", re.I)
+# The date after "Effective" is short ("July 18, 2009"): a bounded gap keeps a search linear.
+_EFFECTIVE = re.compile(r"\(?\s*Effective[^)]{0,40}?((?:19|20)\d{2})\s*\)?", re.I)
 _PAGES = _loose(r"\bPages?\s*(?:\(s\))?\s*:?\s*(.*)$")
 _SECTIONS = _loose(r"\bSections?\s*(?:\(s\))?\s*:\s*(.*)$")
 
@@ -193,13 +211,19 @@ _SECTIONS = _loose(r"\bSections?\s*(?:\(s\))?\s*:\s*(.*)$")
 # A later part is chained on with "and" (or a comma) and followed by its edition year; this
 # keeps "Chronic Opioid Treatment" inside a section title from starting a new part.
 _JOINER = re.compile(r"(?:[,;]|\band)\s*(?:MTUS\s+)?(?:ACOEM\s+)?(?:Chapter\s+\d{1,3}\s*)?$", re.I)
+# Patterns anchored at the end (``$``) are searched in the last characters only: a search
+# otherwise tries every earlier position, which for each of many parts costs the square of
+# the sentence ("Shoulder Complaints 2004, and " x 5,000 took 12.5 s). Longer than any match.
+_TAIL = 64
 _PART_FOLLOWER = re.compile(r"\s*,?\s*(?:(?:19|20)\d{2}\b|Guidelines|Page|$)", re.I)
 
 
 def _anchors(sentence: str) -> list[re.Match[str]]:
     anchors: list[re.Match[str]] = []
     for m in _PART_ANCHOR.finditer(sentence):
-        chained = _JOINER.search(sentence[: m.start()]) and _PART_FOLLOWER.match(sentence, m.end())
+        chained = _JOINER.search(sentence, max(0, m.start() - _TAIL), m.start()) and (
+            _PART_FOLLOWER.match(sentence, m.end())
+        )
         if not anchors or chained:
             anchors.append(m)
     return anchors
@@ -212,17 +236,25 @@ def _mtus(sentence: str) -> list[Citation]:
     citations = []
     for i, anchor in enumerate(anchors):
         end = anchors[i + 1].start() if i + 1 < len(anchors) else len(sentence)
-        body = _CHAIN_TAIL.sub("", sentence[anchor.end() : end])
+        body = _drop_chain_tail(sentence[anchor.end() : end])
         start = 0 if i == 0 else anchor.start()
         before = sentence[anchors[i - 1].end() if i else 0 : anchor.start()]
         citations.append(_mtus_part(anchor, before, body, sentence[start : anchor.end()] + body))
     return citations
 
 
+def _drop_chain_tail(body: str) -> str:
+    # Separators first (a run of 100,000 commas), then the joining words in the last few
+    # characters (see _TAIL).
+    body = body.rstrip(" \t\n,.;:")
+    cut = max(0, len(body) - _TAIL)
+    return body[:cut] + _CHAIN_TAIL.sub("", body[cut:])
+
+
 def _mtus_part(anchor: re.Match[str], before: str, body: str, text: str) -> Citation:
     index = int(next(k for k, v in anchor.groupdict().items() if v is not None)[1:])
     _, part, chapter = _MTUS_PARTS[index]
-    explicit = _CHAPTER_BEFORE.search(before)
+    explicit = _CHAPTER_BEFORE.search(before, max(0, len(before) - _TAIL))
     edition, section, pages = _edition_section_pages(body)
     return Citation(
         source="MTUS",

@@ -201,7 +201,7 @@ _ADJUNCT = _rx(
     r"""^associated\ surgical\ services?\b | \bpre-?\ ?op(?:erative(?:ly)?)?\b
     | \bpost-?\ ?op(?:erative(?:ly)?)?\b | \bperi-?operative | assistant\ surgeon
     | surgical\ assistant | \bco-?surgeon | (?:inpatient|hospital)\ (?:stay|admission)
-    | length\ of\ stay | \d+\ (?:-\ )?days?\ (?:inpatient|hospital\ stay)
+    | length\ of\ stay | (?<!\d)\d++\ (?:-\ )?days?\ (?:inpatient|hospital\ stay)
     | after\ (?:the\ )?surgery"""
 )
 _INJECTION_WORDS = re.compile(r"inject|\bshots?\b|\binfusion|\bim\b|intramuscular|intra-articular")

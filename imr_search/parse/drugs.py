@@ -113,8 +113,10 @@ def _name(mentions: list[_Mention]) -> str:
 
 
 # Strength: "10/325mg", "7.5 mg", "5%", "0.025%"; units lowercased, spaces dropped.
+# Possessive repeats and no start after "/ " (inside a chain of numbers): otherwise "1 / " x
+# 30,000 without a unit is read again from every number in it (over a minute).
 _STRENGTH = re.compile(
-    r"(?<![\w.#/])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*"
+    r"(?<![\w.#/])(?<!/ )(\d++(?:\.\d++)?+(?:\s*+/\s*+\d++(?:\.\d++)?+)*+)\s*+"
     r"(mg/ml|mcg/hr?|mg|mcg|µg|gm|g|ml|%|iu|units?)(?![a-z])"
 )
 # "Norco 10/325 #120": a slashed strength written without a unit (never part of a date).

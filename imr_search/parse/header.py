@@ -12,6 +12,7 @@ labels and values on separate lines, or all labels first and all values after::
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -73,9 +74,14 @@ def parse_header(block: str, *, pivot: int) -> Header:
             else:
                 events.append((lm.start(), name, None))
             break
-    label_spans = [(m.start(), m.end()) for m in _ANY_LABEL.finditer(block)]
+    # Label spans do not overlap (finditer), so the one that could hold a date is the last one
+    # starting at or before it: a bisection, not a scan per date (a block of many labelled
+    # dates would cost their square).
+    spans = [(m.start(), m.end()) for m in _ANY_LABEL.finditer(block)]
+    starts = [a for a, _ in spans]
     for dm in _DATE_RE.finditer(block):
-        if any(a <= dm.start() < b for a, b in label_spans):
+        k = bisect.bisect_right(starts, dm.start()) - 1
+        if k >= 0 and dm.start() < spans[k][1]:
             continue  # a date inside a split label was taken above
         events.append((dm.start(), "", date_from_match(dm, pivot)))
     waiting: list[str] = []

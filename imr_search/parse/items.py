@@ -22,7 +22,10 @@ from imr_search.parse.text import join_lines, loose, squash
 
 # "<service>: Upheld" at the end of a line; the last colon separates ("Associated surgical
 # service: Shoulder Brace: Upheld" has service "Associated surgical service: Shoulder Brace").
-_DECISION_LINE = re.compile(r"^(?P<head>.*?)\s*:\s*(?P<word>Upheld|Overturned)\s*\.?$", re.I)
+# Searched, not matched from the line start: the pattern begins with the colon, so each
+# position costs O(1) and a long line without a decision is read once (a lazy ``^(.*?)``
+# head retried the rest of the line at every position).
+_DECISION_TAIL = re.compile(r"(?<!\s)\s*+:\s*+(?P<word>Upheld|Overturned)\s*+\.?$", re.I)
 _DECISION_ALONE = re.compile(r"^(Upheld|Overturned)\s*\.?$", re.IGNORECASE)
 # Labels tolerate extraction's stray spaces inside words ("Claims Administrator guidel ine:").
 _CLAIMS = re.compile(rf"^{loose('Claims Administrator guideline')}s?\s*:\s*", re.IGNORECASE)
@@ -35,28 +38,37 @@ _RATIONALE = re.compile(rf"^{loose('Decision rationale')}\s*:\s*", re.IGNORECASE
 # the last sentence end before the decision.
 _SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
 
-_PARTIAL_REMAINING = re.compile(
-    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<authorised>.+?)\s+was\s+"
-    r"authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*The\s+remaining\s+IMR\s+eligible\s+"
-    r"portion\s+of\s+the\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
-    re.IGNORECASE | re.DOTALL,
+# A partly authorised request (FORMATS.md), in three wordings:
+#   <original> was the original request. <authorised> was authorized by the Claims
+#   Administrator. The remaining IMR eligible portion of the original request, <service> is
+#   <original> was the original request. The Claims Administrator authorized <authorised>,
+#   leaving the original request IMR eligible. The original request, <service> is
+#   <original> was the original request. The Claims Administrator authorized <authorised>.
+#   The remaining IMR eligible portion of the original request, <service> is
+# Each wording is a chain of fixed phrases with free text between them. The free text runs to
+# the first occurrence of the next phrase (found by a search that starts with a literal word,
+# so linear), instead of a lazy ``.+?`` per gap that a regex retries at every later
+# occurrence (22 KB of "A was the original request. " took 35 s).
+_ORIGINAL = re.compile(r"\s+was\s+the\s+original\s+request\.\s*", re.I)
+_CA_AUTHORISED = re.compile(r"The\s+Claims\s+Administrator\s+authori[sz]ed\s+", re.I)
+_AUTHORISED_BY = re.compile(
+    r"\s+was\s+authori[sz]ed\s+by\s+the\s+Claims\s+Administrator\.\s*", re.I
 )
-_PARTIAL_ORIGINAL = re.compile(
-    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
-    r"authori[sz]ed\s+(?P<authorised>.+?),?\s+leaving\s+the\s+original\s+request\s+IMR\s+"
-    r"eligible\.\s*The\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
-    re.IGNORECASE | re.DOTALL,
+_REMAINING = re.compile(
+    r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*", re.I
 )
+_AUTHORISED_END = re.compile(r"\.\s*(?=The\s+remaining\s+IMR\s+eligible\s+portion)", re.I)
+_LEAVING = re.compile(
+    r",?\s+leaving\s+the\s+original\s+request\s+IMR\s+eligible\.\s*The\s+original\s+"
+    r"request,?\s*",
+    re.I,
+)
+_SERVICE_END = re.compile(r",?\s+is$", re.I)
 _NUMBER_RANGE = re.compile(r"(?<=\d)(?:\s+-\s*|-\s+)(?=\d)")
-_PARTIAL_AUTHORISED_FIRST = re.compile(
-    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*The\s+Claims\s+Administrator\s+"
-    r"authori[sz]ed\s+(?P<authorised>.+?)\.\s*The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+"
-    r"the\s+original\s+request,?\s*(?P<service>.+?),?(?:\s+is)?$",
-    re.IGNORECASE | re.DOTALL,
-)
-# The closing "is" is sometimes left out ("..., the remaining IMR eligible portion of the
-# original request, Baclofen 100mg #3: Upheld"), hence ``(?:\s+is)?`` above.
 _PARTIAL_CUE = re.compile(r"\bwas\s+the\s+original\s+request\b", re.IGNORECASE)
+# A partial-authorisation statement spans a few sentences; looking for its start further back
+# than this many sentence ends only multiplies the work.
+_MAX_PARTIAL_CUTS = 24
 
 
 @dataclass(slots=True)
@@ -71,15 +83,42 @@ def split_partial(text: str) -> Service:
     administrator authorised part of it."""
     # Extraction spaces out hyphens between numbers ("7- 10 days", "1 -2 tabs").
     text = _NUMBER_RANGE.sub("-", squash(text)).rstrip(" :")
-    for pattern in (_PARTIAL_REMAINING, _PARTIAL_ORIGINAL, _PARTIAL_AUTHORISED_FIRST):
-        m = pattern.match(text)
-        if m:
-            return Service(
-                service=m.group("service").strip(" ,"),
-                original_request=m.group("original").strip(" ,"),
-                partial=True,
-            )
+    found = _partial(text)
+    if found is not None:
+        original, service = found
+        return Service(service=service, original_request=original, partial=True)
     return Service(service=re.sub(r"\s+is$", "", text, flags=re.IGNORECASE))
+
+
+def _partial(text: str) -> tuple[str, str] | None:
+    """(original request, remaining service) of a partial-authorisation statement, or None."""
+    # The closing "is" is sometimes left out ("..., the remaining IMR eligible portion of the
+    # original request, Baclofen 100mg #3: Upheld"): the service then runs to the end.
+    end = _SERVICE_END.search(text)
+    end_at = end.start() if end else len(text)
+    first = _ORIGINAL.search(text)
+    if first is None or first.start() == 0:
+        return None
+    original = text[: first.start()]
+    rest = first.end()
+    served: int | None = None
+    by = _AUTHORISED_BY.search(text, rest)
+    if by and by.start() > rest:
+        remaining = _REMAINING.match(text, by.end())
+        served = remaining.end() if remaining else None
+    if served is None:
+        lead = _CA_AUTHORISED.match(text, rest)
+        if lead:
+            leaving = _LEAVING.search(text, lead.end() + 1)
+            stop = _AUTHORISED_END.search(text, lead.end() + 1)
+            if leaving:
+                served = leaving.end()
+            elif stop:
+                remaining = _REMAINING.match(text, stop.end())
+                served = remaining.end() if remaining else None
+    if served is None or served >= end_at:
+        return None
+    return original.strip(" ,"), text[served:end_at].strip(" ,")
 
 
 def _merge_lone_decisions(lines: list[str]) -> list[str]:
@@ -138,7 +177,7 @@ def _cut_heading(heading_lines: list[str]) -> tuple[list[str], str]:
     cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
     chosen = cuts[-1]
     if _PARTIAL_CUE.search(text):
-        for cut in reversed(cuts):
+        for cut in reversed(cuts[-_MAX_PARTIAL_CUTS:]):
             if split_partial(text[cut:]).partial:
                 chosen = cut
                 break
@@ -148,15 +187,15 @@ def _cut_heading(heading_lines: list[str]) -> tuple[list[str], str]:
 def parse_items(lines: list[str], warnings: list[str]) -> list[Item]:
     """Items from the lines of the decisions section (after its introductory sentence)."""
     lines = _merge_lone_decisions(lines)
-    decision_rows = [i for i, line in enumerate(lines) if _DECISION_LINE.match(line)]
+    decision_rows = [i for i, line in enumerate(lines) if _DECISION_TAIL.search(line)]
     items: list[Item] = []
     floor = 0
     blocks: list[tuple[list[str], str, Decision, int]] = []  # (pre-heading lines, heading, ...)
     for row in decision_rows:
-        m = _DECISION_LINE.match(lines[row])
+        m = _DECISION_TAIL.search(lines[row])
         assert m is not None
         start, clean = _heading_start(lines, row, floor)
-        heading_lines = [*lines[start:row], m.group("head")]
+        heading_lines = [*lines[start:row], lines[row][: m.start()]]
         if clean:
             tail: list[str] = []
             heading = join_lines(heading_lines)

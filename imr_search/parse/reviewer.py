@@ -19,35 +19,41 @@ import re
 from imr_search.model import Reviewer
 from imr_search.taxonomy import normalise_specialty, split_specialties, split_states
 
+# Every free-text group below is a bounded lazy repeat (``.{1,N}?``), never ``.+?``: a search
+# retries a lazy group at each later occurrence of its lead words, so an unbounded one costs
+# the square of the text when its terminator never comes ("is certified in " x 10,000 took
+# over a minute). The bounds are far above any real value (a specialty is a few words, a
+# list of states a line or two).
+
 # "State(s) of Licensure: California,Missouri" (also "State of Licensure:").
 _STATES_LINE = re.compile(
-    r"States?(?:\s*\(s\))?\s+of\s+Licensure\s*:\s*(.*?)(?=\n\s*\n|\n[^\n]*:|\Z)",
+    r"States?(?:\s*\(s\))?\s+of\s+Licensure\s*:\s*(.{0,600}?)(?=\n\s*\n|\n[^\n]*:|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
 # "Certification(s)/Specialty: Preventive Medicine, Occupational Medicine, Public Health &
 # General Preventive Medicine" (the value may wrap onto the next lines).
 _SPECIALTY_LINE = re.compile(
-    r"Certifications?(?:\s*\(s\))?\s*/\s*Specialt(?:y|ies)\s*:\s*(.*?)(?=\n\s*\n|\n[^\n]*:|\Z)",
+    r"Certifications?(?:\s*\(s\))?\s*/\s*Specialt(?:y|ies)\s*:\s*(.{0,600}?)(?=\n\s*\n|\n[^\n]*:|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
 # "is Board Certified in Physical Medicine and Rehabilitation, has a subspecialty in Pain
 # Medicine and is licensed to practice in Minnesota."
 _CERTIFIED = re.compile(
-    r"\b(?:is\s+)?(Board[- ]Certified|certified)\s+in\s+(.+?)"
+    r"\b(?:is\s+)?(Board[- ]Certified|certified)\s+in\s+(.{1,300}?)"
     r"(?=,?\s+(?:and\s+)?(?:is|has)\s+(?:a\s+)?(?:licensed|subspecialty|been)|\.\s|\.$)",
     re.IGNORECASE | re.DOTALL,
 )
 _SUBSPECIALTY = re.compile(
-    r"subspecialty\s+(?:certificate\s+)?in\s+(.+?)(?=,?\s+and\s+is\s+licensed|\.\s|\.$)",
+    r"subspecialty\s+(?:certificate\s+)?in\s+(.{1,300}?)(?=,?\s+and\s+is\s+licensed|\.\s|\.$)",
     re.IGNORECASE | re.DOTALL,
 )
 _LICENSED = re.compile(
-    r"licensed\s+to\s+practice\s+(?:medicine\s+)?in\s+(.+?)(?=\.\s|\.$|\s+He/she|\s+The\b)",
+    r"licensed\s+to\s+practice\s+(?:medicine\s+)?in\s+(.{1,600}?)(?=\.\s|\.$|\s+He/she|\s+The\b)",
     re.IGNORECASE | re.DOTALL,
 )
 # Prose for a non-certified reviewer: "The expert reviewer is a licensed Chiropractor and ..."
 _LICENSED_AS = re.compile(
-    r"reviewer\s+is\s+(?:a\s+)?(?i:licensed)\s+([A-Z][A-Za-z &]+?)(?=\s+and\s+is|\.\s|,)",
+    r"reviewer\s+is\s+(?:a\s+)?(?i:licensed)\s+([A-Z][A-Za-z &]{0,200}?)(?=\s+and\s+is|\.\s|,)",
     re.DOTALL,
 )
 

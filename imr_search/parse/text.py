@@ -36,6 +36,14 @@ _LIGATURES = str.maketrans(
     }
 )
 
+# Every other character that ``\s`` matches inside a line (U+3000 ideographic space, the
+# U+2000 family, ...) becomes a plain space, so that after clean-up no line holds a run of
+# whitespace: the extractors' patterns can then treat ``\s*`` as "at most one space" and
+# cannot backtrack over a long run (a heading padded with 100,000 U+3000 took 45 s).
+_OTHER_SPACES = re.compile(r"[^\S\n]")
+_LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+# More than one empty line in a row says nothing more than one does.
+_BLANK_RUN = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ ]{2,}")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _WS = re.compile(r"\s+")
@@ -47,10 +55,11 @@ def clean_text(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LIGATURES)
     # Control characters other than newline carry no text (and break the regexes' anchors).
     text = _CONTROL.sub("", text)
+    text = _OTHER_SPACES.sub(" ", _LINE_BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line.strip()) for line in text.split("\n")]
     if _is_double_spaced(lines):
         lines = _undouble(lines)
-    return "\n".join(lines).strip("\n")
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines).strip("\n"))
 
 
 def _is_double_spaced(lines: list[str]) -> bool:

@@ -148,7 +148,9 @@ def create_app(
     app.include_router(analysis.pages)
     app.include_router(feeds.router)  # saved searches as Atom feeds (issue 15)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
-    errors.install(app, pages.error_page)
+    errors.install(
+        app, pages.error_page, max_url=settings.max_url_length, max_body=settings.max_body_bytes
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
     return app

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from imr_search.errors import ImrSearchError, QueryError
+from imr_search.server.limits import RequestSizeLimit
 
 log = logging.getLogger("imr_search.server")
 
@@ -95,8 +96,12 @@ class UnexpectedErrors:
             await response(scope, receive, send)
 
 
-def install(app: FastAPI, error_page: ErrorPage) -> None:
-    """Register the exception handlers; ``error_page`` renders the HTML form."""
+def install(
+    app: FastAPI, error_page: ErrorPage, *, max_url: int | None = None, max_body: int = 65536
+) -> None:
+    """Register the exception handlers; ``error_page`` renders the HTML form. With
+    ``max_url``, requests larger than the limits are refused before any work
+    (``imr_search.server.limits``)."""
 
     def respond(request: Request, status: int, message: str, detail: Any = None) -> Response:
         if wants_json(request):
@@ -136,3 +141,5 @@ def install(app: FastAPI, error_page: ErrorPage) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
     app.add_middleware(UnexpectedErrors, respond=respond)
+    if max_url is not None:
+        app.add_middleware(RequestSizeLimit, respond=respond, max_url=max_url, max_body=max_body)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Literal, Self
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from imr_search.config import Settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, Engine, SearchRequest, SortOrder
@@ -24,6 +24,10 @@ from imr_search.query import FIELDS, FILTER_HELP, RANGE_FILTERS
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
 PAGE_SIZES = (10, 25, 50, 100)
+# Values one filter may take in one request, after de-duplication (issue 13): every facet link
+# of the page repeats every selected value, so the page grows with the square of their number.
+# More is a 400, before any search.
+MAX_FILTER_VALUES = 50
 # Deep pages cost the engine as much as a long export; past this, use the CSV export.
 MAX_PAGE = 10_000
 
@@ -78,6 +82,16 @@ class FilterParams(BaseModel):
 
     _filters: dict[str, tuple[str, ...]] | None = PrivateAttr(None)  # filters(), computed once
 
+    @model_validator(mode="after")
+    def _few_enough_values(self) -> Self:
+        for name, values in self.filters().items():
+            if len(values) > MAX_FILTER_VALUES:
+                raise ValueError(
+                    f"{name}: {len(values)} different values; at most {MAX_FILTER_VALUES} per "
+                    "filter (for a wider search, leave the filter out)"
+                )
+        return self
+
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Non-empty filters, values stripped and de-duplicated, in FILTERS order."""
         cached = self._filters
@@ -88,7 +102,12 @@ class FilterParams(BaseModel):
     def _compute_filters(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
         for name in FILTERS:
-            values = tuple(dict.fromkeys(v.strip() for v in getattr(self, name) if v.strip()))
+            # Case-insensitively, as the engine matches them: "CA" and "ca" are one value.
+            kept: dict[str, str] = {}
+            for raw in getattr(self, name):
+                if value := raw.strip():
+                    kept.setdefault(value.casefold(), value)
+            values = tuple(kept.values())
             if values:
                 out[name] = values
         return out

@@ -22,6 +22,7 @@ past it, the phases left (facet counts, highlighting) are skipped, with a warnin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -30,7 +31,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,7 +242,7 @@ class TantivyEngine:
                 counters = self._facets(view, query, result.total, blank, request.letters)
                 result.facets = facet_counts(counters, request.filters)
         if request.query.strip() and not empty:
-            result.suggestions = self._suggestions(s, tree)
+            result.suggestions = self._suggestions(s, tree, out_of_time, skipped)
         if skipped:
             result.warnings.append(
                 f"the search ran out of time ({request.time_limit:g} s); "
@@ -309,12 +310,22 @@ class TantivyEngine:
                 view.blank_facets = _count_facets(view.searcher, self._item_q)
             return view.blank_facets
 
-    def _suggestions(self, searcher: Any, tree: Node) -> dict[str, str]:
+    def _suggestions(
+        self,
+        searcher: Any,
+        tree: Node,
+        out_of_time: Callable[[], bool],
+        skipped: list[str],
+    ) -> dict[str, str]:
+        # Within the time limit too: 200 unknown words cost a correction search each.
         out: dict[str, str] = {}
         for word in plain_words(tree):
             for token in self._words_analyzer.analyze(word):
                 if token in out or spelling.known(searcher, token):
                     continue
+                if out_of_time():
+                    skipped.append("some spelling suggestions")
+                    return out
                 found = spelling.suggest(searcher, token, limit=1)
                 if found:
                     out[token] = found[0]
@@ -447,8 +458,13 @@ class TantivyEngine:
             yield TantivyWriterSession(w, committed, self._schema, rebuild=rebuild)
             w.commit()
             w.garbage_collect_files()
-        except BaseException:
-            w.rollback()
+        except BaseException as exc:
+            # tantivy removes what no commit refers to at the next garbage collection.
+            with contextlib.suppress(Exception):
+                w.rollback()
+            if isinstance(exc, OSError | ValueError) and not isinstance(exc, UnicodeError):
+                # tantivy-py reports I/O failures as ValueError("... IoError ...").
+                raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from None
             raise
         finally:
             # Consumes the writer: its threads end and the lock file is released now.

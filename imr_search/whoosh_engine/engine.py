@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +208,10 @@ class WhooshEngine:
         if not 1 <= request.size <= MAX_PAGE_SIZE:
             raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
         warnings: list[str] = []
+        # One clock for the whole request: collecting has its own limit, and what follows
+        # (spelling suggestions) stops at the same deadline.
+        started = time.monotonic()
+        deadline = started + request.time_limit if request.time_limit is not None else None
         with self._searcher() as s:
             tree, q, matched = self._collect(s, request, warnings)
             reader = s.reader()
@@ -238,7 +243,12 @@ class WhooshEngine:
                     self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
                 ]
             if request.query.strip() or request.tree is not None:
-                result.suggestions = suggestions_for(plain_words(tree), s)
+                result.suggestions, complete = suggestions_for(plain_words(tree), s, deadline)
+                if not complete:
+                    warnings.append(
+                        f"the search ran out of time ({request.time_limit:g} s); "
+                        "some spelling suggestions left out"
+                    )
         return result
 
     def _group(
@@ -341,25 +351,54 @@ class WhooshEngine:
 
     @contextmanager
     def writer(self, *, rebuild: bool = False) -> Iterator[WhooshWriterSession]:
+        """A write session; committed when the block ends. A write that fails (a read-only
+        folder, a full disk, at any point up to the commit) is an ``IndexError_`` naming the
+        folder and the cause; the committed generation stays what readers see, and the failed
+        write's partial files are removed then, or at the next writer if that fails too."""
+        # Files of killed or failed runs first: no generation refers to them. Only under the
+        # write lock, and before the writer exists (it creates its own files at once).
+        self._remove_leftovers(take_lock=True)
         try:
             # A larger posting pool than Whoosh's 128 MB default: until it fills, postings
             # are sorted in memory instead of being pickled to temporary runs and merged.
             w = self._ix.writer(timeout=0.0, limitmb=WRITER_POOL_MB)
         except index.LockError:
             raise IndexBusyError(str(self.index_dir)) from None
+        except OSError as exc:
+            raise self._write_error(exc) from None
         use_chunked_pool(w, WRITER_POOL_MB)
         session = WhooshWriterSession(w, rebuild=rebuild, facet_names=FACETS)
         try:
             yield session
-        except BaseException:
             session.close()
-            w.cancel()
+            if rebuild:
+                w.commit(mergetype=writing.CLEAR)
+            else:
+                w.commit()
+        except BaseException as exc:
+            session.close()
+            _cancel(w)
+            self._remove_leftovers(take_lock=True)
+            if isinstance(exc, OSError):
+                raise self._write_error(exc) from None
             raise
-        session.close()
-        if rebuild:
-            w.commit(mergetype=writing.CLEAR)
-        else:
-            w.commit()
+
+    def _write_error(self, exc: OSError) -> IndexError_:
+        return IndexError_(f"cannot write the index in {self.index_dir}: {exc.strerror or exc}")
+
+    def _remove_leftovers(self, *, take_lock: bool) -> None:
+        storage, name = self._ix.storage, self._ix.indexname
+        try:
+            lock = storage.lock(f"{name}_WRITELOCK")
+            if take_lock and not lock.acquire(False):
+                return  # another writer is at work: its files are not leftovers
+            try:
+                toc = index.TOC.read(storage, name)
+                index.clean_files(storage, name, toc.generation, toc.segments)
+            finally:
+                lock.release()
+        except Exception:
+            pass
 
     def close(self) -> None:
         """Close every searcher not in use; those in use close when their request ends."""
@@ -367,6 +406,15 @@ class WhooshEngine:
             self._closed = True
             for shared in list(self._open):
                 self._retire(shared)
+
+
+def _cancel(w: Any) -> None:
+    # Cancelling releases the lock; after a failure inside the commit it may itself fail.
+    try:
+        w.cancel()
+    except Exception:
+        with suppress(Exception):
+            w.writelock.release()
 
 
 def _context(s: Any, run: Any) -> Any:
