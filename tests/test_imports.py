@@ -40,3 +40,15 @@ def test_the_scan_sees_imports_inside_functions(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
     source.write_text("def f():\n    import tantivy.x\n    from whoosh import index\n")
     assert imported_modules(source) == {"tantivy", "whoosh"}
+
+
+@pytest.mark.parametrize("outsider", ["imr_synth", "benchmarks"])
+def test_the_library_never_imports_the_generator_or_the_benchmarks(outsider: str) -> None:
+    # imr_synth is installed beside imr_search for the tests and benchmarks; it stays out of
+    # the library's import graph so the library never depends on test-data code
+    offenders = [
+        str(path.relative_to(PACKAGE.parent))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if outsider in imported_modules(path)
+    ]
+    assert offenders == []

@@ -10,16 +10,10 @@ A change that means to alter the output updates these digests in the same commit
 from __future__ import annotations
 
 import hashlib
-import sys
-from pathlib import Path
 
 import pytest
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-# isort: split
-from benchmarks.synth import iter_letters, make_letter
+from imr_synth.corpus import iter_letters, make_letter
 
 # (seed, letters, pdf) -> sha256 over every letter's name, content and truth line. 80 letters
 # pass the COVERAGE cycle (12) and hold PDF letters (index % 25 == 3); 2,000 letters of seed 1

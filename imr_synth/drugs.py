@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.synth_base import PHARMA, Draft, cap, limb, pick
 from imr_search.model import Drug
+from imr_synth.base import PHARMA, Draft, cap, limb, pick
 
 # --- pharmaceuticals -------------------------------------------------------------------------
 

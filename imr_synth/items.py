@@ -1,7 +1,7 @@
 """The disputed services of the synthetic corpus, each drawn with its ground truth.
 
-See :mod:`benchmarks.synth_base` for the conventions; medications are in
-:mod:`benchmarks.synth_drugs`. ``Draft.template`` is the text with ``{n}`` where a count stands, so
+See :mod:`imr_synth.base` for the conventions; medications are in
+:mod:`imr_synth.drugs`. ``Draft.template`` is the text with ``{n}`` where a count stands, so
 a partly authorised request can be re-rendered with the authorised and the remaining counts.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from benchmarks.synth_base import (
+from imr_search.model import Drug
+from imr_synth.base import (
     ADJUNCT,
     DIAG,
     DMEPOS,
@@ -29,8 +30,7 @@ from benchmarks.synth_base import (
     therapy_region,
     title_words,
 )
-from benchmarks.synth_drugs import drug_draft, viscosupplement
-from imr_search.model import Drug
+from imr_synth.drugs import drug_draft, viscosupplement
 
 __all__ = ["ADJUNCT", "PHARMA", "SURG", "Draft", "drug_draft", "pick"]
 

@@ -23,8 +23,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchmarks.synth_items import pick
 from imr_search.model import Citation
+from imr_synth.items import pick
 
 # region -> (MTUS ACOEM part, chapter, edition, pages (2014 era))
 ACOEM_BY_REGION: dict[str, tuple[str, int, int, tuple[str, ...]]] = {

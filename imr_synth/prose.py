@@ -11,8 +11,8 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from benchmarks.synth_base import cap
-from benchmarks.synth_items import Draft, pick
+from imr_synth.base import cap
+from imr_synth.items import Draft, pick
 
 MONTHS = (
     "January",

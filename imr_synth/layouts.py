@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchmarks import synth_citations as cit
-from benchmarks import synth_items as si
-from benchmarks import synth_prose as prose
-from benchmarks.synth_base import cap
-from benchmarks.synth_items import Draft, pick
-from benchmarks.synth_render import Block, Style
 from imr_search.model import Item, Reviewer
+from imr_synth import citations as cit
+from imr_synth import items as si
+from imr_synth import prose as prose
+from imr_synth.base import cap
+from imr_synth.items import Draft, pick
+from imr_synth.render import Block, Style
 
 # --- the letter ------------------------------------------------------------------------------
 

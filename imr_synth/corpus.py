@@ -1,6 +1,6 @@
 """A deterministic generator of realistic IMR letters with their ground truth.
 
-    python benchmarks/synth.py --letters 1000 --seed 1 --out benchmarks/out/corpus [--pdf]
+    python -m imr_synth --letters 1000 --seed 1 --out benchmarks/out/corpus [--pdf]
 
 writes ``synth-000000.txt`` ... (or ``.pdf`` for a few letters with ``--pdf``) and one
 ``truth.jsonl`` into the output directory: one line per letter, in file order, holding
@@ -44,14 +44,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks import synth_layouts as lay
-from benchmarks import synth_prose as prose
-from benchmarks.synth_items import pick
-from benchmarks.synth_render import Style, render, render_pdf
 from imr_search.model import Letter, Patient
+from imr_synth import layouts as lay
+from imr_synth import prose as prose
+from imr_synth.items import pick
+from imr_synth.render import Style, render, render_pdf
 
 TRUTH_FILE = "truth.jsonl"
 
