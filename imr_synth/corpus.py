@@ -200,69 +200,30 @@ def make_letter(seed: int, index: int, *, pdf: bool = False, width_digits: int =
     if layout == "2014":
         for p in plans:
             lay.resolve_partial(rng, p)
-        blocks, items = lay.letter_2014(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            year,
-            header,
-            case_number,
-            decision,
-            assigned,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
-    elif layout == "2013-notice":
-        for p in plans:
-            p.service = lay.notice_service(p.draft)
-            p.truth_draft = p.draft
-        blocks, items = lay.letter_notice(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            case_number,
-            decision,
-            assigned,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
     else:
         for p in plans:
             p.service = lay.notice_service(p.draft)
             p.truth_draft = p.draft
-        blocks, items = lay.letter_review(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            case_number,
-            decision,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
+    plan = lay.LetterPlan(
+        items=plans,
+        reviewer=rev,
+        written=written,
+        states=states,
+        summary=summary_sents,
+        style=style,
+        glue=glue,
+        year=year,
+        header=header,
+        case_number=case_number,
+        priority=priority,
+        decision=decision,
+        assigned=assigned,
+        injury=injury,
+        ur=ur,
+        received=received,
+        artefacts=artefacts,
+    )
+    blocks, items = lay.BUILDERS[layout](rng, plan)
     has_header = header is not None
     summary_text = lay.norm(" ".join(summary_sents))
     truth = Letter(
