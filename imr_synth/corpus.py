@@ -47,41 +47,18 @@ from typing import Any
 from imr_search.model import Letter, Patient
 from imr_synth import layouts as lay
 from imr_synth import prose as prose
+from imr_synth.data import tables
 from imr_synth.items import pick
 from imr_synth.render import Style, render, render_pdf
+
+_DATA = tables("corpus")  # this module's tables: imr_synth/data/corpus.json
 
 TRUTH_FILE = "truth.jsonl"
 
 # (decision year, weight): volume rose to 2015-2017 and fell since
-YEARS: tuple[tuple[int, float], ...] = (
-    (2013, 5),
-    (2014, 12),
-    (2015, 13),
-    (2016, 12),
-    (2017, 11),
-    (2018, 10),
-    (2019, 9),
-    (2020, 7),
-    (2021, 6),
-    (2022, 6),
-    (2023, 5),
-    (2024, 4),
-)
+YEARS: tuple[tuple[int, float], ...] = _DATA["YEARS"]
 # the first letters of every corpus: (layout, header style, text style)
-COVERAGE: tuple[tuple[str, str | None, str], ...] = (
-    ("2014", "inline", "plain"),
-    ("2014", "columns", "layout"),
-    ("2014", None, "seed"),
-    ("2014", "separate", "clean"),
-    ("2013-notice", "inline", "plain"),
-    ("2014", "labels_first", "plain"),
-    ("professional-review", "pairs", "clean"),
-    ("2014", None, "plain"),
-    ("2013-notice", "columns", "layout"),
-    ("2014", "pairs", "clean"),
-    ("professional-review", "inline", "seed"),
-    ("2014", "inline", "seed"),
-)
+COVERAGE: tuple[tuple[str, str | None, str], ...] = _DATA["COVERAGE"]
 PDF_EVERY = 25  # with pdf=True, letters with index % PDF_EVERY == 3 are written as PDF
 
 

@@ -10,281 +10,24 @@ import random
 
 from imr_search.model import Drug
 from imr_synth.base import PHARMA, Draft, cap, limb, pick
+from imr_synth.data import tables
+
+_DATA = tables("drugs")  # this module's tables: imr_synth/data/drugs.json
 
 # --- pharmaceuticals -------------------------------------------------------------------------
 
 # (as written, generic, brand, subcategory, strengths as written, quantities, forms)
 DrugRow = tuple[str, str, str | None, str, tuple[str, ...], tuple[int, ...], tuple[str, ...]]
-OPIOIDS: tuple[DrugRow, ...] = (
-    (
-        "Norco",
-        "hydrocodone/acetaminophen",
-        "Norco",
-        "Opioids",
-        ("10/325mg", "7.5/325mg", "5/325mg"),
-        (60, 90, 120, 180, 30),
-        ("",),
-    ),
-    (
-        "Hydrocodone/APAP",
-        "hydrocodone/acetaminophen",
-        None,
-        "Opioids",
-        ("10/325mg", "5/325mg", "7.5/325mg"),
-        (60, 90, 120),
-        ("",),
-    ),
-    (
-        "Hydrocodone/Acetaminophen",
-        "hydrocodone/acetaminophen",
-        None,
-        "Opioids",
-        ("10/325mg", "5/325mg"),
-        (60, 90, 120),
-        ("",),
-    ),
-    ("Vicodin", "hydrocodone/acetaminophen", "Vicodin", "Opioids", ("5/300mg",), (60, 90), ("",)),
-    (
-        "Percocet",
-        "oxycodone/acetaminophen",
-        "Percocet",
-        "Opioids",
-        ("10/325mg", "5/325mg"),
-        (60, 90, 120),
-        ("",),
-    ),
-    (
-        "Oxycodone",
-        "oxycodone",
-        None,
-        "Opioids",
-        ("5mg", "10mg", "15mg", "30mg"),
-        (60, 90, 120),
-        ("",),
-    ),
-    ("OxyContin", "oxycodone", "Oxycontin", "Opioids", ("10mg", "20mg", "40mg"), (60, 90), ("",)),
-    ("Tramadol", "tramadol", None, "Opioids", ("50mg",), (60, 90, 120), ("",)),
-    ("Tramadol ER", "tramadol", None, "Opioids", ("100mg", "150mg", "200mg"), (30, 60), ("",)),
-    ("Ultram", "tramadol", "Ultram", "Opioids", ("50mg",), (60, 90, 120), ("",)),
-    ("Ultram ER", "tramadol", "Ultram", "Opioids", ("100mg", "200mg"), (30, 60), ("",)),
-    (
-        "Ultracet",
-        "tramadol/acetaminophen",
-        "Ultracet",
-        "Opioids",
-        ("37.5/325mg",),
-        (60, 90, 120),
-        ("",),
-    ),
-    ("Nucynta", "tapentadol", "Nucynta", "Opioids", ("50mg", "75mg", "100mg"), (60, 90), ("",)),
-    ("Nucynta ER", "tapentadol", "Nucynta", "Opioids", ("100mg", "150mg"), (60,), ("",)),
-    ("Morphine ER", "morphine", None, "Opioids", ("15mg", "30mg"), (60, 90), ("",)),
-    ("Hydromorphone", "hydromorphone", None, "Opioids", ("2mg", "4mg"), (60, 90), ("",)),
-    ("Methadone", "methadone", None, "Opioids", ("10mg", "5mg"), (90, 120), ("",)),
-)
-NSAIDS: tuple[DrugRow, ...] = (
-    ("Ibuprofen", "ibuprofen", None, "NSAID", ("800mg", "600mg"), (60, 90), ("",)),
-    ("Naproxen", "naproxen", None, "NSAID", ("550mg", "500mg"), (60, 90), ("",)),
-    ("Anaprox DS", "naproxen", "Anaprox", "NSAID", ("550mg",), (60, 90), ("",)),
-    ("Naprosyn", "naproxen", "Naprosyn", "NSAID", ("500mg",), (60,), ("",)),
-    ("Diclofenac ER", "diclofenac", None, "NSAID", ("100mg",), (30, 60), ("",)),
-    ("Diclofenac", "diclofenac", None, "NSAID", ("75mg", "50mg"), (60, 90), ("",)),
-    ("Voltaren XR", "diclofenac", "Voltaren", "NSAID", ("100mg",), (30, 60), ("",)),
-    ("Meloxicam", "meloxicam", None, "NSAID", ("15mg", "7.5mg"), (30, 60), ("",)),
-    ("Mobic", "meloxicam", "Mobic", "NSAID", ("15mg", "7.5mg"), (30, 60), ("",)),
-    ("Celebrex", "celecoxib", "Celebrex", "NSAID", ("200mg", "100mg"), (30, 60), ("",)),
-    ("Celecoxib", "celecoxib", None, "NSAID", ("200mg",), (30, 60), ("",)),
-    ("Nabumetone", "nabumetone", None, "NSAID", ("750mg", "500mg"), (60, 90), ("",)),
-    ("Etodolac", "etodolac", None, "NSAID", ("400mg", "500mg"), (60,), ("",)),
-)
-RELAXANTS: tuple[DrugRow, ...] = (
-    (
-        "Cyclobenzaprine",
-        "cyclobenzaprine",
-        None,
-        "Muscle Relaxant",
-        ("7.5mg", "10mg", "5mg"),
-        (30, 60, 90),
-        ("",),
-    ),
-    (
-        "Flexeril",
-        "cyclobenzaprine",
-        "Flexeril",
-        "Muscle Relaxant",
-        ("10mg", "7.5mg"),
-        (30, 60, 90),
-        ("",),
-    ),
-    ("Fexmid", "cyclobenzaprine", "Fexmid", "Muscle Relaxant", ("7.5mg",), (60, 90), ("",)),
-    ("Tizanidine", "tizanidine", None, "Muscle Relaxant", ("4mg", "2mg"), (60, 90), ("",)),
-    ("Zanaflex", "tizanidine", "Zanaflex", "Muscle Relaxant", ("4mg",), (60, 90), ("",)),
-    ("Carisoprodol", "carisoprodol", None, "Muscle Relaxant", ("350mg",), (60, 90), ("",)),
-    ("Soma", "carisoprodol", "Soma", "Muscle Relaxant", ("350mg", "250mg"), (60, 90), ("",)),
-    (
-        "Methocarbamol",
-        "methocarbamol",
-        None,
-        "Muscle Relaxant",
-        ("750mg", "500mg"),
-        (60, 90),
-        ("",),
-    ),
-    ("Baclofen", "baclofen", None, "Muscle Relaxant", ("10mg", "20mg"), (60, 90), ("",)),
-    ("Orphenadrine ER", "orphenadrine", None, "Muscle Relaxant", ("100mg",), (60,), ("",)),
-)
-TOPICALS: tuple[DrugRow, ...] = (
-    (
-        "Lidoderm",
-        "lidocaine",
-        "Lidoderm",
-        "Topical Analgesics",
-        ("5%",),
-        (30, 60, 90),
-        (" patch", " patches"),
-    ),
-    (
-        "Lidocaine",
-        "lidocaine",
-        None,
-        "Topical Analgesics",
-        ("5%",),
-        (30, 60),
-        (" patches", " patch"),
-    ),
-    ("Lidocaine ointment", "lidocaine", None, "Topical Analgesics", ("5%",), (), ("",)),
-    ("Voltaren gel", "diclofenac", "Voltaren", "Topical Analgesics", ("1%",), (), ("",)),
-    ("Diclofenac gel", "diclofenac", None, "Topical Analgesics", ("1%", "3%"), (), ("",)),
-    ("Capsaicin cream", "capsaicin", None, "Topical Analgesics", ("0.075%", "0.025%"), (), ("",)),
-    (
-        "Menthol/Methyl Salicylate cream",
-        "menthol/methyl salicylate",
-        None,
-        "Topical Analgesics",
-        (),
-        (),
-        ("",),
-    ),
-)
-AEDS: tuple[DrugRow, ...] = (
-    (
-        "Gabapentin",
-        "gabapentin",
-        None,
-        "Anti-epilepsy drugs",
-        ("300mg", "600mg", "100mg", "800mg"),
-        (60, 90, 120),
-        ("",),
-    ),
-    (
-        "Neurontin",
-        "gabapentin",
-        "Neurontin",
-        "Anti-epilepsy drugs",
-        ("300mg", "600mg"),
-        (90, 120),
-        ("",),
-    ),
-    (
-        "Lyrica",
-        "pregabalin",
-        "Lyrica",
-        "Anti-epilepsy drugs",
-        ("75mg", "50mg", "150mg"),
-        (60, 90),
-        ("",),
-    ),
-    ("Pregabalin", "pregabalin", None, "Anti-epilepsy drugs", ("75mg", "50mg"), (60,), ("",)),
-    ("Topiramate", "topiramate", None, "Anti-epilepsy drugs", ("25mg", "50mg"), (60,), ("",)),
-)
-ANTIDEPRESSANTS: tuple[DrugRow, ...] = (
-    ("Amitriptyline", "amitriptyline", None, "Antidepressant", ("25mg", "10mg"), (30, 60), ("",)),
-    ("Elavil", "amitriptyline", "Elavil", "Antidepressant", ("10mg", "25mg"), (30,), ("",)),
-    ("Duloxetine", "duloxetine", None, "Antidepressant", ("60mg", "30mg"), (30, 60), ("",)),
-    ("Cymbalta", "duloxetine", "Cymbalta", "Antidepressant", ("60mg", "30mg"), (30, 60), ("",)),
-    ("Nortriptyline", "nortriptyline", None, "Antidepressant", ("25mg", "10mg"), (30, 60), ("",)),
-    ("Trazodone", "trazodone", None, "Antidepressant", ("50mg", "100mg"), (30, 60), ("",)),
-    ("Sertraline", "sertraline", None, "Antidepressant", ("50mg", "100mg"), (30,), ("",)),
-)
-PPIS: tuple[DrugRow, ...] = (
-    (
-        "Omeprazole",
-        "omeprazole",
-        None,
-        "Proton Pump Inhibitors",
-        ("20mg", "40mg"),
-        (30, 60, 90),
-        ("",),
-    ),
-    ("Omeprazole DR", "omeprazole", None, "Proton Pump Inhibitors", ("20mg",), (30, 60), ("",)),
-    ("Prilosec", "omeprazole", "Prilosec", "Proton Pump Inhibitors", ("20mg",), (30, 60), ("",)),
-    (
-        "Pantoprazole",
-        "pantoprazole",
-        None,
-        "Proton Pump Inhibitors",
-        ("40mg", "20mg"),
-        (30, 60),
-        ("",),
-    ),
-    (
-        "Protonix",
-        "pantoprazole",
-        "Protonix",
-        "Proton Pump Inhibitors",
-        ("20mg", "40mg"),
-        (60,),
-        ("",),
-    ),
-    ("Esomeprazole", "esomeprazole", None, "Proton Pump Inhibitors", ("40mg",), (30,), ("",)),
-    (
-        "Nexium",
-        "esomeprazole",
-        "Nexium",
-        "Proton Pump Inhibitors",
-        ("40mg", "20mg"),
-        (30, 60),
-        ("",),
-    ),
-)
-SLEEP: tuple[DrugRow, ...] = (
-    ("Zolpidem", "zolpidem", None, "Sedative-hypnotics", ("10mg", "5mg"), (30,), ("",)),
-    ("Ambien", "zolpidem", "Ambien", "Sedative-hypnotics", ("10mg", "5mg"), (30,), ("",)),
-    ("Ambien CR", "zolpidem", "Ambien", "Sedative-hypnotics", ("12.5mg", "6.25mg"), (30,), ("",)),
-    ("Eszopiclone", "eszopiclone", None, "Sedative-hypnotics", ("3mg", "2mg"), (30,), ("",)),
-)
-BENZOS: tuple[DrugRow, ...] = (
-    ("Alprazolam", "alprazolam", None, "Benzodiazepine", ("0.5mg", "1mg"), (30, 60), ("",)),
-    ("Xanax", "alprazolam", "Xanax", "Benzodiazepine", ("0.5mg", "1mg"), (30, 60), ("",)),
-    ("Diazepam", "diazepam", None, "Benzodiazepine", ("5mg", "10mg"), (30, 60), ("",)),
-    ("Valium", "diazepam", "Valium", "Benzodiazepine", ("10mg", "5mg"), (30,), ("",)),
-    ("Clonazepam", "clonazepam", None, "Benzodiazepine", ("0.5mg", "1mg"), (30, 60), ("",)),
-    ("Lorazepam", "lorazepam", None, "Benzodiazepine", ("1mg", "0.5mg"), (30, 60), ("",)),
-)
-OTHER_DRUGS: tuple[tuple[DrugRow, int], ...] = (
-    (("Ondansetron", "ondansetron", None, "Antiemetic", ("4mg", "8mg"), (10, 20, 30), ("",)), 6),
-    (("Ondansetron ODT", "ondansetron", None, "Antiemetic", ("8mg", "4mg"), (10, 30), ("",)), 4),
-    (("Zofran", "ondansetron", "Zofran", "Antiemetic", ("8mg", "4mg"), (10, 20), ("",)), 4),
-    (("Ranitidine", "ranitidine", None, "H2 Blocker", ("150mg", "300mg"), (60, 30), ("",)), 5),
-    (("Famotidine", "famotidine", None, "H2 Blocker", ("20mg", "40mg"), (60, 30), ("",)), 3),
-    (
-        (
-            "Acetaminophen",
-            "acetaminophen",
-            None,
-            "Misc Analgesics",
-            ("500mg", "325mg"),
-            (60, 100),
-            ("",),
-        ),
-        3,
-    ),
-    (("Docusate", "docusate", None, "GI Agents", ("100mg", "250mg"), (60, 100), ("",)), 4),
-    (("Senna", "senna", None, "GI Agents", ("8.6mg",), (60, 100), ("",)), 3),
-    (("Methylnaltrexone", "methylnaltrexone", None, "GI Agents", ("150mg",), (30,), ("",)), 1),
-    (("Naloxegol", "naloxegol", None, "GI Agents", ("25mg", "12.5mg"), (30,), ("",)), 1),
-    (("Naloxone nasal spray", "naloxone", None, "Opoid Antagonist", ("4mg",), (2,), ("",)), 1),
-)
+OPIOIDS: tuple[DrugRow, ...] = _DATA["OPIOIDS"]
+NSAIDS: tuple[DrugRow, ...] = _DATA["NSAIDS"]
+RELAXANTS: tuple[DrugRow, ...] = _DATA["RELAXANTS"]
+TOPICALS: tuple[DrugRow, ...] = _DATA["TOPICALS"]
+AEDS: tuple[DrugRow, ...] = _DATA["AEDS"]
+ANTIDEPRESSANTS: tuple[DrugRow, ...] = _DATA["ANTIDEPRESSANTS"]
+PPIS: tuple[DrugRow, ...] = _DATA["PPIS"]
+SLEEP: tuple[DrugRow, ...] = _DATA["SLEEP"]
+BENZOS: tuple[DrugRow, ...] = _DATA["BENZOS"]
+OTHER_DRUGS: tuple[tuple[DrugRow, int], ...] = _DATA["OTHER_DRUGS"]
 
 DRUG_CLASSES: tuple[tuple[str, tuple[DrugRow, ...], int], ...] = (
     ("opioid", OPIOIDS, 30),
@@ -300,14 +43,7 @@ DRUG_CLASSES: tuple[tuple[str, tuple[DrugRow, ...], int], ...] = (
 )
 OTHER_DRUG_WEIGHTS = tuple(w for _, w in OTHER_DRUGS)
 
-DOSING = (
-    " 1 tablet every 6 hours as needed",
-    " twice daily",
-    " 1 tab PO BID",
-    " one by mouth daily",
-    " every 8 hours as needed",
-    " TID",
-)
+DOSING: tuple[str, ...] = _DATA["DOSING"]
 
 SHORT_DATE_FORMATS = ("{m:02d}/{d:02d}/{y}", "{m}/{d}/{yy:02d}", "{m:02d}/{d:02d}/{yy:02d}")
 

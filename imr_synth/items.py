@@ -30,7 +30,10 @@ from imr_synth.base import (
     therapy_region,
     title_words,
 )
+from imr_synth.data import tables
 from imr_synth.drugs import drug_draft, viscosupplement
+
+_DATA = tables("items")  # this module's tables: imr_synth/data/items.json
 
 __all__ = ["ADJUNCT", "PHARMA", "SURG", "Draft", "drug_draft", "pick"]
 
@@ -324,19 +327,7 @@ def therapy(rng: random.Random, kind: str | None = None) -> Draft:
     )
 
 
-BUNDLE_THERAPIES = (
-    ("physical therapy", "Physical Therapy/Occupational Therapy (PT/OT)", "pt"),
-    ("therapeutic exercise", "Physical Therapy/Occupational Therapy (PT/OT)", "pt"),
-    ("electrical stimulation", "Other Therapies", "othertx"),
-    ("infrared therapy", "Other Therapies", "othertx"),
-    ("manual therapy", "Other Therapies", "othertx"),
-    ("biofeedback", "Other Therapies", "othertx"),
-    ("massage therapy", "Other Therapies", "othertx"),
-    ("therapeutic ultrasound", "Other Therapies", "othertx"),
-    ("hot/cold packs", "Other Therapies", "othertx"),
-    ("chiropractic manipulation", "Chiropractic", "chiro"),
-    ("acupuncture", "Acupuncture", "acu"),
-)
+BUNDLE_THERAPIES: tuple[tuple[str, ...], ...] = _DATA["BUNDLE_THERAPIES"]
 
 
 def therapy_bundle(rng: random.Random, k: int) -> list[Draft]:
@@ -970,23 +961,7 @@ def office(rng: random.Random) -> Draft:
 # --- the mix ---------------------------------------------------------------------------------
 
 # (generator key, weight); pharmaceuticals are ~45% of all items once letter themes are mixed in
-SINGLE_MIX: tuple[tuple[str, float], ...] = (
-    ("drug", 41.0),
-    ("visco", 0.6),
-    ("imaging", 7.5),
-    ("emg", 2.4),
-    ("lab", 2.8),
-    ("otherdx", 1.2),
-    ("therapy", 17.5),
-    ("dmepos", 8.5),
-    ("injection", 7.0),
-    ("surgery", 3.2),
-    ("psych", 1.8),
-    ("program", 1.2),
-    ("homehealth", 1.2),
-    ("transport", 0.3),
-    ("office", 4.8),
-)
+SINGLE_MIX: tuple[tuple[str, float], ...] = _DATA["SINGLE_MIX"]
 
 MAKERS: dict[str, Callable[[random.Random], Draft]] = {
     "drug": drug_draft,

@@ -21,8 +21,11 @@ from imr_synth import citations as cit
 from imr_synth import items as si
 from imr_synth import prose as prose
 from imr_synth.base import cap
+from imr_synth.data import tables
 from imr_synth.items import Draft, pick
 from imr_synth.render import Block, Style
+
+_DATA = tables("layouts")  # this module's tables: imr_synth/data/layouts.json
 
 # --- the letter ------------------------------------------------------------------------------
 
@@ -38,102 +41,14 @@ def norm(s: str) -> str:
 
 # licensure states as written -> the record's USPS code (the parser's convention, see
 # tests/golden)
-STATE_CODES: dict[str, str] = {
-    "California": "CA",
-    "Arizona": "AZ",
-    "Texas": "TX",
-    "Oregon": "OR",
-    "Washington": "WA",
-    "Nevada": "NV",
-    "New York": "NY",
-    "Florida": "FL",
-    "Illinois": "IL",
-    "Minnesota": "MN",
-    "Ohio": "OH",
-    "Pennsylvania": "PA",
-    "Colorado": "CO",
-    "Utah": "UT",
-    "Iowa": "IA",
-    "Montana": "MT",
-    "Michigan": "MI",
-    "Georgia": "GA",
-    "Maryland": "MD",
-    "Virginia": "VA",
-    "North Carolina": "NC",
-    "Massachusetts": "MA",
-    "New Jersey": "NJ",
-    "Wisconsin": "WI",
-    "Missouri": "MO",
-    "Tennessee": "TN",
-}
+STATE_CODES: dict[str, str] = _DATA["STATE_CODES"]
 STATES = tuple(s for s in STATE_CODES if s != "California")
 
 
-# (truth, written forms)
-SPECIALTIES: dict[str, tuple[str, ...]] = {
-    "Physical Medicine & Rehabilitation": (
-        "Physical Medicine & Rehabilitation",
-        "Physical Medicine and Rehabilitation",
-    ),
-    "Orthopedic Surgery": ("Orthopedic Surgery", "Orthopaedic Surgery"),
-    "Occupational Medicine": ("Occupational Medicine",),
-    "Family Practice": ("Family Practice", "Family Medicine"),
-    "Internal Medicine": ("Internal Medicine",),
-    "Anesthesiology": ("Anesthesiology",),
-    "Pain Management": ("Pain Management",),
-    "Chiropractic": ("Chiropractor", "Chiropractic"),
-    "Neurology": ("Neurology",),
-    "Neurological Surgery": ("Neurological Surgery",),
-    "Sports Medicine": ("Sports Medicine", "Sports Medicine", "Sports Medicinea"),
-    "Preventive Medicine": ("Preventive Medicine",),
-    "Emergency Medicine": ("Emergency Medicine",),
-    "Psychologist": ("Psychologist",),
-    "Psychiatry": ("Psychiatry",),
-    "Hand Surgery": ("Hand Surgery",),
-    "Podiatrist": ("Podiatrist",),
-    "Rheumatology": ("Rheumatology",),
-    "Hospice & Palliative Medicine": ("Hospice & Palliative Medicine",),
-    "Public Health & General Preventive Medicine": ("Public Health & General Preventive Medicine",),
-    "Neuromuscular Medicine": ("Neuromuscular Medicine",),
-    "Dentist": ("Dentist",),
-    "Surgery": ("Surgery",),  # not on the DWC list: kept as written, with a warning
-}
-
-
-SPECIALTY_SETS: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("Physical Medicine & Rehabilitation",), 16),
-    (("Physical Medicine & Rehabilitation", "Pain Management"), 6),
-    (("Physical Medicine & Rehabilitation", "Sports Medicine"), 2),
-    (("Physical Medicine & Rehabilitation", "Neuromuscular Medicine"), 1),
-    (("Orthopedic Surgery",), 10),
-    (("Orthopedic Surgery", "Sports Medicine"), 3),
-    (("Occupational Medicine",), 6),
-    (("Preventive Medicine", "Occupational Medicine"), 5),
-    (
-        (
-            "Preventive Medicine",
-            "Occupational Medicine",
-            "Public Health & General Preventive Medicine",
-        ),
-        2,
-    ),
-    (("Family Practice",), 7),
-    (("Internal Medicine",), 6),
-    (("Anesthesiology",), 3),
-    (("Anesthesiology", "Pain Management"), 5),
-    (("Anesthesiology", "Pain Management", "Hospice & Palliative Medicine"), 1),
-    (("Chiropractic",), 6),
-    (("Neurology",), 2),
-    (("Neurological Surgery",), 2),
-    (("Emergency Medicine",), 2),
-    (("Psychologist",), 1.5),
-    (("Psychiatry",), 1),
-    (("Hand Surgery",), 0.7),
-    (("Podiatrist",), 0.6),
-    (("Rheumatology",), 0.5),
-    (("Dentist",), 0.2),
-    (("Surgery",), 0.4),
-)
+# truth -> written forms (a few are not on the DWC list: kept as written, with a warning)
+SPECIALTIES: dict[str, tuple[str, ...]] = _DATA["SPECIALTIES"]
+# (specialties of one reviewer, weight)
+SPECIALTY_SETS: tuple[tuple[tuple[str, ...], float], ...] = _DATA["SPECIALTY_SETS"]
 
 
 @dataclass(slots=True)

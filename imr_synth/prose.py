@@ -12,22 +12,12 @@ import random
 from collections.abc import Sequence
 
 from imr_synth.base import cap
+from imr_synth.data import tables
 from imr_synth.items import Draft, pick
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_DATA = tables("prose")  # this module's tables: imr_synth/data/prose.json
+
+MONTHS: tuple[str, ...] = _DATA["MONTHS"]
 
 DATE_STYLES = ("slash4", "slash2", "dash4", "dash2", "long", "slash_nopad")
 
@@ -68,112 +58,14 @@ class Pron:
         self.His = self.his[:1].upper() + self.his[1:]
 
 
-COMPLAINTS = {
-    "cervical spine": (
-        "neck pain radiating to the upper extremities",
-        "neck and upper back pain",
-        "constant neck pain with numbness in the left arm",
-    ),
-    "neck": ("neck pain and stiffness", "neck pain with spasm"),
-    "thoracic spine": ("mid back pain", "thoracic spine pain"),
-    "lumbar spine": (
-        "low back pain radiating to the lower extremities",
-        "chronic low back pain",
-        "low back pain with numbness in the right leg",
-    ),
-    "shoulder": (
-        "shoulder pain with limited range of motion",
-        "shoulder pain with overhead activity",
-    ),
-    "elbow": ("elbow pain", "lateral elbow pain"),
-    "wrist": ("wrist pain with numbness and tingling", "wrist pain"),
-    "hand": ("hand pain and stiffness", "pain in the fingers"),
-    "hip": ("hip pain", "groin and hip pain"),
-    "knee": ("knee pain with swelling", "knee pain and instability", "anterior knee pain"),
-    "ankle": ("ankle pain and swelling", "ankle pain"),
-    "foot": ("foot pain", "heel pain"),
-    None: ("chronic pain", "widespread pain", "neck and low back pain"),
+# by body region; JSON keys are strings, so "" stands for None (no region)
+COMPLAINTS: dict[str | None, tuple[str, ...]] = {
+    k or None: v for k, v in _DATA["COMPLAINTS"].items()
 }
-DIAGNOSES = {
-    "cervical spine": (
-        "cervical radiculopathy",
-        "cervical disc herniation",
-        "cervicalgia",
-        "cervical spondylosis",
-        "cervical sprain/strain",
-    ),
-    "thoracic spine": ("thoracic sprain/strain", "thoracic spine pain"),
-    "lumbar spine": (
-        "lumbar radiculopathy",
-        "lumbar disc displacement",
-        "lumbago",
-        "lumbar sprain/strain",
-        "lumbar spinal stenosis",
-        "failed back syndrome",
-    ),
-    "shoulder": (
-        "rotator cuff tear",
-        "shoulder impingement syndrome",
-        "adhesive capsulitis",
-        "shoulder sprain/strain",
-    ),
-    "elbow": ("lateral epicondylitis", "ulnar nerve entrapment", "radial head fracture"),
-    "wrist": ("carpal tunnel syndrome", "wrist sprain", "de Quervain's tenosynovitis"),
-    "hand": ("trigger finger", "hand contusion"),
-    "hip": ("hip osteoarthritis", "trochanteric bursitis"),
-    "knee": (
-        "medial meniscus tear",
-        "knee osteoarthritis",
-        "chondromalacia patella",
-        "knee sprain",
-    ),
-    "ankle": ("ankle sprain", "ankle fracture"),
-    "foot": ("plantar fasciitis", "Lisfranc fracture"),
-    None: (
-        "chronic pain syndrome",
-        "myofascial pain syndrome",
-        "depression",
-        "insomnia",
-        "gastritis",
-        "anxiety",
-    ),
-}
-MECHANISMS = (
-    "a fall from a ladder",
-    "lifting a heavy box",
-    "repetitive motion",
-    "a motor vehicle accident",
-    "cumulative trauma",
-    "a slip and fall",
-    "pushing a heavy cart",
-    "being struck by a falling object",
-    "twisting while carrying a load",
-)
-TREATMENTS = (
-    "medications",
-    "physical therapy",
-    "chiropractic care",
-    "acupuncture",
-    "injections",
-    "a home exercise program",
-    "activity modification",
-    "a TENS unit",
-    "psychotherapy",
-    "surgery",
-    "rest",
-    "bracing",
-)
-FINDINGS = (
-    "tenderness to palpation of the paraspinal musculature with decreased range of motion",
-    "decreased sensation in the L5 dermatome and a positive straight leg raise",
-    "limited range of motion with pain at the end ranges",
-    "positive impingement signs and weakness with resisted abduction",
-    "joint line tenderness and a positive McMurray's test",
-    "a positive Tinel's sign and a positive Phalen's test",
-    "multiple myofascial trigger points and taut bands",
-    "an antalgic gait and diminished reflexes",
-    "normal strength and sensation with tenderness over the affected area",
-)
+DIAGNOSES: dict[str | None, tuple[str, ...]] = {k or None: v for k, v in _DATA["DIAGNOSES"].items()}
+MECHANISMS: tuple[str, ...] = _DATA["MECHANISMS"]
+TREATMENTS: tuple[str, ...] = _DATA["TREATMENTS"]
+FINDINGS: tuple[str, ...] = _DATA["FINDINGS"]
 
 
 def items_phrase(drafts: Sequence[Draft], rng: random.Random) -> str:
@@ -358,186 +250,10 @@ def summary(
 
 # --- rationales ------------------------------------------------------------------------------
 
-GUIDE = {
-    "opioid": (
-        "The California MTUS Chronic Pain Medical Treatment Guidelines state that ongoing opioid "
-        "management requires documentation of pain relief, functional status, appropriate "
-        "medication use, and side effects.",
-        "According to the MTUS, the 4 A's (analgesia, activities of daily living, adverse side "
-        "effects, and aberrant drug-taking behaviors) should be monitored in patients on opioids.",
-    ),
-    "nsaid": (
-        "The California MTUS guidelines state that NSAIDs are recommended as an option for short "
-        "term symptomatic relief at the lowest dose for the shortest period.",
-    ),
-    "relaxant": (
-        "The California MTUS guidelines recommend non-sedating muscle relaxants with caution as a "
-        "second-line option for short-term treatment of acute exacerbations of chronic pain.",
-        "Cyclobenzaprine is recommended as an option, using a short course of therapy; the "
-        "effect is greatest in the first 4 days of treatment.",
-    ),
-    "topical": (
-        "The California MTUS states that topical analgesics are largely experimental in use with "
-        "few randomized controlled trials to determine efficacy or safety.",
-        "Any compounded product that contains at least one drug (or drug class) that is not "
-        "recommended is not recommended.",
-    ),
-    "aed": (
-        "Antiepilepsy drugs are recommended for neuropathic pain; a good response is defined as "
-        "a 50% reduction in pain and a moderate response as a 30% reduction.",
-    ),
-    "antidepressant": (
-        "Antidepressants are recommended as a first-line option for neuropathic pain and as a "
-        "possibility for non-neuropathic pain.",
-    ),
-    "ppi": (
-        "The MTUS states that proton pump inhibitors are recommended for patients at "
-        "intermediate or high risk for gastrointestinal events while taking NSAIDs.",
-    ),
-    "sleep": (
-        "The Official Disability Guidelines state that sedative-hypnotics are recommended for "
-        "short-term treatment of insomnia, generally 2 to 6 weeks.",
-        "Benzodiazepines are not recommended for long-term use because long-term efficacy is "
-        "unproven and there is a risk of dependence.",
-    ),
-    "imaging": (
-        "ACOEM guidelines state that unequivocal objective findings that identify specific nerve "
-        "compromise on the neurologic examination are sufficient evidence to warrant imaging.",
-        "Special studies are not needed unless a 3 to 4 week period of conservative care and "
-        "observation fails to improve symptoms.",
-        "Repeat imaging is reserved for a significant change in symptoms and/or findings "
-        "suggestive of significant pathology.",
-    ),
-    "emg": (
-        "Electromyography, including H-reflex tests, may be useful to identify subtle, focal "
-        "neurologic dysfunction in patients with symptoms lasting more than three or four weeks.",
-    ),
-    "uds": (
-        "The guidelines recommend urine drug testing as an option to assess for the use or the "
-        "presence of illegal drugs and to monitor compliance in patients on opioids.",
-    ),
-    "therapy": (
-        "The MTUS recommends physical medicine with a fading of treatment frequency from up to 3 "
-        "visits per week to 1 or less, plus active self-directed home physical medicine.",
-        "Guidelines allow 9 to 10 visits over 8 weeks for myalgia and myositis, and 8 to 10 "
-        "visits over 4 weeks for neuralgia, neuritis, and radiculitis.",
-    ),
-    "acu": (
-        "The Acupuncture Medical Treatment Guidelines state that acupuncture is used as an option "
-        "when pain medication is reduced or not tolerated; the time to produce functional "
-        "improvement is 3 to 6 treatments.",
-    ),
-    "estim": (
-        "A TENS unit is not recommended as a primary treatment modality, but a one-month "
-        "home-based trial may be considered as a noninvasive option if used as an adjunct to a "
-        "program of evidence-based functional restoration.",
-    ),
-    "dme": (
-        "The Official Disability Guidelines recommend durable medical equipment generally if "
-        "there is a medical need and if the device or system meets Medicare's definition of "
-        "durable medical equipment.",
-    ),
-    "injection": (
-        "Epidural steroid injections are recommended as an option for the treatment of "
-        "radicular pain, defined as pain in a dermatomal distribution with corroborative findings "
-        "of radiculopathy.",
-        "Invasive techniques such as injections are of questionable merit; however, they may be "
-        "considered in patients who have failed conservative care.",
-    ),
-    "facet": (
-        "Facet joint injections are limited to patients with low-back pain that is non-radicular "
-        "and at no more than two levels bilaterally.",
-    ),
-    "surgery": (
-        "Referral for surgical consultation is indicated for patients who have activity "
-        "limitation for more than four months plus existence of a surgical lesion and failure "
-        "to increase range of motion after exercise programs.",
-        "Surgery is recommended when there is clear clinical and imaging evidence of a lesion "
-        "that has been shown to benefit in both the short and long term from surgical repair.",
-    ),
-    "psych": (
-        "The guidelines recommend an initial trial of 3 to 4 psychotherapy visits over 2 weeks "
-        "and, with evidence of objective functional improvement, a total of up to 6 to 10 visits.",
-    ),
-    "program": (
-        "Functional restoration programs are recommended where there is access to programs with "
-        "proven successful outcomes for patients with conditions that put them at risk of "
-        "delayed recovery.",
-    ),
-    "homehealth": (
-        "Home health services are recommended only for otherwise recommended medical treatment "
-        "for patients who are homebound, on a part-time or intermittent basis.",
-    ),
-    "consult": (
-        "The ACOEM guidelines state that the occupational health practitioner may refer to other "
-        "specialists if a diagnosis is uncertain or extremely complex, or when the plan or course "
-        "of care may benefit from additional expertise.",
-    ),
-    "generic": (
-        "The California MTUS and ODG guidelines address this request.",
-        "The guidelines support this treatment only when specific criteria are met.",
-    ),
-}
-GROUP = {
-    "opioid": "opioid",
-    "nsaid": "nsaid",
-    "relaxant": "relaxant",
-    "topical": "topical",
-    "compound": "topical",
-    "aed": "aed",
-    "antidepressant": "antidepressant",
-    "ppi": "ppi",
-    "sleep": "sleep",
-    "benzo": "sleep",
-    "imaging": "imaging",
-    "emg": "emg",
-    "uds": "uds",
-    "pt": "therapy",
-    "chiro": "therapy",
-    "othertx": "therapy",
-    "acu": "acu",
-    "estim": "estim",
-    "supplies": "estim",
-    "dme": "dme",
-    "ortho": "dme",
-    "esi": "injection",
-    "tpi": "injection",
-    "jointinj": "injection",
-    "shot": "injection",
-    "facet": "facet",
-    "surgery": "surgery",
-    "spinesurgery": "surgery",
-    "surgconsult": "consult",
-    "em": "consult",
-    "psycheval": "consult",
-    "psychtx": "psych",
-    "program": "program",
-    "homehealth": "homehealth",
-}
-UPHELD_FACTS = (
-    "The documentation submitted for review did not provide a clear rationale for the request.",
-    "There was no documentation of objective functional improvement with prior treatment.",
-    "The medical records did not document objective deficits that would support the request.",
-    "There was no evidence of failure of an adequate course of conservative treatment.",
-    "There was no documentation of a significant change in symptoms or findings suggestive of "
-    "significant pathology.",
-    "The request as submitted also failed to specify a body part for treatment.",
-    "The clinical documentation lacked a current pain assessment with quantified pain levels.",
-    "The number of sessions requested exceeds the guideline recommendations.",
-    "The patient has been using this medication for an extended period without documented benefit.",
-)
-OVERTURNED_FACTS = (
-    "The clinical documentation supports the medical necessity of the request.",
-    "The treating physician documented objective findings consistent with the guideline criteria.",
-    "The injured worker has failed an adequate course of conservative care, including "
-    "medications and physical therapy.",
-    "The records document a decrease in pain from 8/10 to 4/10 with improved ability to perform "
-    "activities of daily living.",
-    "There was documentation of a recent urine drug screen consistent with the prescribed "
-    "medications and no aberrant behavior.",
-    "The treating physician has provided medical documentation to explain why a home exercise "
-    "program is not sufficient.",
-)
+GUIDE: dict[str, tuple[str, ...]] = _DATA["GUIDE"]
+GROUP: dict[str, str] = _DATA["GROUP"]
+UPHELD_FACTS: tuple[str, ...] = _DATA["UPHELD_FACTS"]
+OVERTURNED_FACTS: tuple[str, ...] = _DATA["OVERTURNED_FACTS"]
 
 
 def rationale(
@@ -631,56 +347,11 @@ def join_sentences(rng: random.Random, sentences: Sequence[str], glue: float) ->
 
 # --- boilerplate -----------------------------------------------------------------------------
 
-HOW_2014 = (
-    "MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no "
-    "affiliation with the employer, employee, providers or the claims administrator.{cred} "
-    "He/she has been in active clinical practice for more than five years and is currently "
-    "working at least 24 hours a week in active practice. The expert reviewer was selected "
-    "based on his/her clinical experience, education, background, and expertise in the same or "
-    "similar specialties that evaluate and/or treat the medical condition and disputed "
-    "{items}. He/she is familiar with governing laws and regulations, including the strength of "
-    "evidence hierarchy that applies to Independent Medical Review determinations."
-)
-SUMMARY_INTRO = (
-    "The expert reviewer developed the following clinical case summary based on a "
-    "review of the case file, including all medical records:"
-)
-FINAL_DETERMINATION_INTRO = (
-    "The Final Determination was based on decisions for the disputed "
-    "items/services set forth below:"
-)
-NOTICE_INTRO = (
-    "MAXIMUS Federal Services, Inc. has completed the Independent Medical Review (IMR) of the "
-    "above workers' compensation case. This letter provides you with the IMR Final "
-    "Determination and explains how the determination was made."
-)
-NOTICE_FINAL = {
-    "UPHOLD": "This means we decided that none of the disputed items/services are medically "
-    "necessary and appropriate.",
-    "OVERTURN": "This means we decided that all of the disputed items/services are medically "
-    "necessary and appropriate.",
-    "PARTIALLY OVERTURN": "This means we decided that some of the disputed items/services are "
-    "medically necessary and appropriate.",
-}
-NOTICE_BINDING = (
-    "A detailed explanation of the decision for each of the disputed items/services is provided "
-    "later in this letter. This determination is final and binding. If you disagree with this "
-    "IMR Final Determination, you may file an appeal with the Workers' Compensation Appeals "
-    "Board (WCAB) within 30 days of the date of this letter."
-)
-NOTICE_QUALS = (
-    "The independent Medical Doctor who made the decision has no affiliation with the employer, "
-    "employee, providers or the claims administrator. {cred} He/she has been in active clinical "
-    "practice for more than five years and is currently working at least 24 hours a week in "
-    "active practice. The Expert Reviewer was selected based on his/her clinical experience, "
-    "education, background, and expertise in the same or similar specialties that evaluate "
-    "and/or treat the medical condition and treatments and/or services at issue in the case."
-)
-DOCUMENTS = (
-    "Application of Independent Medical Review",
-    "Utilization Review Determination dated {ur}",
-    "Medical records from the primary treating physician",
-    "Employee medical records from the claims administrator",
-    "Medical Treatment Utilization Schedule (MTUS)",
-    "Progress reports and request for authorization",
-)
+HOW_2014: str = _DATA["HOW_2014"]
+SUMMARY_INTRO: str = _DATA["SUMMARY_INTRO"]
+FINAL_DETERMINATION_INTRO: str = _DATA["FINAL_DETERMINATION_INTRO"]
+NOTICE_INTRO: str = _DATA["NOTICE_INTRO"]
+NOTICE_FINAL: dict[str, str] = _DATA["NOTICE_FINAL"]
+NOTICE_BINDING: str = _DATA["NOTICE_BINDING"]
+NOTICE_QUALS: str = _DATA["NOTICE_QUALS"]
+DOCUMENTS: tuple[str, ...] = _DATA["DOCUMENTS"]
