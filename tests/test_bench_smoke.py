@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("tantivy")
-
 from benchmarks import run
 from benchmarks.engines import ENGINES, IMR_ENGINES
 from benchmarks.queries import query_mix
