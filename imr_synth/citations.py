@@ -131,18 +131,7 @@ def acoem_outside(rng: random.Random, region: str | None) -> tuple[str, Citation
 
 
 def other_source(rng: random.Random, family: str) -> tuple[str, Citation]:
-    topic = pick(
-        rng,
-        (
-            "Opioid use in chronic pain",
-            "Preoperative evaluation",
-            "Home health services",
-            "Proton pump inhibitors",
-            "Insomnia",
-            "Urine drug testing in clinical practice",
-            "Compounded topical analgesics",
-        ),
-    )
+    topic = pick(rng, _DATA["other_source"])
     slug = pick(rng, ("omeprazole", "zolpidem", "ondansetron", "cyclobenzaprine", "tramadol"))
     text = pick(rng, OTHER_SOURCES).format(
         topic=topic, slug=slug, num=rng.randrange(10_000_000, 29_999_999)
@@ -220,15 +209,7 @@ def mtus_2016_parts(
             )
         )
     elif (family in ("opioid", "uds")) and year >= 2017 and rng.random() < 0.3:
-        sec = pick(
-            rng,
-            (
-                "3.3.9",
-                "3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: "
-                "Use of Urine Drug Testing (UDT)",
-                "3.3.1 Initiating Opioids",
-            ),
-        )
+        sec = pick(rng, _DATA["mtus_2016_parts"])
         text = f"Opioid Treatment 2016, Section(s): {sec}"
         out.append(
             (text, Citation(source="MTUS", part="Opioid Treatment", edition=2016, section=sec))

@@ -473,6 +473,16 @@ def _notice_header(b: list[Block], plan: LetterPlan, *, title: str, with_claims:
     b.append(Block("table", rows=rows))
 
 
+def _documents(rng: random.Random, plan: LetterPlan, title: str, k: int) -> list[Block]:
+    """The list of documents reviewed: ``k`` of them, in a random order."""
+    docs = [d.format(ur=prose.fmt_date(plan.ur, "slash_nopad")) for d in prose.DOCUMENTS]
+    return [
+        Block("lines", lines=[title]),
+        Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=k)]),
+        Block("blank"),
+    ]
+
+
 def _decision_sentence(k: int, service: str, upheld: bool, glued: bool) -> str:
     verdict = ("notmedically" if glued else "not medically") if upheld else "medically"
     return (
@@ -561,10 +571,7 @@ def letter_notice(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], li
         sents[-1] += '"'
     b.append(_summary_block(rng, sents, plan))
     b.append(Block("blank"))
-    b.append(Block("lines", lines=["DOCUMENTS REVIEWED:"]))
-    docs = [d.format(ur=f(plan.ur, "slash_nopad")) for d in prose.DOCUMENTS]
-    b.append(Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=4)]))
-    b.append(Block("blank"))
+    b += _documents(rng, plan, "DOCUMENTS REVIEWED:", 4)
     b.append(
         Block(
             "heading",
@@ -604,7 +611,6 @@ def letter_notice(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], li
 
 def letter_review(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], list[Item]]:
     """The Medical Professional Review: its blocks and the items' truth."""
-    f = prose.fmt_date
     b: list[Block] = []
     _notice_header(b, plan, title="MEDICAL PROFESSIONAL REVIEW", with_claims=False)
     b.append(Block("blank"))
@@ -617,10 +623,7 @@ def letter_review(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], li
     b.append(Block("lines", lines=["CASE SUMMARY:"]))
     b.append(_summary_block(rng, plan.summary, plan))
     b.append(Block("blank"))
-    b.append(Block("lines", lines=["DOCUMENTS REVIEWED FOR DETERMINATION:"]))
-    docs = [d.format(ur=f(plan.ur, "slash_nopad")) for d in prose.DOCUMENTS]
-    b.append(Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=3)]))
-    b.append(Block("blank"))
+    b += _documents(rng, plan, "DOCUMENTS REVIEWED FOR DETERMINATION:", 3)
     b.append(
         Block(
             "lines",
