@@ -10,6 +10,7 @@ over the same sequence in the same order keeps every seed's letters the same.
 from __future__ import annotations
 
 import json
+import sys
 from importlib.resources import files
 from typing import Any
 
@@ -18,7 +19,11 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, dict):
-        return {k: _frozen(v) for k, v in value.items()}
+        return {sys.intern(k): _frozen(v) for k, v in value.items()}
+    if isinstance(value, str):
+        # as a literal in the code would be: equal words compare by identity, which the
+        # generator's many `in` tests and dict lookups on table words rely on for speed
+        return sys.intern(value)
     return value
 
 
