@@ -318,7 +318,10 @@ def measure(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Parse accuracy of imr-search on a synthetic corpus.")
+    ap = argparse.ArgumentParser(
+        prog="python -m imr_synth.accuracy",
+        description="Parse accuracy of imr-search on a synthetic corpus.",
+    )
     ap.add_argument("corpus", type=Path, help="a directory written by python -m imr_synth")
     ap.add_argument("--generate", type=int, metavar="N", help="first generate N letters into it")
     ap.add_argument("--seed", type=int, default=1, help="seed for --generate")

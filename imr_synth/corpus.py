@@ -323,7 +323,9 @@ def shape(letters: Sequence[Letter]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap = argparse.ArgumentParser(
+        prog="python -m imr_synth", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
     ap.add_argument("--letters", type=int, default=1000, help="number of letters")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed")
     ap.add_argument("--out", type=Path, help="output directory")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,6 +101,23 @@ def test_a_letter_does_not_depend_on_the_corpus_size() -> None:
     few = [(s.name, s.text, s.truth_line()) for s in iter_letters(15, SEED)]
     more = [(s.name, s.text, s.truth_line()) for s in iter_letters(40, SEED)][:15]
     assert few == more
+
+
+def test_the_command_line_writes_the_same_corpus(synth_dir: Path, tmp_path: Path) -> None:
+    # `python -m imr_synth`, as the README gives it, in a process of its own
+    cmd = [sys.executable, "-m", "imr_synth", "--letters", "5", "--seed", str(SEED)]
+    done = subprocess.run([*cmd, "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    ours = _digest(tmp_path)
+    first = {p.name for p in sorted(synth_dir.iterdir())[:5]}
+    assert {k: v for k, v in _digest(synth_dir).items() if k in first} == {
+        k: v for k, v in ours.items() if k != TRUTH_FILE
+    }
+    lines = (synth_dir / TRUTH_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert (tmp_path / TRUTH_FILE).read_text(encoding="utf-8") == "".join(lines[:5])
+    nothing = subprocess.run(cmd, capture_output=True, text=True)
+    assert nothing.returncode == 2
+    assert "give --out and/or --shape" in nothing.stderr
 
 
 def test_corpus_holds_one_text_per_letter_and_its_truth(synth_dir: Path) -> None:
