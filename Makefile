@@ -74,7 +74,7 @@ test: lint typecheck pytest
 # Small by default (LETTERS=10000,100000 for the recorded sizes); rewrites the "latest run"
 # section of docs/benchmarks.md and its plot, leaving the recorded results around it.
 bench: dev
-	$(BIN)/python benchmarks/run.py --letters $(LETTERS) --docs docs/benchmarks.md \
+	$(BIN)/python -m benchmarks.run --letters $(LETTERS) --docs docs/benchmarks.md \
 		--plot docs/benchmarks-latest.png
 
 clean:

@@ -1,6 +1,6 @@
 """The benchmark corpus: generated letters, parsed once and cached in ``benchmarks/out/``.
 
-Letter *i* of a generated corpus depends only on the seed and *i* (see ``synth.py``), so the
+Letter *i* of a generated corpus depends only on the seed and *i* (``imr_synth.corpus``), so the
 cache of a seed is a folder of chunks of ``CHUNK`` parsed letters (pickles of ``(name, sha256
 of the text, Letter)`` tuples, None for a letter that failed to parse, written by this module
 only); a run that needs more letters parses only the missing chunks, and a build reads only the
@@ -21,10 +21,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.synth import make_letter
 from imr_search.errors import ParseError
 from imr_search.model import Letter
 from imr_search.parse import parse_text
+from imr_synth.corpus import make_letter
 
 OUT = Path(__file__).resolve().parent / "out"
 CHUNK = 5000

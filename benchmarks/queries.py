@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from imr_search.engine import SearchRequest
 
-# Vocabulary taken from the generator (benchmarks/synth_*.py): the most frequent values in the
+# Vocabulary taken from the generator (imr_synth/, its data files): the most frequent values in the
 # ground truth of the first 400 letters of seed 1, fixed here so the mix never drifts.
 DRUGS = (
     "hydrocodone", "omeprazole", "cyclobenzaprine", "tramadol", "gabapentin", "diclofenac",

@@ -1,8 +1,10 @@
 """The search benchmark: imr-search's engines (``whoosh``, ``imr-tantivy``) beside the raw
 baselines ``sqlite-fts5`` and ``tantivy`` on generated letters.
 
-    python benchmarks/run.py --letters 2000                  # what `make bench` runs
-    python benchmarks/run.py --letters 1800000 --engines imr-tantivy,tantivy --prepare-jobs 2
+    python -m benchmarks.run --letters 2000                  # what `make bench` runs
+    python -m benchmarks.run --letters 1800000 --engines imr-tantivy,tantivy --prepare-jobs 2
+
+(from the repository root: ``benchmarks`` is the repository's package, not an installed one).
 
 For each corpus size N (the first N letters of the generator's corpus, parsed once and cached in
 ``benchmarks/out/``, or ``--out``): the parse rate; for each engine, the index build (in a fresh
@@ -34,9 +36,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import corpus
 from benchmarks.baselines.common import Outcome
@@ -492,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python "
         f"{platform.python_version()}",
-        "command": " ".join(["python benchmarks/run.py", *(argv or sys.argv[1:])]),
+        "command": " ".join(["python -m benchmarks.run", *(argv or sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d"),
         "queries": len(mix),
         "rounds": args.rounds,

@@ -8,17 +8,9 @@ translations agree with imr-search on every query whose semantics agree across e
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-if str(Path(__file__).resolve().parent.parent) not in sys.path:
-    # benchmarks/ is a package of the repository, not of the installed distribution
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-pytest.importorskip("tantivy")
 
 from benchmarks import run
 from benchmarks.engines import ENGINES, IMR_ENGINES

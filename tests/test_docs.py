@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-import whoosh
+import whoosh  # noqa: TID251 (the pin is of the installed whoosh package itself)
 from click.testing import CliRunner
 
 from imr_search.cli import main

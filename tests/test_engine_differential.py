@@ -38,24 +38,18 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pytest
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:
-    # benchmarks/ is a package of the repository, not of the installed distribution
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.queries import query_mix, to_whoosh
-from benchmarks.synth import make_letter
 from imr_search.engine import FACETS, Engine, SearchRequest, SearchResult
 from imr_search.engines import ENGINES, open_engine
 from imr_search.model import Letter
 from imr_search.parse import parse_text
+from imr_synth.corpus import make_letter
 
 CORPUS_SEED = 1
 CORPUS_LETTERS = 500

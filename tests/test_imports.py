@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,51 @@ def test_the_scan_sees_imports_inside_functions(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
     source.write_text("def f():\n    import tantivy.x\n    from whoosh import index\n")
     assert imported_modules(source) == {"tantivy", "whoosh"}
+
+
+@pytest.mark.parametrize("outsider", ["imr_synth", "benchmarks"])
+def test_the_library_never_imports_the_generator_or_the_benchmarks(outsider: str) -> None:
+    # imr_synth is installed beside imr_search for the tests and benchmarks; it stays out of
+    # the library's import graph so the library never depends on test-data code
+    offenders = [
+        str(path.relative_to(PACKAGE.parent))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if outsider in imported_modules(path)
+    ]
+    assert offenders == []
+
+
+# (where a file stands, what it imports, whether ruff's banned-api rule (TID251) flags it)
+LINT_CASES = [
+    ("imr_search/cli_probe.py", "import whoosh\n", True),
+    ("imr_search/server/probe.py", "from tantivy import Index\n", True),
+    ("imr_synth/probe.py", "from whoosh.query import Term\n", True),
+    ("benchmarks/probe.py", "import tantivy\n", True),
+    ("tests/test_probe.py", "import whoosh.index\n", True),
+    ("imr_search/whoosh_engine/probe.py", "from whoosh.query import Term\n", False),
+    ("imr_search/whoosh_engine/probe.py", "import tantivy\n", True),
+    ("imr_search/tantivy_engine/probe.py", "import tantivy\n", False),
+    ("imr_search/tantivy_engine/probe.py", "from whoosh import index\n", True),
+    ("benchmarks/baselines/tantivy_engine.py", "import tantivy\n", False),
+]
+
+
+@pytest.mark.parametrize(("where", "source", "banned"), LINT_CASES)
+def test_the_lint_rule_bans_engine_libraries_outside_their_package(
+    where: str, source: str, banned: bool
+) -> None:
+    # the build's own ruff and configuration, the rule selection included (the file need not
+    # exist: ruff resolves the configuration, nested ruff.toml files too, from the name given)
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run(
+        [
+            *(str(ruff), "check", "--output-format", "concise"),
+            *("--no-cache", "--stdin-filename", str(PACKAGE.parent / where), "-"),
+        ],
+        input=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # the probe's unused import trips F401 either way: only TID251 tells
+    assert ("TID251" in done.stdout) is banned, done.stdout + done.stderr

@@ -1,6 +1,7 @@
 """A bounded load test on loopback: a handful of concurrent clients for 30 seconds against the
 real server, with zero errors allowed. Latency percentiles are printed and written to
-benchmarks/out/load.json for the docs.
+load.json in the test's temporary folder (the path is printed; ``--basetemp DIR`` keeps it
+where you choose), never into the repository.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import platform
 import statistics
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from server_fixtures import REPO, ServerIndex, ServerProcess
+from server_fixtures import ServerIndex, ServerProcess
 
 pytest_plugins = ["server_fixtures"]
 
 CLIENTS = 6
 SECONDS = 30.0
-OUT = REPO / "benchmarks" / "out" / "load.json"
 
 
 def request_mix(letter_ids: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -63,7 +64,7 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 @pytest.mark.slow
 def test_concurrent_clients_for_30_seconds_make_no_errors(
-    live_server: ServerProcess, server_index: ServerIndex
+    live_server: ServerProcess, server_index: ServerIndex, tmp_path: Path
 ) -> None:
     mix = request_mix(sorted(server_index.records))
     latencies: dict[str, list[float]] = {kind: [] for kind, _, _ in mix}
@@ -111,12 +112,12 @@ def test_concurrent_clients_for_30_seconds_make_no_errors(
         "index": {"letters": len(server_index.records)},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2) + "\n")
+    out = tmp_path / "load.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
     print(
         f"\nload: {CLIENTS} clients, {overall['requests']} requests in {wall:.0f} s "
         f"({report['throughput_rps']} req/s), p50 {overall['p50_ms']} ms, "
-        f"p95 {overall['p95_ms']} ms, errors {len(errors)}"
+        f"p95 {overall['p95_ms']} ms, errors {len(errors)}; figures in {out}"
     )
     assert errors == []
     assert all(latencies.values())

@@ -86,7 +86,7 @@ def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: TantivyEn
 
 
 def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
-    import tantivy
+    import tantivy  # noqa: TID251 (a foreign index, written by tantivy-py without imr-search)
 
     b = tantivy.SchemaBuilder()
     b.add_text_field("body")

@@ -1,6 +1,6 @@
 """A deterministic generator of realistic IMR letters with their ground truth.
 
-    python benchmarks/synth.py --letters 1000 --seed 1 --out benchmarks/out/corpus [--pdf]
+    python -m imr_synth --letters 1000 --seed 1 --out benchmarks/out/corpus [--pdf]
 
 writes ``synth-000000.txt`` ... (or ``.pdf`` for a few letters with ``--pdf``) and one
 ``truth.jsonl`` into the output directory: one line per letter, in file order, holding
@@ -44,47 +44,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks import synth_layouts as lay
-from benchmarks import synth_prose as prose
-from benchmarks.synth_items import pick
-from benchmarks.synth_render import Style, render, render_pdf
 from imr_search.model import Letter, Patient
+from imr_synth import layouts as lay
+from imr_synth import prose as prose
+from imr_synth.data import tables
+from imr_synth.items import pick
+from imr_synth.render import Style, render, render_pdf
+
+_DATA = tables("corpus")  # this module's tables: imr_synth/data/corpus.json
 
 TRUTH_FILE = "truth.jsonl"
 
 # (decision year, weight): volume rose to 2015-2017 and fell since
-YEARS: tuple[tuple[int, float], ...] = (
-    (2013, 5),
-    (2014, 12),
-    (2015, 13),
-    (2016, 12),
-    (2017, 11),
-    (2018, 10),
-    (2019, 9),
-    (2020, 7),
-    (2021, 6),
-    (2022, 6),
-    (2023, 5),
-    (2024, 4),
-)
+YEARS: tuple[tuple[int, float], ...] = _DATA["YEARS"]
 # the first letters of every corpus: (layout, header style, text style)
-COVERAGE: tuple[tuple[str, str | None, str], ...] = (
-    ("2014", "inline", "plain"),
-    ("2014", "columns", "layout"),
-    ("2014", None, "seed"),
-    ("2014", "separate", "clean"),
-    ("2013-notice", "inline", "plain"),
-    ("2014", "labels_first", "plain"),
-    ("professional-review", "pairs", "clean"),
-    ("2014", None, "plain"),
-    ("2013-notice", "columns", "layout"),
-    ("2014", "pairs", "clean"),
-    ("professional-review", "inline", "seed"),
-    ("2014", "inline", "seed"),
-)
+COVERAGE: tuple[tuple[str, str | None, str], ...] = _DATA["COVERAGE"]
 PDF_EVERY = 25  # with pdf=True, letters with index % PDF_EVERY == 3 are written as PDF
 
 
@@ -203,69 +177,30 @@ def make_letter(seed: int, index: int, *, pdf: bool = False, width_digits: int =
     if layout == "2014":
         for p in plans:
             lay.resolve_partial(rng, p)
-        blocks, items = lay.letter_2014(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            year,
-            header,
-            case_number,
-            decision,
-            assigned,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
-    elif layout == "2013-notice":
-        for p in plans:
-            p.service = lay.notice_service(p.draft)
-            p.truth_draft = p.draft
-        blocks, items = lay.letter_notice(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            case_number,
-            decision,
-            assigned,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
     else:
         for p in plans:
             p.service = lay.notice_service(p.draft)
             p.truth_draft = p.draft
-        blocks, items = lay.letter_review(
-            rng,
-            plans,
-            rev,
-            written,
-            states,
-            summary_sents,
-            style,
-            glue,
-            case_number,
-            decision,
-            injury,
-            ur,
-            received,
-            priority,
-            artefacts,
-        )
+    plan = lay.LetterPlan(
+        items=plans,
+        reviewer=rev,
+        written=written,
+        states=states,
+        summary=summary_sents,
+        style=style,
+        glue=glue,
+        year=year,
+        header=header,
+        case_number=case_number,
+        priority=priority,
+        decision=decision,
+        assigned=assigned,
+        injury=injury,
+        ur=ur,
+        received=received,
+        artefacts=artefacts,
+    )
+    blocks, items = lay.BUILDERS[layout](rng, plan)
     has_header = header is not None
     summary_text = lay.norm(" ".join(summary_sents))
     truth = Letter(
@@ -388,7 +323,9 @@ def shape(letters: Sequence[Letter]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap = argparse.ArgumentParser(
+        prog="python -m imr_synth", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
     ap.add_argument("--letters", type=int, default=1000, help="number of letters")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed")
     ap.add_argument("--out", type=Path, help="output directory")

@@ -1,7 +1,7 @@
-"""Field-by-field parse accuracy of imr-search on a generated corpus (see ``synth.py``).
+"""Field-by-field parse accuracy of imr-search on a generated corpus (see :mod:`imr_synth.corpus`).
 
-    python benchmarks/accuracy.py CORPUS_DIR [--limit N] [--examples 3] [--json report.json]
-    python benchmarks/accuracy.py CORPUS_DIR --generate 500 --seed 1   # generate first
+    python -m imr_synth.accuracy CORPUS_DIR [--limit N] [--examples 3] [--json report.json]
+    python -m imr_synth.accuracy CORPUS_DIR --generate 500 --seed 1   # generate first
 
 Every letter of the corpus is parsed with ``imr_search.parse.parse_path`` and compared with its
 ground truth (``truth.jsonl``). Letter fields are scored over all letters; item fields over the
@@ -18,18 +18,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.synth import generate, read_truth
 from imr_search.model import Citation, Item, Letter
+from imr_search.parse import parse_path
+from imr_synth.corpus import generate, read_truth
 
 ParseFn = Callable[[Path, str], Letter]
 
@@ -265,13 +262,10 @@ def pair_items(truth: Sequence[Item], got: Sequence[Item]) -> list[Item | None]:
     return out
 
 
-def _default_parse() -> ParseFn:
-    from imr_search.parse import parse_path  # the parser under test
-
-    def parse(path: Path, source: str) -> Letter:
-        return parse_path(path, source=source)
-
-    return parse
+def default_parse(path: Path, source: str) -> Letter:
+    """The parser under test: the library's entry point (imported at module level, so a
+    missing or renamed entry point fails every caller instead of being skipped)."""
+    return parse_path(path, source=source)
 
 
 def measure(
@@ -285,7 +279,7 @@ def measure(
     from imr_search.errors import ParseError
 
     corpus_dir = Path(corpus_dir)
-    parse_fn = parse or _default_parse()
+    parse_fn = parse or default_parse
     truths = read_truth(corpus_dir)
     if limit is not None:
         truths = truths[:limit]
@@ -324,8 +318,11 @@ def measure(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Parse accuracy of imr-search on a synthetic corpus.")
-    ap.add_argument("corpus", type=Path, help="a directory written by benchmarks/synth.py")
+    ap = argparse.ArgumentParser(
+        prog="python -m imr_synth.accuracy",
+        description="Parse accuracy of imr-search on a synthetic corpus.",
+    )
+    ap.add_argument("corpus", type=Path, help="a directory written by python -m imr_synth")
     ap.add_argument("--generate", type=int, metavar="N", help="first generate N letters into it")
     ap.add_argument("--seed", type=int, default=1, help="seed for --generate")
     ap.add_argument("--pdf", action="store_true", help="with --generate: a few letters as PDF")

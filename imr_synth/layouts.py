@@ -13,16 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from benchmarks import synth_citations as cit
-from benchmarks import synth_items as si
-from benchmarks import synth_prose as prose
-from benchmarks.synth_base import cap
-from benchmarks.synth_items import Draft, pick
-from benchmarks.synth_render import Block, Style
 from imr_search.model import Item, Reviewer
+from imr_synth import citations as cit
+from imr_synth import items as si
+from imr_synth import prose as prose
+from imr_synth.base import cap
+from imr_synth.data import tables
+from imr_synth.items import Draft, pick
+from imr_synth.render import Block, Style
+
+_DATA = tables("layouts")  # this module's tables: imr_synth/data/layouts.json
 
 # --- the letter ------------------------------------------------------------------------------
 
@@ -38,102 +41,14 @@ def norm(s: str) -> str:
 
 # licensure states as written -> the record's USPS code (the parser's convention, see
 # tests/golden)
-STATE_CODES: dict[str, str] = {
-    "California": "CA",
-    "Arizona": "AZ",
-    "Texas": "TX",
-    "Oregon": "OR",
-    "Washington": "WA",
-    "Nevada": "NV",
-    "New York": "NY",
-    "Florida": "FL",
-    "Illinois": "IL",
-    "Minnesota": "MN",
-    "Ohio": "OH",
-    "Pennsylvania": "PA",
-    "Colorado": "CO",
-    "Utah": "UT",
-    "Iowa": "IA",
-    "Montana": "MT",
-    "Michigan": "MI",
-    "Georgia": "GA",
-    "Maryland": "MD",
-    "Virginia": "VA",
-    "North Carolina": "NC",
-    "Massachusetts": "MA",
-    "New Jersey": "NJ",
-    "Wisconsin": "WI",
-    "Missouri": "MO",
-    "Tennessee": "TN",
-}
+STATE_CODES: dict[str, str] = _DATA["STATE_CODES"]
 STATES = tuple(s for s in STATE_CODES if s != "California")
 
 
-# (truth, written forms)
-SPECIALTIES: dict[str, tuple[str, ...]] = {
-    "Physical Medicine & Rehabilitation": (
-        "Physical Medicine & Rehabilitation",
-        "Physical Medicine and Rehabilitation",
-    ),
-    "Orthopedic Surgery": ("Orthopedic Surgery", "Orthopaedic Surgery"),
-    "Occupational Medicine": ("Occupational Medicine",),
-    "Family Practice": ("Family Practice", "Family Medicine"),
-    "Internal Medicine": ("Internal Medicine",),
-    "Anesthesiology": ("Anesthesiology",),
-    "Pain Management": ("Pain Management",),
-    "Chiropractic": ("Chiropractor", "Chiropractic"),
-    "Neurology": ("Neurology",),
-    "Neurological Surgery": ("Neurological Surgery",),
-    "Sports Medicine": ("Sports Medicine", "Sports Medicine", "Sports Medicinea"),
-    "Preventive Medicine": ("Preventive Medicine",),
-    "Emergency Medicine": ("Emergency Medicine",),
-    "Psychologist": ("Psychologist",),
-    "Psychiatry": ("Psychiatry",),
-    "Hand Surgery": ("Hand Surgery",),
-    "Podiatrist": ("Podiatrist",),
-    "Rheumatology": ("Rheumatology",),
-    "Hospice & Palliative Medicine": ("Hospice & Palliative Medicine",),
-    "Public Health & General Preventive Medicine": ("Public Health & General Preventive Medicine",),
-    "Neuromuscular Medicine": ("Neuromuscular Medicine",),
-    "Dentist": ("Dentist",),
-    "Surgery": ("Surgery",),  # not on the DWC list: kept as written, with a warning
-}
-
-
-SPECIALTY_SETS: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("Physical Medicine & Rehabilitation",), 16),
-    (("Physical Medicine & Rehabilitation", "Pain Management"), 6),
-    (("Physical Medicine & Rehabilitation", "Sports Medicine"), 2),
-    (("Physical Medicine & Rehabilitation", "Neuromuscular Medicine"), 1),
-    (("Orthopedic Surgery",), 10),
-    (("Orthopedic Surgery", "Sports Medicine"), 3),
-    (("Occupational Medicine",), 6),
-    (("Preventive Medicine", "Occupational Medicine"), 5),
-    (
-        (
-            "Preventive Medicine",
-            "Occupational Medicine",
-            "Public Health & General Preventive Medicine",
-        ),
-        2,
-    ),
-    (("Family Practice",), 7),
-    (("Internal Medicine",), 6),
-    (("Anesthesiology",), 3),
-    (("Anesthesiology", "Pain Management"), 5),
-    (("Anesthesiology", "Pain Management", "Hospice & Palliative Medicine"), 1),
-    (("Chiropractic",), 6),
-    (("Neurology",), 2),
-    (("Neurological Surgery",), 2),
-    (("Emergency Medicine",), 2),
-    (("Psychologist",), 1.5),
-    (("Psychiatry",), 1),
-    (("Hand Surgery",), 0.7),
-    (("Podiatrist",), 0.6),
-    (("Rheumatology",), 0.5),
-    (("Dentist",), 0.2),
-    (("Surgery",), 0.4),
-)
+# truth -> written forms (a few are not on the DWC list: kept as written, with a warning)
+SPECIALTIES: dict[str, tuple[str, ...]] = _DATA["SPECIALTIES"]
+# (specialties of one reviewer, weight)
+SPECIALTY_SETS: tuple[tuple[tuple[str, ...], float], ...] = _DATA["SPECIALTY_SETS"]
 
 
 @dataclass(slots=True)
@@ -311,10 +226,11 @@ def reviewer(
     )
 
 
-def prose_credentials(
-    rng: random.Random, rev: Reviewer, written: list[str], states: list[str], subject: str
-) -> str:
-    """'The expert reviewer is Board Certified in X and is licensed to practice in Y.'"""
+def prose_credentials(rng: random.Random, plan: LetterPlan, subject: str) -> str:
+    """'The expert reviewer is Board Certified in X and is licensed to practice in Y.'
+
+    Sets the reviewer truth's ``board_certified`` (and keeps one specialty for a licence)."""
+    rev, written, states = plan.reviewer, plan.written, plan.states
     where = states[0] if len(states) == 1 else ", ".join(states[:-1]) + " and " + states[-1]
     if rev.specialties[0] in ("Chiropractic", "Psychologist"):
         kind = "Chiropractor" if rev.specialties[0] == "Chiropractic" else "Psychologist"
@@ -374,100 +290,108 @@ def notice_service(d: Draft) -> str:
     return t
 
 
-def _summary_block(
-    rng: random.Random, sentences: list[str], style: Style, glue: float, artefacts: list[str]
-) -> Block:
-    text = prose.join_sentences(rng, sentences, glue)
-    if style.name == "layout":
+def _summary_block(rng: random.Random, sentences: list[str], plan: LetterPlan) -> Block:
+    text = prose.join_sentences(rng, sentences, plan.glue)
+    if plan.style.name == "layout":
         if rng.random() < 0.5:
             text2 = _stray_spaces(rng, text)
             if text2 != text:
-                artefacts.append("stray-date-spaces")
+                plan.artefacts.append("stray-date-spaces")
             text = text2
         if rng.random() < 0.3:
             text = _glue_words(rng, text, rng.randint(1, 2))
-            artefacts.append("glued-words")
+            plan.artefacts.append("glued-words")
     return Block("para", text, hyphen=True)
 
 
-def _cred_lines(rng: random.Random, written: list[str], states: list[str]) -> list[str]:
+def _cred_lines(rng: random.Random, plan: LetterPlan) -> list[str]:
     sep = "," if rng.random() < 0.15 else ", "
     return [
         "The Expert Reviewer has the following credentials:",
-        f"State(s) of Licensure: {sep.join(states)}",
-        f"Certification(s)/Specialty: {', '.join(written)}",
+        f"State(s) of Licensure: {sep.join(plan.states)}",
+        f"Certification(s)/Specialty: {', '.join(plan.written)}",
     ]
 
 
-def letter_2014(
-    rng: random.Random,
-    plans: list[ItemPlan],
-    rev: Reviewer,
-    written: list[str],
-    states: list[str],
-    summary_sents: list[str],
-    style: Style,
-    glue: float,
-    year: int,
-    header: str | None,
-    case_number: str,
-    decision: dt.date,
-    assigned: dt.date,
-    injury: dt.date,
-    ur: dt.date,
-    received: dt.date,
-    priority: str,
-    artefacts: list[str],
-) -> tuple[list[Block], list[Item]]:
+@dataclass(slots=True)
+class LetterPlan:
+    """What a layout builder draws a letter from, decided by :func:`imr_synth.corpus.make_letter`
+    before any block is built. The builders read it and append to ``artefacts`` only."""
+
+    items: list[ItemPlan]
+    reviewer: Reviewer  # the truth
+    written: list[str]  # the specialties as the letter writes them
+    states: list[str]  # licensure states as written
+    summary: list[str]  # the case summary's sentences
+    style: Style
+    glue: float  # chance that two sentences lose the space between them
+    year: int  # the decision year (the 2014 layout's wording and guideline editions)
+    header: str | None  # the 2014 header table's style; None: no table
+    case_number: str
+    priority: str
+    decision: dt.date
+    assigned: dt.date  # not printed by the professional review
+    injury: dt.date
+    ur: dt.date
+    received: dt.date
+    artefacts: list[str]  # extraction artefacts the letter shows (the truth's ``synth`` meta)
+
+
+def letter_2014(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], list[Item]]:
+    """The 2014 layout (header table or none): its blocks and the items' truth."""
     b: list[Block] = []
-    if header is not None:
+    if plan.header is not None:
         f = prose.fmt_date
         b.append(
             Block(
                 "table",
                 rows=[
-                    [("Case Number:", case_number)],
+                    [("Case Number:", plan.case_number)],
                     [
-                        ("Date Assigned:", f(assigned, "slash4")),
-                        ("Date of Injury:", f(injury, "slash4")),
+                        ("Date Assigned:", f(plan.assigned, "slash4")),
+                        ("Date of Injury:", f(plan.injury, "slash4")),
                     ],
                     [
-                        ("Decision Date:", f(decision, "slash4")),
-                        ("UR Denial Date:", f(ur, "slash4")),
+                        ("Decision Date:", f(plan.decision, "slash4")),
+                        ("UR Denial Date:", f(plan.ur, "slash4")),
                     ],
-                    [("Priority:", priority), ("Application Received:", f(received, "slash4"))],
+                    [
+                        ("Priority:", plan.priority),
+                        ("Application Received:", f(plan.received, "slash4")),
+                    ],
                 ],
             )
         )
         b.append(Block("blank"))
-        artefacts.append(f"header-{header}")
-    prose_cred = rng.random() < {2014: 0.8, 2015: 0.45}.get(year, 0.05)
+        plan.artefacts.append(f"header-{plan.header}")
+    prose_cred = rng.random() < {2014: 0.8, 2015: 0.45}.get(plan.year, 0.05)
     items_word = "items/services" if prose_cred else pick(rng, ("items/Service", "items/services"))
     b.append(Block("heading", "HOW THE IMR FINAL DETERMINATION WAS MADE"))
     if prose_cred:
-        cred = " " + prose_credentials(rng, rev, written, states, "The expert reviewer")
+        cred = " " + prose_credentials(rng, plan, "The expert reviewer")
         b.append(Block("para", prose.HOW_2014.format(cred=cred, items=items_word)))
     else:
         b.append(Block("para", prose.HOW_2014.format(cred="", items=items_word)))
         b.append(Block("blank"))
-        b.append(Block("lines", lines=_cred_lines(rng, written, states)))
+        b.append(Block("lines", lines=_cred_lines(rng, plan)))
     b.append(Block("blank"))
     b.append(Block("heading", "CLINICAL CASE SUMMARY"))
     b.append(Block("para", prose.SUMMARY_INTRO))
     b.append(Block("blank"))
+    summary = plan.summary
     if rng.random() < 0.06:
-        summary_sents = [
+        summary = [
             "Disclaimer: The following case summary was taken directly from the "
             "utilization review denial.",
-            *summary_sents,
+            *summary,
         ]
-    b.append(_summary_block(rng, summary_sents, style, glue, artefacts))
+    b.append(_summary_block(rng, summary, plan))
     b.append(Block("blank"))
     b.append(Block("heading", "IMR ISSUES, DECISIONS AND RATIONALES"))
     b.append(Block("para", prose.FINAL_DETERMINATION_INTRO))
     b.append(Block("blank"))
     items: list[Item] = []
-    for k, p in enumerate(plans, start=1):
+    for k, p in enumerate(plan.items, start=1):
         d = p.truth_draft or p.draft
         word = "Upheld" if p.decision == "upheld" else "Overturned"
         sep = pick(rng, (": ", ": ", ":  "))
@@ -477,12 +401,12 @@ def letter_2014(
             head = p.header if p.partial is not None else p.header + ":"
             b.append(Block("para", head, item_start=k > 1))
             b.append(Block("lines", lines=[word]))
-            artefacts.append("decision-alone")
+            plan.artefacts.append("decision-alone")
         else:
             b.append(Block("para", f"{p.header}{sep}{word}", item_start=k > 1))
         b.append(Block("blank"))
-        claims = cit.paragraph(rng, claims=True, family=d.family, region=d.region, year=year)
-        imr = cit.paragraph(rng, claims=False, family=d.family, region=d.region, year=year)
+        claims = cit.paragraph(rng, claims=True, family=d.family, region=d.region, year=plan.year)
+        imr = cit.paragraph(rng, claims=False, family=d.family, region=d.region, year=plan.year)
         b.append(Block("para", f"Claims Administrator guideline: {claims.text}", hyphen=True))
         b.append(Block("blank"))
         b.append(Block("para", f"MAXIMUS guideline: {imr.text}", hyphen=True))
@@ -498,7 +422,7 @@ def letter_2014(
             ancillary_of_denied=p.ancillary_of_denied,
             partial_echo=echo,
         )
-        rat_text = prose.join_sentences(rng, rat, glue)
+        rat_text = prose.join_sentences(rng, rat, plan.glue)
         b.append(Block("para", f"Decision rationale: {rat_text}", hyphen=True))
         b.append(Block("blank"))
         items.append(_item(k, p, d, claims, imr, rat_text))
@@ -528,18 +452,9 @@ def _item(
     )
 
 
-def _notice_header(
-    b: list[Block],
-    *,
-    title: str,
-    case_number: str,
-    decision: dt.date,
-    injury: dt.date,
-    ur: dt.date,
-    received: dt.date,
-    priority: str,
-    with_claims: bool,
-) -> None:
+def _notice_header(b: list[Block], plan: LetterPlan, *, title: str, with_claims: bool) -> None:
+    case_number, decision, injury, ur = plan.case_number, plan.decision, plan.injury, plan.ur
+    received, priority = plan.received, plan.priority
     f = prose.fmt_date
     b.append(Block("lines", lines=["MAXIMUS FEDERAL SERVICES, INC.", "Independent Medical Review"]))
     b.append(Block("blank"))
@@ -558,6 +473,16 @@ def _notice_header(
     b.append(Block("table", rows=rows))
 
 
+def _documents(rng: random.Random, plan: LetterPlan, title: str, k: int) -> list[Block]:
+    """The list of documents reviewed: ``k`` of them, in a random order."""
+    docs = [d.format(ur=prose.fmt_date(plan.ur, "slash_nopad")) for d in prose.DOCUMENTS]
+    return [
+        Block("lines", lines=[title]),
+        Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=k)]),
+        Block("blank"),
+    ]
+
+
 def _decision_sentence(k: int, service: str, upheld: bool, glued: bool) -> str:
     verdict = ("notmedically" if glued else "not medically") if upheld else "medically"
     return (
@@ -566,55 +491,31 @@ def _decision_sentence(k: int, service: str, upheld: bool, glued: bool) -> str:
     )
 
 
-def letter_notice(
-    rng: random.Random,
-    plans: list[ItemPlan],
-    rev: Reviewer,
-    written: list[str],
-    states: list[str],
-    summary_sents: list[str],
-    style: Style,
-    glue: float,
-    case_number: str,
-    decision: dt.date,
-    assigned: dt.date,
-    injury: dt.date,
-    ur: dt.date,
-    received: dt.date,
-    priority: str,
-    artefacts: list[str],
-) -> tuple[list[Block], list[Item]]:
+def letter_notice(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], list[Item]]:
+    """The 2013 Notice of IMR Determination: its blocks and the items' truth."""
     f = prose.fmt_date
     b: list[Block] = []
     _notice_header(
-        b,
-        title="Notice of Independent Medical Review Determination",
-        case_number=case_number,
-        decision=decision,
-        injury=injury,
-        ur=ur,
-        received=received,
-        priority=priority,
-        with_claims=True,
+        b, plan, title="Notice of Independent Medical Review Determination", with_claims=True
     )
     b.append(Block("lines", lines=["Treatment(s) in Dispute Listed on IMR Application:"]))
-    b.append(Block("para", ", ".join(p.service.upper() for p in plans)))
+    b.append(Block("para", ", ".join(p.service.upper() for p in plan.items)))
     b.append(Block("blank"))
     glued = rng.random() < 0.3
     if glued:
-        artefacts.append("notmedically")
+        plan.artefacts.append("notmedically")
     decisions = [
         _decision_sentence(k, p.service, p.decision == "upheld", glued)
-        for k, p in enumerate(plans, start=1)
+        for k, p in enumerate(plan.items, start=1)
     ]
     if rng.random() < 0.5:
         b.append(Block("lines", lines=list(decisions)))
         b.append(Block("blank"))
-        artefacts.append("decisions-twice")
+        plan.artefacts.append("decisions-twice")
     b.append(Block("para", prose.NOTICE_INTRO))
     b.append(Block("blank"))
-    ups = sum(p.decision == "upheld" for p in plans)
-    final = "UPHOLD" if ups == len(plans) else "OVERTURN" if ups == 0 else "PARTIALLY OVERTURN"
+    ups = sum(p.decision == "upheld" for p in plan.items)
+    final = "UPHOLD" if ups == len(plan.items) else "OVERTURN" if ups == 0 else "PARTIALLY OVERTURN"
     b.append(
         Block(
             "para",
@@ -635,10 +536,10 @@ def letter_notice(
             "para",
             (
                 f"An application for Independent Medical Review was filed on "
-                f"{f(received, 'slash_nopad')} disputing the Utilization Review Denial "
-                f"dated {f(ur, 'slash_nopad')}. A Notice of Assignment and Request for "
+                f"{f(plan.received, 'slash_nopad')} disputing the Utilization Review Denial "
+                f"dated {f(plan.ur, 'slash_nopad')}. A Notice of Assignment and Request for "
                 f"Information was provided to the above parties on "
-                f"{f(assigned, 'slash_nopad')}. A decision has been "
+                f"{f(plan.assigned, 'slash_nopad')}. A decision has been "
                 f"made for each of the treatment and/or services that were in dispute:"
             ),
         )
@@ -646,7 +547,7 @@ def letter_notice(
     b.append(Block("lines", lines=decisions))
     b.append(Block("blank"))
     b.append(Block("lines", lines=["Medical Qualifications of the Expert Reviewer:"]))
-    cred = prose_credentials(rng, rev, written, states, "The physician reviewer")
+    cred = prose_credentials(rng, plan, "The physician reviewer")
     b.append(Block("para", prose.NOTICE_QUALS.format(cred=cred)))
     b.append(Block("blank"))
     b.append(
@@ -659,21 +560,18 @@ def letter_notice(
             ],
         )
     )
-    sents = list(summary_sents)
+    sents = list(plan.summary)
     if rng.random() < 0.5:
         sents = [
             "Disclaimer: The following case summary was taken directly from the "
-            f"utilization review denial/modification dated {f(ur, 'long')}.",
+            f"utilization review denial/modification dated {f(plan.ur, 'long')}.",
             '"' + sents[0],
             *sents[1:],
         ]
         sents[-1] += '"'
-    b.append(_summary_block(rng, sents, style, glue, artefacts))
+    b.append(_summary_block(rng, sents, plan))
     b.append(Block("blank"))
-    b.append(Block("lines", lines=["DOCUMENTS REVIEWED:"]))
-    docs = [d.format(ur=f(ur, "slash_nopad")) for d in prose.DOCUMENTS]
-    b.append(Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=4)]))
-    b.append(Block("blank"))
+    b += _documents(rng, plan, "DOCUMENTS REVIEWED:", 4)
     b.append(
         Block(
             "heading",
@@ -681,7 +579,7 @@ def letter_notice(
         )
     )
     items: list[Item] = []
-    for k, p in enumerate(plans, start=1):
+    for k, p in enumerate(plan.items, start=1):
         d = p.draft
         claims = cit.notice_paragraph(rng, claims=True, family=d.family, region=d.region)
         imr = cit.notice_paragraph(rng, claims=False, family=d.family, region=d.region)
@@ -705,56 +603,27 @@ def letter_notice(
         rat = prose.rationale(
             rng, d, p.service, p.decision == "upheld", ancillary_of_denied=p.ancillary_of_denied
         )
-        rat_text = prose.join_sentences(rng, rat, glue)
+        rat_text = prose.join_sentences(rng, rat, plan.glue)
         b.append(Block("para", rat_text, hyphen=True))
         items.append(_item(k, p, d, claims, imr, rat_text))
     return b, items
 
 
-def letter_review(
-    rng: random.Random,
-    plans: list[ItemPlan],
-    rev: Reviewer,
-    written: list[str],
-    states: list[str],
-    summary_sents: list[str],
-    style: Style,
-    glue: float,
-    case_number: str,
-    decision: dt.date,
-    injury: dt.date,
-    ur: dt.date,
-    received: dt.date,
-    priority: str,
-    artefacts: list[str],
-) -> tuple[list[Block], list[Item]]:
-    f = prose.fmt_date
+def letter_review(rng: random.Random, plan: LetterPlan) -> tuple[list[Block], list[Item]]:
+    """The Medical Professional Review: its blocks and the items' truth."""
     b: list[Block] = []
-    _notice_header(
-        b,
-        title="MEDICAL PROFESSIONAL REVIEW",
-        case_number=case_number,
-        decision=decision,
-        injury=injury,
-        ur=ur,
-        received=received,
-        priority=priority,
-        with_claims=False,
-    )
+    _notice_header(b, plan, title="MEDICAL PROFESSIONAL REVIEW", with_claims=False)
     b.append(Block("blank"))
     b.append(Block("lines", lines=["ISSUE AT DISPUTE:"]))
-    if len(plans) == 1:
-        b.append(Block("para", plans[0].service))
+    if len(plan.items) == 1:
+        b.append(Block("para", plan.items[0].service))
     else:
-        b.append(Block("lines", lines=[f"{k}. {p.service}" for k, p in enumerate(plans, 1)]))
+        b.append(Block("lines", lines=[f"{k}. {p.service}" for k, p in enumerate(plan.items, 1)]))
     b.append(Block("blank"))
     b.append(Block("lines", lines=["CASE SUMMARY:"]))
-    b.append(_summary_block(rng, summary_sents, style, glue, artefacts))
+    b.append(_summary_block(rng, plan.summary, plan))
     b.append(Block("blank"))
-    b.append(Block("lines", lines=["DOCUMENTS REVIEWED FOR DETERMINATION:"]))
-    docs = [d.format(ur=f(ur, "slash_nopad")) for d in prose.DOCUMENTS]
-    b.append(Block("lines", lines=["\u2022 " + d for d in rng.sample(docs, k=3)]))
-    b.append(Block("blank"))
+    b += _documents(rng, plan, "DOCUMENTS REVIEWED FOR DETERMINATION:", 3)
     b.append(
         Block(
             "lines",
@@ -762,10 +631,10 @@ def letter_review(
         )
     )
     cites: list[cit.Cited] = []
-    for k, p in enumerate(plans, start=1):
+    for k, p in enumerate(plan.items, start=1):
         c = cit.review_paragraph(rng, p.draft.family, p.draft.region, prose.lower_first(p.service))
         cites.append(c)
-        lead = f"{k}) " if len(plans) > 1 else ""
+        lead = f"{k}) " if len(plan.items) > 1 else ""
         b.append(Block("para", lead + c.text, hyphen=True))
     b.append(Block("blank"))
     b.append(
@@ -777,7 +646,7 @@ def letter_review(
         )
     )
     items: list[Item] = []
-    for k, p in enumerate(plans, start=1):
+    for k, p in enumerate(plan.items, start=1):
         d = p.draft
         rat = prose.rationale(
             rng, d, p.service, p.decision == "upheld", ancillary_of_denied=p.ancillary_of_denied
@@ -786,13 +655,13 @@ def letter_review(
             "is not medically necessary" if p.decision == "upheld" else "is medically necessary"
         )
         rat.append(f"{cap(prose.the_request_for(p.service))} {verdict} and appropriate.")
-        rat_text = prose.join_sentences(rng, rat, glue)
-        lead = f"{k}) " if len(plans) > 1 else ""
+        rat_text = prose.join_sentences(rng, rat, plan.glue)
+        lead = f"{k}) " if len(plan.items) > 1 else ""
         b.append(Block("para", lead + rat_text, hyphen=True, item_start=k > 1))
         items.append(_item(k, p, d, None, cites[k - 1], rat_text))
     b.append(Block("blank"))
     b.append(Block("lines", lines=["MEDICAL REVIEWER QUALIFICATIONS:"]))
-    cred = prose_credentials(rng, rev, written, states, "The reviewer")
+    cred = prose_credentials(rng, plan, "The reviewer")
     b.append(
         Block(
             "para",
@@ -802,3 +671,11 @@ def letter_review(
         )
     )
     return b, items
+
+
+# layout -> its builder (the letter's ``layout`` field names the key)
+BUILDERS: dict[str, Callable[[random.Random, LetterPlan], tuple[list[Block], list[Item]]]] = {
+    "2014": letter_2014,
+    "2013-notice": letter_notice,
+    "professional-review": letter_review,
+}

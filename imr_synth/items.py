@@ -1,7 +1,7 @@
 """The disputed services of the synthetic corpus, each drawn with its ground truth.
 
-See :mod:`benchmarks.synth_base` for the conventions; medications are in
-:mod:`benchmarks.synth_drugs`. ``Draft.template`` is the text with ``{n}`` where a count stands, so
+See :mod:`imr_synth.base` for the conventions; medications are in
+:mod:`imr_synth.drugs`. ``Draft.template`` is the text with ``{n}`` where a count stands, so
 a partly authorised request can be re-rendered with the authorised and the remaining counts.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from benchmarks.synth_base import (
+from imr_search.model import Drug
+from imr_synth.base import (
     ADJUNCT,
     DIAG,
     DMEPOS,
@@ -29,8 +30,10 @@ from benchmarks.synth_base import (
     therapy_region,
     title_words,
 )
-from benchmarks.synth_drugs import drug_draft, viscosupplement
-from imr_search.model import Drug
+from imr_synth.data import tables
+from imr_synth.drugs import drug_draft, viscosupplement
+
+_DATA = tables("items")  # this module's tables: imr_synth/data/items.json
 
 __all__ = ["ADJUNCT", "PHARMA", "SURG", "Draft", "drug_draft", "pick"]
 
@@ -49,35 +52,11 @@ def imaging(rng: random.Random) -> Draft:
             phrase, region = body_part(rng)
             if region == "cervical spine" and rng.random() < 0.15:
                 phrase = "neck"
-        text = pick(
-            rng,
-            (
-                "MRI of the {r}",
-                "MRI of the {r}",
-                "MRI {r}",
-                "MRI of the {r} without contrast",
-                "MRI {r} w/o contrast",
-                "Open MRI of the {r}",
-                "Single positional MRI of the {r}",
-                "Repeat MRI of the {r}",
-                "MRI without dye to {r} times 1",
-                "Magnetic resonance imaging (MRI) of the {r}",
-                "{R} MRI",
-                "MRI scan of the {r}",
-            ),
-        )
+        text = pick(rng, _DATA["imaging_1"])
         return _dx(rng, text, phrase, region, "mri", "imaging")
     if kind == "ct":
         phrase, region = body_part(rng, spine_share=0.6)
-        text = pick(
-            rng,
-            (
-                "CT scan of the {r}",
-                "CT {r} without contrast",
-                "CT scan for {r} without contrast",
-                "Computed tomography (CT) of the {r}",
-            ),
-        )
+        text = pick(rng, _DATA["imaging_2"])
         return _dx(rng, text, phrase, region, "ct", "imaging")
     if kind == "xray":
         if rng.random() < 0.06:
@@ -166,52 +145,16 @@ def emg(rng: random.Random) -> Draft:
     side = rng.choices(("bilateral ", "right ", "left ", ""), (60, 15, 15, 10))[0]
     plural = side in ("bilateral ", "")
     phrase = f"{side}{ext} extremit{'ies' if plural else 'y'}"
-    test = pick(
-        rng,
-        (
-            "EMG/NCV",
-            "EMG/NCV",
-            "EMG/NCS",
-            "NCV",
-            "EMG",
-            "Electromyography (EMG)",
-            "Nerve conduction studies (NCS)",
-            "EMG/NCV study",
-        ),
-    )
+    test = pick(rng, _DATA["emg"])
     text = pick(rng, (f"{test} of the {phrase}", f"{test} {phrase}", f"{test} of {phrase}"))
     return _dx(rng, text, "", f"{ext} extremity", "emg/ncv", "emg", "EMG/NCV/NCS")
 
 
 def lab(rng: random.Random) -> Draft:
     if rng.random() < 0.62:
-        text = pick(
-            rng,
-            (
-                "Urine drug screen",
-                "Urine drug screening",
-                "Urine drug testing",
-                "Urine toxicology screen",
-                "Random urine drug screen",
-                "Urine drug screen (UDS)",
-                "Quantitative urine drug testing",
-                "Urine toxicology testing",
-            ),
-        )
+        text = pick(rng, _DATA["lab_1"])
         return _dx(rng, text, "", None, "urine drug test", "uds", "Lab & Pathology")
-    text = pick(
-        rng,
-        (
-            "Labs: CBC, CMP",
-            "Blood work (CBC, hepatic and renal function panel)",
-            "Comprehensive metabolic panel",
-            "Lab testing: CBC, ESR, CRP",
-            "Hemoglobin A1c blood test",
-            "Genetic testing for opioid metabolism",
-            "Cytokine DNA testing",
-            "Serum vitamin D level",
-        ),
-    )
+    text = pick(rng, _DATA["lab_2"])
     return _dx(rng, text, "", None, "lab", "lab", "Lab & Pathology")
 
 
@@ -242,56 +185,18 @@ def therapy(rng: random.Random, kind: str | None = None) -> Draft:
     where = for_the(phrase, rng)
     if kind == "pt":
         sub = "Physical Therapy/Occupational Therapy (PT/OT)"
-        name = pick(
-            rng,
-            (
-                "Physical therapy",
-                "Physical therapy",
-                "Additional physical therapy",
-                "Outpatient physical therapy",
-                "Aquatic therapy",
-                "Occupational therapy",
-                "Physiotherapy",
-            ),
-        )
+        name = pick(rng, _DATA["therapy_1"])
         if rng.random() < 0.05:
             name, where, region = pick(rng, ("Work hardening", "Work conditioning")), "", None
     elif kind == "chiro":
         sub = "Chiropractic"
-        name = pick(
-            rng,
-            (
-                "Chiropractic treatment",
-                "Chiropractic care",
-                "Chiropractic manipulation",
-                "Chiropractic physiotherapy",
-                "Additional chiropractic treatment",
-            ),
-        )
+        name = pick(rng, _DATA["therapy_2"])
     elif kind == "acu":
         sub = "Acupuncture"
-        name = pick(
-            rng,
-            (
-                "Acupuncture",
-                "Initial acupuncture",
-                "Additional acupuncture",
-                "Acupuncture treatment",
-            ),
-        )
+        name = pick(rng, _DATA["therapy_3"])
     else:
         sub = "Other Therapies"
-        name = pick(
-            rng,
-            (
-                "Massage therapy",
-                "Biofeedback",
-                "Infrared therapy",
-                "Manual therapy",
-                "Electrical stimulation sessions",
-                "Extracorporeal shockwave therapy",
-            ),
-        )
+        name = pick(rng, _DATA["therapy_4"])
         if name == "Extracorporeal shockwave therapy":
             phrase, region = limb(rng, ("shoulder", "elbow", "foot"))
             where = for_the(phrase, rng)
@@ -324,19 +229,7 @@ def therapy(rng: random.Random, kind: str | None = None) -> Draft:
     )
 
 
-BUNDLE_THERAPIES = (
-    ("physical therapy", "Physical Therapy/Occupational Therapy (PT/OT)", "pt"),
-    ("therapeutic exercise", "Physical Therapy/Occupational Therapy (PT/OT)", "pt"),
-    ("electrical stimulation", "Other Therapies", "othertx"),
-    ("infrared therapy", "Other Therapies", "othertx"),
-    ("manual therapy", "Other Therapies", "othertx"),
-    ("biofeedback", "Other Therapies", "othertx"),
-    ("massage therapy", "Other Therapies", "othertx"),
-    ("therapeutic ultrasound", "Other Therapies", "othertx"),
-    ("hot/cold packs", "Other Therapies", "othertx"),
-    ("chiropractic manipulation", "Chiropractic", "chiro"),
-    ("acupuncture", "Acupuncture", "acu"),
-)
+BUNDLE_THERAPIES: tuple[tuple[str, ...], ...] = _DATA["BUNDLE_THERAPIES"]
 
 
 def therapy_bundle(rng: random.Random, k: int) -> list[Draft]:
@@ -362,53 +255,20 @@ def therapy_bundle(rng: random.Random, k: int) -> list[Draft]:
 def dmepos(rng: random.Random) -> Draft:
     kind = rng.choices(("estim", "ortho", "supplies", "dme"), (38, 26, 8, 28))[0]
     if kind == "estim":
-        text = pick(
-            rng,
-            (
-                "TENS unit",
-                "TENS unit for home use",
-                "TENS unit, 30 day trial",
-                "Purchase of a TENS unit",
-                "Interferential unit, {n} month rental",
-                "Interferential current stimulator (ICS) unit",
-                "H-wave unit, purchase",
-                "Home H-wave device",
-                "NMES unit",
-                "Neuromuscular electrical stimulation (NMES) unit",
-                "Muscle stimulator unit",
-                "Electrical stimulation unit",
-            ),
-        )
+        text = pick(rng, _DATA["dmepos_1"])
         region: str | None = None
         if rng.random() < 0.25:
             phrase, region = body_part(rng, spine_share=0.7)
             text += for_the(phrase, rng)
         return _equip(rng, text, "Electrical Stimulation", region, "estim")
     if kind == "supplies":
-        text = pick(
-            rng,
-            (
-                "TENS unit supplies (electrodes and batteries)",
-                "Electrodes for TENS unit, {n} packs",
-                "TENS patches x {n}",
-                "Compression stockings, {n} pairs",
-                "Batteries for H-wave unit",
-                "Wound dressings, {n} boxes",
-            ),
-        )
+        text = pick(rng, _DATA["dmepos_2"])
         return _equip(rng, text, "Supplies", None, "supplies")
     if kind == "ortho":
         choice = rng.random()
         if choice < 0.3:
             text, region = (
-                pick(
-                    rng,
-                    (
-                        "Lumbar support brace",
-                        "Lumbosacral orthosis (LSO) brace",
-                        "Lumbar back brace",
-                    ),
-                ),
+                pick(rng, _DATA["dmepos_3"]),
                 "lumbar spine",
             )
         elif choice < 0.38:
@@ -432,14 +292,7 @@ def dmepos(rng: random.Random) -> Draft:
             )
         else:
             text, region = (
-                pick(
-                    rng,
-                    (
-                        "Custom foot orthotics",
-                        "Custom orthotics for the feet",
-                        "Orthopedic insoles for both feet",
-                    ),
-                ),
+                pick(rng, _DATA["dmepos_4"]),
                 "foot",
             )
         return _equip(rng, text, "Prosthetics/Orthotics", region, "ortho")
@@ -584,15 +437,7 @@ def injection(rng: random.Random) -> Draft:
             text, region = f"{side} sacroiliac joint injection", "sacroiliac joint"
     else:
         text, region = (
-            pick(
-                rng,
-                (
-                    "Toradol 60mg intramuscular injection",
-                    "Vitamin B12 injection",
-                    "Stellate ganglion block",
-                    "Toradol injection",
-                ),
-            ),
+            pick(rng, _DATA["injection"]),
             None,
         )
         fam = "shot"
@@ -610,18 +455,8 @@ def surgery(rng: random.Random) -> Draft:
         if phrase.endswith("s") and region != "shoulder":
             phrase = phrase[:-1]
         procs = {
-            "shoulder": (
-                "with subacromial decompression",
-                "with rotator cuff repair vs debridement, subacromial "
-                "decompression/acromioplasty and possible proximal biceps tenodesis",
-                "with labral repair",
-                "with distal clavicle excision",
-            ),
-            "knee": (
-                "with partial medial meniscectomy",
-                "with chondroplasty",
-                "with partial lateral meniscectomy and debridement",
-            ),
+            "shoulder": _DATA["surgery_1"],
+            "knee": _DATA["surgery_2"],
             "wrist": ("with TFCC debridement",),
             "hip": ("with labral repair",),
             "ankle": ("with debridement",),
@@ -731,30 +566,12 @@ def adjuncts(rng: random.Random, main: Draft, k: int) -> list[Draft]:
         )
 
     n = rng.choice((12, 8, 16, 24))
-    pt_form = pick(
-        rng,
-        (
-            "Associated surgical service: Post-operative physical therapy, {n} sessions",
-            "Associated surgical service: Physical Therapy sessions, {n}",
-            "Post-operative physical therapy x{n}",
-        ),
-    )
+    pt_form = pick(rng, _DATA["adjuncts_1"])
     options.append(lambda: adj(pt_form.replace("{n}", str(n)), template=pt_form, count=n))
     if region in ("shoulder", "knee", "wrist", "elbow", "ankle", "lumbar spine", "cervical spine"):
         noun = {"lumbar spine": "Lumbar", "cervical spine": "Cervical"}.get(region, cap(region))
         options.append(lambda: adj(f"Associated surgical service: {noun} brace", region))
-    options.append(
-        lambda: adj(
-            pick(
-                rng,
-                (
-                    "Associated surgical service: Cryotherapy unit, seven day use",
-                    "Post-operative cold therapy unit, 7 day rental",
-                    "Associated surgical service: Cold therapy unit rental",
-                ),
-            )
-        )
-    )
+    options.append(lambda: adj(pick(rng, _DATA["adjuncts_2"])))
     options.append(lambda: adj("Associated surgical service: Assistant surgeon"))
     options.append(
         lambda: adj(
@@ -767,18 +584,7 @@ def adjuncts(rng: random.Random, main: Draft, k: int) -> list[Draft]:
             )
         )
     )
-    options.append(
-        lambda: adj(
-            pick(
-                rng,
-                (
-                    "Pre-operative medical clearance",
-                    "Preoperative Medical Clearance",
-                    "Pre-op medical clearance",
-                ),
-            )
-        )
-    )
+    options.append(lambda: adj(pick(rng, _DATA["adjuncts_3"])))
     options.append(
         lambda: adj(
             pick(
@@ -826,16 +632,7 @@ def adjuncts(rng: random.Random, main: Draft, k: int) -> list[Draft]:
 def psych(rng: random.Random) -> Draft:
     if rng.random() < 0.6:
         n = rng.choice((6, 8, 10, 12, 4))
-        template = pick(
-            rng,
-            (
-                "Cognitive behavioral therapy, {n} sessions",
-                "Cognitive behavioral therapy (CBT) x {n}",
-                "Individual psychotherapy, {n} sessions",
-                "Group psychotherapy x {n} sessions",
-                "Psychotherapy sessions, {n}",
-            ),
-        )
+        template = pick(rng, _DATA["psych_1"])
         return Draft(
             family="psychtx",
             text=template.replace("{n}", str(n)),
@@ -844,16 +641,7 @@ def psych(rng: random.Random) -> Draft:
             template=template,
             count=n,
         )
-    text = pick(
-        rng,
-        (
-            "Psychological evaluation",
-            "Psychiatric consultation",
-            "Psychological testing",
-            "Psychiatric evaluation",
-            "Psychological consultation and testing",
-        ),
-    )
+    text = pick(rng, _DATA["psych_2"])
     return Draft(
         family="psycheval",
         text=text,
@@ -863,33 +651,13 @@ def psych(rng: random.Random) -> Draft:
 
 
 def program(rng: random.Random) -> Draft:
-    text = pick(
-        rng,
-        (
-            "Functional restoration program, 160 hours",
-            "Functional restoration program x 80 hours",
-            "Functional restoration program evaluation",
-            "Multidisciplinary pain management program, 2 weeks",
-            "Inpatient detoxification program",
-            "Medically supervised weight loss program",
-            "Gym membership for 6 months",
-            "Gym membership with pool access, 12 months",
-        ),
-    )
+    text = pick(rng, _DATA["program"])
     return Draft(family="program", text=text, category="Programs", subcategory="Programs")
 
 
 def home_health(rng: random.Random) -> Draft:
     n = rng.choice((4, 6, 8))
-    template = pick(
-        rng,
-        (
-            "Home health aide 4 hours a day, 5 days a week for {n} weeks",
-            "Home health nursing visits, {n}",
-            "Home health care assistance, {n} hours per week",
-            "Skilled nursing facility stay for {n} days",
-        ),
-    )
+    template = pick(rng, _DATA["home_health"])
     return Draft(
         family="homehealth",
         text=template.replace("{n}", str(n)),
@@ -901,14 +669,7 @@ def home_health(rng: random.Random) -> Draft:
 
 
 def transport(rng: random.Random) -> Draft:
-    text = pick(
-        rng,
-        (
-            "Transportation to and from medical appointments",
-            "Round trip transportation to physical therapy appointments",
-            "Transportation services to medical visits",
-        ),
-    )
+    text = pick(rng, _DATA["transport"])
     return Draft(
         family="transport", text=text, category="Transportation", subcategory="Transportation"
     )
@@ -916,14 +677,7 @@ def transport(rng: random.Random) -> Draft:
 
 def office(rng: random.Random) -> Draft:
     if rng.random() < 0.06:
-        text = pick(
-            rng,
-            (
-                "Dental evaluation and treatment",
-                "Dental consultation",
-                "Dental cleaning and fillings",
-            ),
-        )
+        text = pick(rng, _DATA["office_1"])
         return Draft(
             family="dental",
             text=text,
@@ -931,22 +685,7 @@ def office(rng: random.Random) -> Draft:
             subcategory="Dental Services",
         )
     region = None
-    text = pick(
-        rng,
-        (
-            "Follow-up visit in 4 weeks",
-            "Follow-up office visit with the primary treating physician",
-            "Office visits x {n}",
-            "Pain management consultation",
-            "Pain management consultation for the {r}",
-            "Referral to a neurologist",
-            "Internal medicine consultation",
-            "Neurology consultation",
-            "Sleep medicine consultation",
-            "Rheumatology consultation",
-            "Consultation with a physiatrist",
-        ),
-    )
+    text = pick(rng, _DATA["office_2"])
     if "{r}" in text:
         phrase, region = spine(rng)
         text = text.replace("{r}", phrase)
@@ -970,23 +709,7 @@ def office(rng: random.Random) -> Draft:
 # --- the mix ---------------------------------------------------------------------------------
 
 # (generator key, weight); pharmaceuticals are ~45% of all items once letter themes are mixed in
-SINGLE_MIX: tuple[tuple[str, float], ...] = (
-    ("drug", 41.0),
-    ("visco", 0.6),
-    ("imaging", 7.5),
-    ("emg", 2.4),
-    ("lab", 2.8),
-    ("otherdx", 1.2),
-    ("therapy", 17.5),
-    ("dmepos", 8.5),
-    ("injection", 7.0),
-    ("surgery", 3.2),
-    ("psych", 1.8),
-    ("program", 1.2),
-    ("homehealth", 1.2),
-    ("transport", 0.3),
-    ("office", 4.8),
-)
+SINGLE_MIX: tuple[tuple[str, float], ...] = _DATA["SINGLE_MIX"]
 
 MAKERS: dict[str, Callable[[random.Random], Draft]] = {
     "drug": drug_draft,

@@ -23,286 +23,25 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchmarks.synth_items import pick
 from imr_search.model import Citation
+from imr_synth.data import tables
+from imr_synth.items import pick
+
+_DATA = tables("citations")  # this module's tables: imr_synth/data/citations.json
 
 # region -> (MTUS ACOEM part, chapter, edition, pages (2014 era))
-ACOEM_BY_REGION: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
-    "cervical spine": (
-        "Neck and Upper Back Complaints",
-        8,
-        2004,
-        ("177-179", "177-178", "181-183", "Table 8-8, 182", "182"),
-    ),
-    "thoracic spine": ("Neck and Upper Back Complaints", 8, 2004, ("177-179", "182")),
-    "neck": ("Neck and Upper Back Complaints", 8, 2004, ("173-174", "181")),
-    "upper extremity": ("Neck and Upper Back Complaints", 8, 2004, ("178", "177-179")),
-    "lumbar spine": (
-        "Low Back Complaints",
-        12,
-        2004,
-        ("303-305", "308-310", "298-301", "Table 12-8, 308-310", "309"),
-    ),
-    "sacroiliac joint": ("Low Back Complaints", 12, 2004, ("300", "309")),
-    "spine": ("Low Back Complaints", 12, 2004, ("305-307",)),
-    "lower extremity": ("Low Back Complaints", 12, 2004, ("303", "303-305")),
-    "shoulder": ("Shoulder Complaints", 9, 2004, ("207-209", "209-211", "204", "213")),
-    "elbow": ("Elbow Complaints", 10, 2007, ("33-34", "37", "42")),
-    "forearm": ("Forearm, Wrist, and Hand Complaints", 11, 2004, ("268-269",)),
-    "wrist": ("Forearm, Wrist, and Hand Complaints", 11, 2004, ("268-269", "270-273", "265")),
-    "hand": ("Forearm, Wrist, and Hand Complaints", 11, 2004, ("270-271", "265-266")),
-    "knee": ("Knee Complaints", 13, 2004, ("341-343", "343-345", "346-347", "Table 13-6, 346")),
-    "leg": ("Knee Complaints", 13, 2004, ("343",)),
-    "ankle": ("Ankle and Foot Complaints", 14, 2004, ("372-374", "374-375")),
-    "foot": ("Ankle and Foot Complaints", 14, 2004, ("371-372", "376-377")),
-}
-ACOEM_SECTIONS = {
-    "imaging": ("Special Studies", "Special Studies, Diagnostic Criteria", "Diagnostic Criteria"),
-    "emg": ("Special Studies", "Diagnostic Criteria"),
-    "surgery": ("Surgical Considerations", "Surgical Considerations, Summary"),
-    "ortho": ("Initial Care", "Physical Methods"),
-    "default": ("Initial Care", "Summary", "Physical Methods"),
-}
-ODG_BY_REGION = {
-    "cervical spine": ("Neck and Upper Back", "Neck"),
-    "thoracic spine": ("Neck and Upper Back", "Low Back"),
-    "neck": ("Neck and Upper Back", "Neck"),
-    "upper extremity": ("Neck and Upper Back", "Forearm, Wrist, & Hand"),
-    "lumbar spine": ("Low Back", "Low Back - Lumbar & Thoracic"),
-    "sacroiliac joint": ("Hip & Pelvis", "Low Back"),
-    "spine": ("Low Back", "Pain"),
-    "lower extremity": ("Knee & Leg", "Low Back"),
-    "shoulder": ("Shoulder",),
-    "elbow": ("Elbow",),
-    "wrist": ("Forearm, Wrist, & Hand",),
-    "hand": ("Forearm, Wrist, & Hand",),
-    "hip": ("Hip & Pelvis",),
-    "pelvis": ("Hip & Pelvis",),
-    "knee": ("Knee & Leg",),
-    "ankle": ("Ankle & Foot",),
-    "foot": ("Ankle & Foot",),
-    "brain": ("Head",),
-    "chest": ("Pain",),
-}
+ACOEM_BY_REGION: dict[str, tuple[str, int, int, tuple[str, ...]]] = _DATA["ACOEM_BY_REGION"]
+ACOEM_SECTIONS: dict[str, tuple[str, ...]] = _DATA["ACOEM_SECTIONS"]
+ODG_BY_REGION: dict[str, tuple[str, ...]] = _DATA["ODG_BY_REGION"]
 
 # family -> CPMTG (section, 2014 pages, 2016 section name)
-CPMTG: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "opioid": (
-        ("Opioids, criteria for use", "76-80", "Opioids, criteria for use"),
-        ("Opioids, specific drug list", "91-94", "Opioids, specific drug list"),
-        ("On-Going Management", "78", "Opioids, criteria for use"),
-        ("Weaning of Medications", "124", "Weaning of Medications"),
-    ),
-    "nsaid": (
-        (
-            "NSAIDs (non-steroidal anti-inflammatory drugs)",
-            "67-68",
-            "NSAIDs (non-steroidal anti-inflammatory drugs)",
-        ),
-        (
-            "NSAIDs, specific drug list & adverse effects",
-            "70-73",
-            "NSAIDs, specific drug list & adverse effects",
-        ),
-        ("Anti-inflammatory medications", "22", "Anti-inflammatory medications"),
-    ),
-    "relaxant": (
-        ("Muscle relaxants (for pain)", "63-66", "Muscle relaxants (for pain)"),
-        ("Cyclobenzaprine (Flexeril)", "41-42", "Cyclobenzaprine (Flexeril)"),
-        ("Carisoprodol (Soma)", "29", "Carisoprodol (Soma)"),
-    ),
-    "topical": (
-        ("Topical Analgesics", "111-113", "Topical analgesics"),
-        ("Lidoderm (lidocaine patch)", "56-57", "Lidoderm (lidocaine patch)"),
-    ),
-    "compound": (("Topical Analgesics", "111-113", "Topical analgesics"),),
-    "aed": (
-        ("Antiepilepsy drugs (AEDs)", "16-22", "Antiepilepsy drugs (AEDs)"),
-        ("Gabapentin (Neurontin)", "18-19", "Gabapentin (Neurontin)"),
-        ("Pregabalin (Lyrica)", "19-20", "Pregabalin (Lyrica)"),
-    ),
-    "antidepressant": (
-        ("Antidepressants for chronic pain", "13-16", "Antidepressants for chronic pain"),
-    ),
-    "ppi": (
-        (
-            "NSAIDs, GI symptoms & cardiovascular risk",
-            "68-69",
-            "NSAIDs, GI symptoms & cardiovascular risk",
-        ),
-    ),
-    "benzo": (("Benzodiazepines", "24", "Benzodiazepines"),),
-    "otherdrug": (("Medications for chronic pain", "60", "Medications for chronic pain"),),
-    "uds": (
-        ("Drug testing", "43", "Drug testing"),
-        (
-            "Opioids, steps to avoid misuse/addiction",
-            "94",
-            "Opioids, steps to avoid misuse/addiction",
-        ),
-    ),
-    "pt": (("Physical Medicine", "98-99", "Physical medicine treatment"),),
-    "chiro": (("Manual therapy & manipulation", "58-59", "Manual therapy & manipulation"),),
-    "othertx": (
-        ("Massage therapy", "60", "Massage therapy"),
-        ("Biofeedback", "24-25", "Biofeedback"),
-        ("Physical Medicine", "98-99", "Physical medicine treatment"),
-    ),
-    "estim": (
-        (
-            "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
-            "114-116",
-            "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
-        ),
-        (
-            "Interferential Current Stimulation (ICS)",
-            "118-120",
-            "Interferential Current Stimulation (ICS)",
-        ),
-        ("H-wave stimulation (HWT)", "117-118", "H-wave stimulation (HWT)"),
-    ),
-    "supplies": (
-        (
-            "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
-            "114-116",
-            "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
-        ),
-    ),
-    "esi": (("Epidural steroid injections (ESIs)", "46", "Epidural steroid injections (ESIs)"),),
-    "tpi": (("Trigger point injections", "122", "Trigger point injections"),),
-    "shot": (
-        ("CRPS, sympathetic and epidural blocks", "39-40", "CRPS, sympathetic and epidural blocks"),
-    ),
-    "psychtx": (
-        ("Behavioral interventions", "23", "Behavioral interventions"),
-        ("Psychological treatment", "101-102", "Psychological treatment"),
-    ),
-    "psycheval": (("Psychological evaluations", "100-101", "Psychological evaluations"),),
-    "program": (
-        ("Functional restoration programs (FRPs)", "49", "Functional restoration programs (FRPs)"),
-        (
-            "Chronic pain programs (functional restoration programs)",
-            "30-32",
-            "Chronic pain programs (functional restoration programs)",
-        ),
-    ),
-    "homehealth": (("Home health services", "51", "Home health services"),),
-    "spinesurgery": (
-        ("Spinal cord stimulators (SCS)", "105-107", "Spinal cord stimulators (SCS)"),
-    ),
-    "otherdx": (
-        (
-            "Thermography (infrared stress thermography)",
-            "99",
-            "Thermography (infrared stress thermography)",
-        ),
-    ),
-}
-ODG_TOPICS: dict[str, tuple[str, ...]] = {
-    "opioid": ("Opioids", "Opioids, specific drug list"),
-    "nsaid": ("NSAIDs (non-steroidal anti-inflammatory drugs)",),
-    "relaxant": ("Muscle relaxants (for pain)",),
-    "topical": ("Topical analgesics", "Lidoderm (lidocaine patch)"),
-    "compound": ("Compound drugs", "Topical analgesics"),
-    "aed": ("Anti-epilepsy drugs (AEDs) for pain",),
-    "antidepressant": ("Antidepressants for chronic pain",),
-    "ppi": ("Proton pump inhibitors (PPIs)",),
-    "sleep": ("Insomnia treatment", "Zolpidem (Ambien)"),
-    "benzo": ("Benzodiazepines",),
-    "otherdrug": ("Antiemetics (for opioid nausea)", "Opioid-induced constipation treatment"),
-    "visco": ("Hyaluronic acid injections",),
-    "imaging": (
-        "MRI",
-        "Magnetic resonance imaging (MRI)",
-        "CT (computed tomography)",
-        "Radiography",
-    ),
-    "emg": ("EMGs (electromyography)", "Nerve conduction studies (NCS)"),
-    "uds": ("Urine drug testing (UDT)",),
-    "lab": ("Lab testing", "Genetic testing for potential opioid abuse"),
-    "fce": ("Functional capacity evaluation (FCE)",),
-    "sleepdx": ("Polysomnography",),
-    "ecg": ("Preoperative electrocardiogram (ECG)",),
-    "otherdx": ("Flexibility", "Computerized range of motion (ROM)"),
-    "pt": ("Physical therapy", "Physical medicine treatment"),
-    "chiro": ("Manipulation",),
-    "acu": ("Acupuncture",),
-    "othertx": ("Massage", "Biofeedback", "Infrared therapy (IR)"),
-    "estim": (
-        "TENS (transcutaneous electrical nerve stimulation)",
-        "Interferential current stimulation",
-    ),
-    "supplies": ("TENS (transcutaneous electrical nerve stimulation)",),
-    "ortho": ("Braces", "Lumbar supports", "Orthotic devices"),
-    "dme": (
-        "Durable medical equipment (DME)",
-        "Walking aids (canes, crutches, braces, orthoses, & walkers)",
-    ),
-    "facet": ("Facet joint diagnostic blocks (injections)", "Facet joint radiofrequency neurotomy"),
-    "esi": ("Epidural steroid injections (ESIs)",),
-    "tpi": ("Trigger point injections",),
-    "jointinj": ("Steroid injections", "Platelet-rich plasma (PRP)"),
-    "shot": ("Ketorolac (Toradol)", "Vitamin B"),
-    "surgery": ("Surgery for rotator cuff repair", "Meniscectomy", "Carpal tunnel release surgery"),
-    "spinesurgery": ("Fusion (spinal)", "Discectomy/laminectomy"),
-    "surgconsult": ("Office visits",),
-    "adjunct": (
-        "Preoperative testing, general",
-        "Continuous-flow cryotherapy",
-        "Surgical assistant",
-        "Hospital length of stay (LOS)",
-    ),
-    "psychtx": ("Cognitive therapy for depression", "Psychotherapy guidelines"),
-    "psycheval": ("Psychological evaluations",),
-    "program": ("Functional restoration programs (FRPs)", "Gym memberships"),
-    "homehealth": ("Home health services", "Skilled nursing facility (SNF) care"),
-    "transport": ("Transportation (to & from appointments)",),
-    "em": ("Office visits", "Evaluation & Management (E&M)"),
-    "dental": ("Dental trauma treatment (facial fractures)",),
-}
-ODG_DEFAULT_CHAPTER = {
-    "psychtx": "Mental Illness & Stress",
-    "psycheval": "Mental Illness & Stress",
-    "fce": "Fitness For Duty",
-    "dental": "Head",
-    "visco": "Knee & Leg",
-    "transport": "Knee & Leg",
-    "dme": "Knee & Leg",
-}
+CPMTG: dict[str, tuple[tuple[str, str, str], ...]] = _DATA["CPMTG"]
+ODG_TOPICS: dict[str, tuple[str, ...]] = _DATA["ODG_TOPICS"]
+ODG_DEFAULT_CHAPTER: dict[str, str] = _DATA["ODG_DEFAULT_CHAPTER"]
 # families whose citations come mostly from outside the MTUS
-ODG_FAMILIES = {
-    "sleep",
-    "visco",
-    "lab",
-    "fce",
-    "sleepdx",
-    "ecg",
-    "dme",
-    "transport",
-    "em",
-    "dental",
-    "jointinj",
-    "adjunct",
-    "surgconsult",
-}
-ACOEM_FAMILIES = {
-    "imaging",
-    "emg",
-    "ortho",
-    "facet",
-    "surgery",
-    "spinesurgery",
-    "surgconsult",
-    "jointinj",
-}
-OTHER_SOURCES = (
-    "UpToDate, {topic}",
-    "http://www.drugs.com/pro/{slug}.html",
-    "FDA prescribing information, {topic}",
-    "MedlinePlus, {topic}",
-    "https://www.ncbi.nlm.nih.gov/pubmed/{num}",
-    "Journal of Pain Research, {topic}, 2012",
-)
+ODG_FAMILIES = frozenset(_DATA["ODG_FAMILIES"])  # membership only
+ACOEM_FAMILIES = frozenset(_DATA["ACOEM_FAMILIES"])  # membership only
+OTHER_SOURCES: tuple[str, ...] = _DATA["OTHER_SOURCES"]
 
 
 @dataclass(slots=True)
@@ -392,18 +131,7 @@ def acoem_outside(rng: random.Random, region: str | None) -> tuple[str, Citation
 
 
 def other_source(rng: random.Random, family: str) -> tuple[str, Citation]:
-    topic = pick(
-        rng,
-        (
-            "Opioid use in chronic pain",
-            "Preoperative evaluation",
-            "Home health services",
-            "Proton pump inhibitors",
-            "Insomnia",
-            "Urine drug testing in clinical practice",
-            "Compounded topical analgesics",
-        ),
-    )
+    topic = pick(rng, _DATA["other_source"])
     slug = pick(rng, ("omeprazole", "zolpidem", "ondansetron", "cyclobenzaprine", "tramadol"))
     text = pick(rng, OTHER_SOURCES).format(
         topic=topic, slug=slug, num=rng.randrange(10_000_000, 29_999_999)
@@ -481,15 +209,7 @@ def mtus_2016_parts(
             )
         )
     elif (family in ("opioid", "uds")) and year >= 2017 and rng.random() < 0.3:
-        sec = pick(
-            rng,
-            (
-                "3.3.9",
-                "3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: "
-                "Use of Urine Drug Testing (UDT)",
-                "3.3.1 Initiating Opioids",
-            ),
-        )
+        sec = pick(rng, _DATA["mtus_2016_parts"])
         text = f"Opioid Treatment 2016, Section(s): {sec}"
         out.append(
             (text, Citation(source="MTUS", part="Opioid Treatment", edition=2016, section=sec))
@@ -533,11 +253,7 @@ def mtus_2016_parts(
     return out
 
 
-NONE_CLAIMS = (
-    "The Claims Administrator did not cite any medical evidence for its decision.",
-    "The Claims Administrator did not cite any medical evidence for its decision.",
-    "The Claims Administrator did not base their decision on the MTUS.",
-)
+NONE_CLAIMS: tuple[str, ...] = _DATA["NONE_CLAIMS"]
 NONE_IMR = ("The Expert Reviewer did not cite any medical evidence for its decision.",)
 
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from imr_search.model import Drug
+from imr_synth.data import tables
+
+_DATA = tables("base")  # this module's tables: imr_synth/data/base.json
 
 PHARMA = "Pharmaceuticals"
 DIAG = "Diagnostic Testing"
@@ -73,18 +76,9 @@ def title_words(s: str) -> str:
 
 # --- regions ---------------------------------------------------------------------------------
 
-LIMBS: tuple[tuple[str, str, str], ...] = (
-    # (singular, plural, truth)
-    ("shoulder", "shoulders", "shoulder"),
-    ("elbow", "elbows", "elbow"),
-    ("wrist", "wrists", "wrist"),
-    ("hand", "hands", "hand"),
-    ("hip", "hips", "hip"),
-    ("knee", "knees", "knee"),
-    ("ankle", "ankles", "ankle"),
-    ("foot", "feet", "foot"),
-)
-LIMB_WEIGHTS = (26, 6, 9, 5, 6, 28, 8, 6)
+# (singular, plural, truth)
+LIMBS: tuple[tuple[str, str, str], ...] = _DATA["LIMBS"]
+LIMB_WEIGHTS: tuple[int, ...] = _DATA["LIMB_WEIGHTS"]
 
 
 def limb(rng: random.Random, only: Sequence[str] | None = None) -> tuple[str, str]:
@@ -98,11 +92,7 @@ def limb(rng: random.Random, only: Sequence[str] | None = None) -> tuple[str, st
     return (f"{side} {sing}" if side else sing), truth
 
 
-SPINES: tuple[tuple[tuple[str, ...], str, int], ...] = (
-    (("cervical spine",), "cervical spine", 34),
-    (("thoracic spine",), "thoracic spine", 8),
-    (("lumbar spine", "lumbar spine", "low back", "lumbosacral spine"), "lumbar spine", 58),
-)
+SPINES: tuple[tuple[tuple[str, ...], str, int], ...] = _DATA["SPINES"]
 
 
 def spine(rng: random.Random, *, neck_ok: bool = False) -> tuple[str, str]:
