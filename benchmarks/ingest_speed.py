@@ -1,6 +1,6 @@
 """Ingest speed, PDF -> record: letters per second through the real runners.
 
-    python benchmarks/ingest_speed.py [--copies 25] [--rounds 3] [--no-dask] [--docs FILE]
+    python -m benchmarks.ingest_speed [--copies 25] [--rounds 3] [--no-dask] [--docs FILE]
 
 The corpus is the 20 published PDFs in tests/fixtures/letters, each listed ``copies`` times
 (the same bytes under the same name: no cache is used, every copy is extracted and parsed).
@@ -117,7 +117,7 @@ def section(rates: dict[str, float], notes: dict[str, str], rounds: int) -> str:
         START,
         "## Ingest speed: PDF -> record",
         "",
-        f"One run of `python benchmarks/ingest_speed.py` on {dt.date.today().isoformat()}: "
+        f"One run of `python -m benchmarks.ingest_speed` on {dt.date.today().isoformat()}: "
         f"{notes['letters']} letters (the 20 fixture PDFs repeated), median of {rounds} rounds, "
         f"Python {platform.python_version()}, {default_jobs()} cores, load average "
         f"{load:.1f} at the end. Reading the file, extracting its text and parsing it; no "

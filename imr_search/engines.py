@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,26 +105,66 @@ def open_engine(
     for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
     """
     index_dir = Path(index_dir)
-    if create:
-        _recover(index_dir)
-    elif not index_dir.exists() and _old(index_dir).is_dir():
-        # A swap is between its two renames (or crashed there): read the previous index
-        # where it is; only a writer puts folders back (readers never rename).
-        index_dir = _old(index_dir)
+    if not create:
+        return _open_existing(index_dir, engine, max_query_length)
+    _recover(index_dir)
     held = folder_engine(index_dir)
     if held is None:
-        if not create:
-            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
         held = engine or DEFAULT_ENGINE
         opened = _open(held, index_dir, create=True, max_query_length=max_query_length)
         _record(index_dir, held)
         return opened
+    _check_engine(index_dir, held, engine)
+    return _open(held, index_dir, create=False, max_query_length=max_query_length)
+
+
+# A reader can meet a swap (``replacing``) at any moment: the folder renamed away between
+# looking and reading, or the previous folder deleted while it is being opened. Either lasts
+# as long as two renames and a delete; a reader that sees one looks again, a few times,
+# rather than report "no index" for an index that is there.
+_SWAP_ATTEMPTS = 10
+_SWAP_PAUSE = 0.02  # seconds
+
+
+def _open_existing(index_dir: Path, engine: EngineName | None, max_query_length: int) -> Engine:
+    failure: Exception = IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    for _ in range(_SWAP_ATTEMPTS):
+        before = _identity(index_dir)
+        folder = index_dir
+        if before is None and _old(index_dir).is_dir():
+            # Between the swap's two renames (or a crash there): read the previous index
+            # where it is; only a writer puts folders back (readers never rename).
+            folder = _old(index_dir)
+        try:
+            held = folder_engine(folder)
+            if held is not None:
+                _check_engine(index_dir, held, engine)
+                return _open(held, folder, create=False, max_query_length=max_query_length)
+        except (OutdatedIndexError, UsageError):
+            raise  # about the index itself, not about a swap
+        except Exception as exc:  # files gone mid-open: a swap, or a real failure (below)
+            failure = exc
+        if not (_old(index_dir).exists() or _identity(index_dir) != before):
+            break  # no swap in sight: the answer stands
+        time.sleep(_SWAP_PAUSE)
+    raise failure
+
+
+def _check_engine(index_dir: Path, held: EngineName, engine: EngineName | None) -> None:
     if engine is not None and engine != held:
         raise UsageError(
             f"{index_dir} holds a {held} index, not {engine}: add --rebuild to replace it "
             f"with a {engine} index, or choose another --index folder"
         )
-    return _open(held, index_dir, create=False, max_query_length=max_query_length)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (a swap gives the path another), None when missing."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _old(index_dir: Path) -> Path:

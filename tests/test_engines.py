@@ -256,6 +256,43 @@ def test_a_large_whoosh_index_suggests_tantivy(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_opening_an_index_while_it_is_swapped_again_and_again_never_finds_none(
+    tmp_path: Path,
+) -> None:
+    # A reader that looked at the folder just before a swap renamed it away used to report
+    # "no index in ..." (the server answered 503 once in a few runs under load).
+    path = tmp_path / "ix"
+    engine = open_engine(path, create=True)
+    index_letters(engine, [make_letter("CM-0")])
+    engine.close()
+    stop = threading.Event()
+    swaps = [0]
+
+    def swapper() -> None:
+        while not stop.is_set():
+            with replacing(path, ("tantivy", "whoosh")[swaps[0] % 2]) as fresh:
+                index_letters(fresh, [make_letter(f"CM-{swaps[0] + 1}")])
+            swaps[0] += 1
+
+    thread = threading.Thread(target=swapper)
+    thread.start()
+    failures: list[str] = []
+    opened = 0
+    try:
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline or swaps[0] < 5:
+            try:
+                open_engine(path).close()
+                opened += 1
+            except IndexError_ as exc:
+                failures.append(str(exc))
+    finally:
+        stop.set()
+        thread.join()
+    assert failures == []
+    assert opened > swaps[0] >= 5
+
+
 def test_the_server_follows_a_switch_of_engine_without_a_failed_request(tmp_path: Path) -> None:
     path = tmp_path / "ix"
     engine = open_engine(path, create=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -73,6 +74,16 @@ class AppState:
                 engine = self._engine
         return engine
 
+    def after_failure(self, engine: Engine, *, wait: float = 2.0) -> Engine:
+        """The engine to run a failed call on again: the new folder's when the folder was
+        swapped under ``engine``, else ``engine`` itself. A call that failed between the swap's
+        two renames (the old files moved, the new folder not yet in place) waits, up to
+        ``wait`` seconds, for the new folder rather than fail."""
+        deadline = time.monotonic() + wait
+        while self._identity() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.engine()
+
     def current(self) -> Engine | None:
         """The open engine if its folder is still the index folder, else None."""
         engine = self._engine
@@ -106,9 +117,10 @@ class FollowingEngine:
         except (UsageError, NotFoundError):
             raise
         except Exception:
-            if self._state.engine() is engine:
+            fresh = self._state.after_failure(engine)
+            if fresh is engine:
                 raise
-            return run(self._state.engine())
+            return run(fresh)
 
     def search(self, request: SearchRequest) -> SearchResult:
         return self._call(lambda e: e.search(request))
@@ -130,9 +142,10 @@ class FollowingEngine:
         except (UsageError, NotFoundError):
             raise
         except Exception:
-            if self._state.engine() is engine:
+            fresh = self._state.after_failure(engine)
+            if fresh is engine:
                 raise
-            items = self._state.engine().iter_items(request, limit=limit)
+            items = fresh.iter_items(request, limit=limit)
             first = next(items, None)
         if first is not None:
             yield first
