@@ -394,11 +394,8 @@ def index(
             ) as fresh:
                 report = run(fresh)
         else:
-            opened = open_index(settings, create=True)
-            try:
+            with open_index(settings, create=True) as opened:
                 report = run(opened)
-            finally:
-                opened.close()
     finally:
         if cache is not None:
             cache.close()
@@ -554,8 +551,7 @@ def search(
       imr-search search 'age:[40 TO 60]' --format csv > results.csv
     """
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
             request = checked_request(engine, build_request(text, options, sort=sort))
@@ -584,8 +580,6 @@ def search(
             size=size,
         )
         result = engine.search(checked_request(engine, request))
-    finally:
-        engine.close()
     if fmt == "json":
         click.echo(to_json(result_dict(result), pretty=True))
     else:
@@ -606,12 +600,9 @@ def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
     LETTER_ID may name one item, ID#N: --format citation then cites that item.
     """
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
     letter_part, _, number = letter_id.partition("#")
-    try:
+    with open_index(settings) as engine:
         letter = find_letter(engine, letter_part)
-    finally:
-        engine.close()
     if fmt == "citation":
         click.echo(citation(letter, _item_of(letter, number) if number else None))
     else:
@@ -662,11 +653,8 @@ def stats(
     from imr_search.crosstab import crosstab, crosstab_csv_rows, crosstab_dict, crosstab_text
 
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
-    finally:
-        engine.close()
     if fmt == "json":
         click.echo(to_json(crosstab_dict(table), pretty=True))
     elif fmt == "csv":
@@ -679,11 +667,8 @@ def _index_stats(fmt: str, index_dir: Path | None) -> None:
     if fmt == "csv":
         raise UsageError("--format csv needs --by FACET (the index summary is text or json)")
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         st = engine.stats()
-    finally:
-        engine.close()
     data = stats_dict(st)
     if fmt == "json":
         click.echo(to_json(data, pretty=True))
@@ -788,8 +773,7 @@ def precedents_command(
 
     settings = settings_from(index_dir=index_dir)
     narrowing = build_request("", options)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         narrowing = checked_request(engine, narrowing)
         answer = precedents(
             engine,
@@ -801,8 +785,6 @@ def precedents_command(
             exclude_letter=exclude,
             ranges=narrowing.ranges,
         )
-    finally:
-        engine.close()
     if fmt == "json":
         click.echo(to_json(precedents_dict(answer), pretty=True))
     else:
@@ -838,11 +820,8 @@ def similar_command(
     if text == "-":
         text = sys.stdin.read()
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         groups = similar(engine, item_id=item_id, text=text, limit=limit)
-    finally:
-        engine.close()
     if fmt == "json":
         click.echo(to_json(similar_dict(groups, item_id=item_id, text=text), pretty=True))
     else:
@@ -887,12 +866,9 @@ def citator_command(
     from imr_search.citator import citator, citator_csv_rows, citator_dict, citator_text
 
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         request = build_request(" ".join(query), options)
         table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
-    finally:
-        engine.close()
     if fmt == "json":
         click.echo(to_json(citator_dict(table), pretty=True))
     elif fmt == "csv":
@@ -911,12 +887,8 @@ def record_alerts(settings: Settings) -> str:
     path = alerts_path(settings.index_dir)
     if not path.exists():
         return ""
-    engine = open_index(settings)
-    try:
-        with AlertStore(path) as store:
-            report = store.record_run(engine)
-    finally:
-        engine.close()
+    with open_index(settings) as engine, AlertStore(path) as store:
+        report = store.record_run(engine)
     lines = []
     for name, items in report.new.items():
         lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")
@@ -973,13 +945,10 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
     saved = SavedSearch(name, request.query, dict(request.filters), request.date_from,
                         request.date_to)  # fmt: skip
     settings = settings_from(index_dir=index_dir)
-    engine = open_index(settings)
-    try:
+    with open_index(settings) as engine:
         with AlertStore(alerts_path(settings.index_dir)) as store:
             baseline = store.add(engine, saved)
         rate = monthly_rate(engine, saved)
-    finally:
-        engine.close()
     click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
     if rate is not None:
         total, months, per_month = rate

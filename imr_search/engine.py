@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, Self
 
 from imr_search.model import Item, Letter
 from imr_search.query import FILTER_FIELDS, Node
@@ -210,6 +210,21 @@ class WriterSession(Protocol):
     def delete(self, letter_id: str) -> None: ...
 
 
+class ClosesOnExit:
+    """``with engine:`` closes the engine when the block ends (the engines inherit this)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
 class Engine(Protocol):
     def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
         """Open a writer. Leaving the block normally commits; an exception (or a crash) leaves
@@ -246,3 +261,8 @@ class Engine(Protocol):
     def stats(self) -> IndexStats: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        """``with open_engine(...) as engine:`` (see ``ClosesOnExit``)."""
+
+    def __exit__(self, *exc: object) -> None: ...

@@ -26,6 +26,7 @@ from starlette.requests import Request
 
 from imr_search.config import Settings
 from imr_search.engine import (
+    ClosesOnExit,
     Engine,
     IndexStats,
     ItemRecord,
@@ -102,7 +103,7 @@ class AppState:
             engine.close()
 
 
-class FollowingEngine:
+class FollowingEngine(ClosesOnExit):
     """The app's engine as one Engine that follows the index folder: each call runs on the
     current engine and, if it fails because the folder was replaced under it, once more on the
     engine of the new folder. The user's own errors (a bad query, an unknown id) never retry."""

@@ -43,6 +43,7 @@ from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
     MAX_PAGE_SIZE,
+    ClosesOnExit,
     Hit,
     IndexStats,
     ItemRecord,
@@ -85,7 +86,7 @@ class _View:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class TantivyEngine:
+class TantivyEngine(ClosesOnExit):
     """The tantivy implementation of ``imr_search.engine.Engine``."""
 
     def __init__(

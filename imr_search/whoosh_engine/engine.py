@@ -25,6 +25,7 @@ from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
     MAX_PAGE_SIZE,
+    ClosesOnExit,
     Hit,
     IndexStats,
     ItemRecord,
@@ -68,7 +69,7 @@ class _Shared:
         self.retired = False
 
 
-class WhooshEngine:
+class WhooshEngine(ClosesOnExit):
     """The Whoosh implementation of ``imr_search.engine.Engine``."""
 
     def __init__(
