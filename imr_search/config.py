@@ -14,6 +14,9 @@ from typing import Any
 from imr_search.errors import ConfigError
 
 DEFAULT_INDEX = Path("index")
+# Defaults the library's own functions use too (the one place each number is written).
+MAX_QUERY_LENGTH = 1000  # characters of a query
+MAX_FILE_BYTES = 50 * 1024 * 1024  # bytes of one letter's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +31,8 @@ class Settings:
     workers: int | None = None
     # Per-query time limit (seconds) for the server; the CLI runs without one.
     query_time_limit: float = 5.0
-    max_query_length: int = 1000
-    max_file_bytes: int = 50 * 1024 * 1024
+    max_query_length: int = MAX_QUERY_LENGTH
+    max_file_bytes: int = MAX_FILE_BYTES
     # Per-file limit (seconds) on extraction and parsing, in `parse` and `index` (any --jobs).
     # The parser is linear, so a real letter takes well under a second; a file past this is
     # reported as failed and the run goes on.
@@ -61,6 +64,8 @@ _ENV: dict[str, tuple[str, type]] = {
     "IMR_SEARCH_MAX_ITEMS": ("max_items", int),
     "IMR_SEARCH_MAX_URL_LENGTH": ("max_url_length", int),
     "IMR_SEARCH_MAX_BODY_BYTES": ("max_body_bytes", int),
+    "IMR_SEARCH_MAX_QUERY_LENGTH": ("max_query_length", int),
+    "IMR_SEARCH_MAX_FILE_BYTES": ("max_file_bytes", int),
 }
 
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.engine import Engine
 from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
 
@@ -97,7 +98,7 @@ def open_engine(
     *,
     engine: EngineName | None = None,
     create: bool = False,
-    max_query_length: int = 1000,
+    max_query_length: int = MAX_QUERY_LENGTH,
 ) -> Engine:
     """Open the index in ``index_dir`` with the engine it holds.
 
@@ -182,7 +183,7 @@ def _recover(index_dir: Path) -> None:
 
 @contextmanager
 def replacing(
-    index_dir: Path, engine: EngineName, *, max_query_length: int = 1000
+    index_dir: Path, engine: EngineName, *, max_query_length: int = MAX_QUERY_LENGTH
 ) -> Iterator[Engine]:
     """A new, empty ``engine`` index that takes the place of ``index_dir`` when the block ends
     normally; on an exception (or a crash) ``index_dir`` is left as it was."""

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
 from imr_search.model import LETTER_OUTCOMES
@@ -665,7 +666,7 @@ class _Parser:
         return Term(name, text, t.boost)
 
 
-def parse(text: str, *, max_length: int = 1000) -> Node:
+def parse(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> Node:
     """The tree of ``text``; ``Every`` for a blank query. Raises QueryError."""
     if len(text) > max_length:
         raise _err(
@@ -800,7 +801,7 @@ def request_tree(
     date_to: dt.date | None,
     exclude_letters: tuple[str, ...],
     *,
-    max_length: int = 1000,
+    max_length: int = MAX_QUERY_LENGTH,
     ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> tuple[Node, Node | None]:
     """What a SearchRequest asks for, as (query tree, filter tree or None): the given tree, or

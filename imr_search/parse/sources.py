@@ -18,9 +18,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from imr_search.config import MAX_FILE_BYTES
 from imr_search.errors import ParseError
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 SUFFIXES = (".pdf", ".txt", ".html", ".htm")
 STDIN = "-"
 
@@ -68,7 +69,7 @@ def read_bytes(source: str, *, stdin: BinaryIO | None = None, max_bytes: int = M
             if path.is_dir():
                 raise ParseError(source, "is a folder with no letters")
             if size > max_bytes:
-                raise ParseError(source, f"file is larger than {max_bytes // (1024 * 1024)} MB")
+                raise ParseError(source, f"file is larger than {_limit(max_bytes)}")
             data = path.read_bytes()
         except FileNotFoundError:
             raise ParseError(source, "no such file") from None
@@ -79,10 +80,18 @@ def read_bytes(source: str, *, stdin: BinaryIO | None = None, max_bytes: int = M
         except OSError as e:
             raise ParseError(source, f"cannot read: {e.strerror or e}") from None
     if len(data) > max_bytes:
-        raise ParseError(source, f"input is larger than {max_bytes // (1024 * 1024)} MB")
+        raise ParseError(source, f"input is larger than {_limit(max_bytes)}")
     if not data.strip():
         raise ParseError(source, "empty file")
     return data
+
+
+def _limit(n: int) -> str:
+    """The file-size limit as a person reads it (50 MB, 512 KB, 900 bytes) and its setting."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:g} {unit} (IMR_SEARCH_MAX_FILE_BYTES)"
+    return f"{n:,} bytes (IMR_SEARCH_MAX_FILE_BYTES)"
 
 
 def sniff(source: str, data: bytes) -> Literal["pdf", "html", "text"]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import tantivy
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.tantivy_engine.engine import TantivyEngine
 from imr_search.tantivy_engine.schema import build_schema, missing_fields
@@ -20,7 +21,7 @@ def open_engine(
     index_dir: Path,
     *,
     create: bool = False,
-    max_query_length: int = 1000,
+    max_query_length: int = MAX_QUERY_LENGTH,
 ) -> TantivyEngine:
     """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
 

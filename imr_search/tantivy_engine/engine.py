@@ -39,6 +39,7 @@ from typing import Any
 
 import tantivy
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
@@ -94,7 +95,7 @@ class TantivyEngine(ClosesOnExit):
         index: Any,
         index_dir: Path,
         *,
-        max_query_length: int = 1000,
+        max_query_length: int = MAX_QUERY_LENGTH,
         max_expansions: int = 2000,
     ) -> None:
         self._index = index

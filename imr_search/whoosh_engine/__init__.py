@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.whoosh_engine._whoosh import index
 from imr_search.whoosh_engine.engine import WhooshEngine
@@ -19,7 +20,7 @@ def open_engine(
     index_dir: Path,
     *,
     create: bool = False,
-    max_query_length: int = 1000,
+    max_query_length: int = MAX_QUERY_LENGTH,
 ) -> WhooshEngine:
     """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.documents import UNCLASSIFIED
 from imr_search.engine import (
     FACETS,
@@ -78,7 +79,7 @@ class WhooshEngine(ClosesOnExit):
         index_dir: Path,
         *,
         schema: Any,
-        max_query_length: int = 1000,
+        max_query_length: int = MAX_QUERY_LENGTH,
         max_expansions: int = 2000,
     ) -> None:
         self._ix = ix
