@@ -133,15 +133,16 @@ def split_specialties(raw: str) -> list[str]:
     for piece in re.split(r"[,;]", re.sub(r"\s+", " ", raw)):
         if not _clean(piece):
             continue
-        for part in _split_on_and(piece):
+        for part in split_on_and(piece):
             name, _known = normalise_specialty(part)
             if name and name not in names:
                 names.append(name)
     return names
 
 
-def _split_on_and(piece: str) -> list[str]:
-    """Split "Internal Medicine and Sports Medicine" only when both halves are known names."""
+def split_on_and(piece: str) -> list[str]:
+    """Split "Internal Medicine and Sports Medicine" only when both halves are known names
+    ("Physical Medicine and Rehabilitation" is one)."""
     if " and " not in piece or normalise_specialty(piece)[1]:
         return [piece]
     halves = [h for h in piece.split(" and ") if h.strip()]

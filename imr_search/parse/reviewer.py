@@ -17,7 +17,12 @@ from __future__ import annotations
 import re
 
 from imr_search.model import Reviewer
-from imr_search.taxonomy import normalise_specialty, split_specialties, split_states
+from imr_search.taxonomy import (
+    normalise_specialty,
+    split_on_and,
+    split_specialties,
+    split_states,
+)
 
 # Every free-text group below is a bounded lazy repeat (``.{1,N}?``), never ``.+?``: a search
 # retries a lazy group at each later occurrence of its lead words, so an unbounded one costs
@@ -102,15 +107,9 @@ def parse_reviewer(block: str, warnings: list[str]) -> Reviewer:
 def _specialties(named: list[str], warnings: list[str]) -> list[str]:
     out: list[str] = []
     for raw in named:
-        # Prose joins two boards with "and": "Internal Medicine and Sports Medicine". Only
-        # split when both halves are known names ("Physical Medicine and Rehabilitation" is one).
-        parts = [raw]
-        if " and " in raw and normalise_specialty(raw)[1] is False:
-            halves = [h.strip() for h in raw.split(" and ")]
-            if all(normalise_specialty(h)[1] for h in halves):
-                parts = halves
-        for part in parts:
-            name, known = normalise_specialty(part)
+        # Prose joins two boards with "and": "Internal Medicine and Sports Medicine".
+        for part in split_on_and(raw):
+            name, known = normalise_specialty(part.strip())
             if not known:
                 warnings.append(f"reviewer specialty not in the DWC list: {name!r}")
             if name and name not in out:
