@@ -18,6 +18,7 @@ from starlette.responses import Response
 from imr_search.alerts import AlertStore, SavedSearch, SeenItem, alerts_path
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError
+from imr_search.server.present import letter_path
 from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import get_settings, root_path
 
@@ -57,7 +58,7 @@ def atom_feed(search: SavedSearch, items: list[SeenItem], *, base: str, self_url
     _el(feed, "generator", "imr-search")
     for item in items:
         number = item.item_id.rpartition("#")[2]
-        url = f"{base}/letters/{quote(item.letter_id, safe='')}#item-{number}"
+        url = letter_path(base, item.letter_id, number)
         entry = _el(feed, "entry")
         _el(entry, "id", f"urn:imr-search:item:{quote(item.letter_id, safe='')}:{number}")
         case = item.case_number or item.letter_id

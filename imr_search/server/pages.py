@@ -37,7 +37,7 @@ from imr_search.server.params import (
     FilterParams,
     SearchParams,
 )
-from imr_search.server.present import search_data
+from imr_search.server.present import letter_path, search_data
 from imr_search.server.state import get_engine, get_settings, root_path
 from imr_search.similar import similar, similar_dict
 
@@ -236,7 +236,7 @@ def case_page(
     root = root_path(request)
     found = case_number_letter(engine, number) if number.strip() else None
     if found:
-        return RedirectResponse(f"{root}/letters/{quote(found, safe='')}", status_code=303)
+        return RedirectResponse(letter_path(root, found), status_code=303)
     if not number.strip():
         raise UsageError("give a case number, e.g. CM17-0003591")
     # Not one letter: the search shows what matches (none, or several with that number).
@@ -254,7 +254,7 @@ def search_page(
     root = root_path(request)
     base = f"{root}/"
     if case_letter := case_number_letter(engine, params.q):  # a case number goes to its letter
-        return RedirectResponse(f"{root}/letters/{quote(case_letter, safe='')}", status_code=303)
+        return RedirectResponse(letter_path(root, case_letter), status_code=303)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
@@ -334,9 +334,7 @@ def letter_page(
     }
     for item in letter.items:
         related[item.number]["citation"] = citation(letter, item)
-    page_url = (
-        f"{request.url.scheme}://{request.url.netloc}{root}/letters/{quote(letter.id, safe='')}"
-    )
+    page_url = f"{request.url.scheme}://{request.url.netloc}{letter_path(root, letter.id)}"
     return render(
         request,
         "letter.html",
@@ -345,7 +343,7 @@ def letter_page(
         related=related,
         citation=citation(letter),
         page_url=page_url,
-        source_url=f"{root}/letters/{quote(letter.id, safe='')}/source",
+        source_url=f"{letter_path(root, letter.id)}/source",
         source_kind=_source_kind(letter.source),
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
@@ -484,7 +482,7 @@ def precedents_page(
             )
         )
         for p in answer["closest"]:
-            p["url"] = f"{root}/letters/{quote(p['letter_id'], safe='')}#item-{_number(p)}"
+            p["url"] = letter_path(root, p["letter_id"], _number(p))
     # The API link asks what the page shows: the same request, filters and left-out letter.
     pairs = [("request", request_text), *filters.range_pairs()]
     pairs += [(k, v) for k, values in filters.filters().items() for v in values]
@@ -512,7 +510,7 @@ def similar_page(
     data = similar_dict(similar(engine, item_id=item_id, limit=20), item_id=item_id)
     for group in data["groups"]:
         for m in group["members"]:
-            m["url"] = f"{root}/letters/{quote(m['letter_id'], safe='')}#item-{_number(m)}"
+            m["url"] = letter_path(root, m["letter_id"], _number(m))
     letter_id, _, number = item_id.partition("#")
     # The query item itself, shown beside the results (similar() found it, so it exists).
     query_item = next(
@@ -523,7 +521,7 @@ def similar_page(
         "similar.html",
         query_item=query_item,
         item_id=item_id,
-        item_url=f"{root}/letters/{quote(letter_id, safe='')}#item-{number}",
+        item_url=letter_path(root, letter_id, number),
         data=data,
         json_url=f"{root}/api/similar/{quote(item_id, safe='')}",
     )

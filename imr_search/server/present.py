@@ -26,8 +26,8 @@ from imr_search.present import hit_dict
 from imr_search.server.params import SearchParams
 
 
-def letter_path(root: str, letter_id: str, item_number: int | None = None) -> str:
-    """URL of the letter page (and an item's anchor on it)."""
+def letter_path(root: str, letter_id: str, item_number: int | str | None = None) -> str:
+    """URL of the letter page (and an item's anchor on it): the one place it is built."""
     path = f"{root}/letters/{quote(letter_id, safe='')}"
     return f"{path}#item-{item_number}" if item_number is not None else path
 
