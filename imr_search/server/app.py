@@ -31,6 +31,7 @@ from imr_search.config import Settings
 from imr_search.engine import Engine
 from imr_search.engines import open_engine
 from imr_search.server import analysis, api, errors, feeds, pages
+from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import AppState, EngineFactory
 
 # A strict policy: the pages load only their own CSS and script, so even a letter text that
@@ -137,6 +138,11 @@ def create_app(
         "Independent Medical Review (IMR) final determinations. Every error answers "
         '`{"error": {"status", "message", "detail"}}`.',
         lifespan=lifespan,
+        # Every operation can meet the request-size limits (server/limits.py) before routing.
+        responses={
+            413: {"model": ErrorResponse, "description": "The request body is too large."},
+            414: {"model": ErrorResponse, "description": "The request URL is too long."},
+        },
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; /openapi.json stays
         redoc_url=None,
     )
