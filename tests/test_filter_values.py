@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.cli import main
-from imr_search.engine import Engine, SearchRequest
+from imr_search.engine import FILTERS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError
 from imr_search.filtervalues import check_filters, closest
 from imr_search.lookup import case_number_letter, find_letter
@@ -166,7 +166,19 @@ CLI_BAD = [
     ("--drug", "cyclobenzaprin", "cyclobenzaprine"),
     ("--modality", "mir", "mri"),
     ("--mtus", "Chronic Pain", "Chronic Pain Medical Treatment"),
+    ("--year", "20x6", "not a year"),
+    ("--age", "45", "40-49"),
+    ("--outcome", "partialy overturned", "partially overturned"),
+    # CM17-0003591 cites MTUS Knee Complaints 2004, Special Studies on both sides.
+    ("--citation", "MTUS > Knee Complaints 2004 > Special Studie", "Special Studies"),
+    ("--urcitation", "MTUS > Knee Complaint 2004", "MTUS > Knee Complaints 2004"),
+    ("--cites", "MTUS onl", "MTUS only"),
+    ("--era", "mtus-216", "mtus-2016"),
 ]
+
+
+def test_the_cli_cases_cover_every_filter() -> None:
+    assert {option.removeprefix("--") for option, _, _ in CLI_BAD} == set(FILTERS)
 
 
 @pytest.mark.parametrize(("option", "value", "said"), CLI_BAD)
