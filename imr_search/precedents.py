@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -260,12 +261,20 @@ def precedents(
     date_to: dt.date | None = None,
     exclude_letter: str | None = None,
     ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    time_limit: float | None = None,
 ) -> Precedents:
     """Precedents for ``request_text`` (as a doctor would type it), optionally with the case
     ``summary`` to rank precedents by closeness of the facts. ``filters`` take the names of
     ``engine.FILTERS`` and narrow every rung; ``exclude_letter`` leaves one letter's items out
-    (the letter being read). Raises UsageError for an empty request and QueryError for a bad
-    filter."""
+    (the letter being read). ``time_limit`` (seconds) bounds the whole answer: each search
+    gets what is left, and past it the closest precedents and phrases are left out, with a
+    note (the counts, the rate and the breakdowns come first). Raises UsageError for an empty
+    request and QueryError for a bad filter."""
+    deadline = time.monotonic() + time_limit if time_limit is not None else None
+
+    def left() -> float | None:
+        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
     request_text = request_text.strip()
     if not request_text:
         raise UsageError("the request is empty: give the service as a doctor would write it")
@@ -285,9 +294,14 @@ def precedents(
     everything: dict[str, list[FacetCount]] = {}
     for rung in rungs:
         result = engine.search(
-            SearchRequest(query=rung.query, tree=rung.tree, facets=True, size=1, **narrow)
+            SearchRequest(
+                query=rung.query, tree=rung.tree, facets=True, size=1, time_limit=left(), **narrow
+            )
         )
         tried.append(RungCount(rung.name, rung.label, result.total))
+        if _ran_out(result.warnings):
+            # A partial count is no answer: never fall through to a broader rung on it.
+            break
         if result.total:
             chosen, everything = rung, result.facets
             break
@@ -304,6 +318,12 @@ def precedents(
         sampled=False,
         terms=distinctive_terms([], []),
     )
+    if tried and _ran_out(result.warnings):
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s) while counting "
+            f"{tried[-1].label}: no rate is given; try again, or narrow the request"
+        )
+        return answer
     if chosen is None:
         answer.notes.append("no indexed item is of the same kind as this request")
         return answer
@@ -313,7 +333,16 @@ def precedents(
     overturned: dict[str, list[FacetCount]] = {}
     if counts.get("overturned"):
         tree = _and_decision(chosen.tree, "overturned")
-        overturned = engine.search(SearchRequest(tree=tree, facets=True, size=1, **narrow)).facets
+        over_result = engine.search(
+            SearchRequest(tree=tree, facets=True, size=1, time_limit=left(), **narrow)
+        )
+        if _ran_out(over_result.warnings):
+            answer.notes.append(
+                f"the answer ran out of time ({time_limit:g} s) while counting the overturned "
+                "items: the rate and breakdowns are left out"
+            )
+            return answer
+        overturned = over_result.facets
     total = sum(counts.values())
     answer.overall = _rate(counts.get("overturned", 0), total)
     for name in BREAKDOWNS:
@@ -331,6 +360,12 @@ def precedents(
         rest = answer.overall.overturned - sum(b.rate.overturned for b in years)
         years.append(Breakdown("unknown", _rate(rest, total - dated)))
 
+    if left() == 0.0:
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s): the closest precedents and the "
+            "phrases that separate the decisions are left out"
+        )
+        return answer
     sample = _sample(engine, chosen, counts, request_text, narrow)
     answer.sample_size = len(sample)
     answer.sampled = len(sample) < total
@@ -358,6 +393,11 @@ _BROADER: dict[str, str] = {
     "category": "{category}",
     "region": "requests for the {region}",
 }
+
+
+def _ran_out(warnings: Sequence[str]) -> bool:
+    """Whether an engine stopped a search at its time limit (its results are partial)."""
+    return any("ran out of time" in w for w in warnings)
 
 
 def fallback_text(c: Classification, first: Rung, chosen: Rung) -> str | None:

@@ -24,6 +24,9 @@ from imr_search.model import Item, Letter
 from imr_search.precedents import precedents, precedents_dict
 from imr_search.whoosh_engine import open_engine
 
+# isort: split
+from factories import index_letters
+
 Z = 1.959963984540054
 
 
@@ -322,3 +325,23 @@ def test_cli_empty_request_exits_2(index_dir: Path) -> None:
     result = run("precedents", " ", "--index", str(index_dir))
     assert result.exit_code == 2
     assert result.stderr.startswith("imr-search: the request is empty")
+
+
+def test_the_time_limit_bounds_the_answer_on_both_engines(
+    new_engine: Engine, records: list[Letter]
+) -> None:
+    index_letters(new_engine, records)
+    request = "MRI cervical spine"
+    full = precedents(new_engine, request)
+    assert full.closest, "the fixture letters hold cervical MRIs"
+    # No time at all: the counts come first, the closest precedents and phrases are left out,
+    # and the answer says so.
+    cut = precedents(new_engine, request, time_limit=1e-9)
+    assert cut.closest == []
+    assert any("ran out of time" in note for note in cut.notes), cut.notes
+    # A search cut short is never read as "nothing of this kind".
+    assert not any("no indexed item" in note for note in cut.notes), cut.notes
+    assert cut.fallback is None
+    # Enough time: the same answer as without a limit.
+    roomy = precedents(new_engine, request, time_limit=60.0)
+    assert precedents_dict(roomy) == precedents_dict(full)

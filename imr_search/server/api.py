@@ -186,7 +186,7 @@ def letter(
         **_DOWN,
     },
 )
-def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
+def precedents_api(params: PrecedentsQuery, engine: EngineDep, settings: SettingsDep) -> Response:
     """The request is read like a disputed item (category, drug, test, region) and matched to
     indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
     breakdowns, the closest precedents and the phrases that separate the two outcomes.
@@ -202,6 +202,7 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep) -> Response:
         date_to=date_to,
         exclude_letter=params.exclude,
         ranges=params.ranges(),
+        time_limit=settings.query_time_limit,
     )
     if params.format != "json":
         rows = precedent_rows(precedents_dict(answer))

@@ -459,6 +459,7 @@ def precedents_page(
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
     filters: Annotated[FilterParams, Query()],
+    settings: Annotated[Settings, Depends(get_settings)],
     request_text: Annotated[str, Query(alias="request", max_length=500)] = "",
     summary: Annotated[str, Query(max_length=5000)] = "",
     exclude: Annotated[str, Query(max_length=200)] = "",
@@ -479,6 +480,7 @@ def precedents_page(
                 date_to=date_to,
                 exclude_letter=exclude or None,
                 ranges=filters.ranges(),
+                time_limit=settings.query_time_limit,
             )
         )
         for p in answer["closest"]:
