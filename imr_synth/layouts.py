@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from imr_search.model import Item, Reviewer
+from imr_search.taxonomy import state_code
 from imr_synth import citations as cit
 from imr_synth import items as si
 from imr_synth import prose as prose
@@ -39,10 +40,16 @@ def norm(s: str) -> str:
     return " ".join(s.split())
 
 
-# licensure states as written -> the record's USPS code (the parser's convention, see
-# tests/golden)
-STATE_CODES: dict[str, str] = _DATA["STATE_CODES"]
-STATES = tuple(s for s in STATE_CODES if s != "California")
+# Licensure states the generator writes, in its order; their USPS codes (the record's
+# convention) come from the one table of states, imr_search.taxonomy.
+STATE_NAMES: tuple[str, ...] = tuple(_DATA["STATE_NAMES"])
+STATES = tuple(s for s in STATE_NAMES if s != "California")
+
+
+def _state_code(name: str) -> str:
+    code = state_code(name)
+    assert code is not None, f"not a US state: {name!r}"
+    return code
 
 
 # truth -> written forms (a few are not on the DWC list: kept as written, with a warning)
@@ -218,7 +225,7 @@ def reviewer(
         Reviewer(
             specialties=list(truth),
             board_certified=None,
-            license_states=[STATE_CODES[x] for x in states],
+            license_states=[_state_code(x) for x in states],
         ),
         written,
         states,
