@@ -237,3 +237,25 @@ def index_letters(engine: Engine, letters: list[Letter]) -> None:
     with engine.writer() as w:
         for letter in letters:
             w.put(letter, source_key=letter.source, content_hash=f"hash-{letter.id}")
+
+
+def rx(
+    name: str,
+    brand: str | None = None,
+    strength: str | None = None,
+    quantity: int | None = None,
+    refills: int | None = None,
+    *,
+    ingredients: list[str] | None = None,
+) -> Drug:
+    """An expected drug (the service-table and drug tests); its ingredients are the generic
+    name's parts unless given."""
+    parts = name.split("/") if ingredients is None else ingredients
+    return Drug(
+        name=name,
+        brand=brand,
+        strength=strength,
+        quantity=quantity,
+        refills=refills,
+        ingredients=parts,
+    )

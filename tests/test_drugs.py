@@ -13,29 +13,11 @@ from imr_search.model import Drug
 from imr_search.parse.drugs import drug_class, parse_drug, pharma_subcategory
 from imr_search.taxonomy import load_taxonomy
 
+# isort: split
+from factories import rx
+
 # Terocin lotion: methyl salicylate 25%, capsaicin 0.025%, menthol 10%, lidocaine 2.5%.
 TEROCIN = ["methyl salicylate", "capsaicin", "menthol", "lidocaine"]
-
-
-def rx(
-    name: str,
-    brand: str | None = None,
-    strength: str | None = None,
-    quantity: int | None = None,
-    refills: int | None = None,
-    *,
-    ingredients: list[str] | None = None,
-) -> Drug:
-    """An expected drug; its ingredients are the generic name's parts unless given."""
-    parts = name.split("/") if ingredients is None else ingredients
-    return Drug(
-        name=name,
-        brand=brand,
-        strength=strength,
-        quantity=quantity,
-        refills=refills,
-        ingredients=parts,
-    )
 
 
 @pytest.mark.parametrize(

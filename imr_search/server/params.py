@@ -190,12 +190,7 @@ class SearchParams(FilterParams):
 
     def to_request(self, settings: Settings, *, facets: bool) -> SearchRequest:
         """The engine request; raises UsageError for a parameter the engine must not see."""
-        query = self.q.strip()
-        if len(query) > settings.max_query_length:
-            raise UsageError(
-                f"the query is too long ({len(query)} characters; "
-                f"the limit is {settings.max_query_length})"
-            )
+        query = _query(self.q, settings)
         date_from, date_to = self.dates()
         return SearchRequest(
             query=query,
@@ -300,6 +295,17 @@ class PrecedentsParams(FilterParams):
     )
 
 
+def _query(q: str, settings: Settings) -> str:
+    """The query stripped; UsageError past the setting's length (before any parsing)."""
+    query = q.strip()
+    if len(query) > settings.max_query_length:
+        raise UsageError(
+            f"the query is too long ({len(query)} characters; "
+            f"the limit is {settings.max_query_length})"
+        )
+    return query
+
+
 def _date(name: str, raw: str | None) -> dt.date | None:
     if raw is None or not raw.strip():
         return None
@@ -319,12 +325,7 @@ class AnalysisParams(FilterParams):
     format: Literal["json", "csv"] = Field("json", description="json, or csv.")
 
     def to_request(self, settings: Settings) -> SearchRequest:
-        query = self.q.strip()
-        if len(query) > settings.max_query_length:
-            raise UsageError(
-                f"the query is too long ({len(query)} characters; "
-                f"the limit is {settings.max_query_length})"
-            )
+        query = _query(self.q, settings)
         date_from, date_to = self.dates()
         return SearchRequest(
             query=query,
