@@ -141,20 +141,28 @@ def _notice_mtus(core: str) -> Citation:
 def _join_urls(text: str) -> str:
     """``text`` (single-spaced) with each address broken after a separator ("-", "/", ...)
     joined to the word that continues it."""
-    words = text.split(" ")
     out: list[str] = []
-    joining = False  # the last word in ``out`` is an address that ends with a separator
-    for word in words:
-        if joining and _URL_GOES_ON.match(word):
-            out[-1] += word
-        else:
-            out.append(word)
-        last = out[-1]
-        if not last or last[-1] not in _URL_BREAK:
-            joining = False
-        elif not joining:
-            start = _URL_START.search(last)
-            joining = start is not None and start.end() < len(last)
+    # The pieces of the address being joined, joined once at its end: growing one string piece
+    # by piece copied it each time (quadratic in a run of broken addresses).
+    address: list[str] = []
+    for word in text.split(" "):
+        if address and _URL_GOES_ON.match(word):
+            address.append(word)
+            if not word or word[-1] not in _URL_BREAK:
+                out.append("".join(address))
+                address = []
+            continue
+        if address:
+            out.append("".join(address))
+            address = []
+        if word and word[-1] in _URL_BREAK:
+            start = _URL_START.search(word)
+            if start is not None and start.end() < len(word):
+                address = [word]  # an address that goes on in the next word
+                continue
+        out.append(word)
+    if address:
+        out.append("".join(address))
     return " ".join(out)
 
 
