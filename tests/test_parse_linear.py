@@ -11,6 +11,7 @@ takes long enough to measure, and allows 6x: under 2.5x per doubling.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,12 +161,14 @@ _GROWTH = 4  # the input grows by two doublings
 _RATIO = 6.0  # the time may grow by this much (linear: 4; quadratic: 16)
 
 
-def _best(stage: Callable[[str], object], text: str, runs: int = 3) -> float:
+def _best(stage: Callable[[str], object], text: str, runs: int = 3, reps: int = 1) -> float:
+    """The best of ``runs`` timings of ``stage(text)``, each the mean of ``reps`` calls."""
     best = float("inf")
     for _ in range(runs):
         started = time.perf_counter()
-        stage(text)
-        best = min(best, time.perf_counter() - started)
+        for _ in range(reps):
+            stage(text)
+        best = min(best, (time.perf_counter() - started) / reps)
     return best
 
 
@@ -175,12 +178,15 @@ def _ratio(case: Case) -> tuple[int, float, float]:
     while small < _MEASURABLE and len(case.text(_GROWTH * n)) <= _MAX_CHARS:
         n *= 2
         small = _best(case.stage, case.text(n))
+    # A stage still faster than the timer's noise at the largest size is called several times
+    # per timing, so that each timing lasts at least _MEASURABLE.
+    reps = max(1, math.ceil(_MEASURABLE / max(small, 1e-6)))
     # The two sizes alternate, so a burst of a neighbour's work slows both alike.
     short, long = case.text(n), case.text(_GROWTH * n)
     small = large = float("inf")
     for _ in range(3):
-        small = min(small, _best(case.stage, short, runs=1))
-        large = min(large, _best(case.stage, long, runs=1))
+        small = min(small, _best(case.stage, short, runs=1, reps=reps))
+        large = min(large, _best(case.stage, long, runs=1, reps=reps))
     return n, small, large
 
 
