@@ -680,6 +680,11 @@ def parse(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> Node:
 # -- filters ---------------------------------------------------------------------------------
 
 
+def _one_of(values: tuple[str, ...]) -> str:
+    """``a, b or c``: a closed list of values in a help text."""
+    return ", ".join(values[:-1]) + f" or {values[-1]}"
+
+
 class Filter(NamedTuple):
     """One filter: its name (the CLI option ``--NAME``, the API parameter ``NAME``), the field
     it narrows, and what a value is (the help text of the CLI, the API and the page)."""
@@ -703,7 +708,7 @@ FILTER_TABLE: tuple[Filter, ...] = (
     Filter(
         "guideline",
         "gsource",
-        "Source the IMR reviewer cited: " + ", ".join(GUIDELINE_VALUES[:-1]) + " or none.",
+        f"Source the IMR reviewer cited: {_one_of(GUIDELINE_VALUES)}.",
     ),
     Filter("mtus", "mtus", "MTUS part the IMR reviewer cited."),
     Filter("sex", "sex", "Patient sex: male or female."),
@@ -711,14 +716,12 @@ FILTER_TABLE: tuple[Filter, ...] = (
     Filter(
         "age",
         "age",
-        "Patient age band: " + ", ".join(list(AGE_BANDS)[:-1]) + f" or {list(AGE_BANDS)[-1]}.",
+        f"Patient age band: {_one_of(tuple(AGE_BANDS))}.",
     ),
     Filter(
         "outcome",
         "outcome",
-        "Case outcome of the letter: "
-        + ", ".join(LETTER_OUTCOMES[:-1])
-        + f" or {LETTER_OUTCOMES[-1]}.",
+        f"Case outcome of the letter: {_one_of(LETTER_OUTCOMES)}.",
     ),
     # The guideline citator and eras (issue 15).
     Filter(

@@ -486,8 +486,7 @@ def precedents_page(
         for p in answer["closest"]:
             p["url"] = letter_path(root, p["letter_id"], _number(p))
     # The API link asks what the page shows: the same request, filters and left-out letter.
-    pairs = [("request", request_text), *filters.range_pairs()]
-    pairs += [(k, v) for k, values in filters.filters().items() for v in values]
+    pairs = [("request", request_text), *filters.filter_pairs()]
     pairs += [("exclude", exclude)] if exclude else []
     json_url = f"{root}/api/precedents?{urlencode(pairs)}"
     return render(

@@ -148,6 +148,13 @@ class FilterParams(BaseModel):
                 out[name] = (low, high)
         return out
 
+    def filter_pairs(self) -> Iterator[tuple[str, str]]:
+        """The filters and date ranges as URL parameters (canonical order)."""
+        for name, values in self.filters().items():
+            for value in values:
+                yield name, value
+        yield from self.range_pairs()
+
     def range_pairs(self) -> Iterator[tuple[str, str]]:
         """The date-range parameters as given (canonical URL order)."""
         for name in ("date_from", "date_to"):
@@ -212,10 +219,7 @@ class SearchParams(FilterParams):
         """The canonical query parameters of this state (defaults left out)."""
         if self.q.strip():
             yield "q", self.q.strip()
-        for name, values in self.filters().items():
-            for value in values:
-                yield name, value
-        yield from self.range_pairs()
+        yield from self.filter_pairs()
         if self.sort != "relevance":
             yield "sort", self.sort
         if self.letters:

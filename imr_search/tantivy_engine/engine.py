@@ -349,16 +349,15 @@ class TantivyEngine(ClosesOnExit):
             yield item_record(_record(s, addr), score)
 
     def get_letter(self, letter_id: str) -> Letter:
-        s = self._view().searcher
-        q = Q.boolean_query(
-            [(MUST, self._letter_q), (MUST, Q.term_query(self._schema, "uid", letter_id))]
-        )
-        found = s.search(q, limit=1, count=False).hits if s.num_docs else []
-        if not found:
-            raise NotFoundError(f"no letter {letter_id!r} in the index")
-        return Letter.from_dict(_record(s, found[0][1]))
+        s, addr = self._letter(letter_id)
+        return Letter.from_dict(_record(s, addr))
 
     def letter_source(self, letter_id: str) -> str:
+        s, addr = self._letter(letter_id)
+        return str(s.doc(addr).get_first("source_key"))
+
+    def _letter(self, letter_id: str) -> tuple[Any, Any]:
+        """The searcher and the address of the letter document ``letter_id``."""
         s = self._view().searcher
         q = Q.boolean_query(
             [(MUST, self._letter_q), (MUST, Q.term_query(self._schema, "uid", letter_id))]
@@ -366,7 +365,7 @@ class TantivyEngine(ClosesOnExit):
         found = s.search(q, limit=1, count=False).hits if s.num_docs else []
         if not found:
             raise NotFoundError(f"no letter {letter_id!r} in the index")
-        return str(s.doc(found[0][1]).get_first("source_key"))
+        return s, found[0][1]
 
     def similar(
         self, *, text: str, exclude: str | None = None, limit: int = 20

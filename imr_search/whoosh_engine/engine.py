@@ -276,20 +276,12 @@ class WhooshEngine(ClosesOnExit):
 
     def get_letter(self, letter_id: str) -> Letter:
         with self._searcher() as s:
-            docnum = s.document_number(uid=letter_id)
-            if docnum is None:
-                raise NotFoundError(f"no letter {letter_id!r} in the index")
-            fields = s.stored_fields(docnum)
-            letter = Letter.from_dict(json.loads(fields["stored"]))
-        if letter.id != letter_id:  # pragma: no cover - uid is unique per kind
-            raise NotFoundError(f"no letter {letter_id!r} in the index")
-        return letter
+            fields = s.stored_fields(_letter_docnum(s, letter_id))
+            return Letter.from_dict(json.loads(fields["stored"]))
 
     def letter_source(self, letter_id: str) -> str:
         with self._searcher() as s:
-            docnum = s.document_number(uid=letter_id, kind="letter")
-            if docnum is None:
-                raise NotFoundError(f"no letter {letter_id!r} in the index")
+            docnum = _letter_docnum(s, letter_id)
             key, _, _ = _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
         return str(key)
 
@@ -417,6 +409,14 @@ def _cancel(w: Any) -> None:
     except Exception:
         with suppress(Exception):
             w.writelock.release()
+
+
+def _letter_docnum(s: Any, letter_id: str) -> int:
+    """The document number of the letter document ``letter_id`` (NotFoundError if none)."""
+    docnum = s.document_number(uid=letter_id, kind="letter")
+    if docnum is None:
+        raise NotFoundError(f"no letter {letter_id!r} in the index")
+    return int(docnum)
 
 
 def _context(s: Any, run: Any) -> Any:
