@@ -4,6 +4,7 @@ expectations from the records parsed without the index."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import Counter
 
@@ -52,6 +53,21 @@ def test_crosstab_api_cells_sum_to_the_total(api: httpx.Client, server_index: Se
     for c in body["cells"]:
         by_col[c["col"]] += c["items"]
     assert by_col == expected
+
+
+def test_the_analyses_honour_the_other_date_ranges(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    # The citator and cross-tabs take the search's filters, the received-date range included.
+    cut = dt.date(2016, 12, 1)
+    expected = sum(
+        len(lt.items)
+        for lt in server_index.records.values()
+        if lt.application_received is not None and lt.application_received >= cut
+    )
+    assert 0 < expected < sum(len(lt.items) for lt in server_index.records.values())
+    params = {"rows": "decision", "received_from": cut.isoformat()}
+    assert api.get("/api/crosstab", params=params).json()["items"] == expected
 
 
 def test_crosstab_bad_dimension_is_a_400_naming_the_choices(api: httpx.Client) -> None:

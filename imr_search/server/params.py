@@ -336,19 +336,14 @@ class AnalysisParams(FilterParams):
             filters=self.filters(),
             date_from=date_from,
             date_to=date_to,
+            ranges=self.ranges(),
             time_limit=settings.query_time_limit,
         )
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         if self.q.strip():
             yield "q", self.q.strip()
-        for name, values in self.filters().items():
-            for value in values:
-                yield name, value
-        if self.date_from and self.date_from.strip():
-            yield "from", self.date_from.strip()
-        if self.date_to and self.date_to.strip():
-            yield "to", self.date_to.strip()
+        yield from self.filter_pairs()
 
 
 class CitatorParams(AnalysisParams):
