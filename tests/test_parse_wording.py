@@ -3,10 +3,13 @@ not followed by "is", and a summary that gives the sex without an age ("a female
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from imr_search.parse.items import split_partial
 from imr_search.parse.patient import parse_patient
+from imr_search.parse.text import loose
 
 
 def test_partial_authorisation_without_is() -> None:
@@ -46,3 +49,30 @@ def test_partial_authorisation_with_is_still_reads() -> None:
 def test_sex_without_an_age(summary: str, sex: str | None) -> None:
     warnings: list[str] = []
     assert parse_patient(summary, warnings).sex == sex
+
+
+# --- the one loose-pattern builder (parse.text.loose) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"Claims\s*Administrator\s*guidelines?", "Claims Administrator guidel ine"),
+        (r"Claims\s*Administrator\s*guidelines?", "ClaimsAdministrator guidelines"),
+        (r"Non\s*-?\s*MTUS", "Non -MTUS"),
+        (r"Shoulder", "S houlder"),
+        (r"recommendations?(?:\(s\))?", "recommendation( s)"),
+    ],
+)
+def test_loose_reads_words_that_extraction_split(pattern: str, text: str) -> None:
+    assert re.fullmatch(loose(pattern), text, re.I)
+
+
+def test_loose_leaves_escapes_and_group_names_alone() -> None:
+    # A space inserted inside "\b" or a group's name would break the pattern or its meaning.
+    pattern = loose(r"\bODG(?P<rest>\s+Guidelines)?\b")
+    m = re.search(pattern, "see the O DG Guide lines here")
+    assert m is not None
+    assert m.group("rest") == " Guide lines"
+    # Only one stray character between two letters: a real gap still separates words.
+    assert re.fullmatch(loose("Shoulder"), "Sho  ulder") is None

@@ -13,15 +13,12 @@ import re
 from typing import Final
 
 from imr_search.model import Citation
+from imr_search.parse.text import loose
 
 
 def _loose(pattern: str, flags: int = re.I) -> re.Pattern[str]:
-    """Compile ``pattern`` tolerating one stray space between letters.
-
-    pypdf's layout mode splits words ("Non -MTUS", "S houlder", "recommendation( s)",
-    "outs ide"); the structural words must still be recognised.
-    """
-    return re.compile(re.sub(r"(?<=[A-Za-z(])(?=[A-Za-z-])", r"\\s?", pattern), flags)
+    # pypdf's layout mode splits the structural words too ("Non -MTUS", "S houlder").
+    return re.compile(loose(pattern), flags)
 
 
 # --- paragraph level ------------------------------------------------------------------------

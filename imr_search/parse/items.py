@@ -28,12 +28,12 @@ from imr_search.parse.text import join_lines, loose, squash
 _DECISION_TAIL = re.compile(r"(?<!\s)\s*+:\s*+(?P<word>Upheld|Overturned)\s*+\.?$", re.I)
 _DECISION_ALONE = re.compile(r"^(Upheld|Overturned)\s*\.?$", re.IGNORECASE)
 # Labels tolerate extraction's stray spaces inside words ("Claims Administrator guidel ine:").
-_CLAIMS = re.compile(rf"^{loose('Claims Administrator guideline')}s?\s*:\s*", re.IGNORECASE)
+_GUIDELINE = loose(r"guidelines?")
+_CLAIMS = re.compile("^" + loose(r"Claims\s*Administrator\s*") + _GUIDELINE + r"\s*:\s*", re.I)
 _MAXIMUS = re.compile(
-    rf"^(?:{loose('MAXIMUS')}|{loose('Expert Reviewer')}|IMR)\s*{loose('guideline')}s?\s*:\s*",
-    re.IGNORECASE,
+    "^(?:" + loose(r"MAXIMUS|Expert\s*Reviewer") + r"|IMR)\s*" + _GUIDELINE + r"\s*:\s*", re.I
 )
-_RATIONALE = re.compile(rf"^{loose('Decision rationale')}\s*:\s*", re.IGNORECASE)
+_RATIONALE = re.compile("^" + loose(r"Decision\s*rationale") + r"\s*:\s*", re.I)
 # Where a rationale ends and the next service begins when no blank line separates them:
 # the last sentence end before the decision.
 _SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")

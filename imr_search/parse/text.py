@@ -110,14 +110,17 @@ def squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def loose(phrase: str) -> str:
-    """A regex for ``phrase`` that tolerates the spacing artefacts of extraction: any
-    whitespace (or none) between letters ("guidel ine", "NorthCarolina"), and any run of
-    whitespace where the phrase has a space. Regex metacharacters in ``phrase`` are literal."""
-    out: list[str] = []
-    for ch in phrase:
-        if ch == " ":
-            out.append(r"\s*")
-        else:
-            out.append(re.escape(ch) + r"\s?")
-    return "".join(out).removesuffix(r"\s?")
+# What ``loose`` leaves alone: an escape such as ``\b`` or ``\s`` and a group's name.
+_REGEX_TOKEN = re.compile(r"(\\[A-Za-z]|\(\?P<\w+>)")
+_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z(])(?=[A-Za-z-])")
+
+
+def loose(pattern: str) -> str:
+    r"""The regex ``pattern`` tolerating one stray whitespace character wherever two letters
+    meet, as extraction splits words ("guidel ine", "Non -MTUS", "S houlder",
+    "recommendation( s)"). Spaces the words need are the pattern's own (``\s+``, ``\s*``)."""
+    pieces = _REGEX_TOKEN.split(pattern)
+    # split() puts the tokens at the odd positions.
+    return "".join(
+        piece if i % 2 else _BETWEEN_LETTERS.sub(r"\\s?", piece) for i, piece in enumerate(pieces)
+    )
