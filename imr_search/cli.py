@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from imr_search import __version__
-from imr_search.config import Settings, load_settings
+from imr_search.config import SettingInfo, Settings, describe, load_settings
 from imr_search.engine import FILTERS, MAX_PAGE_SIZE, SORT_ORDERS, Engine, Hit, SearchRequest
 from imr_search.engines import (
     ENGINES,
@@ -103,21 +103,64 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
     )
 
 
+_SETTINGS_KEY = "imr_search.settings"
+
+
+def _remember_setting(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # ``ctx.meta`` is shared by the group's context and the command's, so a setting given
+    # before the command and one given after it reach ``settings_from`` the same way.
+    if value is not None and param.name:
+        ctx.meta.setdefault(_SETTINGS_KEY, {})[param.name] = value
+
+
+def _setting_type(info: SettingInfo) -> click.ParamType[Any] | None:
+    if info.kind not in (int, float):
+        return None
+    if info.bounds is not None:
+        return click.IntRange(*info.bounds)
+    if info.kind is int:
+        return click.IntRange(1, None)
+    return click.FloatRange(0, None, min_open=True)
+
+
+def _where_text(info: SettingInfo) -> str:
+    return "imr-search, before the command" if info.where == "imr-search" else info.where
+
+
+def _default_text(info: SettingInfo) -> str:
+    return f"${info.env}" + ("" if info.default is None else f", else {info.default}")
+
+
+def setting_options(where: str) -> Callable[[F], F]:
+    """The flags of the settings ``where`` takes (``config.describe()``: one description of
+    each setting); their values reach ``settings_from`` through the context."""
+
+    def decorate(fn: F) -> F:
+        for info in reversed([i for i in describe() if i.where == where]):
+            fn = click.option(
+                info.flag,
+                info.name,
+                type=_setting_type(info),
+                metavar="SECONDS" if info.kind is float else "N" if info.kind is int else None,
+                default=None,
+                expose_value=False,
+                callback=_remember_setting,
+                help=f"{info.help} (default: {_default_text(info)})",
+            )(fn)
+        return fn
+
+    return decorate
+
+
 def ingest_options(fn: F) -> F:
-    """``--jobs``, ``--time-limit`` and ``--dask``: where extraction and parsing run."""
+    """``--jobs`` and ``--dask`` (where extraction and parsing run) and the letter limits."""
+    fn = setting_options("parse, index")(fn)
     fn = click.option(
         "--dask",
         metavar="ADDRESS|local",
         default=None,
         help="Parse on a Dask cluster (scheduler address, or local for one on this machine; "
         "the files must be readable by its workers). Needs imr-search[cluster].",
-    )(fn)
-    fn = click.option(
-        "--time-limit",
-        type=click.FloatRange(0, None, min_open=True),
-        default=None,
-        metavar="SECONDS",
-        help="Give up on a file whose extraction and parsing takes longer (5).",
     )(fn)
     fn = click.option(
         "--jobs",
@@ -143,12 +186,28 @@ def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runne
 
 
 def settings_from(**flags: Any) -> Settings:
-    """Settings for this invocation: environment, then the flags given."""
-    return load_settings(os.environ, **flags)
+    """Settings for this invocation: environment, then the flags given (the command's own and
+    those ``setting_options`` collected)."""
+    ctx = click.get_current_context(silent=True)
+    given = dict(ctx.meta.get(_SETTINGS_KEY, {})) if ctx else {}
+    given.update({k: v for k, v in flags.items() if v is not None})
+    return load_settings(os.environ, **given)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _MainGroup(click.Group):
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Every setting, where its flag goes and its variable: the one list users need.
+        rows = [(i.flag, f"{_where_text(i)}: {i.help} ({_default_text(i)})") for i in describe()]
+        with formatter.section("Settings (default < environment variable < flag)"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=_MainGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="imr-search")
+@setting_options("imr-search")
 def main() -> None:
     """Search California workers' compensation IMR decisions.
 
@@ -171,7 +230,6 @@ def parse(
     paths: tuple[str, ...],
     fmt: str,
     jobs: int | None,
-    time_limit: float | None,
     dask: str | None,
 ) -> None:
     """Parse letters and print one record per letter.
@@ -180,7 +238,7 @@ def parse(
     input. A file that cannot be parsed is reported on stderr with its reason; the others go
     on, and the exit status is 1. Records come out in the order of PATHS whatever --jobs is.
     """
-    settings = settings_from(file_time_limit=time_limit)
+    settings = settings_from()
     stdin = sys.stdin.buffer if "-" in paths else None
     failed = 0
     records: list[dict[str, Any]] = []
@@ -334,7 +392,6 @@ def index(
     rebuild: bool,
     engine: str | None,
     jobs: int | None,
-    time_limit: float | None,
     dask: str | None,
     cache_dir: Path | None,
     no_cache: bool,
@@ -352,7 +409,7 @@ def index(
 
     if bool(paths) == (records is not None):
         raise UsageError("give PATHS to index, or --from-records FILE.jsonl (one of the two)")
-    settings = settings_from(index_dir=index_dir, engine=engine, file_time_limit=time_limit)
+    settings = settings_from(index_dir=index_dir, engine=engine)
     wanted = engine_name(settings.engine) if settings.engine else None
     held = folder_engine(settings.index_dir)
     runner = runner_from(settings, jobs, dask)
@@ -687,39 +744,13 @@ def _index_stats(fmt: str, index_dir: Path | None) -> None:
 
 @main.command()
 @index_option
-@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8080).")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Worker processes (default: $IMR_SEARCH_WORKERS, else one per core, at most 2).",
-)
-@click.option(
-    "--query-time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    metavar="SECONDS",
-    help="Time a request may take (default: $IMR_SEARCH_QUERY_TIME_LIMIT, else 5).",
-)
+@setting_options("serve")
 @reports_errors
-def serve(
-    index_dir: Path | None,
-    host: str | None,
-    port: int | None,
-    workers: int | None,
-    query_time_limit: float | None,
-) -> None:
+def serve(index_dir: Path | None) -> None:
     """Serve the search page and the JSON API (read-only)."""
     from imr_search.server.app import serve as run_server
 
-    settings = settings_from(
-        index_dir=index_dir,
-        host=host,
-        port=port,
-        workers=workers,
-        query_time_limit=query_time_limit,
-    )
+    settings = settings_from(index_dir=index_dir)
     try:
         run_server(settings)
     except OSError as e:

@@ -30,7 +30,8 @@ DEFAULT_LIMITS = ParseLimits()
 def _over(source: str, what: str, limit: int, setting: str) -> ParseError:
     return ParseError(
         source,
-        f"{what}; the limit is {limit:,} (raise it with IMR_SEARCH_{setting.upper()})",
+        f"{what}; the limit is {limit:,} (raise it with --{setting.replace('_', '-')} or "
+        f"IMR_SEARCH_{setting.upper()})",
         lasting=False,
     )
 

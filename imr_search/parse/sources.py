@@ -90,8 +90,8 @@ def _limit(n: int) -> str:
     """The file-size limit as a person reads it (50 MB, 512 KB, 900 bytes) and its setting."""
     for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
         if n >= size:
-            return f"{n / size:g} {unit} (IMR_SEARCH_MAX_FILE_BYTES)"
-    return f"{n:,} bytes (IMR_SEARCH_MAX_FILE_BYTES)"
+            return f"{n / size:g} {unit} (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
+    return f"{n:,} bytes (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
 
 
 def sniff(source: str, data: bytes) -> Literal["pdf", "html", "text"]:
