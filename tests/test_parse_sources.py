@@ -23,6 +23,9 @@ SEED = FIXTURES / "seeds" / "003_75cbd5c04990b62f.txt"
 PDF = FIXTURES / "letters" / "CM17-0017734.pdf"
 
 
+RAISE_FILE_BYTES = "(raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
+
+
 def reason_for(path: Path, extractor: PdfExtractor = "pdfium") -> str:
     with pytest.raises(ParseError) as info:
         parse_path(path, extractor=extractor)
@@ -113,7 +116,7 @@ def test_oversized_pdf_is_refused_before_extraction(tmp_path: Path) -> None:
     p.write_bytes(PDF.read_bytes() + b"%" * (3 * 1024 * 1024))
     with pytest.raises(ParseError) as info:
         parse_path(p, max_bytes=2 * 1024 * 1024)
-    assert str(info.value) == f"{p}: file is larger than 2 MB (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
+    assert str(info.value) == f"{p}: file is larger than 2 MB {RAISE_FILE_BYTES}"
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     p.write_text(SEED.read_text() * 3)
     with pytest.raises(ParseError) as info:
         parse_path(p, max_bytes=1024 * 1024 // 512)  # 2 KiB limit
-    assert info.value.reason == "file is larger than 2 KB (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
+    assert info.value.reason == f"file is larger than 2 KB {RAISE_FILE_BYTES}"
 
 
 def test_missing_file_is_reported(tmp_path: Path) -> None:

@@ -88,10 +88,11 @@ def read_bytes(source: str, *, stdin: BinaryIO | None = None, max_bytes: int = M
 
 def _limit(n: int) -> str:
     """The file-size limit as a person reads it (50 MB, 512 KB, 900 bytes) and its setting."""
+    setting = "(raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
     for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
         if n >= size:
-            return f"{n / size:g} {unit} (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
-    return f"{n:,} bytes (raise it with --max-file-bytes or IMR_SEARCH_MAX_FILE_BYTES)"
+            return f"{n / size:g} {unit} {setting}"
+    return f"{n:,} bytes {setting}"
 
 
 def sniff(source: str, data: bytes) -> Literal["pdf", "html", "text"]:
