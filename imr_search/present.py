@@ -31,20 +31,32 @@ def to_json(obj: Any, *, pretty: bool = False) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, default=str)
 
 
-def citation_line(c: Citation) -> str:
-    """One structured citation: "MTUS, Knee Complaints, 2004, section Special Studies"."""
-    parts: list[str] = [c.source]
+# How a citation's parts are labelled: briefly in a terminal, as the letters write them on a page.
+SHORT_LABELS = ("ch. ", "section ", "pp. ")
+LETTER_LABELS = ("Chapter ", "Section(s): ", "Page(s): ")
+
+
+def citation_parts(c: Citation, labels: tuple[str, str, str] = SHORT_LABELS) -> list[str]:
+    """The structured parts of a citation after its source (part, edition, chapter, section,
+    pages), labelled with ``labels`` (chapter, section, pages)."""
+    chapter, section, pages = labels
+    parts: list[str] = []
     if c.part:
         parts.append(c.part)
     if c.edition:
         parts.append(str(c.edition))
     if c.chapter:
-        parts.append(f"ch. {c.chapter}")
+        parts.append(f"{chapter}{c.chapter}")
     if c.section:
-        parts.append(f"section {c.section}")
+        parts.append(f"{section}{c.section}")
     if c.pages:
-        parts.append(f"pp. {c.pages}")
-    return ", ".join(parts)
+        parts.append(f"{pages}{c.pages}")
+    return parts
+
+
+def citation_line(c: Citation) -> str:
+    """One structured citation: "MTUS, Knee Complaints, 2004, section Special Studies"."""
+    return ", ".join([c.source, *citation_parts(c)])
 
 
 def _wrap(text: str, indent: str = "    ") -> str:

@@ -29,7 +29,7 @@ from imr_search.errors import NotFoundError, QueryError, UsageError
 from imr_search.lookup import case_number_letter, find_letter
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.precedents import precedents, precedents_dict
-from imr_search.present import citation
+from imr_search.present import LETTER_LABELS, citation, citation_parts
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -103,18 +103,7 @@ def _paragraphs(text: str | None) -> list[str]:
 
 def _citation(c: Citation) -> str:
     """The structured parts of a citation after its source ("Neck · Chapter 8 · ...")."""
-    parts: list[str] = []
-    if c.part:
-        parts.append(c.part)
-    if c.edition:
-        parts.append(str(c.edition))
-    if c.chapter:
-        parts.append(f"Chapter {c.chapter}")
-    if c.section:
-        parts.append(f"Section(s): {c.section}")
-    if c.pages:
-        parts.append(f"Page(s): {c.pages}")
-    return " · ".join(parts) or c.text
+    return " · ".join(citation_parts(c, LETTER_LABELS)) or c.text
 
 
 def make_environment() -> jinja2.Environment:
