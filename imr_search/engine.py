@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
-from imr_search.model import Item, Letter
+from imr_search.model import Decision, Item, Letter
 from imr_search.query import FILTER_FIELDS, Node
 
 SortOrder = Literal["relevance", "decided", "-decided"]
@@ -87,16 +87,38 @@ class Segment:
 
 
 @dataclass(slots=True)
-class Hit:
-    """One matching disputed item, with its letter's headline fields."""
+class ItemSummary:
+    """Which disputed item of which letter, what was asked and how IMR decided it: the fields
+    every list of items shows (search hits, closest precedents, similar rationales), written
+    once here and extended by each (``Hit``, ``precedents.Precedent``, ``similar.Member``).
+    ``item_id`` is ``<letter id>#<item number>``."""
 
     item_id: str
     letter_id: str
     case_number: str | None
-    item_number: int
-    service: str
-    decision: str
     decision_date: dt.date | None
+    decision: Decision
+    service: str
+
+    @classmethod
+    def of(cls, record: ItemRecord, **more: Any) -> Self:
+        """The summary of a stored item, with ``more`` fields of a subclass."""
+        return cls(
+            item_id=record.item_id,
+            letter_id=record.letter_id,
+            case_number=record.case_number,
+            decision_date=record.decision_date,
+            decision=record.item.decision,
+            service=record.item.service,
+            **more,
+        )
+
+
+@dataclass(slots=True)
+class Hit(ItemSummary):
+    """One matching disputed item, with its letter's headline fields."""
+
+    item_number: int
     specialties: list[str]
     license_states: list[str]
     category: str | None

@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imr_search.documents import drug_terms, item_regions
-from imr_search.engine import Engine, FacetCount, ItemRecord, SearchRequest
+from imr_search.engine import Engine, FacetCount, ItemRecord, ItemSummary, SearchRequest
 from imr_search.errors import UsageError
-from imr_search.model import Classification, Decision, Item
+from imr_search.model import Classification, Item
 from imr_search.parse.classify import classify
 from imr_search.query import AndMaybe, Node, Or, Term, all_of, any_of
 from imr_search.stats import wilson_interval
@@ -115,17 +115,11 @@ class Breakdown:
 
 
 @dataclass(slots=True)
-class Precedent:
+class Precedent(ItemSummary):
     """One close precedent: ``match`` names the most specific rung it shares with the request
     ("drug+strength" when even the strength is the same); ``closeness`` (0-1) is how alike the
     facts are."""
 
-    item_id: str
-    letter_id: str
-    case_number: str | None
-    decision_date: dt.date | None
-    decision: Decision
-    service: str
     match: str
     closeness: float
     guideline: str
@@ -502,13 +496,8 @@ def service_closeness(request: Sequence[str], service: Sequence[str]) -> float:
 
 def _precedent(record: ItemRecord, match: str, closeness: float, request: str) -> Precedent:
     item = record.item
-    return Precedent(
-        item_id=record.item_id,
-        letter_id=record.letter_id,
-        case_number=record.case_number,
-        decision_date=record.decision_date,
-        decision=item.decision,
-        service=item.service,
+    return Precedent.of(
+        record,
         match=match,
         closeness=round(closeness, 3),
         guideline=guideline_line(item),

@@ -18,14 +18,13 @@ candidate joins the first row whose leading rationale it nearly duplicates.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from imr_search.engine import Engine, ItemRecord
+from imr_search.engine import Engine, ItemRecord, ItemSummary
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.lookup import find_letter
 from imr_search.model import Decision
@@ -39,16 +38,10 @@ SHINGLE_WORDS = 5
 CANDIDATES = 300
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+@dataclass(slots=True)
+class Member(ItemSummary):
     """One item in a row; ``resemblance`` is its shingle Jaccard with the row's first item."""
 
-    item_id: str
-    letter_id: str
-    case_number: str | None
-    decision_date: dt.date | None
-    decision: Decision
-    service: str
     resemblance: float
 
 
@@ -188,15 +181,7 @@ def _similarities(query: str, texts: Sequence[str]) -> list[float]:
 
 
 def _member(r: ItemRecord, resemblance_: float) -> Member:
-    return Member(
-        item_id=r.item_id,
-        letter_id=r.letter_id,
-        case_number=r.case_number,
-        decision_date=r.decision_date,
-        decision=r.item.decision,
-        service=r.item.service,
-        resemblance=round(resemblance_, 3),
-    )
+    return Member.of(r, resemblance=round(resemblance_, 3))
 
 
 def _group(
