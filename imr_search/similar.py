@@ -22,7 +22,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from imr_search.engine import Engine, ItemRecord, ItemSummary
 from imr_search.errors import NotFoundError, UsageError
@@ -219,39 +218,3 @@ def _group(
             leaders.setdefault(s, []).append(len(rows))
         rows.append((own, row))
     return [row for _, row in rows[:limit]]
-
-
-def similar_dict(
-    groups: Sequence[SimilarGroup], *, item_id: str | None = None, text: str | None = None
-) -> dict[str, Any]:
-    """The JSON form (``imr-search similar --format json``, ``GET /api/similar/{item_id}``)."""
-    return {
-        "item_id": item_id,
-        "text": text,
-        "near_duplicate": {"shingle_words": SHINGLE_WORDS, "min_jaccard": NEAR_DUPLICATE},
-        "groups": [
-            {
-                "similarity": g.similarity,
-                "count": g.count,
-                "decisions": g.decisions(),
-                "duplicate_of_query": g.duplicate_of_query,
-                "decided_otherwise": g.decided_otherwise,
-                "label": g.label,
-                "key_sentence": g.key_sentence,
-                "rationale": g.rationale,
-                "members": [
-                    {
-                        "item_id": m.item_id,
-                        "letter_id": m.letter_id,
-                        "case_number": m.case_number,
-                        "decision_date": m.decision_date.isoformat() if m.decision_date else None,
-                        "decision": m.decision,
-                        "service": m.service,
-                        "resemblance": m.resemblance,
-                    }
-                    for m in g.members
-                ],
-            }
-            for g in groups
-        ],
-    }
