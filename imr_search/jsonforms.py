@@ -173,15 +173,18 @@ def similar_dict(
 # -- the citator and the cross-tabs -----------------------------------------------------------
 
 
+def _rate_fields(rate: float | None, interval: tuple[float, float]) -> dict[str, Any]:
+    """An overturn rate and its 95% interval, as the citator and the cross-tabs give them."""
+    low, high = interval
+    return {"rate": _rounded(rate), "low": round(low, 4), "high": round(high, 4)}
+
+
 def citator_row_dict(row: CitatorRow) -> dict[str, Any]:
-    low, high = row.interval
     return {
         "citation": row.citation,
         "items": row.items,
         "overturned": row.overturned,
-        "rate": round(row.rate, 4),
-        "low": round(low, 4),
-        "high": round(high, 4),
+        **_rate_fields(row.rate, row.interval),
         "answered": [{"citation": c, "items": n} for c, n in row.answered_most()],
     }
 
@@ -198,19 +201,14 @@ def citator_dict(c: Citator) -> dict[str, Any]:
 
 def cell_dict(c: Cell) -> dict[str, Any]:
     """One row or cell; ``col`` only in a two-way table."""
-    low, high = c.interval
-    out: dict[str, Any] = {"row": c.row}
-    if c.col is not None:
-        out["col"] = c.col
-    out.update(
-        items=c.items,
-        overturned=c.overturned,
-        rate=_rounded(c.rate),
-        low=round(low, 4),
-        high=round(high, 4),
-        small=c.small,
-    )
-    return out
+    return {
+        "row": c.row,
+        **({} if c.col is None else {"col": c.col}),
+        "items": c.items,
+        "overturned": c.overturned,
+        **_rate_fields(c.rate, c.interval),
+        "small": c.small,
+    }
 
 
 def crosstab_dict(t: CrossTab) -> dict[str, Any]:
