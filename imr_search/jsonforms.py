@@ -1,6 +1,6 @@
 """The JSON forms of the answers: search results, index statistics, precedents, similar
 rationales, the citator and the cross-tabs. ``imr-search ... --format json`` prints them and
-the API returns them (the server adds only its URLs and marked-up snippets, in
+the API returns them (the server adds only its URLs, marked-up snippets and facet rates, in
 ``imr_search.server.present``), so the two never disagree. No I/O, no search logic.
 
 A result class whose JSON is its own fields (``Hit``, ``LetterGroup``, ``FacetCount``,

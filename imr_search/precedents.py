@@ -129,7 +129,8 @@ class Precedent(ItemSummary):
 
 @dataclass(slots=True)
 class Precedents:
-    """The whole answer; ``precedents_dict`` is its JSON form (CLI ``--format json``, API)."""
+    """The whole answer; ``jsonforms.precedents_dict`` is its JSON form (CLI ``--format json``,
+    API)."""
 
     request: str
     summary: str | None
