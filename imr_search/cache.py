@@ -48,7 +48,7 @@ def default_cache_path(index_dir: Path) -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class Hit:
+class Cached:
     """A cached result: the record, or the reason the file failed."""
 
     letter: Letter | None
@@ -83,7 +83,7 @@ class RecordCache:
         except (sqlite3.Error, OSError) as e:
             raise ConfigError(f"cannot use the record cache {path}: {e}") from None
 
-    def get(self, digest: str, source: str) -> Hit | None:
+    def get(self, digest: str, source: str) -> Cached | None:
         """The cached result for these bytes, named as ``source``; None if there is none."""
         row = self._db.execute(
             "SELECT source, record, reason FROM records WHERE digest = ? AND version = ?",
@@ -94,7 +94,7 @@ class RecordCache:
         made_from, record, reason = row
         if record is None:
             self.hits += 1
-            return Hit(None, reason)
+            return Cached(None, reason)
         letter = Letter.from_dict(json.loads(record))
         if made_from != source:
             # A letter without a case number takes its id from the file name: the same bytes
@@ -103,7 +103,7 @@ class RecordCache:
                 return None
             letter = replace(letter, source=source)
         self.hits += 1
-        return Hit(letter, None)
+        return Cached(letter, None)
 
     def put(self, digest: str, source: str, letter: Letter) -> None:
         record = json.dumps(letter.to_dict(), ensure_ascii=False, separators=(",", ":"))

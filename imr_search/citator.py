@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 from imr_search.engine import Engine, SearchRequest
 from imr_search.model import Citation, Item
@@ -190,39 +190,16 @@ def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
     return sorted(rows, key=lambda r: (-r.items, -r.overturned, r.citation))
 
 
-def row_dict(row: CitatorRow) -> dict[str, Any]:
-    low, high = row.interval
-    return {
-        "citation": row.citation,
-        "items": row.items,
-        "overturned": row.overturned,
-        "rate": round(row.rate, 4),
-        "low": round(low, 4),
-        "high": round(high, 4),
-        "answered": [{"citation": c, "items": n} for c, n in row.answered_most()],
-    }
-
-
-def citator_dict(c: Citator) -> dict[str, Any]:
-    return {
-        "items": c.items,
-        "cited": c.cited,
-        "sections": c.sections,
-        "rows": [row_dict(r) for r in c.rows],
-        "warnings": c.warnings,
-    }
-
-
 CSV_HEADER = ("citation", "items", "overturned", "rate", "low", "high", "answered")
 
 
 def citator_csv_rows(c: Citator) -> list[list[str]]:
     out = [list(CSV_HEADER)]
     for r in c.rows:
-        d = row_dict(r)
-        answered = "; ".join(f"{a['citation']} ({a['items']})" for a in d["answered"])
-        out.append([r.citation, str(r.items), str(r.overturned), f"{d['rate']:.4f}",
-                    f"{d['low']:.4f}", f"{d['high']:.4f}", answered])  # fmt: skip
+        low, high = r.interval
+        answered = "; ".join(f"{label} ({n})" for label, n in r.answered_most())
+        out.append([r.citation, str(r.items), str(r.overturned), f"{r.rate:.4f}", f"{low:.4f}",
+                    f"{high:.4f}", answered])  # fmt: skip
     return out
 
 

@@ -37,19 +37,25 @@ from imr_search.export import csv_rows, records_xlsx
 from imr_search.filtervalues import check_filters
 from imr_search.indexer import IndexProgress, IndexReport, index_paths, index_records
 from imr_search.ingest import Runner, ingest, make_runner
+from imr_search.jsonforms import (
+    citator_dict,
+    crosstab_dict,
+    hit_dict,
+    precedents_dict,
+    result_dict,
+    similar_dict,
+    stats_dict,
+    to_json,
+)
 from imr_search.lookup import case_number_search, find_letter
 from imr_search.model import Item, Letter
 from imr_search.parse import ParseLimits, iter_sources
 from imr_search.present import (
     citation,
-    hit_dict,
     letter_text,
     precedents_text,
-    result_dict,
     result_table,
     similar_text,
-    stats_dict,
-    to_json,
 )
 from imr_search.query import FIELDS, FILTER_TABLE, RANGE_FILTERS
 
@@ -707,7 +713,7 @@ def stats(
         return
     if len(by) > 2:
         raise UsageError(f"--by at most twice (rows and columns), not {len(by)} times")
-    from imr_search.crosstab import crosstab, crosstab_csv_rows, crosstab_dict, crosstab_text
+    from imr_search.crosstab import crosstab, crosstab_csv_rows, crosstab_text
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
@@ -800,7 +806,7 @@ def precedents_command(
       imr-search precedents "Norco 10/325 #120" --summary "chronic low back pain, no UDS"
       imr-search precedents "physical therapy 2x6 lumbar" --from 2016-01-01 --format json
     """
-    from imr_search.precedents import precedents, precedents_dict
+    from imr_search.precedents import precedents
 
     settings = settings_from(index_dir=index_dir)
     narrowing = build_request("", options)
@@ -844,7 +850,7 @@ def similar_command(
 
     ITEM_ID is <letter id>#<item number> (as `search` shows it); or give --text instead.
     """
-    from imr_search.similar import similar, similar_dict
+    from imr_search.similar import similar
 
     if (item_id is None) == (text is None):
         raise UsageError("give an ITEM_ID or --text TEXT, not both")
@@ -894,7 +900,7 @@ def citator_command(
       imr-search citator --category Pharmaceuticals --sort rate
       imr-search citator --era current --format csv > citator.csv
     """
-    from imr_search.citator import citator, citator_csv_rows, citator_dict, citator_text
+    from imr_search.citator import citator, citator_csv_rows, citator_text
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:

@@ -17,7 +17,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import UsageError
@@ -194,45 +193,16 @@ def crosstab(
 # -- output ------------------------------------------------------------------------------------
 
 
-def cell_dict(c: Cell) -> dict[str, Any]:
-    low, high = c.interval
-    out: dict[str, Any] = {"row": c.row}
-    if c.col is not None:
-        out["col"] = c.col
-    out.update(
-        items=c.items,
-        overturned=c.overturned,
-        rate=None if c.rate is None else round(c.rate, 4),
-        low=round(low, 4),
-        high=round(high, 4),
-        small=c.small,
-    )
-    return out
-
-
-def crosstab_dict(t: CrossTab) -> dict[str, Any]:
-    return {
-        "rows_by": t.rows_by,
-        "cols_by": t.cols_by,
-        "items": t.total,
-        "overturned": t.overturned,
-        "rows": [cell_dict(c) for c in t.rows],
-        "cols": t.cols,
-        "cells": [cell_dict(c) for c in t.cells],
-        "warnings": t.warnings,
-    }
-
-
 def crosstab_csv_rows(t: CrossTab) -> list[list[str]]:
     """Long form: one line per row (one-way) or per filled cell (two-way)."""
     head = [t.rows_by, *([t.cols_by] if t.cols_by else []), "items", "overturned", "rate",
             "low", "high", "small"]  # fmt: skip
     out = [head]
     for c in t.cells if t.cols_by else t.rows:
-        d = cell_dict(c)
-        rate = "" if d["rate"] is None else f"{d['rate']:.4f}"
+        low, high = c.interval
+        rate = "" if c.rate is None else f"{c.rate:.4f}"
         out.append([c.row, *([c.col or ""] if t.cols_by else []), str(c.items),
-                    str(c.overturned), rate, f"{d['low']:.4f}", f"{d['high']:.4f}",
+                    str(c.overturned), rate, f"{low:.4f}", f"{high:.4f}",
                     "yes" if c.small else "no"])  # fmt: skip
     return out
 

@@ -11,12 +11,14 @@ Everything crossing this boundary is a plain imr-search type defined below or in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Self
+from typing import Annotated, Any, Literal, Protocol, Self
 
-from imr_search.model import Item, Letter
+from pydantic import ConfigDict, Field, PlainSerializer, computed_field
+
+from imr_search.model import Decision, Item, Letter
 from imr_search.query import FILTER_FIELDS, Node
 
 SortOrder = Literal["relevance", "decided", "-decided"]
@@ -86,17 +88,65 @@ class Segment:
     match: bool = False
 
 
-@dataclass(slots=True)
-class Hit:
-    """One matching disputed item, with its letter's headline fields."""
+def plain_text(segments: Sequence[Segment]) -> str:
+    """A snippet without its highlighting."""
+    return "".join(s.text for s in segments)
 
-    item_id: str
+
+def _rounded(x: float) -> float:
+    return round(x, 4)
+
+
+# What the JSON of a result says differently from the Python object. The classes below are
+# the one description of their JSON (``imr_search.jsonforms`` dumps them with pydantic, and
+# the API's schema is derived from them).
+_JSON = ConfigDict(json_schema_serialization_defaults_required=True)
+Rounded = Annotated[float, PlainSerializer(_rounded, return_type=float)]
+PlainSnippet = Annotated[
+    list[Segment],
+    PlainSerializer(plain_text, return_type=str),
+    Field(description="Plain text."),
+]
+Outcome = Annotated[
+    str | None,
+    Field(description="The letter's case outcome: upheld, overturned, partially overturned."),
+]
+
+
+@dataclass(slots=True)
+class ItemSummary:
+    """Which disputed item of which letter, what was asked and how IMR decided it: the fields
+    every list of items shows (search hits, closest precedents, similar rationales), written
+    once here and extended by each (``Hit``, ``precedents.Precedent``, ``similar.Member``)."""
+
+    __pydantic_config__ = _JSON
+
+    item_id: Annotated[str, Field(description="<letter id>#<item number>")]
     letter_id: str
     case_number: str | None
-    item_number: int
-    service: str
-    decision: str
     decision_date: dt.date | None
+    decision: Annotated[Decision, Field(description="upheld or overturned")]
+    service: str
+
+    @classmethod
+    def of(cls, record: ItemRecord, **more: Any) -> Self:
+        """The summary of a stored item, with ``more`` fields of a subclass."""
+        return cls(
+            item_id=record.item_id,
+            letter_id=record.letter_id,
+            case_number=record.case_number,
+            decision_date=record.decision_date,
+            decision=record.item.decision,
+            service=record.item.service,
+            **more,
+        )
+
+
+@dataclass(slots=True)
+class Hit(ItemSummary):
+    """One matching disputed item, with its letter's headline fields."""
+
+    item_number: int
     specialties: list[str]
     license_states: list[str]
     category: str | None
@@ -105,20 +155,32 @@ class Hit:
     modality: str | None
     drug: str | None
     partial: bool
-    imr_guideline: str | None
+    imr_guideline: Annotated[
+        str | None,
+        Field(
+            serialization_alias="guideline", description="The IMR reviewer's citation, as written."
+        ),
+    ]
     guideline_sources: list[str]
-    snippet: list[Segment]
-    score: float = 0.0
-    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
+    snippet: PlainSnippet
+    score: Rounded = 0.0
+    outcome: Outcome = None  # LETTER_OUTCOMES
     # The guideline era of the request and the date it was read from ("ur_denial_date", or
     # "decision_date" standing in for a missing one): imr_search.eras.
-    era: str | None = None
-    era_basis: str | None = None
+    era: Annotated[
+        str | None, Field(description="Guideline era of the request (docs/eras.md).")
+    ] = None
+    era_basis: Annotated[
+        str | None,
+        Field(description="ur_denial_date, or decision_date when the letter gives no UR date."),
+    ] = None
 
 
 @dataclass(slots=True)
 class LetterGroup:
     """Letter-level result (``SearchRequest.letters``): the letter and its matching items."""
+
+    __pydantic_config__ = _JSON
 
     letter_id: str
     case_number: str | None
@@ -126,14 +188,18 @@ class LetterGroup:
     specialties: list[str]
     hits: list[Hit]
     score: float = 0.0
-    outcome: str | None = None  # the letter's case outcome (LETTER_OUTCOMES)
+    outcome: Outcome = None  # LETTER_OUTCOMES
 
 
 @dataclass(frozen=True, slots=True)
 class FacetCount:
+    __pydantic_config__ = _JSON
+
     value: str
-    count: int
-    selected: bool = False
+    count: Annotated[int, Field(description="Items (of the whole result set) with this value.")]
+    selected: Annotated[bool, Field(description="The value is one of the search's filters.")] = (
+        False
+    )
 
 
 @dataclass(slots=True)
@@ -141,15 +207,24 @@ class SearchResult:
     """``total`` counts items, or letters when the request asked for letters (then ``groups``
     holds the page and ``hits`` is empty)."""
 
-    total: int
+    __pydantic_config__ = _JSON
+
+    total: Annotated[int, Field(description="Matching items (letters when letters=1).")]
     page: int
     size: int
-    hits: list[Hit] = field(default_factory=list)
+    hits: Annotated[list[Hit], Field(serialization_alias="results")] = field(default_factory=list)
     groups: list[LetterGroup] = field(default_factory=list)
-    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    suggestions: dict[str, str] = field(default_factory=dict)  # term -> suggested term
+    facets: Annotated[
+        dict[str, list[FacetCount]], Field(description="Only filled when facets=1.")
+    ] = field(default_factory=dict)
+    warnings: Annotated[list[str], Field(description="E.g. the query ran out of time.")] = field(
+        default_factory=list
+    )
+    suggestions: Annotated[
+        dict[str, str], Field(description="Query term -> suggested spelling.")
+    ] = field(default_factory=dict)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.size)) if self.size else 1
@@ -185,17 +260,35 @@ class ItemRecord:
     sex: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    category: str
+    count: int
+
+
+def _category_counts(top: list[tuple[str, int]]) -> list[CategoryCount]:
+    return [CategoryCount(c, n) for c, n in top]
+
+
 @dataclass(slots=True)
 class IndexStats:
+    __pydantic_config__ = _JSON
+
     letters: int
     items: int
     overturned: int
     first_decision: dt.date | None
     last_decision: dt.date | None
-    top_categories: list[tuple[str, int]]
+    top_categories: Annotated[
+        list[tuple[str, int]],
+        PlainSerializer(_category_counts, return_type=list[CategoryCount]),
+    ]
     # Items with no category ("(none)" in the category facet): counted, never hidden.
-    unclassified: int = 0
+    unclassified: Annotated[
+        int, Field(description='Items without a category ("(none)" in facets).')
+    ] = 0
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def overturn_rate(self) -> float:
         return self.overturned / self.items if self.items else 0.0

@@ -178,8 +178,8 @@ PRECEDENT_HEADERS = (
 
 
 def precedent_rows(answer: Mapping[str, Any]) -> Iterator[list[object]]:
-    """A precedent answer (``precedents_dict``) as rows: the overall rate, each breakdown row,
-    then each closest precedent."""
+    """A precedent answer (``jsonforms.precedents_dict``) as rows: the overall rate, each
+    breakdown row, then each closest precedent."""
 
     def rate(section: str, value: str, r: Mapping[str, Any]) -> list[object]:
         low, high = r["interval_95"]

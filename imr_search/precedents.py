@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imr_search.documents import drug_terms, item_regions
-from imr_search.engine import Engine, FacetCount, ItemRecord, SearchRequest
+from imr_search.engine import Engine, FacetCount, ItemRecord, ItemSummary, SearchRequest
 from imr_search.errors import UsageError
-from imr_search.model import Classification, Decision, Item
+from imr_search.model import Classification, Item
 from imr_search.parse.classify import classify
 from imr_search.query import AndMaybe, Node, Or, Term, all_of, any_of
 from imr_search.stats import wilson_interval
-from imr_search.terms import TermContrast, TermStat, content_words, distinctive_terms, overlap
+from imr_search.terms import TermContrast, content_words, distinctive_terms, overlap
 from imr_search.terms import key_sentence as rationale_key_sentence
 
 CLOSEST = 10
@@ -115,17 +115,11 @@ class Breakdown:
 
 
 @dataclass(slots=True)
-class Precedent:
+class Precedent(ItemSummary):
     """One close precedent: ``match`` names the most specific rung it shares with the request
     ("drug+strength" when even the strength is the same); ``closeness`` (0-1) is how alike the
     facts are."""
 
-    item_id: str
-    letter_id: str
-    case_number: str | None
-    decision_date: dt.date | None
-    decision: Decision
-    service: str
     match: str
     closeness: float
     guideline: str
@@ -135,7 +129,8 @@ class Precedent:
 
 @dataclass(slots=True)
 class Precedents:
-    """The whole answer; ``precedents_dict`` is its JSON form (CLI ``--format json``, API)."""
+    """The whole answer; ``jsonforms.precedents_dict`` is its JSON form (CLI ``--format json``,
+    API)."""
 
     request: str
     summary: str | None
@@ -502,13 +497,8 @@ def service_closeness(request: Sequence[str], service: Sequence[str]) -> float:
 
 def _precedent(record: ItemRecord, match: str, closeness: float, request: str) -> Precedent:
     item = record.item
-    return Precedent(
-        item_id=record.item_id,
-        letter_id=record.letter_id,
-        case_number=record.case_number,
-        decision_date=record.decision_date,
-        decision=item.decision,
-        service=item.service,
+    return Precedent.of(
+        record,
         match=match,
         closeness=round(closeness, 3),
         guideline=guideline_line(item),
@@ -528,95 +518,3 @@ def guideline_line(item: Item) -> str:
         if line not in parts:
             parts.append(line)
     return "; ".join(parts)
-
-
-# -- the JSON form -----------------------------------------------------------------------------
-
-
-def _rate_dict(r: Rate) -> dict[str, Any]:
-    return {
-        "items": r.items,
-        "upheld": r.upheld,
-        "overturned": r.overturned,
-        "overturn_rate": None if r.rate is None else round(r.rate, 4),
-        "interval_95": [round(r.low, 4), round(r.high, 4)],
-    }
-
-
-def _term_dict(t: TermStat) -> dict[str, Any]:
-    return {
-        "term": t.term,
-        "count": t.count,
-        "other_count": t.other_count,
-        "g2": round(t.g2, 2),
-        "p": float(f"{t.p:.3g}"),
-    }
-
-
-def precedents_dict(p: Precedents) -> dict[str, Any]:
-    """The JSON form of an answer (``imr-search precedents --format json``, the API)."""
-    c = p.normalised
-    t = p.terms
-    return {
-        "request": p.request,
-        "summary": p.summary,
-        "normalised": {
-            "category": c.category,
-            "subcategory": c.subcategory,
-            "body_region": c.body_region,
-            "body_regions": list(c.body_regions),
-            "modality": c.modality,
-            "retrospective": c.retrospective,
-            "drug": c.drug.to_dict() if c.drug else None,
-        },
-        "match": None
-        if p.rung is None
-        else {
-            "rung": p.rung.name,
-            "label": p.rung.label,
-            "fields": dict(p.rung.fields),
-            "query": p.rung.query,
-        },
-        "fallback": p.fallback,
-        "ladder": [{"rung": r.name, "label": r.label, "items": r.items} for r in p.ladder],
-        **_rate_dict(p.overall),
-        "breakdowns": {
-            name: [{"value": b.value, **_rate_dict(b.rate)} for b in rows]
-            for name, rows in p.breakdowns.items()
-        },
-        "sample": {
-            "items": p.sample_size,
-            "sampled": p.sampled,
-            "size": SAMPLE,
-            "min_per_decision": MIN_SAMPLED,
-        },
-        "closest": [
-            {
-                "item_id": x.item_id,
-                "letter_id": x.letter_id,
-                "case_number": x.case_number,
-                "decision_date": x.decision_date.isoformat() if x.decision_date else None,
-                "decision": x.decision,
-                "service": x.service,
-                "match": x.match,
-                "closeness": x.closeness,
-                "guideline": x.guideline,
-                "guideline_sources": x.guideline_sources,
-                "key_sentence": x.key_sentence,
-            }
-            for x in p.closest
-        ],
-        "terms": {
-            "test": "log-likelihood ratio G² per phrase (2x2: decision x rationale has phrase), "
-            "Bonferroni over the phrases tested",
-            "tested": t.tested,
-            "overturned_rationales": t.a_size,
-            "upheld_rationales": t.b_size,
-            "phrases_tested": t.phrases_tested,
-            "critical_g2": None if t.critical is None else round(t.critical, 2),
-            "overturned": [_term_dict(x) for x in t.a_terms],
-            "upheld": [_term_dict(x) for x in t.b_terms],
-            "note": t.note,
-        },
-        "notes": list(p.notes),
-    }

@@ -4,18 +4,14 @@ the same objects). No search logic here, only formatting."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import textwrap
 from collections.abc import Sequence
-from typing import Any
 
 import click
 
 from imr_search.engine import (
     FacetCount,
     Hit,
-    IndexStats,
-    LetterGroup,
     SearchResult,
     Segment,
 )
@@ -25,10 +21,6 @@ from imr_search.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
 from imr_search.terms import TermContrast
 
 _WIDTH = 100
-
-
-def to_json(obj: Any, *, pretty: bool = False) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, default=str)
 
 
 # How a citation's parts are labelled: briefly in a terminal, as the letters write them on a page.
@@ -178,80 +170,6 @@ def snippet_text(segments: Sequence[Segment], *, color: bool) -> str:
     return "".join(
         click.style(s.text, fg="yellow", bold=True) if s.match else s.text for s in segments
     )
-
-
-def hit_dict(hit: Hit) -> dict[str, Any]:
-    return {
-        "item_id": hit.item_id,
-        "letter_id": hit.letter_id,
-        "case_number": hit.case_number,
-        "item_number": hit.item_number,
-        "service": hit.service,
-        "decision": hit.decision,
-        "decision_date": hit.decision_date.isoformat() if hit.decision_date else None,
-        "specialties": hit.specialties,
-        "license_states": hit.license_states,
-        "category": hit.category,
-        "subcategory": hit.subcategory,
-        "body_region": hit.body_region,
-        "modality": hit.modality,
-        "drug": hit.drug,
-        "partial": hit.partial,
-        "guideline": hit.imr_guideline,
-        "guideline_sources": hit.guideline_sources,
-        "era": hit.era,
-        "era_basis": hit.era_basis,
-        "snippet": snippet_text(hit.snippet, color=False),
-        "score": round(hit.score, 4),
-        "outcome": hit.outcome,
-    }
-
-
-def group_dict(group: LetterGroup) -> dict[str, Any]:
-    return {
-        "letter_id": group.letter_id,
-        "case_number": group.case_number,
-        "decision_date": group.decision_date.isoformat() if group.decision_date else None,
-        "specialties": group.specialties,
-        "outcome": group.outcome,
-        "items": [hit_dict(h) for h in group.hits],
-        "score": round(group.score, 4),
-    }
-
-
-def facets_dict(facets: dict[str, list[FacetCount]]) -> dict[str, list[dict[str, Any]]]:
-    return {
-        name: [{"value": f.value, "count": f.count, "selected": f.selected} for f in values]
-        for name, values in facets.items()
-    }
-
-
-def stats_dict(stats: IndexStats) -> dict[str, Any]:
-    """The index statistics as the CLI (--format json) and /api/stats both give them."""
-    return {
-        "letters": stats.letters,
-        "items": stats.items,
-        "overturned": stats.overturned,
-        "overturn_rate": stats.overturn_rate,
-        "first_decision": stats.first_decision.isoformat() if stats.first_decision else None,
-        "last_decision": stats.last_decision.isoformat() if stats.last_decision else None,
-        "top_categories": [{"category": c, "count": n} for c, n in stats.top_categories],
-        "unclassified": stats.unclassified,
-    }
-
-
-def result_dict(result: SearchResult) -> dict[str, Any]:
-    return {
-        "total": result.total,
-        "page": result.page,
-        "size": result.size,
-        "pages": result.pages,
-        "results": [hit_dict(h) for h in result.hits],
-        "groups": [group_dict(g) for g in result.groups],
-        "facets": facets_dict(result.facets),
-        "warnings": result.warnings,
-        "suggestions": result.suggestions,
-    }
 
 
 def _decision(word: str, color: bool) -> str:

@@ -18,14 +18,12 @@ candidate joins the first row whose leading rationale it nearly duplicates.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from imr_search.engine import Engine, ItemRecord
+from imr_search.engine import Engine, ItemRecord, ItemSummary
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.lookup import find_letter
 from imr_search.model import Decision
@@ -39,16 +37,10 @@ SHINGLE_WORDS = 5
 CANDIDATES = 300
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+@dataclass(slots=True)
+class Member(ItemSummary):
     """One item in a row; ``resemblance`` is its shingle Jaccard with the row's first item."""
 
-    item_id: str
-    letter_id: str
-    case_number: str | None
-    decision_date: dt.date | None
-    decision: Decision
-    service: str
     resemblance: float
 
 
@@ -188,15 +180,7 @@ def _similarities(query: str, texts: Sequence[str]) -> list[float]:
 
 
 def _member(r: ItemRecord, resemblance_: float) -> Member:
-    return Member(
-        item_id=r.item_id,
-        letter_id=r.letter_id,
-        case_number=r.case_number,
-        decision_date=r.decision_date,
-        decision=r.item.decision,
-        service=r.item.service,
-        resemblance=round(resemblance_, 3),
-    )
+    return Member.of(r, resemblance=round(resemblance_, 3))
 
 
 def _group(
@@ -234,39 +218,3 @@ def _group(
             leaders.setdefault(s, []).append(len(rows))
         rows.append((own, row))
     return [row for _, row in rows[:limit]]
-
-
-def similar_dict(
-    groups: Sequence[SimilarGroup], *, item_id: str | None = None, text: str | None = None
-) -> dict[str, Any]:
-    """The JSON form (``imr-search similar --format json``, ``GET /api/similar/{item_id}``)."""
-    return {
-        "item_id": item_id,
-        "text": text,
-        "near_duplicate": {"shingle_words": SHINGLE_WORDS, "min_jaccard": NEAR_DUPLICATE},
-        "groups": [
-            {
-                "similarity": g.similarity,
-                "count": g.count,
-                "decisions": g.decisions(),
-                "duplicate_of_query": g.duplicate_of_query,
-                "decided_otherwise": g.decided_otherwise,
-                "label": g.label,
-                "key_sentence": g.key_sentence,
-                "rationale": g.rationale,
-                "members": [
-                    {
-                        "item_id": m.item_id,
-                        "letter_id": m.letter_id,
-                        "case_number": m.case_number,
-                        "decision_date": m.decision_date.isoformat() if m.decision_date else None,
-                        "decision": m.decision,
-                        "service": m.service,
-                        "resemblance": m.resemblance,
-                    }
-                    for m in g.members
-                ],
-            }
-            for g in groups
-        ],
-    }

@@ -7,9 +7,10 @@ from collections import Counter
 
 import pytest
 
-from imr_search.crosstab import SMALL_CELL, crosstab, crosstab_csv_rows, crosstab_dict
+from imr_search.crosstab import SMALL_CELL, crosstab, crosstab_csv_rows
 from imr_search.engine import Engine, SearchRequest
 from imr_search.errors import UsageError
+from imr_search.jsonforms import crosstab_dict
 from imr_search.model import Letter
 
 # isort: split

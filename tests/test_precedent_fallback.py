@@ -14,8 +14,9 @@ from server_fixtures import ServerIndex
 
 from imr_search.cli import main
 from imr_search.engine import Engine
+from imr_search.jsonforms import precedents_dict
 from imr_search.model import Letter
-from imr_search.precedents import precedents, precedents_dict, service_closeness
+from imr_search.precedents import precedents, service_closeness
 from imr_search.terms import content_words
 
 # isort: split

@@ -20,8 +20,9 @@ from imr_search import precedents as precedents_module
 from imr_search.cli import main
 from imr_search.engine import Engine
 from imr_search.errors import QueryError, UsageError
+from imr_search.jsonforms import precedents_dict
 from imr_search.model import Item, Letter
-from imr_search.precedents import precedents, precedents_dict
+from imr_search.precedents import precedents
 from imr_search.whoosh_engine import open_engine
 
 # isort: split

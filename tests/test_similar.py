@@ -16,9 +16,10 @@ from imr_search.cli import main
 from imr_search.engine import Engine
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.indexer import index_paths
+from imr_search.jsonforms import similar_dict
 from imr_search.model import Drug, Item, Letter
 from imr_search.parse import parse_path
-from imr_search.similar import NEAR_DUPLICATE, resemblance, shingles, similar, similar_dict
+from imr_search.similar import NEAR_DUPLICATE, resemblance, shingles, similar
 from imr_search.whoosh_engine import open_engine
 
 # isort: split

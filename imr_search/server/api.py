@@ -30,10 +30,10 @@ from imr_search.export import (
     text_cell,
     xlsx_bytes,
 )
+from imr_search.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
 from imr_search.lookup import case_number_search, find_letter
 from imr_search.model import Letter
-from imr_search.precedents import precedents, precedents_dict
-from imr_search.present import facets_dict, stats_dict
+from imr_search.precedents import precedents
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.present import search_data
 from imr_search.server.schemas import (
@@ -43,7 +43,7 @@ from imr_search.server.schemas import (
     StatsResponse,
 )
 from imr_search.server.state import get_engine, get_settings, root_path
-from imr_search.similar import similar, similar_dict
+from imr_search.similar import similar
 
 # Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
 EXPORT_LIMIT = 10_000

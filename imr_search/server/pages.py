@@ -26,9 +26,10 @@ from imr_search.config import Settings
 from imr_search.crosstab import overturned_facets
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError, UsageError
+from imr_search.jsonforms import precedents_dict, similar_dict
 from imr_search.lookup import case_number_letter, find_letter
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
-from imr_search.precedents import precedents, precedents_dict
+from imr_search.precedents import precedents
 from imr_search.present import LETTER_LABELS, citation, citation_parts
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
@@ -39,7 +40,7 @@ from imr_search.server.params import (
 )
 from imr_search.server.present import letter_path, search_data
 from imr_search.server.state import get_engine, get_settings, root_path
-from imr_search.similar import similar, similar_dict
+from imr_search.similar import similar
 
 STATIC_DIR = Path(__file__).parent / "static"
 

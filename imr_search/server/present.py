@@ -8,8 +8,8 @@ templates never need ``|safe`` and JSON gets the same string.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +22,7 @@ from imr_search.engine import (
     SearchResult,
     Segment,
 )
-from imr_search.present import hit_dict
+from imr_search.jsonforms import dump, hit_dict
 from imr_search.server.params import SearchParams
 
 
@@ -38,10 +38,6 @@ def snippet_html(segments: Sequence[Segment]) -> Markup:
     )
 
 
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
 def hit_data(hit: Hit, *, root: str = "") -> dict[str, Any]:
     """The CLI's JSON form of a hit (so the two never disagree), plus what a page needs."""
     return {
@@ -53,12 +49,7 @@ def hit_data(hit: Hit, *, root: str = "") -> dict[str, Any]:
 
 def group_data(group: LetterGroup, *, root: str = "") -> dict[str, Any]:
     return {
-        "letter_id": group.letter_id,
-        "case_number": group.case_number,
-        "decision_date": _iso(group.decision_date),
-        "specialties": list(group.specialties),
-        "outcome": group.outcome,
-        "score": group.score,
+        **dump(replace(group, hits=[])),
         "url": letter_path(root, group.letter_id),
         "hits": [hit_data(h, root=root) for h in group.hits],
     }
@@ -76,8 +67,7 @@ def facet_data(
     data: dict[str, list[dict[str, Any]]] = {
         name: [
             {
-                "value": fc.value,
-                "count": fc.count,
+                **dump(fc),
                 "selected": fc.selected or params.is_selected(name, fc.value),
                 "toggle_url": params.toggled(name, fc.value).url(base, *extra),
             }
@@ -103,19 +93,15 @@ def search_data(
     extra: tuple[tuple[str, str], ...] = (),
     overturned: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
-    """The search response: the JSON body of /api/search and the page's model."""
-    data: dict[str, Any] = {
-        "total": result.total,
-        "page": result.page,
-        "size": result.size,
-        "pages": result.pages,
-        "results": [hit_data(h, root=root) for h in result.hits],
-    }
+    """The search response: the JSON body of /api/search and the page's model. The result's
+    own JSON, its hits, groups (only with ``letters``) and facets in the server's form."""
+    data = dump(replace(result, hits=[], groups=[], facets={}))
+    data["results"] = [hit_data(h, root=root) for h in result.hits]
     if params.letters:
         data["groups"] = [group_data(g, root=root) for g in result.groups]
+    else:
+        del data["groups"]
     data["facets"] = facet_data(result.facets, params, base, extra, overturned)
-    data["warnings"] = list(result.warnings)
-    data["suggestions"] = dict(result.suggestions)
     return data
 
 

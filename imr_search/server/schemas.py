@@ -1,17 +1,20 @@
 """Response models: they document the JSON API in ``/openapi.json``.
 
-The endpoints return plain dicts built by ``present`` (and ``Letter.to_dict``), not these
-models, so a field added to the record is never silently dropped; the tests check that the
-documented fields and the real ones agree. The letter record is not described here: its
-schema comes from the record's own dataclasses (``imr_search.model``).
+The endpoints return plain dicts built by ``imr_search.jsonforms`` and ``server.present``
+(and ``Letter.to_dict``), not these models, so a field added to a result is never silently
+dropped. The results' schemas are derived from the result classes themselves (the letter's
+from ``imr_search.model``): what is written here is only what the API adds to them and the
+error shape; tests/test_server_schema.py checks every answer against the schema.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from imr_search.engine import FacetCount, Hit, IndexStats, LetterGroup, SearchResult
 
 
 class ErrorInfo(BaseModel):
@@ -28,86 +31,59 @@ class ErrorResponse(BaseModel):
     error: ErrorInfo
 
 
-class FacetValue(BaseModel):
-    value: str
-    count: int = Field(description="Items (of the whole result set) with this value.")
-    selected: bool = Field(description="The value is one of the search's filters.")
-    toggle_url: str = Field(description="This search with the value added or removed.")
+# What the API adds to the JSON of a result (``imr_search.jsonforms``): the page links and the
+# marked-up snippet (``server.present``). Each is its result class plus those fields, so the
+# schema of the shared fields comes from the classes themselves. Never instantiated: the
+# endpoints return what ``server.present`` builds, and tests/test_server_schema.py checks it
+# against this schema.
+
+
+@dataclass(frozen=True, kw_only=True)
+class FacetValue(FacetCount):
+    __pydantic_config__ = ConfigDict()  # only these fields' defaults are optional in the JSON
+
+    selected: Annotated[bool, Field(description="The value is one of the search's filters.")]
+    toggle_url: Annotated[str, Field(description="This search with the value added or removed.")]
     # With rates=1 (issue 15).
-    overturned: int | None = Field(None, description="With rates=1: overturned items.")
-    rate: float | None = Field(None, description="With rates=1: the value's overturn rate.")
-
-
-class SearchHit(BaseModel):
-    item_id: str = Field(description="<letter id>#<item number>")
-    letter_id: str
-    case_number: str | None
-    item_number: int
-    service: str
-    decision: str = Field(description="upheld or overturned")
-    partial: bool
-    decision_date: dt.date | None
-    specialties: list[str]
-    license_states: list[str]
-    category: str | None
-    subcategory: str | None
-    body_region: str | None
-    modality: str | None
-    drug: str | None
-    guideline: str | None = Field(description="The IMR reviewer's citation, as written.")
-    guideline_sources: list[str]
-    era: str | None = Field(None, description="Guideline era of the request (docs/eras.md).")
-    era_basis: str | None = Field(
-        None, description="ur_denial_date, or decision_date when the letter gives no UR date."
-    )
-    score: float
-    snippet: str = Field(description="Plain text.")
-    snippet_html: str = Field(description="Escaped text with the matches in <mark>.")
-    url: str = Field(description="The item on the letter page.")
-    outcome: str | None = Field(
-        None, description="The letter's case outcome: upheld, overturned, partially overturned."
+    overturned: Annotated[int | None, Field(description="With rates=1: overturned items.")] = None
+    rate: Annotated[float | None, Field(description="With rates=1: the value's overturn rate.")] = (
+        None
     )
 
 
-class LetterGroupOut(BaseModel):
-    letter_id: str
-    case_number: str | None
-    decision_date: dt.date | None
-    specialties: list[str]
-    outcome: str | None = Field(
-        None, description="The letter's case outcome: upheld, overturned, partially overturned."
-    )
-    score: float
+@dataclass(kw_only=True)
+class SearchHit(Hit):
+    snippet_html: Annotated[str, Field(description="Escaped text with the matches in <mark>.")]
+    url: Annotated[str, Field(description="The item on the letter page.")]
+
+
+@dataclass(kw_only=True)
+class LetterGroupOut(LetterGroup):
+    # The schema's own: the served lists hold served items (hence the narrower types).
+    hits: list[SearchHit]  # type: ignore[assignment]
     url: str
-    hits: list[SearchHit]
 
 
-class SearchResponse(BaseModel):
-    total: int = Field(description="Matching items (letters when letters=1).")
-    page: int
-    size: int
-    pages: int
-    results: list[SearchHit]
-    groups: list[LetterGroupOut] | None = Field(None, description="Only when letters=1.")
-    facets: dict[str, list[FacetValue]] = Field(description="Only filled when facets=1.")
-    warnings: list[str] = Field(description="E.g. the query ran out of time.")
-    suggestions: dict[str, str] = Field(description="Query term -> suggested spelling.")
+_Results = Annotated[list[SearchHit], Field(serialization_alias="results")]
+_Groups = Annotated[list[LetterGroupOut] | None, Field(description="Only when letters=1.")]
+_Facets = Annotated[dict[str, list[FacetValue]], Field(description="Only filled when facets=1.")]
 
 
-class CategoryCount(BaseModel):
-    category: str
-    count: int
+@dataclass(kw_only=True)
+class SearchResponse(SearchResult):
+    __pydantic_config__ = ConfigDict()  # only groups is optional in the JSON
+
+    # The schema's own: the served lists hold served items (hence the narrower types).
+    hits: _Results  # type: ignore[assignment]
+    groups: _Groups = None  # type: ignore[assignment]
+    facets: _Facets  # type: ignore[assignment]
+    warnings: Annotated[list[str], Field(description="E.g. the query ran out of time.")]
+    suggestions: Annotated[dict[str, str], Field(description="Query term -> suggested spelling.")]
 
 
-class StatsResponse(BaseModel):
-    letters: int
-    items: int
-    overturned: int
-    overturn_rate: float
-    first_decision: dt.date | None
-    last_decision: dt.date | None
-    top_categories: list[CategoryCount]
-    unclassified: int = Field(description='Items without a category ("(none)" in facets).')
+@dataclass
+class StatsResponse(IndexStats):
+    """The index statistics: their class's JSON, nothing added."""
 
 
 class HealthResponse(BaseModel):
