@@ -63,7 +63,8 @@ _TO_FIX = re.compile(
 
 @functools.cache
 def _fixed(ch: str) -> str:
-    return _OTHER_SPACES.sub(" ", _LINE_BREAKS.sub("\n", _CONTROL.sub("", ch.translate(_LIGATURES))))
+    kept = _CONTROL.sub("", ch.translate(_LIGATURES))
+    return _OTHER_SPACES.sub(" ", _LINE_BREAKS.sub("\n", kept))
 
 
 def _fix(m: re.Match[str]) -> str:
