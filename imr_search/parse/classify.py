@@ -13,12 +13,13 @@ from typing import Final
 
 from imr_search.model import Classification, Drug
 from imr_search.parse.drugs import drug_classes, parse_drug, pharma_subcategory
+from imr_search.parse.regex import quick
 
 Rule = tuple[str, str, re.Pattern[str]]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.VERBOSE)
+    return quick(pattern, re.VERBOSE)
 
 
 _WITHOUT = re.compile(r"\bw/o\b")
@@ -86,7 +87,9 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("chest", r"\bchest\b"),
     ("abdomen", r"abdom|\bhernia"),
 )
-_REGION_PATTERNS = tuple((name, re.compile(p)) for name, p in _REGIONS)
+# ``quick``: each region's pattern is searched in every service (27 of them), most find
+# nothing; a lookahead for their first characters skips the positions they cannot match.
+_REGION_PATTERNS = tuple((name, quick(p)) for name, p in _REGIONS)
 # Every value ``body_region`` can give (the region filter's vocabulary).
 REGION_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _REGIONS)
 # "Neck" in an imaging or spine request means the cervical spine, not the soft tissue.
@@ -170,7 +173,7 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
         r"hearing test|vestibular test|\bqfce\b|impairment rating",
     ),
 )
-_MODALITY_PATTERNS = tuple((name, re.compile(p)) for name, p in _MODALITIES)
+_MODALITY_PATTERNS = tuple((name, quick(p)) for name, p in _MODALITIES)
 # Every value ``modality`` can give (the modality filter's vocabulary).
 MODALITY_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _MODALITIES)
 # Imaging used to guide a procedure, and ultrasound as a physiotherapy modality, are not tests.
