@@ -11,7 +11,6 @@ honest about not depending on one extractor's quirks.
 from __future__ import annotations
 
 import ctypes
-import functools
 import io
 import logging
 import os
@@ -154,21 +153,11 @@ def pdf_text(
     return text
 
 
-@functools.cache
 def pdfium_library() -> ModuleType:
-    """PDFium's C API (pypdfium2.raw), set up once per process: substitutes for the fonts a
-    PDF does not embed (DWC's letters embed none) come from PDFium's built-in fonts, not from
-    the machine's TrueType fonts. Text extraction takes character codes and widths from the
-    PDF, not from the substitute, so the text is the same (on every sample letter), it no
-    longer depends on which fonts a machine has installed, and the built-in fonts are cheaper
-    to load: ~0.6 ms a letter (docs/benchmarks.md)."""
+    """PDFium's C API (pypdfium2.raw)."""
     import pypdfium2.raw
 
     pdfium_c: ModuleType = pypdfium2.raw
-    with _PDFIUM_LOCK:
-        # While no document is open (every PDFium call holds the lock): the font mapper must
-        # not change under a document's loaded fonts.
-        pdfium_c.FPDF_SetSystemFontInfo(None)
     return pdfium_c
 
 
