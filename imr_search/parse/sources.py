@@ -174,8 +174,9 @@ _PDFIUM_ERRORS = {
 
 def _pdfium_pages(source: str, data: bytes, limits: ParseLimits | None) -> list[str]:
     # PDFium's C API directly, not pypdfium2's objects: their finalizers, weak references and
-    # parent/child tracking cost ~0.5 ms a letter (of ~9; docs/benchmarks.md). The page limit
-    # is checked on this opening of the document: a second one cost ~0.2 ms.
+    # parent/child tracking cost ~0.2 ms of CPU a letter, ~0.5 ms of wall time under load
+    # (docs/benchmarks.md). The page limit is checked on this opening of the document: a
+    # second one cost ~0.2 ms.
     pdfium_c = pdfium_library()
     with _PDFIUM_LOCK:
         # ``data`` is referenced until the document is closed, as PDFium requires.
