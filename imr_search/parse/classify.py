@@ -33,8 +33,7 @@ _PM_R = re.compile(r"physical medicine (?:and|&) rehab\w*")
 def _normalise(service: str) -> str:
     """Lowercase, one space, abbreviations spelt out so one pattern covers every spelling."""
     # str.split() splits on exactly what ``\s`` matches. Each pattern below runs only when the
-    # text holds a word it needs (most services hold none): a classification normalises its
-    # service three times.
+    # text holds a word it needs (most services hold none; every service is normalised twice).
     text = " ".join(service.split()).casefold()
     if "w/" in text:
         text = _WITH.sub("with ", _WITHOUT.sub("without", text))
