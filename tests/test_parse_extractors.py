@@ -83,3 +83,20 @@ def test_pdfium_soft_hyphens_come_out_as_hyphens() -> None:
     assert not any("\ufffe" in t for t in texts)
     broken = next(p for p in LETTERS if p.stem == "CM17-0015198")
     assert "documen-tation" in parse_path(broken).items[0].rationale
+
+
+def test_pdfium_text_is_pypdfium2s_text_range() -> None:
+    # The extractor calls PDFium's C API itself (faster than pypdfium2's page objects); the
+    # text must stay what pypdfium2's get_text_range() gives, page by page, soft hyphens aside.
+    import pypdfium2
+
+    from imr_search.parse.sources import source_text
+
+    for pdf in LETTERS:
+        doc = pypdfium2.PdfDocument(pdf.read_bytes())
+        try:
+            pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        finally:
+            doc.close()
+        expected = "\n".join(pages).replace("\ufffe", "-")
+        assert source_text(str(pdf), extractor="pdfium")[0] == expected, pdf.name

@@ -21,7 +21,6 @@ from imr_search.parse.limits import (
     ParseLimits,
     check_chars,
     check_items,
-    check_pages,
 )
 from imr_search.parse.sources import (
     MAX_BYTES,
@@ -31,7 +30,6 @@ from imr_search.parse.sources import (
     data_text,
     iter_sources,
     read_bytes,
-    sniff,
 )
 
 __all__ = [
@@ -90,9 +88,7 @@ def parse_data(
 ) -> Letter:
     """Parse the bytes of ``source``, already read (and size-checked) by the caller, within
     ``limits`` (pages read, characters, items)."""
-    if sniff(source, data) == "pdf":
-        check_pages(source, data, limits)
-    text = data_text(source, data, extractor=extractor)
+    text = data_text(source, data, extractor=extractor, limits=limits)
     check_chars(source, text, limits)
     try:
         letter = parse_text(text, source=source, stem=stem)

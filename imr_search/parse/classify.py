@@ -13,23 +13,34 @@ from typing import Final
 
 from imr_search.model import Classification, Drug
 from imr_search.parse.drugs import drug_classes, parse_drug, pharma_subcategory
+from imr_search.parse.regex import quick
 
 Rule = tuple[str, str, re.Pattern[str]]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.VERBOSE)
+    return quick(pattern, re.VERBOSE)
+
+
+_WITHOUT = re.compile(r"\bw/o\b")
+_WITH = re.compile(r"\bw/")
+# "PT/PTT" and "PT/INR" are clotting tests, not physical therapy.
+_CLOTTING = re.compile(r"\bpt\s*/\s*(ptt|inr)\b")
+# The specialty name is not a request for rehabilitation therapy.
+_PM_R = re.compile(r"physical medicine (?:and|&) rehab\w*")
 
 
 def _normalise(service: str) -> str:
     """Lowercase, one space, abbreviations spelt out so one pattern covers every spelling."""
-    text = re.sub(r"\s+", " ", service).strip().casefold()
-    text = re.sub(r"\bw/o\b", "without", text)
-    text = re.sub(r"\bw/", "with ", text)
-    # "PT/PTT" and "PT/INR" are clotting tests, not physical therapy.
-    text = re.sub(r"\bpt\s*/\s*(ptt|inr)\b", r"prothrombin/\1", text)
-    # The specialty name is not a request for rehabilitation therapy.
-    text = re.sub(r"physical medicine (?:and|&) rehab\w*", "pm&r", text)
+    # str.split() splits on exactly what ``\s`` matches. Each pattern below runs only when the
+    # text holds a word it needs (most services hold none; every service is normalised twice).
+    text = " ".join(service.split()).casefold()
+    if "w/" in text:
+        text = _WITH.sub("with ", _WITHOUT.sub("without", text))
+    if "/" in text:
+        text = _CLOTTING.sub(r"prothrombin/\1", text)
+    if "rehab" in text:
+        text = _PM_R.sub("pm&r", text)
     return text
 
 
@@ -75,7 +86,9 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("chest", r"\bchest\b"),
     ("abdomen", r"abdom|\bhernia"),
 )
-_REGION_PATTERNS = tuple((name, re.compile(p)) for name, p in _REGIONS)
+# ``quick``: each region's pattern is searched in every service (27 of them), most find
+# nothing; a lookahead for their first characters skips the positions they cannot match.
+_REGION_PATTERNS = tuple((name, quick(p)) for name, p in _REGIONS)
 # Every value ``body_region`` can give (the region filter's vocabulary).
 REGION_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _REGIONS)
 # "Neck" in an imaging or spine request means the cervical spine, not the soft tissue.
@@ -91,7 +104,10 @@ _SPINAL = frozenset({"cervical spine", "thoracic spine", "lumbar spine"})
 def body_regions(text: str) -> list[str]:
     """Every body region named, in the order written (laterality dropped), in the
     vocabulary's terms. ``spine`` (unspecified) only when no part of the spine is named."""
-    t = _normalise(text)
+    return _regions(_normalise(text))
+
+
+def _regions(t: str) -> list[str]:
     found: list[tuple[int, int, str]] = []
     for name, pattern in _REGION_PATTERNS:
         for m in pattern.finditer(t):
@@ -156,7 +172,7 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
         r"hearing test|vestibular test|\bqfce\b|impairment rating",
     ),
 )
-_MODALITY_PATTERNS = tuple((name, re.compile(p)) for name, p in _MODALITIES)
+_MODALITY_PATTERNS = tuple((name, quick(p)) for name, p in _MODALITIES)
 # Every value ``modality`` can give (the modality filter's vocabulary).
 MODALITY_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in _MODALITIES)
 # Imaging used to guide a procedure, and ultrasound as a physiotherapy modality, are not tests.
@@ -173,7 +189,11 @@ _NOT_A_TEST = re.compile(
 
 def modality(text: str) -> str | None:
     """The kind of diagnostic test a text names, or None when it names none."""
-    t = _NOT_A_TEST.sub(" ", _normalise(text))
+    return _modality(_normalise(text))
+
+
+def _modality(normalised: str) -> str | None:
+    t = _NOT_A_TEST.sub(" ", normalised)
     for name, pattern in _MODALITY_PATTERNS:
         if pattern.search(t):
             return name
@@ -452,9 +472,12 @@ def _stimulation_sessions(text: str, found: tuple[str, str] | None) -> bool:
 def classify(service: str) -> Classification:
     """Category, subcategory, regions, modality, retrospective flag and drug of a service."""
     text = _normalise(service)
-    regions = body_regions(text)
+    # Regions and modality read the text normalised once more, as ``body_regions(text)`` and
+    # ``modality(text)`` would (not a no-op: "w/ x" -> "with  x" -> "with x").
+    again = _normalise(text)
+    regions = _regions(again)
     region = regions[0] if regions else None
-    test = modality(text)
+    test = _modality(again)
     drug = parse_drug(text)
     if drug is not None and test == "x-ray" and not _XRAY_WORDS.search(text):
         test = None  # "Voltaren XR": extended release, not an x-ray

@@ -57,7 +57,8 @@ def _lexicon() -> _Lexicon:
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    # str.split() splits on exactly what ``\s`` matches, in a fraction of the time.
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,14 @@ def check_pages(source: str, data: bytes, limits: ParseLimits) -> None:
     """Refuse a PDF with more pages than the limit before its text is extracted. A PDF that
     cannot even be opened passes: the extractor reports it with its own reason."""
     pages = pdf_page_count(data)
-    if pages is not None and pages > limits.max_pages:
+    if pages is not None:
+        check_page_count(source, pages, limits)
+
+
+def check_page_count(source: str, pages: int, limits: ParseLimits) -> None:
+    """``check_pages`` for an extractor that has opened the PDF already (PDFium's path: one
+    opening of the document, not two)."""
+    if pages > limits.max_pages:
         raise _over(source, f"PDF has {pages:,} pages", limits.max_pages, "max_pages")
 
 

@@ -10,16 +10,19 @@ honest about not depending on one extractor's quirks.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO, Literal
 
 from imr_search.config import MAX_FILE_BYTES
 from imr_search.errors import ParseError
+from imr_search.parse.limits import ParseLimits, check_page_count, check_pages
 
 MAX_BYTES = MAX_FILE_BYTES
 SUFFIXES = (".pdf", ".txt", ".html", ".htm")
@@ -31,9 +34,6 @@ PDF_EXTRACTORS: tuple[PdfExtractor, ...] = ("pdfium", "pypdf", "pypdf-layout")
 # PDFium is not thread-safe and pypdfium2 does not serialise calls into it; threads (a Dask
 # worker with several, the server) take turns. Uncontended in a worker process, so ~free.
 _PDFIUM_LOCK = threading.Lock()
-# PDFium marks a hyphen that breaks a word at a line end as U+FFFE; pypdf keeps it as "-"
-# and so does the parser's line joining ("documen-" + "tation" stays as written).
-_PDFIUM_SOFT_HYPHEN = str.maketrans({"\ufffe": "-"})
 
 
 def iter_sources(paths: Sequence[str]) -> Iterator[str]:
@@ -130,13 +130,22 @@ def decode_text(source: str, data: bytes) -> str:
         ) from None
 
 
-def pdf_text(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> str:
+def pdf_text(
+    source: str,
+    data: bytes,
+    *,
+    extractor: PdfExtractor = "pdfium",
+    limits: ParseLimits | None = None,
+) -> str:
     """Text of a PDF, its pages joined by newlines. DWC's PDFs are AES-encrypted with an empty
     user password, which both extractors open by themselves; a PDF that needs a real password
-    is refused."""
+    is refused. With ``limits``, a PDF with too many pages is refused before any text is
+    extracted."""
     if extractor == "pdfium":
-        pages = _pdfium_pages(source, data)
+        pages = _pdfium_pages(source, data, limits)
     else:
+        if limits is not None:
+            check_pages(source, data, limits)
         mode: Literal["plain", "layout"] = "layout" if extractor == "pypdf-layout" else "plain"
         pages = _pypdf_pages(source, data, mode=mode)
     text = "\n".join(pages)
@@ -145,35 +154,87 @@ def pdf_text(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") ->
     return text
 
 
-def _pdfium_pages(source: str, data: bytes) -> list[str]:
-    # Imported here, not at module level: plain-text parsing should not pay for it.
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
+def pdfium_library() -> ModuleType:
+    """PDFium's C API (pypdfium2.raw)."""
+    import pypdfium2.raw
 
+    pdfium_c: ModuleType = pypdfium2.raw
+    return pdfium_c
+
+
+# FPDF_GetLastError() codes, worded as pypdfium2 words them (the reasons of records cached by
+# earlier versions stay the same).
+_PDFIUM_ERRORS = {
+    0: "Success",
+    1: "Unknown error",
+    2: "File access error",
+    3: "Data format error",
+    6: "Page not found or content error",
+}
+
+
+def _pdfium_pages(source: str, data: bytes, limits: ParseLimits | None) -> list[str]:
+    # PDFium's C API directly, not pypdfium2's objects: their finalizers, weak references and
+    # parent/child tracking cost ~0.2 ms of CPU a letter, ~0.5 ms of wall time under load
+    # (docs/benchmarks.md). The page limit is checked on this opening of the document: a
+    # second one cost ~0.2 ms.
+    pdfium_c = pdfium_library()
     with _PDFIUM_LOCK:
+        # ``data`` is referenced until the document is closed, as PDFium requires.
+        doc = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
         try:
-            doc = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as e:
-            code = getattr(e, "err_code", None)
-            if code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise ParseError(source, "encrypted PDF needs a password") from None
-            if code == pdfium_c.FPDF_ERR_SECURITY:
-                raise ParseError(source, "PDF uses an unsupported security handler") from None
-            raise ParseError(source, f"corrupt PDF: {e}") from None
-        try:
-            pages: list[str] = []
-            for index in range(len(doc)):
-                page = doc[index]
-                textpage = page.get_textpage()
-                # get_text_range, not get_text_bounded: the latter turns U+FFFE into \x02.
-                pages.append(textpage.get_text_range().translate(_PDFIUM_SOFT_HYPHEN))
-                textpage.close()
-                page.close()
-        except pdfium.PdfiumError as e:
-            raise ParseError(source, f"corrupt PDF: {e}") from None
+            count = pdfium_c.FPDF_GetPageCount(doc)
+            if count < 1:
+                code = pdfium_c.FPDF_GetLastError()
+                if code == pdfium_c.FPDF_ERR_PASSWORD:
+                    raise ParseError(source, "encrypted PDF needs a password")
+                if code == pdfium_c.FPDF_ERR_SECURITY:
+                    raise ParseError(source, "PDF uses an unsupported security handler")
+                said = _PDFIUM_ERRORS.get(code)
+                raise ParseError(source, f"corrupt PDF: Failed to load document (PDFium: {said}).")
+            if limits is not None:
+                check_page_count(source, count, limits)
+            return [_pdfium_page_text(pdfium_c, source, doc, index) for index in range(count)]
         finally:
-            doc.close()
-    return pages
+            if doc:
+                pdfium_c.FPDF_CloseDocument(doc)
+
+
+def _pdfium_page_text(pdfium_c: ModuleType, source: str, doc: object, index: int) -> str:
+    page = pdfium_c.FPDF_LoadPage(doc, index)
+    if not page:
+        raise ParseError(source, "corrupt PDF: Failed to load page.")
+    try:
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise ParseError(source, "corrupt PDF: Failed to load text page.")
+        try:
+            # PDFium marks a hyphen that breaks a word at a line end as U+FFFE; pypdf keeps it
+            # as "-" and so does the parser's line joining ("documen-" + "tation").
+            return _textpage_text(pdfium_c, textpage).replace("\ufffe", "-")
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+
+
+def _textpage_text(pdfium_c: ModuleType, textpage: object) -> str:
+    """All the text of a page, as pypdfium2's ``get_text_range()`` gives it (not
+    ``get_text_bounded``, which turns U+FFFE into \\x02): from the first to the last
+    character that has a place in the text, the buffer sized by text indices, since PDFium
+    can insert characters (https://crbug.com/pdfium/2079)."""
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    first, last = 0, pdfium_c.FPDFText_CountChars(textpage) - 1
+    while first <= last and text_index(textpage, first) == -1:
+        first += 1
+    while last >= first and text_index(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return ""
+    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the NUL
+    buffer = (ctypes.c_ushort * size)()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return bytes(memoryview(buffer)[: max(written - 1, 0)]).decode("utf-16-le", errors="ignore")
 
 
 def _pypdf_pages(source: str, data: bytes, *, mode: Literal["plain", "layout"]) -> list[str]:
@@ -243,11 +304,18 @@ def source_text(
     return data_text(source, data, extractor=extractor), data
 
 
-def data_text(source: str, data: bytes, *, extractor: PdfExtractor = "pdfium") -> str:
-    """The text of a source's bytes already read (a worker process gets them this way)."""
+def data_text(
+    source: str,
+    data: bytes,
+    *,
+    extractor: PdfExtractor = "pdfium",
+    limits: ParseLimits | None = None,
+) -> str:
+    """The text of a source's bytes already read (a worker process gets them this way);
+    ``limits``: a PDF's page limit (see ``pdf_text``)."""
     kind = sniff(source, data)
     if kind == "pdf":
-        return pdf_text(source, data, extractor=extractor)
+        return pdf_text(source, data, extractor=extractor, limits=limits)
     if kind == "html":
         return html_text(source, data)
     return decode_text(source, data)

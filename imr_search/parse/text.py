@@ -7,6 +7,7 @@ needed later.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -47,19 +48,41 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ ]{2,}")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _WS = re.compile(r"\s+")
+# Each step above maps one character at a time, so together they are one map of characters:
+# ``_fixed`` composes them for one character, and only the characters it changes are visited
+# (str.translate with a dict looks up every character). One class, not ``...|[^\S\n ]``: an
+# alternation costs twice as much on text with nothing to fix. Its whitespace is every
+# character str.isspace() accepts but space and newline (a test checks it).
+_TO_FIX = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in _LIGATURES)
+    + r"\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029"
+    + r"\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+)
+
+
+@functools.cache
+def _fixed(ch: str) -> str:
+    kept = _CONTROL.sub("", ch.translate(_LIGATURES))
+    return _OTHER_SPACES.sub(" ", _LINE_BREAKS.sub("\n", kept))
+
+
+def _fix(m: re.Match[str]) -> str:
+    return _fixed(m.group())
 
 
 def clean_text(raw: str) -> str:
     """Normalise line ends and characters, strip each line, collapse column padding, and undo
     double spacing (the seeds put a blank line after every line)."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LIGATURES)
-    # Control characters other than newline carry no text (and break the regexes' anchors).
-    text = _CONTROL.sub("", text)
-    text = _OTHER_SPACES.sub(" ", _LINE_BREAKS.sub("\n", text))
-    lines = [_SPACES.sub(" ", line.strip()) for line in text.split("\n")]
+    text = _TO_FIX.sub(_fix, raw.replace("\r\n", "\n").replace("\r", "\n"))
+    # Only spaces and newlines are whitespace now: collapsing the runs of spaces, then
+    # dropping the one left at each line's ends, strips and collapses every line.
+    text = _SPACES.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    lines = text.split("\n")
     if _is_double_spaced(lines):
         lines = _undouble(lines)
-    return _BLANK_RUN.sub("\n\n", "\n".join(lines).strip("\n"))
+    text = "\n".join(lines).strip("\n")
+    return _BLANK_RUN.sub("\n\n", text) if "\n\n\n" in text else text
 
 
 def _is_double_spaced(lines: list[str]) -> bool:
