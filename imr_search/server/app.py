@@ -6,8 +6,9 @@ The server is read-only and holds no search logic: routes translate query parame
 
 A client that disconnects does not stop its request: the handlers are plain ``def`` functions
 in the threadpool, and a thread cannot be interrupted. What frees the worker is the query time
-limit, which bounds everything an answer does (``imr_search.deadline``); the exports, which
-stream, stop at the first write after the client has gone.
+limit, which bounds everything an answer does (``imr_search.deadline``). The exports are
+bounded by their row limit instead (``api.EXPORT_LIMIT``): the CSV streams and stops at the
+next chunk once its client has gone; the XLSX workbook is built whole first.
 """
 
 from __future__ import annotations
