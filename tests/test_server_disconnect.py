@@ -92,7 +92,8 @@ def test_abandoned_slow_requests_leave_the_worker_free_within_the_limit(
     busy = cpu_seconds(pid) - before
     time.sleep(1.0)
     idle = cpu_seconds(pid) - before - busy
-    assert busy > 0.1, "the server never worked on the requests"
+    # Some work, however loaded the box (each request stops at LIMIT of wall time).
+    assert busy > 0.05, "the server never worked on the requests"
     assert idle < 0.25, f"the worker still spent {idle:.2f} s of CPU in the second after"
     # A new request is answered at once.
     started = time.monotonic()
