@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from imr_search.deadline import Deadline, ran_out
 from imr_search.engine import Engine, SearchRequest
 from imr_search.model import Citation, Item
 from imr_search.query import Term, all_of, keyword_value, parse
@@ -160,10 +161,17 @@ def citator(
     (all matches, and the overturned ones) give every section's items and overturned; one
     more search per row returned gives the UR-side citations it answered (``limit`` bounds
     them)."""
+    deadline = Deadline.start(request.time_limit)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = engine.search(base)
+    everything = engine.search(deadline.narrowed(base))
     tree = request.tree if request.tree is not None else parse(request.query)
-    overturned = engine.search(replace(base, tree=all_of(tree, Term("decision", "overturned"))))
+    overturned = engine.search(
+        deadline.narrowed(replace(base, tree=all_of(tree, Term("decision", "overturned"))))
+    )
+    warnings: list[str] = []
+    if ran_out([*everything.warnings, *overturned.warnings]):
+        # A search cut short counted some items only, or none: the rows are partial.
+        warnings.append(deadline.message("the counts are partial or left out; narrow the search"))
     over = {f.value: f.count for f in overturned.facets.get("citation", [])}
     rows = [
         CitatorRow(f.value, f.count, over.get(f.value, 0))
@@ -172,11 +180,23 @@ def citator(
     ]
     uncited = sum(f.count for f in everything.facets.get("cites", []) if f.value == "none")
     chosen = sort_rows(rows, sort)[:limit]
+    answered = 0
     for row in chosen:
+        if deadline.passed():
+            break
         section = Term("citation", keyword_value("citation", row.citation))
-        sub = engine.search(replace(base, tree=all_of(tree, section)))
+        sub = engine.search(deadline.narrowed(replace(base, tree=all_of(tree, section))))
+        if ran_out(sub.warnings):
+            break
         row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})
-    warnings = list(dict.fromkeys([*everything.warnings, *overturned.warnings]))
+        answered += 1
+    if answered < len(chosen):
+        warnings.append(
+            deadline.message(
+                f"the claims administrator's citations are given for the first {answered} of "
+                f"{len(chosen)} rows only"
+            )
+        )
     return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
 
 

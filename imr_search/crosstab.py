@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from imr_search.deadline import Deadline, ran_out
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import UsageError
 from imr_search.query import Node, Range, Term, all_of, filter_tree, parse
@@ -94,27 +95,41 @@ def value_node(dim: str, value: str) -> Node:
     return node
 
 
-def overturned_facets(engine: Engine, request: SearchRequest) -> dict[str, dict[str, int]]:
-    """Facet -> value -> overturned items among the request's matches (for facet rates)."""
-    base = replace(request, facets=True, letters=False, page=1, size=1)
-    result = engine.search(_narrowed(base, Term("decision", "overturned")))
-    return {name: {f.value: f.count for f in counts} for name, counts in result.facets.items()}
+def overturned_facets(
+    engine: Engine,
+    request: SearchRequest,
+    *,
+    deadline: Deadline | None = None,
+    warnings: list[str] | None = None,
+) -> dict[str, dict[str, int]] | None:
+    """Facet -> value -> overturned items among the request's matches (for facet rates).
+
+    ``deadline``: the answer's clock, when this search is one of several (else one started
+    now from ``request.time_limit``). Past it, or when its search is cut short, None: partial
+    counts would give wrong rates; a warning saying so is added to ``warnings``."""
+    deadline = deadline or Deadline.start(request.time_limit)
+    if not deadline.passed():
+        base = replace(request, facets=True, letters=False, page=1, size=1)
+        result = engine.search(deadline.narrowed(_narrowed(base, Term("decision", "overturned"))))
+        if not ran_out(result.warnings):
+            return {name: {f.value: f.count for f in fs} for name, fs in result.facets.items()}
+    if warnings is not None:
+        warnings.append(deadline.message("the overturn rates of the facet values are left out"))
+    return None
 
 
 def _counts(
-    engine: Engine, request: SearchRequest, dim: str, warnings: list[str]
+    engine: Engine, request: SearchRequest, dim: str, deadline: Deadline, warnings: list[str]
 ) -> tuple[int, int, list[Cell]]:
-    """(items, overturned, one cell per value of ``dim``) over the request's matches; the
-    engine's warnings (a search out of time) are added to ``warnings``."""
+    """(items, overturned, one cell per value of ``dim``) over the request's matches, within
+    ``deadline``; a count cut short adds its warning to ``warnings``."""
     if dim == MONTH:
-        return _month_counts(engine, request)
+        return _month_counts(engine, request, deadline, warnings)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = engine.search(base)
-    over_request = _narrowed(base, Term("decision", "overturned"))
-    overturned = engine.search(over_request)
-    for w in (*everything.warnings, *overturned.warnings):
-        if w not in warnings:
-            warnings.append(w)
+    everything = engine.search(deadline.narrowed(base))
+    overturned = engine.search(deadline.narrowed(_narrowed(base, Term("decision", "overturned"))))
+    if ran_out([*everything.warnings, *overturned.warnings]):
+        _warn(warnings, deadline.message("the counts are partial or left out; narrow the search"))
     over = {f.value: f.count for f in overturned.facets.get(dim, [])}
     cells = [
         Cell(f.value, None, f.count, over.get(f.value, 0))
@@ -124,11 +139,22 @@ def _counts(
     return everything.total, overturned.total, cells
 
 
-def _month_counts(engine: Engine, request: SearchRequest) -> tuple[int, int, list[Cell]]:
+def _warn(warnings: list[str], message: str) -> None:
+    if message not in warnings:
+        warnings.append(message)
+
+
+def _month_counts(
+    engine: Engine, request: SearchRequest, deadline: Deadline, warnings: list[str]
+) -> tuple[int, int, list[Cell]]:
     items: Counter[str] = Counter()
     over: Counter[str] = Counter()
     total = overturned = 0
-    for record in engine.iter_items(replace(request, letters=False)):
+    # Every matched item is read (its decision date): the one table that loads items, so the
+    # one that checks the clock between them.
+    for record in engine.iter_items(deadline.narrowed(replace(request, letters=False))):
+        if deadline.passed():
+            break
         total += 1
         hit = record.item.decision == "overturned"
         overturned += hit
@@ -136,6 +162,8 @@ def _month_counts(engine: Engine, request: SearchRequest) -> tuple[int, int, lis
             key = f"{record.decision_date.year:04d}-{record.decision_date.month:02d}"
             items[key] += 1
             over[key] += hit
+    if deadline.passed():  # the loop stopped, or the engine's collection did (then silently)
+        _warn(warnings, deadline.message("the months count the items read by then only"))
     return total, overturned, [Cell(k, None, items[k], over[k]) for k in months(items)]
 
 
@@ -159,8 +187,10 @@ def crosstab(
     rows, cols = dimension(rows), dimension(cols) if cols else None
     if cols == rows:
         raise UsageError(f"tabulate by two different dimensions, not {rows} twice")
+    # One clock for the whole table: a two-way table runs two searches per row.
+    deadline = Deadline.start(request.time_limit)
     warnings: list[str] = []
-    total, overturned, row_cells = _counts(engine, request, rows, warnings)
+    total, overturned, row_cells = _counts(engine, request, rows, deadline, warnings)
     table = CrossTab(rows, cols, total, overturned, row_cells, warnings=warnings)
     if rows == MONTH and cols is not None:
         table.rows = [c for c in row_cells if c.items]  # an empty month has no cells to fill
@@ -174,9 +204,17 @@ def crosstab(
             )
             table.rows = sorted(table.rows, key=lambda c: -c.items)[:MAX_ROWS]
         seen: dict[str, int] = {}
-        for row in table.rows:
+        for done, row in enumerate(table.rows):
+            if deadline.passed():
+                _warn(
+                    warnings,
+                    deadline.message(
+                        f"the cells of the first {done} of {len(table.rows)} rows only"
+                    ),
+                )
+                break
             sub = _narrowed(request, value_node(rows, row.row))
-            for c in _counts(engine, sub, cols, warnings)[2]:
+            for c in _counts(engine, sub, cols, deadline, warnings)[2]:
                 if c.items:
                     table.cells.append(Cell(row.row, c.row, c.items, c.overturned))
                     seen[c.row] = seen.get(c.row, 0) + c.items

@@ -344,9 +344,16 @@ class Engine(Protocol):
         """Every item matching the request's query and filters, best first, whole."""
 
     def similar(
-        self, *, text: str, exclude: str | None = None, limit: int = 20
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
     ) -> list[ItemRecord]:
-        """Items whose rationale is most like ``text`` (``exclude``: an item id to leave out)."""
+        """Items whose rationale is most like ``text`` (``exclude``: an item id to leave out).
+        With ``time_limit`` (seconds) it returns what it found by then, best first: fewer
+        items, never others (the caller tells a cut answer by the clock)."""
 
     def suggest(self, term: str) -> list[str]:
         """Indexed terms close to ``term`` (for "did you mean")."""

@@ -146,12 +146,17 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
 
 
 def similar_dict(
-    groups: Sequence[SimilarGroup], *, item_id: str | None = None, text: str | None = None
+    groups: Sequence[SimilarGroup],
+    *,
+    item_id: str | None = None,
+    text: str | None = None,
+    warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON form (``imr-search similar --format json``, ``GET /api/similar/{item_id}``)."""
     return {
         "item_id": item_id,
         "text": text,
+        "warnings": list(warnings),
         "near_duplicate": {"shingle_words": SHINGLE_WORDS, "min_jaccard": NEAR_DUPLICATE},
         "groups": [
             {

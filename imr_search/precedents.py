@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -361,7 +361,12 @@ def precedents(
             "phrases that separate the decisions are left out"
         )
         return answer
-    sample = _sample(engine, chosen, counts, request_text, narrow)
+    sample = _sample(engine, chosen, counts, request_text, narrow, left)
+    if left() == 0.0:
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s) while reading the closest "
+            "precedents: they and the phrases come from the items read by then"
+        )
     answer.sample_size = len(sample)
     answer.sampled = len(sample) < total
     if answer.sampled:
@@ -426,6 +431,7 @@ def _sample(
     counts: Mapping[str, int],
     request: str,
     narrow: Mapping[str, Any],
+    left: Callable[[], float | None] = lambda: None,
 ) -> list[ItemRecord]:
     """The SAMPLE items of the rung whose service text is most like the request; when that
     holds fewer than MIN_SAMPLED of one decision, the most alike of that decision are added.
@@ -439,7 +445,15 @@ def _sample(
         tree = _and_decision(rung.tree, decision)
         if words and not rung.words:
             tree = AndMaybe(tree, _any_word("service", words))
-        return list(engine.iter_items(SearchRequest(tree=tree, **narrow), limit=limit))
+        found = engine.iter_items(
+            SearchRequest(tree=tree, time_limit=left(), **narrow), limit=limit
+        )
+        out: list[ItemRecord] = []
+        for record in found:
+            if left() == 0.0:  # the items read by then
+                break
+            out.append(record)
+        return out
 
     sample = fetch(None, SAMPLE)
     for decision in ("overturned", "upheld"):

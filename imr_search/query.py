@@ -339,16 +339,39 @@ def _value_node(
     return Term(f.name, value, boost)
 
 
-_RANGE_RE = re.compile(r"^\s*(.*?)\s+TO\s+(.*?)\s*$|^\s*(.*?)\s+TO\s*$|^\s*TO\s+(.*?)\s*$")
+# A range's "TO", found by lookaround searches in the order of the pattern it replaces
+# (``^\s*(.*?)\s+TO\s+(.*?)\s*$|^\s*(.*?)\s+TO\s*$|^\s*TO\s+(.*?)\s*$``), which
+# backtracked cubically over a run of spaces (1.7 s for "[" and 1,000 spaces).
+_TO_INSIDE = re.compile(r"(?<=\s)TO(?=\s)")
+_TO_FIRST = re.compile(r"TO(?=\s)")
+_TO_LAST = re.compile(r"(?<=\s)TO\s*+$")
+
+
+def _range_ends(body: str) -> tuple[str, str] | None:
+    """(low, high) of a range's text ("" for an open end), or None without a lone "TO"."""
+    text = body.lstrip()
+    spaced = len(text) < len(body)  # leading space can stand before a first "TO"
+    if m := _TO_INSIDE.search(text):
+        low, high = text[: m.start()], text[m.end() :]
+    elif spaced and (m := _TO_FIRST.match(text)):
+        low, high = "", text[m.end() :]
+    elif m := _TO_LAST.search(text):
+        low, high = text[: m.start()], ""
+    elif spaced and text.rstrip() == "TO":
+        low, high = "", ""
+    elif m := _TO_FIRST.match(text):
+        low, high = "", text[m.end() :]
+    else:
+        return None
+    return low.strip().strip('"'), high.strip().strip('"')
 
 
 def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) -> Range:
     """``[low TO high]`` (``{`` / ``}`` exclusive) over a date or number field."""
-    m = _RANGE_RE.match(body)
-    if not m:
+    ends = _range_ends(body)
+    if ends is None:
         raise _err(f"{f.name}: range {body!r} needs the form [low TO high]", pos)
-    low_s, high_s = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
-    low_s, high_s = (low_s or "").strip('"'), (high_s or "").strip('"')
+    low_s, high_s = ends
     if f.kind not in ("date", "int"):
         raise _err(
             f"{f.name}: ranges work on dates and numbers, not on {f.kind} fields",
@@ -431,7 +454,15 @@ def _join_units(toks: list[_Tok]) -> list[_Tok]:
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _FIELD_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
-_BOOST_RE = re.compile(r"\^(\d*\.?\d+)")
+# A boost: digits, digits.digits or .digits (one way to match each: ``\d*\.?\d+`` splits a
+# run of digits between its two repeats every way before failing, quadratic in the run).
+_NUMBER = r"(\d++(?:\.\d++)?|\.\d++)"
+_BOOST_RE = re.compile(r"\^" + _NUMBER)
+_BOOST_NUMBER = re.compile(_NUMBER)
+_SLOP_RE = re.compile(r"~([1-9]\d*+)")
+# Parentheses and NOTs, one inside the other, a query may hold: the parser and the engines'
+# compilers recurse once per level, and 1,000 characters of "(" would pass Python's limit.
+MAX_NESTING = 32
 _WORD_END = ' \t\r\n\f\v()"[{]}'
 
 
@@ -470,7 +501,7 @@ def _tokens(text: str) -> list[_Tok]:
             if end < 0:
                 raise _err("unbalanced quote", i, hint='close the phrase with "')
             slop, j = 1, end + 1
-            if m := re.compile(r"~([1-9]\d*)").match(text, j):
+            if m := _SLOP_RE.match(text, j):
                 slop, j = int(m.group(1)), m.end()
             boost, j = _boost_at(text, j)
             toks.append(_Tok("phrase", text[i + 1 : end], i, slop=slop, boost=boost))
@@ -509,8 +540,10 @@ def _tokens(text: str) -> list[_Tok]:
                 j += 1
             word = text[i:j]
             boost = 1.0
-            if (m := re.search(r"\^(\d*\.?\d+)$", word)) and m.start() > 0:
-                word, boost = word[: m.start()], float(m.group(1))
+            # A trailing "^2": only the last "^" can start it (a number holds no "^").
+            head, caret, tail = word.rpartition("^")
+            if caret and head and _BOOST_NUMBER.fullmatch(tail):
+                word, boost = head, float(tail)
             toks.append(_Tok("word", word, i, boost=boost))
             i = j
     if depth:
@@ -533,6 +566,16 @@ class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0  # parentheses and NOTs open around the token being read
+
+    def _deeper(self, t: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _err(
+                f"the query nests parentheses and NOTs more than {MAX_NESTING} deep",
+                t.pos,
+                hint="write the same query with fewer levels",
+            )
 
     def peek(self, ahead: int = 0) -> _Tok | None:
         j = self.i + ahead
@@ -583,8 +626,10 @@ class _Parser:
 
     def negation(self, field: Field | None) -> Node | None:
         if self.op("NOT"):
+            self._deeper(self.toks[self.i])
             self.i += 1
             child = self.negation(field)
+            self.depth -= 1
             return Not(child) if child is not None else None
         return self.andnot(field)
 
@@ -606,7 +651,9 @@ class _Parser:
         t = self.toks[self.i]
         self.i += 1
         if t.kind == "open":
+            self._deeper(t)
             inner = self.group(field)
+            self.depth -= 1
             close = self.peek()
             self.i += 1  # the tokenizer balanced the parentheses
             boost = close.boost if close is not None else 1.0

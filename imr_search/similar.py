@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from imr_search.deadline import Deadline
 from imr_search.engine import Engine, ItemRecord, ItemSummary
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.lookup import find_letter
@@ -126,13 +127,23 @@ def _find_item(engine: Engine, item_id: str) -> tuple[str, Decision, str]:
 
 
 def similar(
-    engine: Engine, item_id: str | None = None, text: str | None = None, limit: int = 20
+    engine: Engine,
+    item_id: str | None = None,
+    text: str | None = None,
+    limit: int = 20,
+    *,
+    time_limit: float | None = None,
+    warnings: list[str] | None = None,
 ) -> list[SimilarGroup]:
     """Rows of rationales most like the item's rationale (``item_id``, itself left out) or like
     ``text``, best first, near duplicates folded together. Give exactly one of the two.
 
+    ``time_limit`` (seconds) bounds the whole answer: past it the rows come from the
+    candidates found by then, and a warning saying so is added to ``warnings``.
+
     Raises UsageError for neither or both (or a blank text, or limit < 1), NotFoundError for an
     unknown item id."""
+    deadline = Deadline.start(time_limit)
     if (item_id is None) == (text is None):
         raise UsageError("give either an item id or a text to compare, not both or neither")
     if limit < 1:
@@ -146,9 +157,21 @@ def similar(
         query = str(text)
     if not query.strip():
         return []
-    candidates = [
-        r for r in engine.similar(text=query, exclude=item_id, limit=CANDIDATES) if r.item.rationale
-    ]
+    found = engine.similar(
+        text=query, exclude=item_id, limit=CANDIDATES, time_limit=deadline.left()
+    )
+    candidates = [r for r in found if r.item.rationale]
+    if deadline.passed():
+        # Re-ranking reads every candidate's phrases and shingles: past the deadline only the
+        # engine's best ``limit`` are read, so the rows are the engine's, not re-ranked ones.
+        candidates = candidates[:limit]
+        if warnings is not None:
+            warnings.append(
+                deadline.message(
+                    f"the rows come from the {len(candidates)} best candidates found by then, "
+                    f"not {CANDIDATES}; near duplicates beyond them are not counted"
+                )
+            )
     scores = _similarities(query, [r.item.rationale for r in candidates])
     ranked = sorted(zip(scores, candidates, strict=True), key=lambda p: (-p[0], p[1].item_id))
     groups = _group(query, ranked, limit)

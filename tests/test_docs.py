@@ -46,3 +46,22 @@ def test_tantivy_is_the_pinned_version() -> None:
     from importlib.metadata import version
 
     assert version("tantivy") == "0.27.0"
+
+
+def test_every_limit_setting_is_in_the_readme_limits_table_with_its_default() -> None:
+    from imr_search.config import Settings, describe
+
+    section = README.split("## Limits\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    defaults = Settings()
+    for info in describe():
+        var, name = info.env, info.name
+        if not any(word in name for word in ("max_", "time_limit", "workers")):
+            continue  # where the index is and where to listen: not limits
+        row = next((r for r in rows if f"`{var}`" in r), None)
+        assert row is not None, f"README's Limits table does not list {var}"
+        assert f"{info.flag}`" in row, f"README's Limits table does not give {info.flag} for {var}"
+        value = getattr(defaults, name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            shown = {f"{value:,}", f"{value:g}", f"{value // (1024 * 1024)} MB"}
+            assert any(f"| {s} |" in row for s in shown), f"{var}: default {value} not in {row}"

@@ -11,6 +11,7 @@ takes long enough to measure, and allows 6x: under 2.5x per doubling.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import time
 from collections.abc import Callable
@@ -162,13 +163,26 @@ _RATIO = 6.0  # the time may grow by this much (linear: 4; quadratic: 16)
 
 
 def _best(stage: Callable[[str], object], text: str, runs: int = 3, reps: int = 1) -> float:
-    """The best of ``runs`` timings of ``stage(text)``, each the mean of ``reps`` calls."""
+    """The best of ``runs`` timings of ``stage(text)``, each the mean of ``reps`` calls.
+
+    CPU time of this process, not wall time: on a busy box the wall clock also counts the
+    time the scheduler gave to other processes, which is how this test used to fail now and
+    then (4x the input, 7-10x the wall time, at a load of 6-9 on two cores). The collector
+    waits until the timing is done, so a collection that the smaller input happened not to
+    trigger does not land on the larger one."""
     best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        for _ in range(reps):
-            stage(text)
-        best = min(best, (time.perf_counter() - started) / reps)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            started = time.process_time()
+            for _ in range(reps):
+                stage(text)
+            best = min(best, (time.process_time() - started) / reps)
+    finally:
+        if enabled:
+            gc.enable()
     return best
 
 

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.config import Settings
 from imr_search.crosstab import overturned_facets
+from imr_search.deadline import Deadline
 from imr_search.engine import Engine
 from imr_search.export import (
     FACET_HEADERS,
@@ -86,16 +87,21 @@ def search(
     """Full-text and faceted search; one result per disputed item (or per letter with
     ``letters=1``). ``format=csv`` or ``xlsx`` exports the whole result set instead (up to
     10,000 rows)."""
+    deadline = Deadline.start(settings.query_time_limit)  # the whole answer's clock
     params, notes = params.checked(engine)
     if params.format in ("csv", "xlsx"):
         return _export(request, params, engine, settings, params.format)
     search_request, case_note = case_number_search(
         engine, params.to_request(settings, facets=params.facets)
     )
-    result = engine.search(search_request)
+    result = engine.search(deadline.narrowed(search_request))
     # The aliases applied and a case number read as such, before the engine's own warnings.
     result.warnings[:0] = [*notes, *([case_note] if case_note else [])]
-    over = overturned_facets(engine, search_request) if params.facets and params.rates else None
+    over = (
+        overturned_facets(engine, search_request, deadline=deadline, warnings=result.warnings)
+        if params.facets and params.rates
+        else None
+    )
     root = root_path(request)
     extra = (("facets", "1"),) if params.facets else ()
     body = search_data(
@@ -219,13 +225,22 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep, settings: Setting
 )
 def similar_api(
     engine: EngineDep,
+    settings: SettingsDep,
     item_id: Annotated[str, Path(description="An item id, as in search results: CASE#N.")],
     limit: Annotated[int, Query(ge=1, le=100, description="Rows (groups) to return.")] = 20,
 ) -> Response:
     """Items whose rationale is most like this item's; near-duplicate (template) rationales are
-    grouped into one row with their count and cases."""
-    groups = similar(engine, item_id=item_id, limit=limit)
-    return JSONResponse(similar_dict(groups, item_id=item_id))
+    grouped into one row with their count and cases. ``warnings`` says when the answer ran out
+    of time (its rows then come from fewer candidates)."""
+    warnings: list[str] = []
+    groups = similar(
+        engine,
+        item_id=item_id,
+        limit=limit,
+        time_limit=settings.query_time_limit,
+        warnings=warnings,
+    )
+    return JSONResponse(similar_dict(groups, item_id=item_id, warnings=warnings))
 
 
 @router.get(

@@ -3,6 +3,12 @@
 The server is read-only and holds no search logic: routes translate query parameters into a
 ``SearchRequest``, call the ``Engine`` and present the result as JSON (``api``) or HTML
 (``pages``). Errors of every kind leave as one JSON shape or the HTML error page (``errors``).
+
+A client that disconnects does not stop its request: the handlers are plain ``def`` functions
+in the threadpool, and a thread cannot be interrupted. What frees the worker is the query time
+limit, which bounds everything an answer does (``imr_search.deadline``). The exports are
+bounded by their row limit instead (``api.EXPORT_LIMIT``): the CSV streams and stops at the
+next chunk once its client has gone; the XLSX workbook is built whole first.
 """
 
 from __future__ import annotations

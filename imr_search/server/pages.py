@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 import imr_search
 from imr_search.config import Settings
 from imr_search.crosstab import overturned_facets
+from imr_search.deadline import Deadline
 from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError, UsageError
 from imr_search.jsonforms import precedents_dict, similar_dict
@@ -248,13 +249,18 @@ def search_page(
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
+    deadline = Deadline.start(settings.query_time_limit)  # the whole page's clock
     try:
         params, notes = params.checked(engine)  # aliases applied; unknown values refused
         request_ = params.to_request(settings, facets=True)
-        result = engine.search(request_)
+        result = engine.search(deadline.narrowed(request_))
         result.warnings[:0] = notes
         # Facet values' overturn rates, when asked for (issue 15): one more search.
-        overturned = overturned_facets(engine, request_) if params.rates else None
+        overturned = (
+            overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)
+            if params.rates
+            else None
+        )
     except UsageError as exc:  # a bad query or filter is shown on the page, with status 400
         error = str(exc)
         hint = exc.hint if isinstance(exc, QueryError) else None
@@ -495,10 +501,17 @@ def precedents_page(
 
 @router.get("/similar/{item_id}", response_class=HTMLResponse)
 def similar_page(
-    request: Request, item_id: str, engine: Annotated[Engine, Depends(get_engine)]
+    request: Request,
+    item_id: str,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
 ) -> HTMLResponse:
     root = root_path(request)
-    data = similar_dict(similar(engine, item_id=item_id, limit=20), item_id=item_id)
+    warnings: list[str] = []
+    groups = similar(
+        engine, item_id=item_id, limit=20, time_limit=settings.query_time_limit, warnings=warnings
+    )
+    data = similar_dict(groups, item_id=item_id, warnings=warnings)
     for group in data["groups"]:
         for m in group["members"]:
             m["url"] = letter_path(root, m["letter_id"], _number(m))

@@ -153,9 +153,16 @@ class FollowingEngine(ClosesOnExit):
             yield from items
 
     def similar(
-        self, *, text: str, exclude: str | None = None, limit: int = 20
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
     ) -> list[ItemRecord]:
-        return self._call(lambda e: e.similar(text=text, exclude=exclude, limit=limit))
+        return self._call(
+            lambda e: e.similar(text=text, exclude=exclude, limit=limit, time_limit=time_limit)
+        )
 
     def suggest(self, term: str) -> list[str]:
         return self._call(lambda e: e.suggest(term))

@@ -368,10 +368,22 @@ class TantivyEngine(ClosesOnExit):
         return s, found[0][1]
 
     def similar(
-        self, *, text: str, exclude: str | None = None, limit: int = 20
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
     ) -> list[ItemRecord]:
         if not text.strip() or limit < 1:
             return []
+        # tantivy cannot stop its one search; the Python work around it (a document frequency
+        # per word of the text, a stored record per hit) stops at the deadline.
+        deadline = clock() + time_limit if time_limit is not None else None
+
+        def out_of_time() -> bool:
+            return deadline is not None and clock() > deadline
+
         view = self._view()
         s = view.searcher
         items = self._item_count(view) if s.num_docs else 0
@@ -380,6 +392,8 @@ class TantivyEngine(ClosesOnExit):
         # Key terms: tf-idf over the rationale field's document frequencies.
         weights: dict[str, float] = {}
         for term, tf in Counter(self._analyzer.analyze(text)).items():
+            if out_of_time():
+                break
             df = int(s.doc_freq("rationale", term))
             if df:
                 weights[term] = tf * math.log(1 + items / df)
@@ -393,7 +407,12 @@ class TantivyEngine(ClosesOnExit):
         if exclude:
             clauses.append((MUST_NOT, Q.term_query(self._schema, "uid", exclude)))
         found = s.search(Q.boolean_query(clauses), limit=limit, count=False)
-        return [item_record(_record(s, addr), float(score)) for score, addr in found.hits]
+        out: list[ItemRecord] = []
+        for score, addr in found.hits:
+            if out_of_time():
+                break
+            out.append(item_record(_record(s, addr), float(score)))
+        return out
 
     def suggest(self, term: str) -> list[str]:
         word = term.strip().lower()

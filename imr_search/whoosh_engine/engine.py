@@ -211,9 +211,15 @@ class WhooshEngine(ClosesOnExit):
             raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
         warnings: list[str] = []
         # One clock for the whole request: collecting has its own limit, and what follows
-        # (spelling suggestions) stops at the same deadline.
+        # (facet counts, highlighting, spelling suggestions) is skipped once past the same
+        # deadline, with a warning naming what was left out.
         started = time.monotonic()
         deadline = started + request.time_limit if request.time_limit is not None else None
+        skipped: list[str] = []
+
+        def out_of_time() -> bool:
+            return deadline is not None and time.monotonic() > deadline
+
         with self._searcher() as s:
             tree, q, matched = self._collect(s, request, warnings)
             reader = s.reader()
@@ -222,13 +228,25 @@ class WhooshEngine(ClosesOnExit):
             result.warnings = warnings
             start = (request.page - 1) * request.size
             if request.facets:
-                counters = self._facet_table(s).count(d for d, _ in matched)
-                result.facets = facet_counts(counters, request.filters)
+                if out_of_time():
+                    skipped.append("facet counts")
+                else:
+                    counters = self._facet_table(s).count(d for d, _ in matched)
+                    result.facets = facet_counts(counters, request.filters)
+
+            def hit(docnum: int, score: float) -> Hit:
+                # Past the deadline a snippet is its text's lead: highlighting tokenises the
+                # whole rationale and summary of each hit.
+                if terms and out_of_time():
+                    terms.clear()
+                    skipped.append("highlighting")
+                return self._hit(s, docnum, score, terms)
+
             if request.letters:
                 groups = self._group(reader, matched)
                 result.total = len(groups)
                 for letter_id, members in groups[start : start + request.size]:
-                    hits = [self._hit(s, d, sc, terms) for d, sc in members]
+                    hits = [hit(d, sc) for d, sc in members]
                     result.groups.append(
                         LetterGroup(
                             letter_id=letter_id,
@@ -241,16 +259,16 @@ class WhooshEngine(ClosesOnExit):
                         )
                     )
             else:
-                result.hits = [
-                    self._hit(s, d, sc, terms) for d, sc in matched[start : start + request.size]
-                ]
+                result.hits = [hit(d, sc) for d, sc in matched[start : start + request.size]]
             if request.query.strip() or request.tree is not None:
                 result.suggestions, complete = suggestions_for(plain_words(tree), s, deadline)
                 if not complete:
-                    warnings.append(
-                        f"the search ran out of time ({request.time_limit:g} s); "
-                        "some spelling suggestions left out"
-                    )
+                    skipped.append("some spelling suggestions")
+        if skipped:
+            warnings.append(
+                f"the search ran out of time ({request.time_limit:g} s); "
+                f"{' and '.join(dict.fromkeys(skipped))} left out"
+            )
         return result
 
     def _group(
@@ -286,21 +304,35 @@ class WhooshEngine(ClosesOnExit):
         return str(key)
 
     def similar(
-        self, *, text: str, exclude: str | None = None, limit: int = 20
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
     ) -> list[ItemRecord]:
         if not text.strip():
             return []
+        deadline = time.monotonic() + time_limit if time_limit is not None else None
         with self._searcher() as s:
             key_terms = s.key_terms_from_text("rationale", text, numterms=20)
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("rationale", word, boost=weight) for word, weight in key_terms])
             mask = wq.Term("uid", exclude) if exclude else None
-            found = s.search(q, limit=limit, filter=ITEMS, mask=mask)
-            return [
-                item_record(res.load_record(s.reader(), hit.docnum), float(hit.score))
-                for hit in found
-            ]
+            collector = s.collector(limit=limit, filter=ITEMS, mask=mask)
+            top = collector
+            if deadline is not None:
+                left = max(deadline - time.monotonic(), 0.0)
+                collector = collectors.TimeLimitCollector(top, timelimit=left, use_alarm=False)
+            with suppress(collectors.TimeLimit):  # the best found so far
+                s.search_with_collector(q, collector)
+            out: list[ItemRecord] = []
+            for hit in top.results():
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+                out.append(item_record(res.load_record(s.reader(), hit.docnum), float(hit.score)))
+            return out
 
     def suggest(self, term: str) -> list[str]:
         word = term.strip().lower()
