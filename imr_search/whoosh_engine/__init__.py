@@ -10,7 +10,7 @@ from pathlib import Path
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.whoosh_engine._whoosh import index
-from imr_search.whoosh_engine.engine import WhooshEngine
+from imr_search.whoosh_engine.engine import WRITER_POOL_MB, WhooshEngine
 from imr_search.whoosh_engine.schema import build_schema
 
 __all__ = ["WhooshEngine", "open_engine"]
@@ -21,10 +21,13 @@ def open_engine(
     *,
     create: bool = False,
     max_query_length: int = MAX_QUERY_LENGTH,
+    private_hooks: bool = True,
+    pool_mb: float = WRITER_POOL_MB,
 ) -> WhooshEngine:
     """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
 
     An existing index is never emptied here: ``writer(rebuild=True)`` replaces content.
+    ``private_hooks`` and ``pool_mb``: see ``WhooshEngine``.
     """
     index_dir = Path(index_dir)
     schema = build_schema()
@@ -50,4 +53,11 @@ def open_engine(
             raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
     except OSError as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
-    return WhooshEngine(ix, index_dir, schema=schema, max_query_length=max_query_length)
+    return WhooshEngine(
+        ix,
+        index_dir,
+        schema=schema,
+        max_query_length=max_query_length,
+        private_hooks=private_hooks,
+        pool_mb=pool_mb,
+    )

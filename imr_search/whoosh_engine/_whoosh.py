@@ -17,6 +17,7 @@ from whoosh import highlight as _highlight
 from whoosh import index as _index
 from whoosh import qparser as _qparser
 from whoosh import query as _query
+from whoosh import searching as _searching
 from whoosh import writing as _writing
 
 analysis: Any = _analysis
@@ -27,4 +28,5 @@ highlight: Any = _highlight
 index: Any = _index
 qparser: Any = _qparser
 query: Any = _query
+searching: Any = _searching
 writing: Any = _writing

@@ -5,13 +5,18 @@ A search needs every match anyway (exact totals, facet counts over the whole res
 letter grouping), so the per-match cost is what a large result set pays. ``collect_matches``
 steps the matcher in one tight loop; wrapped in Whoosh's ``TimeLimitCollector`` (a request
 with a time limit), the wrapper drives ``matches``/``collect`` instead and stops it in time.
+
+Only Whoosh's public collector API is used: the methods its documentation says to override
+(``prepare``, ``collect``, ``matches``, ``collect_matches``, ``results``) and the public
+``Matcher`` and ``Results`` interfaces.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from imr_search.whoosh_engine._whoosh import collectors
+from imr_search.whoosh_engine._whoosh import collectors, searching
 
 _REPLACE_EVERY = 1024  # matches between matcher simplifications (exhausted sub-matchers)
 
@@ -37,9 +42,16 @@ class AllMatches(collectors.Collector):  # type: ignore[misc]
             score = float(self._final(self.top_searcher, docnum, score))
         return score
 
+    def _each_match(self) -> Iterator[int]:
+        # Moves ``self.matcher`` along, so ``_score`` can read each match's score.
+        m = self.matcher
+        while m.is_active():
+            yield m.id()
+            m.next()
+
     def matches(self) -> Any:
         # Scoring needs the matcher on each match (``all_ids`` does not move it).
-        return self._step_through_matches() if self._scored else self.matcher.all_ids()
+        return self._each_match() if self._scored else self.matcher.all_ids()
 
     def collect(self, sub_docnum: int) -> Any:
         docnum = self.offset + sub_docnum
@@ -52,7 +64,7 @@ class AllMatches(collectors.Collector):  # type: ignore[misc]
                 append((offset + sub_docnum, 1.0))
             return
         if self._final is not None:
-            for sub_docnum in self._step_through_matches():
+            for sub_docnum in self._each_match():
                 self.collect(sub_docnum)
             return
         m = self.matcher
@@ -66,7 +78,11 @@ class AllMatches(collectors.Collector):  # type: ignore[misc]
         self.matcher = m
 
     def results(self) -> Any:
-        return self._results([(score, docnum) for docnum, score in self.ranked()])
+        found = searching.Results(
+            self.top_searcher, self.q, [(score, docnum) for docnum, score in self.ranked()]
+        )
+        found.collector = self
+        return found
 
     def ranked(self) -> list[tuple[int, float]]:
         """The matches best first; equal scores in index order (as Whoosh orders them)."""

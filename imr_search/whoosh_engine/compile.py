@@ -92,7 +92,7 @@ class Compiler:
         prefix = node.prefix
         pattern = wq.Prefix(field, prefix) if prefix else wq.Wildcard(field, node.pattern)
         found: list[str] = []
-        for count, btext in enumerate(pattern._btexts(self._reader), 1):
+        for count, (_, btext) in enumerate(pattern.expanded_terms(self._reader), 1):
             if count > self.max_expansions:
                 raise QueryError(
                     f"{node.pattern!r} matches too many terms (more than "

@@ -81,8 +81,14 @@ class WhooshEngine(ClosesOnExit):
         schema: Any,
         max_query_length: int = MAX_QUERY_LENGTH,
         max_expansions: int = 2000,
+        private_hooks: bool = True,
+        pool_mb: float = WRITER_POOL_MB,
     ) -> None:
+        """``private_hooks`` off builds indexes with Whoosh's public API only (the same
+        index, more slowly: tests compare the two); ``pool_mb`` is the writer's posting pool."""
         self._ix = ix
+        self._private_hooks = private_hooks
+        self._pool_mb = pool_mb
         # The schema object given at opening: ``ix.schema`` re-reads the TOC file each time,
         # which a concurrent commit may just have deleted.
         self._schema = schema
@@ -183,7 +189,7 @@ class WhooshEngine(ClosesOnExit):
             )
         if isinstance(child, AllMatches):
             return tree, q, child.ranked()
-        return tree, q, [(docnum, 0.0) for _, docnum in child.results().top_n]
+        return tree, q, [(docnum, 0.0) for docnum, _ in child.results().items()]
 
     def _facet_table(self, s: Any) -> res.FacetTable:
         """The facet values of every document of this searcher's index generation, decoded
@@ -387,13 +393,16 @@ class WhooshEngine(ClosesOnExit):
         try:
             # A larger posting pool than Whoosh's 128 MB default: until it fills, postings
             # are sorted in memory instead of being pickled to temporary runs and merged.
-            w = self._ix.writer(timeout=0.0, limitmb=WRITER_POOL_MB)
+            w = self._ix.writer(timeout=0.0, limitmb=self._pool_mb)
         except index.LockError:
             raise IndexBusyError(str(self.index_dir)) from None
         except OSError as exc:
             raise self._write_error(exc) from None
-        use_chunked_pool(w, WRITER_POOL_MB)
-        session = WhooshWriterSession(w, rebuild=rebuild, facet_names=FACETS)
+        if self._private_hooks:
+            use_chunked_pool(w, self._pool_mb)
+        session = WhooshWriterSession(
+            w, rebuild=rebuild, facet_names=FACETS, private_hooks=self._private_hooks
+        )
         try:
             yield session
             session.close()
@@ -402,7 +411,7 @@ class WhooshEngine(ClosesOnExit):
             else:
                 w.commit()
         except BaseException as exc:
-            session.close()
+            session.close(commit=False)
             _cancel(w)
             self._remove_leftovers(take_lock=True)
             if isinstance(exc, OSError):
@@ -415,7 +424,7 @@ class WhooshEngine(ClosesOnExit):
     def _remove_leftovers(self, *, take_lock: bool) -> None:
         storage, name = self._ix.storage, self._ix.indexname
         try:
-            lock = storage.lock(f"{name}_WRITELOCK")
+            lock = self._ix.lock("WRITELOCK")  # the lock Whoosh's writers take
             if take_lock and not lock.acquire(False):
                 return  # another writer is at work: its files are not leftovers
             try:
