@@ -30,6 +30,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -107,6 +108,44 @@ def _free_port() -> int:
         return port
 
 
+def start_server(index: Path, query_time_limit: float) -> tuple[subprocess.Popen[bytes], str]:
+    """A real server (``python -m imr_search.server``, its default workers) on a free loopback
+    port, once it answers; its output goes to a temporary file, read only to say why one did
+    not start (a pipe nobody reads would stall a server that logs)."""
+    import httpx
+
+    port = _free_port()
+    env = dict(os.environ, IMR_SEARCH_QUERY_TIME_LIMIT=str(query_time_limit))
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:  # the server keeps its own copy of the file
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "imr_search.server", "--index", str(index), "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    return proc, base
+            time.sleep(0.2)
+        stop_server(proc)
+        log.seek(0)
+        err = log.read().decode(errors="replace")
+    raise RuntimeError(f"the server on {index} did not start: {err[-300:]}")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _params(q: BenchQuery) -> list[tuple[str, str | int | float | bool | None]]:
     params: list[tuple[str, str | int | float | bool | None]] = [("q", q.text())]
     for name, values in q.filters:
@@ -143,28 +182,11 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
     the mix (the server as ``imr-search serve`` runs it: its default workers)."""
     import httpx
 
-    port = _free_port()
-    env = dict(os.environ, IMR_SEARCH_QUERY_TIME_LIMIT="30")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "imr_search.server", "--index", str(index), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr and proc.poll() is not None else ""
-                return {"skipped": f"server did not start: {err[-300:]}"}
-            time.sleep(0.2)
+        proc, base = start_server(index, 30)
+    except RuntimeError as e:
+        return {"skipped": str(e)}
+    try:
         latencies: list[float] = []
         errors = [0]
         lock = threading.Lock()
@@ -197,14 +219,7 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
             t.join()
         elapsed = time.monotonic() - began
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
+        stop_server(proc)
     return {
         "clients": clients,
         "seconds": round(elapsed, 1),

@@ -23,7 +23,6 @@ rationales; precedents with a 5,000-character case summary.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -41,7 +40,7 @@ import httpx
 
 from benchmarks import corpus
 from benchmarks.engines import build_imr
-from benchmarks.run import _free_port, pct
+from benchmarks.run import pct, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "letters"
@@ -97,36 +96,6 @@ def mix(rng: random.Random, item_ids: list[str], summary: str) -> list[Request]:
             {"request": "Norco 10/325mg #120 for chronic low back pain", "summary": summary},
         ),
     ]
-
-
-def _start_server(index: Path, limit: float) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = dict(os.environ, IMR_SEARCH_QUERY_TIME_LIMIT=str(limit))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "imr_search.server", "--index", str(index), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return proc, base
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"the server on {index} did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def _material(base: str) -> tuple[list[str], str]:
@@ -291,11 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, Any] = {}
     for name, path in indexes.items():
         log(f"load: {name}")
-        proc, base = _start_server(path, limit)
+        proc, base = start_server(path, limit)
         try:
             runs[name] = load(base, limit, args.clients, args.seconds)
         finally:
-            _stop(proc)
+            stop_server(proc)
         a = runs[name]["all"]
         log(f"  p99 {a['p99_s']:.2f} s, max {a['max_s']:.2f} s, over limit {a['over_limit']}")
     after = os.getloadavg()[0]

@@ -22,7 +22,7 @@ from imr_search.query import MAX_NESTING, parse
 from imr_search.terms import content_words, key_sentence, phrases, sentences
 
 # isort: split
-from test_parse_linear import _GROWTH, _RATIO, Case, _ratio
+from test_parse_linear import Case, assert_linear
 
 
 def _query(text: str) -> None:
@@ -78,18 +78,9 @@ CASES: dict[str, Case] = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_doubling_the_input_at_most_about_doubles_the_time(name: str) -> None:
-    case = CASES[name]
-    n, small, large = _ratio(case)
-    # Again before failing (a neighbour's burst of work is not the parser): these stages
-    # build many small objects, so a loaded box's memory pressure shows more here than in
-    # the letter parser's test. A super-linear stage fails every attempt (16x against 6x).
-    for _ in range(4):
-        if large <= _RATIO * small:
-            break
-        n, small, large = _ratio(case)
-    assert large <= _RATIO * max(small, 1e-4), (
-        f"{name}: {len(case.text(n)):,} chars {small:.4f} s, x{_GROWTH} {large:.4f} s"
-    )
+    # Five attempts, not three: these stages build many small objects, so a loaded box's
+    # memory pressure shows more here than in the letter parser's test.
+    assert_linear(name, CASES[name], attempts=5)
 
 
 def test_deep_nesting_is_a_query_error_not_a_crash() -> None:
