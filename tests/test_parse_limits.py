@@ -88,11 +88,12 @@ def test_parse_reports_each_limit_per_file_and_goes_on(tmp_path: Path) -> None:
 def test_a_file_past_the_time_limit_fails_with_its_reason_and_the_run_goes_on(
     tmp_path: Path,
 ) -> None:
-    # A real letter padded to 29 MB (under the 50 MB file limit): linear, but about 3.5 s to
-    # parse on a quiet 2-core box, so well past the 1 s limit on any machine (at 12 MB it took
-    # 1.4 s, too close to the limit to fail every time).
+    # A real letter padded to 20 MB (under the 50 MB file limit) with short lines ending in a
+    # colon, which the item splitter weighs one by one: linear, but about 5 s to parse on a
+    # quiet 2-core box, so well past the 1 s limit. (Padding with prose stopped being enough
+    # when the parser got faster: 29 MB of sentences took 3.5 s, then 0.95 s.)
     big = tmp_path / "big.txt"
-    big.write_bytes(SEEDS[0].read_bytes() + b"The injured worker has pain. " * 1_000_000)
+    big.write_bytes(SEEDS[0].read_bytes() + b"A\nB:\n" * 4_000_000)
     env = {"IMR_SEARCH_MAX_CHARS": str(10**8)}
     for command in (["parse"], ["index", "--index", str(tmp_path / "ix")]):
         result = run(*command, "--jobs", "1", "--time-limit", "1", str(big), str(SEEDS[1]), env=env)
