@@ -161,6 +161,21 @@ def describe() -> list[SettingInfo]:
     return out
 
 
+def in_bounds(info: SettingInfo, value: Any) -> bool:
+    """Whether a number is one the setting can take (its flag checks the same range)."""
+    if info.kind not in (int, float):
+        return True
+    if info.bounds is not None:
+        return bool(info.bounds[0] <= value <= info.bounds[1])
+    return bool(value > 0)
+
+
+def bounds_text(info: SettingInfo) -> str:
+    if info.bounds is not None:
+        return f"from {info.bounds[0]} to {info.bounds[1]}"
+    return "a number above 0"
+
+
 def load_settings(environ: Mapping[str, str], **overrides: Any) -> Settings:
     """Settings from the environment, then the non-None ``overrides`` (command-line flags)."""
     values: dict[str, Any] = {}
@@ -169,8 +184,11 @@ def load_settings(environ: Mapping[str, str], **overrides: Any) -> Settings:
         if raw is None or raw == "":
             continue
         try:
-            values[info.name] = info.kind(raw)
+            value = info.kind(raw)
         except ValueError:
             raise ConfigError(f"{info.env}={raw!r} is not a valid {info.kind.__name__}") from None
+        if not in_bounds(info, value):
+            raise ConfigError(f"{info.env}={raw!r} is out of range: {bounds_text(info)}")
+        values[info.name] = value
     values.update({k: v for k, v in overrides.items() if v is not None})
     return replace(Settings(), **values)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 from server_fixtures import server_process
 
@@ -82,3 +83,19 @@ def test_a_serve_flag_reaches_the_server(letters_index: Path, tmp_path: Path) ->
         assert httpx.get(f"{server.url}/api/search?q=knee").status_code == 200
         long = httpx.get(f"{server.url}/api/search?q=" + "knee+" * 80)
         assert long.status_code == 414
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("IMR_SEARCH_MAX_PAGES", "0"),
+        ("IMR_SEARCH_PORT", "70000"),
+        ("IMR_SEARCH_FILE_TIME_LIMIT", "-1"),
+    ],
+)
+def test_a_variable_out_of_range_is_bad_input_as_its_flag_would_be(
+    variable: str, value: str
+) -> None:
+    result = CliRunner(env={variable: value}).invoke(main, ["parse", "--jobs", "1", str(SEEDS[0])])
+    assert result.exit_code == 2
+    assert f"{variable}={value!r} is out of range" in result.stderr
