@@ -21,13 +21,13 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.docs import replace_section
 from imr_search.ingest import SerialRunner, default_jobs, ingest
 from imr_search.parse import PdfExtractor
 from imr_search.workers import ProcessPool
@@ -162,13 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(rates, notes, args.rounds)
     print(text)
     if args.docs is not None:
-        doc = args.docs.read_text()
-        pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-        if pattern.search(doc):
-            doc = pattern.sub(lambda _: text, doc)
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-        args.docs.write_text(doc)
+        replace_section(args.docs, START, END, text)
     return 0
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from benchmarks import corpus
 from benchmarks.baselines.common import Outcome
+from benchmarks.docs import replace_section
 from benchmarks.engines import ENGINES, IMR_ENGINES, BuildResult, build_in_child, open_searcher
 from benchmarks.queries import PRECEDENT_REQUESTS, BenchQuery, query_mix
 
@@ -433,14 +434,7 @@ def write_docs(path: Path, report: dict[str, Any], plot_path: Path | None) -> No
     if plot_path is not None:
         lines += ["", f"![query p95 and build time against corpus size]({plot_path.name})"]
     lines += [tables_markdown(report["results"], level="####"), "", DOCS_END]
-    section = "\n".join(lines)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if DOCS_START in text and DOCS_END in text:
-        head, rest = text.split(DOCS_START, 1)
-        text = head + section + rest.split(DOCS_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
+    replace_section(path, DOCS_START, DOCS_END, "\n".join(lines))
 
 
 def report_only(paths: list[Path], plot_to: Path | None) -> int:

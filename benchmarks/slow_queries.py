@@ -39,6 +39,7 @@ from urllib.parse import quote
 import httpx
 
 from benchmarks import corpus
+from benchmarks.docs import replace_section
 from benchmarks.engines import build_imr
 from benchmarks.run import pct, start_server, stop_server
 
@@ -218,16 +219,6 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if DOCS_START in text and DOCS_END in text:
-        head, rest = text.split(DOCS_START, 1)
-        text = head + section + rest.split(DOCS_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -290,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(report)
     print(section)
     if not args.no_docs:
-        write_docs(args.docs, section)
+        replace_section(args.docs, DOCS_START, DOCS_END, section)
     return 0
 
 

@@ -8,11 +8,13 @@ translations agree with imr-search on every query whose semantics agree across e
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from benchmarks import run
+from benchmarks.docs import replace_section
 from benchmarks.engines import ENGINES, IMR_ENGINES
 from benchmarks.queries import query_mix
 
@@ -94,3 +96,12 @@ def test_translations_agree_with_whoosh_where_semantics_agree(report: dict[str, 
     same = sum(sqlite[i] == whoosh[i] for i in text)
     assert same >= 0.85 * len(text)
     assert sum(whoosh[i] for i in text) > 0
+
+
+def test_a_benchmark_section_replaces_its_own_and_keeps_the_rest(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\nbefore\n\n<!-- a -->\nold\n<!-- /a -->\n\nafter\n")
+    replace_section(doc, "<!-- a -->", "<!-- /a -->", "<!-- a -->\nnew\n<!-- /a -->")
+    assert doc.read_text() == "# Benchmarks\n\nbefore\n\n<!-- a -->\nnew\n<!-- /a -->\n\nafter\n"
+    replace_section(doc, "<!-- b -->", "<!-- /b -->", "<!-- b -->\nb\n<!-- /b -->")
+    assert doc.read_text().endswith("after\n\n<!-- b -->\nb\n<!-- /b -->\n")
