@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -148,6 +148,22 @@ class FilterParams(BaseModel):
                 out[name] = (low, high)
         return out
 
+    def search_request(self, q: str, settings: Settings, **more: Any) -> SearchRequest:
+        """The engine request of query ``q`` with these filters and date ranges, under the
+        server's time limit; ``more``: the other fields of a search (paging, facets). The query
+        is checked first, then the dates (UsageError for either)."""
+        query = _query(q, settings)
+        date_from, date_to = self.dates()
+        return SearchRequest(
+            query=query,
+            filters=self.filters(),
+            date_from=date_from,
+            date_to=date_to,
+            ranges=self.ranges(),
+            time_limit=settings.query_time_limit,
+            **more,
+        )
+
     def filter_pairs(self) -> Iterator[tuple[str, str]]:
         """The filters and date ranges as URL parameters (canonical order)."""
         for name, values in self.filters().items():
@@ -197,20 +213,14 @@ class SearchParams(FilterParams):
 
     def to_request(self, settings: Settings, *, facets: bool) -> SearchRequest:
         """The engine request; raises UsageError for a parameter the engine must not see."""
-        query = _query(self.q, settings)
-        date_from, date_to = self.dates()
-        return SearchRequest(
-            query=query,
-            filters=self.filters(),
-            date_from=date_from,
-            date_to=date_to,
-            ranges=self.ranges(),
+        return self.search_request(
+            self.q,
+            settings,
             facets=facets,
             letters=self.letters,
             sort=self.sort,
             page=self.page,
             size=self.size,
-            time_limit=settings.query_time_limit,
         )
 
     # -- writing (URLs) -----------------------------------------------------------------------
@@ -329,16 +339,7 @@ class AnalysisParams(FilterParams):
     format: Literal["json", "csv"] = Field("json", description="json, or csv.")
 
     def to_request(self, settings: Settings) -> SearchRequest:
-        query = _query(self.q, settings)
-        date_from, date_to = self.dates()
-        return SearchRequest(
-            query=query,
-            filters=self.filters(),
-            date_from=date_from,
-            date_to=date_to,
-            ranges=self.ranges(),
-            time_limit=settings.query_time_limit,
-        )
+        return self.search_request(self.q, settings)
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         if self.q.strip():
