@@ -16,6 +16,22 @@ FIXTURES = Path(__file__).parent / "fixtures"
 LETTER_SOURCES = [str(FIXTURES / "seeds"), str(FIXTURES / "letters")]
 
 
+def xlsx_rows(data: bytes) -> list[tuple[Any, ...]]:
+    """The rows of a workbook's active sheet, values only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    # A read-only workbook holds its file open until closed (else an unraisable warning later).
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        return list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
 def letter_paths() -> list[Path]:
     """Every fixture letter: the seed texts, then the published PDFs."""
     seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
