@@ -92,7 +92,7 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[dict[str, float], dic
             runner = DaskRunner(cluster.scheduler_address)
 
             def on_cluster() -> int:
-                return parsed(list(ingest(sources, runner, ship_data=False)))
+                return parsed(list(ingest(sources, runner)))
 
             on_cluster()  # warm: workers import the parser on their first batch
             rates["dask2"] = timed(on_cluster, rounds)

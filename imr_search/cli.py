@@ -254,7 +254,6 @@ def parse(
         runner_from(settings, jobs, dask),
         stdin=stdin,
         max_bytes=settings.max_file_bytes,
-        ship_data=dask is None,
     )
     for outcome in outcomes:
         if outcome.letter is None:
@@ -432,7 +431,6 @@ def index(
         max_bytes=settings.max_file_bytes,
         runner=runner,
         cache=cache,
-        ship_data=dask is None,
     )
     if records is not None:
         run = functools.partial(

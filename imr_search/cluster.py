@@ -47,6 +47,7 @@ class DaskRunner:
     extractor: PdfExtractor = "pdfium"
     work: Work = parse_job
     max_bytes: int = MAX_BYTES
+    reads_files: bool = True  # from shared storage: a batch of paths, not of bytes
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[Any]:

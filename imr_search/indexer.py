@@ -80,15 +80,13 @@ def index_paths(
     max_bytes: int = MAX_BYTES,
     runner: Runner | None = None,
     cache: RecordCache | None = None,
-    ship_data: bool = True,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
     whose source file no longer exists. ``runner`` parses (default: in this process);
-    ``cache`` supplies and keeps records by content hash; ``ship_data`` False lets a
-    cluster's workers read the files themselves. Raises IndexBusyError if another process is
-    writing.
+    ``cache`` supplies and keeps records by content hash. Raises IndexBusyError if another
+    process is writing.
     """
     report = IndexReport()
     sources = list(iter_sources(paths))
@@ -101,9 +99,7 @@ def index_paths(
     put_ids: set[str] = set()
     runner = runner if runner is not None else SerialRunner(max_bytes=max_bytes)
     with engine.writer(rebuild=rebuild) as writer:
-        outcomes = ingest(
-            sources, runner, known=known, cache=cache, max_bytes=max_bytes, ship_data=ship_data
-        )
+        outcomes = ingest(sources, runner, known=known, cache=cache, max_bytes=max_bytes)
         for done in outcomes:
             reason: str | None = None
             if done.outcome == "unchanged":

@@ -10,6 +10,9 @@ The calling process reads every file (cheap next to extraction: a hash needs the
 and the incremental check and the cache are keyed by it); a *runner* extracts and parses what
 is left, in any order and on any number of workers; the outcomes come back in the order the
 sources were given, so the index and the output are the same for any number of workers.
+Worker processes and cluster workers read the file again themselves (``Runner.reads_files``;
+from the page cache, here) rather than receive its bytes through a pipe, and the record keeps
+the hash of the bytes they parsed.
 
 Runners: ``SerialRunner`` (in this process, no time limit), ``imr_search.workers.ProcessPool``
 (``--jobs N``: worker processes, a per-file time limit, a crashed worker costs its file only)
@@ -112,6 +115,12 @@ class Runner(Protocol):
     """Extracts and parses tasks, yielding a ``Done`` for each, in any order. A ``Done`` in
     ``items`` (a source already resolved) is passed through as soon as it is pulled."""
 
+    @property
+    def reads_files(self) -> bool:
+        """True when the runner's workers read the files themselves: tasks carry no bytes
+        (but standard input's, which no worker can read)."""
+        ...
+
     def run(self, items: Iterable[Task | Done]) -> Iterator[Done]: ...
 
 
@@ -122,6 +131,7 @@ class SerialRunner:
     extractor: PdfExtractor = "pdfium"
     work: Work = parse_job
     max_bytes: int = MAX_BYTES
+    reads_files: bool = False  # the bytes are read once, here, for the hash: pass them on
 
     def run(self, items: Iterable[Task | Done]) -> Iterator[Done]:
         for item in items:
@@ -184,14 +194,13 @@ def ingest(
     cache: RecordCache | None = None,
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_BYTES,
-    ship_data: bool = True,
 ) -> Iterator[Done]:
     """A ``Done`` for each of ``sources``, in their order.
 
     ``known`` maps a source to the content hash the index holds for it: a source whose bytes
     still have that hash is ``unchanged`` and not parsed. ``cache`` supplies and keeps records
-    by content hash. ``ship_data`` False lets the runner's workers read the files themselves
-    (standard input is always shipped: no worker can read it).
+    by content hash. Tasks carry the bytes read here unless the runner's workers read the
+    files themselves (``Runner.reads_files``).
     """
 
     def items() -> Iterator[Task | Done]:
@@ -210,7 +219,7 @@ def ingest(
                 outcome: Outcome = "cached" if hit.letter is not None else "failed"
                 yield Done(seq, source, outcome, digest, hit.letter, hit.reason, cached=True)
                 continue
-            shipped = data if ship_data or source == STDIN else None
+            shipped = None if runner.reads_files and source != STDIN else data
             yield Task(seq, source, shipped, digest)
 
     ready: dict[int, Done] = {}

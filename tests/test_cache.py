@@ -129,6 +129,8 @@ def test_failures_are_kept_but_not_time_limits(tmp_path: Path) -> None:
 class _Replay:
     """A runner that answers every task with one prepared Done (a time-limit failure)."""
 
+    reads_files = False
+
     def __init__(self, done: Done) -> None:
         self.done = done
 

@@ -41,7 +41,7 @@ def test_batches_on_the_cluster_give_the_records_in_input_order(
     scheduler: str, letter_records: list[Letter]
 ) -> None:
     sources = list(iter_sources(LETTER_SOURCES))
-    done = list(ingest(sources, DaskRunner(scheduler, batch_size=4), ship_data=False))
+    done = list(ingest(sources, DaskRunner(scheduler, batch_size=4)))
     assert [d.seq for d in done] == list(range(len(sources)))
     assert [d.letter for d in done] == letter_records
 
@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_run_loses_no_file(tmp_path: Path) -> None:
         runner = DaskRunner(cluster.scheduler_address, batch_size=2, work=ingest_jobs.slow)
         killer.start()
         try:
-            done = list(ingest(sources, runner, ship_data=False))
+            done = list(ingest(sources, runner))
         finally:
             killer.cancel()
         assert victim not in client.run(os.getpid).values()

@@ -98,3 +98,43 @@ def test_a_worker_killed_mid_run_costs_only_its_file(tmp_path: Path) -> None:
     parsed = [(d.source, d.letter) for d in done if d.outcome == "parsed"]
     assert parsed == [(s, parse_path(Path(s))) for s in sources if s not in failed]
     assert len(pool.replaced) == 2
+
+
+def seeds_around(tmp_path: Path, odd: str, at: int) -> list[str]:
+    """The 5 seed letters with a copy of the first named ``odd`` at place ``at``."""
+    seeds = [
+        str(shutil.copy(s, tmp_path / s.name)) for s in sorted((FIXTURES / "seeds").glob("*.txt"))
+    ]
+    seeds.insert(at, str(shutil.copy(seeds[0], tmp_path / odd)))
+    return seeds
+
+
+@pytest.mark.parametrize("odd", ["hang.txt", "crash.txt"])
+def test_a_bad_file_inside_a_batch_costs_that_file_only(tmp_path: Path, odd: str) -> None:
+    # One worker gets batches of 1, 2, then 4 files: the 5th file is the second of the third
+    # batch, with a file finished before it and one still to come.
+    sources = seeds_around(tmp_path, odd, 4)
+    pool = ProcessPool(1, time_limit=1.0, work=ingest_jobs.hang_or_crash, batch_size=8)
+    done = list(ingest(sources, pool))
+    assert [d.seq for d in done] == list(range(len(sources)))
+    bad = done[4]
+    assert bad.source == str(tmp_path / odd)
+    reason = (
+        "took longer than the time limit (1 s)"
+        if odd == "hang.txt"
+        else "worker process died (exit code -9)"
+    )
+    assert (bad.outcome, bad.reason) == ("failed", reason)
+    rest = done[:4] + done[5:]
+    assert [(d.outcome, d.source, d.letter) for d in rest] == [
+        ("parsed", s, parse_path(Path(s))) for s in sources if s != bad.source
+    ]
+    assert pool.replaced == [reason]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 8])
+def test_the_batch_size_changes_nothing_but_speed(
+    batch_size: int, sources: list[str], expected: list[tuple[str, Letter | None, str | None]]
+) -> None:
+    done = list(ingest(sources, ProcessPool(2, batch_size=batch_size)))
+    assert records(done) == expected
