@@ -4,13 +4,17 @@
 
 The corpus is the 20 published PDFs in tests/fixtures/letters, each listed ``copies`` times
 (the same bytes under the same name: no cache is used, every copy is extracted and parsed).
-Measured, each as the median of ``rounds``:
+Each round runs every way below back to back, and a speed-up is the median of the rounds'
+ratios, so it compares runs of the same minute (on a shared box the speed of a core drifts by
+a third within an hour); a rate is the median of the rounds:
 
 - one core, in this process: pypdf (the old extractor) and pypdfium2 (the new default),
   reading the file, extracting its text and parsing it;
 - ``--jobs 1`` and ``--jobs 2``: the worker-process pool, including its start-up;
-- ``--dask local``: a 2-worker ``LocalCluster`` (processes, one thread each) started once
-  beforehand, batches of 20; its start-up time is reported on its own.
+- two processes side by side, each parsing every letter in-process: the ceiling of two cores
+  on this box, with no pool at all;
+- ``--dask local``: a 2-worker ``LocalCluster`` (processes, one thread each) started for each
+  round's Dask run only, batches of 20; its start-up time is reported on its own.
 
 ``--docs`` rewrites the section between the ``ingest-speed`` markers of that file.
 """
@@ -18,17 +22,21 @@ Measured, each as the median of ``rounds``:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.docs import replace_section
-from imr_search.ingest import SerialRunner, default_jobs, ingest
+from imr_search.ingest import Runner, SerialRunner, default_jobs, ingest
 from imr_search.parse import PdfExtractor
 from imr_search.workers import ProcessPool
 
@@ -36,24 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.pdf"))
 CORPUS_LETTERS = 1_800_000
 START, END = "<!-- ingest-speed:start -->", "<!-- ingest-speed:end -->"
-
-
-CPU: dict[str, float] = {}
-
-
-def timed(run: Callable[[], int], rounds: int, name: str = "") -> float:
-    """Median letters/s of ``rounds`` runs; ``run`` returns how many letters it parsed. For a
-    run in this process, also letters per CPU-second (``CPU[name]``): unlike the wall clock,
-    it does not drop when other work shares the cores."""
-    rates, cpu = [], []
-    for _ in range(rounds):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        n = run()
-        rates.append(n / (time.perf_counter() - start))
-        cpu.append(n / max(time.process_time() - start_cpu, 1e-9))
-    if name:
-        CPU[name] = statistics.median(cpu)
-    return statistics.median(rates)
 
 
 def parsed(done: object) -> int:
@@ -70,55 +60,129 @@ def pool(sources: list[str], jobs: int) -> Callable[[], int]:
     return lambda: parsed(list(ingest(sources, ProcessPool(jobs))))
 
 
-def measure(copies: int, rounds: int, dask: bool) -> tuple[dict[str, float], dict[str, str]]:
+def _serial_count(sources: list[str]) -> int:
+    return parsed(list(ingest(sources, SerialRunner())))
+
+
+def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
+    """Two processes each parsing all of ``sources`` in-process at the same time, with no
+    pool between them: what two cores of this box give two independent jobs, the ceiling of
+    any ``--jobs 2``. (Hosts often place a VM's two vCPUs on one physical core's two hardware
+    threads, or let other VMs share them.)"""
+
+    def run() -> int:
+        futures = [executor.submit(_serial_count, sources) for _ in range(2)]
+        return sum(f.result() for f in futures)
+
+    return run
+
+
+def alone(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
+    """One of those processes on its own: one core in a process started like a worker (from
+    the fork server, with what it preloads), not in this one."""
+    return lambda: executor.submit(_serial_count, sources).result()
+
+
+@dataclass
+class Rates:
+    """Letters/s of each way, every round; letters per CPU-second of this process for the ways
+    that run in it (unlike the wall clock, that does not drop when other work shares the
+    cores)."""
+
+    wall: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+
+    def time(self, name: str, run: Callable[[], int]) -> None:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        n = run()
+        self.wall.setdefault(name, []).append(n / (time.perf_counter() - start))
+        self.cpu.setdefault(name, []).append(n / max(time.process_time() - start_cpu, 1e-9))
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.wall[name])
+
+    def ratio(self, name: str, base: str = "pdfium") -> float:
+        """The median of the round-by-round ratios: each round runs every way back to back,
+        so a ratio compares two runs of the same minute on this (shared, drifting) box."""
+        return statistics.median(
+            a / b for a, b in zip(self.wall[name], self.wall[base], strict=True)
+        )
+
+
+@contextlib.contextmanager
+def local_cluster(starts: list[float]) -> Iterator[Runner]:
+    """A 2-worker ``LocalCluster`` (processes, one thread each), its workers warmed with one
+    batch; how long it took to start is appended to ``starts``. Started for its own rounds
+    only: an idle cluster is not idle (its scheduler runs in this process, next to the
+    pool's dispatcher, and its nannies and workers wake up several times a second), and
+    left running it cost ``--jobs 2`` 15% here (1.56x against 1.83x)."""
+    import distributed
+
+    from imr_search.cluster import DaskRunner
+
+    start = time.perf_counter()
+    with distributed.LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        starts.append(time.perf_counter() - start)
+        runner = DaskRunner(cluster.scheduler_address)
+        parsed(list(ingest([str(p) for p in LETTERS], runner)))
+        yield runner
+
+
+def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]]:
     sources = [str(p) for p in LETTERS] * copies
-    rates: dict[str, float] = {}
-    notes: dict[str, str] = {}
-    # pypdf is ~12x slower: fewer copies keep the run short, the rate is per letter anyway.
-    rates["pypdf"] = timed(serial(sources[: max(20, len(sources) // 10)], "pypdf"), rounds, "pypdf")
-    rates["pdfium"] = timed(serial(sources, "pdfium"), rounds, "pdfium")
-    rates["jobs1"] = timed(pool(sources, 1), rounds)
-    rates["jobs2"] = timed(pool(sources, 2), rounds)
-    if dask:
-        import distributed
-
-        from imr_search.cluster import DaskRunner
-
-        start = time.perf_counter()
-        with distributed.LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster:
-            notes["dask_start_s"] = f"{time.perf_counter() - start:.1f}"
-            runner = DaskRunner(cluster.scheduler_address)
-
-            def on_cluster() -> int:
-                return parsed(list(ingest(sources, runner)))
-
-            on_cluster()  # warm: workers import the parser on their first batch
-            rates["dask2"] = timed(on_cluster, rounds)
-    notes["letters"] = str(len(sources))
+    # pypdf is ~10x slower: fewer copies keep the run short, the rate is per letter anyway.
+    few = sources[: max(20, len(sources) // 10)]
+    notes: dict[str, str] = {"letters": str(len(sources))}
+    starts: list[float] = []
+    rates = Rates()
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver")) as ex:
+        ways: list[tuple[str, Callable[[], int]]] = [
+            ("pypdf", serial(few, "pypdf")),
+            ("pdfium", serial(sources, "pdfium")),
+            ("jobs1", pool(sources, 1)),
+            ("jobs2", pool(sources, 2)),
+            ("alone", alone(sources, ex)),
+            ("pair", side_by_side(sources, ex)),
+        ]
+        # Warm: the fork server and the pair's processes import the parser on first use.
+        for _, run in ways[2:]:
+            run()
+        for _ in range(rounds):
+            for name, run in ways:
+                rates.time(name, run)
+            if dask:
+                with local_cluster(starts) as runner:
+                    rates.time("dask2", lambda: parsed(list(ingest(sources, runner))))
+    if starts:
+        notes["dask_start_s"] = f"{statistics.median(starts):.1f}"
     return rates, notes
 
 
-def section(rates: dict[str, float], notes: dict[str, str], rounds: int) -> str:
+def section(rates: Rates, notes: dict[str, str], rounds: int) -> str:
     def cpu_hours(rate_per_core: float) -> str:
         return f"{CORPUS_LETTERS / rate_per_core / 3600:.1f}"
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     rows = [
-        ("one core, pypdf (the old extractor)", rates["pypdf"], 1),
-        ("one core, pypdfium2 (the new default)", rates["pdfium"], 1),
-        ("`--jobs 1` (one worker process)", rates["jobs1"], 1),
-        ("`--jobs 2`", rates["jobs2"], 2),
+        ("one core, pypdf (the old extractor)", "pypdf", 1),
+        ("one core, pypdfium2 (the new default)", "pdfium", 1),
+        ("`--jobs 1` (one worker process)", "jobs1", 1),
+        ("`--jobs 2`", "jobs2", 2),
+        ("one core, pypdfium2, in a process of its own", "alone", 1),
+        ("two in-process runs side by side (the box's ceiling for two cores)", "pair", 2),
     ]
-    if "dask2" in rates:
-        rows.append(("`--dask local`, 2 workers", rates["dask2"], 2))
+    if "dask2" in rates.wall:
+        rows.append(("`--dask local`, 2 workers", "dask2", 2))
     lines = [
         START,
         "## Ingest speed: PDF -> record",
         "",
         f"One run of `python -m benchmarks.ingest_speed` on {dt.date.today().isoformat()}: "
-        f"{notes['letters']} letters (the 20 fixture PDFs repeated), median of {rounds} rounds, "
+        f"{notes['letters']} letters (the 20 fixture PDFs repeated), {rounds} rounds of every "
+        "way in turn (letters/s: the median round; speed-up: the median of the rounds' "
+        "ratios), "
         f"Python {platform.python_version()}, {default_jobs()} cores, load average "
         f"{load:.1f} at the end. Reading the file, extracting its text and parsing it; no "
         "index, no cache. CPU-hours for DWC's 1.8 million letters = 1.8M / (letters/s per "
@@ -127,24 +191,25 @@ def section(rates: dict[str, float], notes: dict[str, str], rounds: int) -> str:
         "| how | letters/s | per core | speed-up on one core's pypdfium2 | CPU-hours, 1.8M |",
         "|---|---|---|---|---|",
     ]
-    for name, rate, cores in rows:
-        per_core = rate / cores
+    for label, name, cores in rows:
+        per_core = rates.median(name) / cores
         lines.append(
-            f"| {name} | {rate:.0f} | {per_core:.0f} | {rate / rates['pdfium']:.2f}x "
+            f"| {label} | {rates.median(name):.0f} | {per_core:.0f} | {rates.ratio(name):.2f}x "
             f"| {cpu_hours(per_core)} |"
         )
+    cpu = {name: statistics.median(rates.cpu[name]) for name in ("pypdf", "pdfium")}
     lines += [
         "",
         "Per CPU-second of this process (immune to other work on the box): pypdf "
-        f"{CPU['pypdf']:.0f} letters, pypdfium2 {CPU['pdfium']:.0f}; that is "
-        f"{cpu_hours(CPU['pypdf'])} and {cpu_hours(CPU['pdfium'])} CPU-hours for 1.8 million "
+        f"{cpu['pypdf']:.0f} letters, pypdfium2 {cpu['pdfium']:.0f}; that is "
+        f"{cpu_hours(cpu['pypdf'])} and {cpu_hours(cpu['pdfium'])} CPU-hours for 1.8 million "
         "letters.",
         "",
     ]
     if "dask_start_s" in notes:
         lines.append(
-            f"The 2-worker `LocalCluster` took {notes['dask_start_s']} s to start (not timed "
-            "above; `--dask local` pays it once per run)."
+            f"The 2-worker `LocalCluster` took {notes['dask_start_s']} s to start (the median "
+            "round; not timed above: `--dask local` pays it once per run)."
         )
         lines.append("")
     lines.append(END)
@@ -159,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=Path, default=None)
     args = ap.parse_args(argv)
     rates, notes = measure(args.copies, args.rounds, dask=not args.no_dask)
+    for name, per_round in rates.wall.items():  # the rounds themselves, to see the drift
+        print(f"{name:>7}: " + " ".join(f"{r:.0f}" for r in per_round), file=sys.stderr)
     text = section(rates, notes, args.rounds)
     print(text)
     if args.docs is not None:
