@@ -41,6 +41,8 @@ _DEPTH = 2
 # parsing) for one worker alone at the end of a run. A new worker's batches grow 1, 2, 4, 8,
 # so a run of a few files still spreads over every worker.
 BATCH_SIZE = 8
+# Resolved sources (unchanged, cached, unreadable) passed on at a time, at most.
+_PASS_AT_ONCE = 64
 # How often to look at a worker that holds a batch but has not started a file of it yet (it
 # is starting, or between batches); a worker on a file is looked at when its limit is up.
 _LOOK_AGAIN = 0.05
@@ -160,9 +162,12 @@ class ProcessPool:
         passed: list[Done] = []  # resolved sources met while filling a batch
 
         def take(n: int) -> list[Task]:
+            """Up to ``n`` tasks; fewer when the sources run out or resolved ones pile up,
+            which must reach the writer as they come (a run over an index that already holds
+            every file is all of them)."""
             nonlocal exhausted
             batch: list[Task] = []
-            while len(batch) < n:
+            while len(batch) < n and len(passed) < _PASS_AT_ONCE:
                 if retry:
                     batch.append(retry.popleft())
                     continue

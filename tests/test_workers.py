@@ -4,11 +4,12 @@ any N, a file that hangs or kills its worker costs that file only."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from imr_search.ingest import Done, SerialRunner, ingest
+from imr_search.ingest import Done, SerialRunner, Task, ingest
 from imr_search.model import Letter
 from imr_search.parse import iter_sources, parse_path
 from imr_search.workers import ProcessPool
@@ -138,3 +139,20 @@ def test_the_batch_size_changes_nothing_but_speed(
 ) -> None:
     done = list(ingest(sources, ProcessPool(2, batch_size=batch_size)))
     assert records(done) == expected
+
+
+def test_resolved_sources_reach_the_writer_as_they_come() -> None:
+    # A run over an index that already holds every file: all sources are resolved before any
+    # worker sees them, and must not pile up in the pool until the last one is read.
+    pulled = 0
+
+    def items() -> Iterator[Task | Done]:
+        nonlocal pulled
+        for seq in range(10_000):
+            pulled += 1
+            yield Done(seq, f"letter-{seq}.pdf", "unchanged", "0" * 64)
+
+    out = ProcessPool(1).run(items())
+    assert next(out).seq == 0
+    assert pulled <= 100
+    assert [d.seq for d in out] == list(range(1, 10_000))
