@@ -86,8 +86,8 @@ def alone(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int
 @dataclass
 class Rates:
     """Letters/s of each way, every round; letters per CPU-second of this process for the ways
-    that run in it (unlike the wall clock, that does not drop when other work shares the
-    cores)."""
+    that run in it (unlike the wall clock, that does not count time the scheduler gives other
+    processes; it still drops when another tenant of the host slows the CPU)."""
 
     wall: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)
@@ -200,7 +200,8 @@ def section(rates: Rates, notes: dict[str, str], rounds: int) -> str:
     cpu = {name: statistics.median(rates.cpu[name]) for name in ("pypdf", "pdfium")}
     lines += [
         "",
-        "Per CPU-second of this process (immune to other work on the box): pypdf "
+        "Per CPU-second of this process (it does not count time other work takes on the box, "
+        "though another tenant slows the CPU itself too): pypdf "
         f"{cpu['pypdf']:.0f} letters, pypdfium2 {cpu['pdfium']:.0f}; that is "
         f"{cpu_hours(cpu['pypdf'])} and {cpu_hours(cpu['pdfium'])} CPU-hours for 1.8 million "
         "letters.",
