@@ -113,7 +113,7 @@ def run_batch(tasks: list[Task], work: Work, extractor: PdfExtractor, max_bytes:
 
 class Runner(Protocol):
     """Extracts and parses tasks, yielding a ``Done`` for each, in any order. A ``Done`` in
-    ``items`` (a source already resolved) is passed through as soon as it is pulled."""
+    ``items`` (a source already resolved) is passed through without waiting for any task."""
 
     @property
     def reads_files(self) -> bool:

@@ -94,7 +94,7 @@ class _Worker:
     progress: Any  # a shared array of two doubles: files started, when the last one started
     batches: deque[list[Task]] = field(default_factory=deque)  # sent, results not back yet
     finished: int = 0  # files whose results came back
-    sent: int = 0  # batches sent (their sizes grow up to BATCH_SIZE)
+    size: int = 1  # files in the next batch: doubles after each, up to the pool's batch_size
 
     def pending(self) -> list[Task]:
         return list(itertools.chain.from_iterable(self.batches))
@@ -190,11 +190,11 @@ class ProcessPool:
                     for i, w in enumerate(workers):
                         if len(w.batches) >= _DEPTH or (exhausted and not retry):
                             continue
-                        batch = take(min(self.batch_size, 2**w.sent))
+                        batch = take(w.size)
                         if not batch:
                             continue
                         w.batches.append(batch)
-                        w.sent += 1
+                        w.size = min(2 * w.size, self.batch_size)
                         try:
                             w.conn.send(batch)
                         except OSError:
