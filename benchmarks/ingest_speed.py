@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import platform
@@ -52,16 +53,17 @@ def parsed(done: object) -> int:
     return len(outcomes)
 
 
+def count_serial(sources: list[str], extractor: PdfExtractor = "pdfium") -> int:
+    """Every source parsed in this process (module-level: the pair's processes run it too)."""
+    return parsed(list(ingest(sources, SerialRunner(extractor=extractor))))
+
+
 def serial(sources: list[str], extractor: PdfExtractor) -> Callable[[], int]:
-    return lambda: parsed(list(ingest(sources, SerialRunner(extractor=extractor))))
+    return functools.partial(count_serial, sources, extractor)
 
 
 def pool(sources: list[str], jobs: int) -> Callable[[], int]:
     return lambda: parsed(list(ingest(sources, ProcessPool(jobs))))
-
-
-def _serial_count(sources: list[str]) -> int:
-    return parsed(list(ingest(sources, SerialRunner())))
 
 
 def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
@@ -71,7 +73,7 @@ def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[
     threads, or let other VMs share them.)"""
 
     def run() -> int:
-        futures = [executor.submit(_serial_count, sources) for _ in range(2)]
+        futures = [executor.submit(count_serial, sources) for _ in range(2)]
         return sum(f.result() for f in futures)
 
     return run
@@ -80,7 +82,7 @@ def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[
 def alone(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
     """One of those processes on its own: one core in a process started like a worker (from
     the fork server, with what it preloads), not in this one."""
-    return lambda: executor.submit(_serial_count, sources).result()
+    return lambda: executor.submit(count_serial, sources).result()
 
 
 @dataclass
