@@ -13,6 +13,8 @@ a third within an hour); a rate is the median of the rounds:
 - ``--jobs 1`` and ``--jobs 2``: the worker-process pool, including its start-up;
 - two processes side by side, each parsing every letter in-process: the ceiling of two cores
   on this box, with no pool at all;
+- one core in a process of its own, with and without keeping the heap a letter freed for the
+  next (imr_search/heap.py; this process and the pool's workers keep it);
 - ``--dask local``: a 2-worker ``LocalCluster`` (processes, one thread each) started for each
   round's Dask run only, batches of 20; its start-up time is reported on its own.
 
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.docs import replace_section
+from imr_search.heap import keep_freed_memory
 from imr_search.ingest import Runner, SerialRunner, default_jobs, ingest
 from imr_search.parse import PdfExtractor
 from imr_search.workers import ProcessPool
@@ -127,7 +130,8 @@ def local_cluster(starts: list[float]) -> Iterator[Runner]:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         starts.append(time.perf_counter() - start)
-        runner = DaskRunner(cluster.scheduler_address)
+        # Started here, as `--dask local` starts one: its workers are ours to tune, as those are.
+        runner = DaskRunner(cluster.scheduler_address, own_workers=True)
         parsed(list(ingest([str(p) for p in LETTERS], runner)))
         yield runner
 
@@ -139,13 +143,18 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]
     notes: dict[str, str] = {"letters": str(len(sources))}
     starts: list[float] = []
     rates = Rates()
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver")) as ex:
+    forkserver = multiprocessing.get_context("forkserver")
+    with (
+        ProcessPoolExecutor(2, mp_context=forkserver, initializer=keep_freed_memory) as ex,
+        ProcessPoolExecutor(1, mp_context=forkserver) as untuned,
+    ):
         ways: list[tuple[str, Callable[[], int]]] = [
             ("pypdf", serial(few, "pypdf")),
             ("pdfium", serial(sources, "pdfium")),
             ("jobs1", pool(sources, 1)),
             ("jobs2", pool(sources, 2)),
             ("alone", alone(sources, ex)),
+            ("untuned", alone(sources, untuned)),
             ("pair", side_by_side(sources, ex)),
         ]
         # Warm: the fork server and the pair's processes import the parser on first use.
@@ -173,6 +182,7 @@ def section(rates: Rates, notes: dict[str, str], rounds: int) -> str:
         ("`--jobs 1` (one worker process)", "jobs1", 1),
         ("`--jobs 2`", "jobs2", 2),
         ("one core, pypdfium2, in a process of its own", "alone", 1),
+        ("the same, with glibc's default heap (imr_search/heap.py)", "untuned", 1),
         ("two in-process runs side by side (the box's ceiling for two cores)", "pair", 2),
     ]
     if "dask2" in rates.wall:
@@ -226,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--docs", type=Path, default=None)
     args = ap.parse_args(argv)
+    # This program parses letter after letter in its own process, as imr-search's workers do:
+    # it keeps its heap as they do (the processes of the pool and the pair as well; only the
+    # "glibc's default heap" row runs without).
+    keep_freed_memory()
     rates, notes = measure(args.copies, args.rounds, dask=not args.no_dask)
     for name, per_round in rates.wall.items():  # the rounds themselves, to see the drift
         print(f"{name:>7}: " + " ".join(f"{r:.0f}" for r in per_round), file=sys.stderr)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imr_search.errors import ConfigError
+from imr_search.heap import keep_freed_memory
 from imr_search.ingest import Done, Task, Work, parse_job, run_batch
 from imr_search.parse import MAX_BYTES, PdfExtractor
 
@@ -48,6 +49,9 @@ class DaskRunner:
     work: Work = parse_job
     max_bytes: int = MAX_BYTES
     reads_files: bool = True  # from shared storage: a batch of paths, not of bytes
+    # The workers are imr-search's to tune (see _run_batch_on_own_worker): always so for
+    # ``local``; a cluster at an address is someone else's unless its starter says so.
+    own_workers: bool = False
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[Any]:
@@ -84,9 +88,12 @@ class DaskRunner:
             allowed = 2 * self.time_limit * self.batch_size
             inflight: dict[Any, tuple[list[Task], float]] = {}
 
+            own = self.own_workers or self.address == "local"
+            job = _run_batch_on_own_worker if own else run_batch
+
             def submit(batch: list[Task]) -> None:
                 future = client.submit(
-                    run_batch, batch, self.work, self.extractor, self.max_bytes, pure=False
+                    job, batch, self.work, self.extractor, self.max_bytes, pure=False
                 )
                 inflight[future] = (batch, time.monotonic())
 
@@ -136,6 +143,18 @@ class DaskRunner:
             yield from _failed(batch, f"cluster: {type(e).__name__}: {e}")
             return
         yield from results
+
+
+def _run_batch_on_own_worker(
+    tasks: list[Task], work: Work, extractor: PdfExtractor, max_bytes: int
+) -> list[Done]:
+    """``run_batch`` on a worker of a cluster imr-search started (``local``): that process is
+    imr-search's own, so it keeps the heap a letter freed for the next (imr_search/heap.py;
+    Dask starts workers with glibc trimming the heap at 64 KiB). Every batch sets it, two calls
+    into libc, so a worker the nanny restarts has it too. A cluster at an address is someone
+    else's: its workers are left as they are (docs/scaling.md says how to start them)."""
+    keep_freed_memory()
+    return run_batch(tasks, work, extractor, max_bytes)
 
 
 def _failed(batch: list[Task], reason: str) -> Iterator[Done]:

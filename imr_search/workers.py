@@ -14,7 +14,8 @@ file. On two cores the parent shares them with the workers, and a wake-up per fi
 about 0.4 ms of CPU a letter, 6% of parsing one (docs/benchmarks.md, "Ingest speed").
 
 Workers start from a fork server that has imported the parser (cheap to fork, and safe in a
-process that has threads, which a plain ``fork`` is not).
+process that has threads, which a plain ``fork`` is not), and keep the heap a letter freed for
+the next (imr_search/heap.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from imr_search.heap import keep_freed_memory
 from imr_search.ingest import Done, Task, Work, parse_job, run_task
 from imr_search.parse import MAX_BYTES, PdfExtractor
 
@@ -72,6 +74,7 @@ def _serve(
             if batch is None:
                 return
 
+    keep_freed_memory()  # this process is imr-search's own: see imr_search/heap.py
     threading.Thread(target=receive, daemon=True).start()
     started = 0
     try:

@@ -5,11 +5,14 @@ Module-level functions, so worker processes and cluster workers can import them 
 
 from __future__ import annotations
 
+import ctypes
 import os
+import resource
 import signal
 import time
 from pathlib import PurePath
 
+from imr_search.errors import ParseError
 from imr_search.ingest import parse_job
 from imr_search.model import Letter
 from imr_search.parse import PdfExtractor
@@ -31,3 +34,30 @@ def slow(source: str, data: bytes, extractor: PdfExtractor) -> Letter:
     kill a worker in the middle of it)."""
     time.sleep(0.1)
     return parse_job(source, data, extractor)
+
+
+def heap_refaults(blocks: int = 512, size: int = 4096) -> int:
+    """Pages this process faults in to use 2 MiB of heap a second time, after freeing it: ~one
+    a page when glibc hands freed heap back to the kernel (its defaults), ~none when the heap
+    keeps it (imr_search/heap.py). The same pattern as a letter's: many blocks, all freed."""
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = (ctypes.c_size_t,)
+    libc.free.argtypes = (ctypes.c_void_p,)
+
+    def use_and_free() -> None:
+        taken = [libc.malloc(size) for _ in range(blocks)]
+        for block in taken:
+            ctypes.memset(block, 1, size)
+        for block in reversed(taken):
+            libc.free(block)
+
+    use_and_free()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    use_and_free()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def heap_probe(source: str, data: bytes, extractor: PdfExtractor) -> Letter:
+    """Fails every file with the worker's ``heap_refaults()`` as the reason."""
+    raise ParseError(source, f"refaults {heap_refaults()}")
