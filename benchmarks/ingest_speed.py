@@ -83,8 +83,8 @@ def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[
 
 
 def alone(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
-    """One of those processes on its own: one core in a process started like a worker (from
-    the fork server, with what it preloads), not in this one."""
+    """One of those processes on its own: one core in a new process started like a worker
+    (from the fork server, with what it preloads), not in this one."""
     return lambda: executor.submit(count_serial, sources).result()
 
 
@@ -143,10 +143,14 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]
     notes: dict[str, str] = {"letters": str(len(sources))}
     starts: list[float] = []
     rates = Rates()
+    # A new process for every run, as `--jobs` starts new workers for every run (a process's
+    # heap settles by chance after ~1,500 letters: imr_search/heap.py).
     forkserver = multiprocessing.get_context("forkserver")
     with (
-        ProcessPoolExecutor(2, mp_context=forkserver, initializer=keep_freed_memory) as ex,
-        ProcessPoolExecutor(1, mp_context=forkserver) as untuned,
+        ProcessPoolExecutor(
+            2, forkserver, initializer=keep_freed_memory, max_tasks_per_child=1
+        ) as ex,
+        ProcessPoolExecutor(1, forkserver, max_tasks_per_child=1) as untuned,
     ):
         ways: list[tuple[str, Callable[[], int]]] = [
             ("pypdf", serial(few, "pypdf")),
