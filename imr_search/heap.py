@@ -1,19 +1,19 @@
 """The C heap of a process that parses letter after letter: keep what one letter freed for the
 next, rather than hand it back to the kernel and fault it in again.
 
-PDFium frees all of a document's memory when the document is closed. With glibc's defaults
-the heap then gives its top back to the kernel as soon as more than 128 KiB of it is free
+PDFium frees all of a document's memory when the document is closed. With glibc's defaults the
+heap then gives its top back to the kernel as soon as more than 128 KiB of it is free
 (``M_TRIM_THRESHOLD``), and every block of 128 KiB or more is mapped on its own and unmapped
 when freed (``M_MMAP_THRESHOLD``, which rises by itself only until the first of those settings
-is fixed). So in a new process each letter faulted the same ~215 pages (0.9 MB) back in,
-each zeroed by the kernel: 0.6-0.8 ms of system time a letter. After some 1,500 letters the
-heap's layout settles by chance and glibc trims less, but 15-80 faults and 0.1-0.3 ms a letter
-remain; kept, it is 0-1 fault and ~0.05 ms (``ru_minflt``/``ru_stime`` of one process parsing
-6,000 letters). Every ``imr-search index`` run starts new workers, and a day's new letters
-(127-185 thousand a year, 350-500 a day) are all start. In paired runs of new processes parsing 600 letters, the whole path was
-16-21% faster with the heap kept (docs/benchmarks.md, "Ingest speed", has the benchmark's own
-row). Keeping it costs no memory to speak of: a process parsing 2,000 letters in a row peaks
-at 39 MB resident either way.
+is fixed). So in a new process each letter faulted the same ~215 pages (0.9 MB) back in, each
+zeroed by the kernel: 0.6-0.8 ms of system time a letter. After some 1,500 letters the heap's
+layout settles by chance and glibc trims less, but 15-80 faults and 0.1-0.3 ms a letter remain;
+kept, it is 0-1 fault and ~0.05 ms (``ru_minflt``/``ru_stime`` of one process parsing 6,000
+letters). Every ``imr-search index`` run starts new workers, and a day's new letters (127-185
+thousand a year, 350-500 a day) are all start. In paired runs of new processes parsing 600
+letters, the whole path was 16-21% faster with the heap kept (docs/benchmarks.md, "Ingest
+speed", has the benchmark's own row). Keeping it costs no memory to speak of: a process parsing
+2,000 letters in a row peaks at 39 MB resident either way.
 
 These settings belong to a whole process, so imr-search makes them only in processes it owns:
 the workers of ``--jobs`` and of the cluster ``--dask local`` starts. A program that parses

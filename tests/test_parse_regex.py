@@ -80,3 +80,28 @@ def test_the_classifiers_tables_match_as_before(words: list[str]) -> None:
     for pattern in TABLES:
         plain, fast = re.compile(pattern), quick(pattern)
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# Patterns rewritten to start with a literal (faster to search) match what their plain forms
+# match, on text made of the characters that matter to them.
+HYPHEN_TEXT = st.text(alphabet="ab- _.é1\n\t", max_size=60)
+
+
+@given(HYPHEN_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_a_broken_hyphen_is_found_where_the_plain_pattern_finds_it(text: str) -> None:
+    from imr_search.parse.citations import _BROKEN_HYPHEN
+
+    plain = re.compile(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)")
+    assert _BROKEN_HYPHEN.sub("-", text) == plain.sub("-", text)
+    assert [m.span() for m in _BROKEN_HYPHEN.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
+@given(st.text(alphabet="a \n\t\u3000", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_runs_of_spaces_are_found_where_the_plain_pattern_finds_them(text: str) -> None:
+    from imr_search.parse.text import _SPACES
+
+    assert _SPACES.sub(" ", text) == re.sub(r"[ ]{2,}", " ", text)

@@ -36,6 +36,10 @@ _BOILERPLATE = _loose(
     re.I,
 )
 _DECISION_BASED_ON = _loose(r"Decision\s+based\s+on\s*:?\s*")
+# "Platelet- rich", "Non -MTUS": a hyphen with a space on one side only is a broken word,
+# between word characters. The lookbehinds come after the hyphen and space they look past, so
+# the regex starts with a literal the engine scans for (~5x faster than "(?<=\w)- (?=\w)|...").
+_BROKEN_HYPHEN = re.compile(r"(?:- (?<=\w- )| -(?<=\w -))(?=\w)")
 _NON_MTUS = _loose(r"^Non\s*-?\s*MTUS\s*(?:Citations?)?\s*:?\s*")
 _MTUS = _loose(r"^(?:CA\s+|California\s+)?MTUS\b\s*:?\s*")
 # A web address broken over lines: "...-skilled- nursing-care" is one address. Joined word by
@@ -52,8 +56,7 @@ def parse_citations(text: str | None) -> list[Citation]:
     if not text:
         return []
     flat = _join_urls(re.sub(r"\s+", " ", text))
-    # "Platelet- rich", "Non -MTUS": a hyphen with a space on one side only is a broken word.
-    flat = re.sub(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)", "-", flat)
+    flat = _BROKEN_HYPHEN.sub("-", flat)
     if _PART_OF_MTUS.search(flat):
         return _notice_style(flat)
     flat = _BOILERPLATE.sub(" ", flat)

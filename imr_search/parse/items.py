@@ -187,7 +187,11 @@ def _cut_heading(heading_lines: list[str]) -> tuple[list[str], str]:
 def parse_items(lines: list[str], warnings: list[str]) -> list[Item]:
     """Items from the lines of the decisions section (after its introductory sentence)."""
     lines = _merge_lone_decisions(lines)
-    decision_rows = [i for i, line in enumerate(lines) if _DECISION_TAIL.search(line)]
+    # Only a line with a colon can end in ": Upheld" (the regex, led by a lookbehind, is tried
+    # at every position of a line: looking for the colon first is ~3x faster over a letter).
+    decision_rows = [
+        i for i, line in enumerate(lines) if ":" in line and _DECISION_TAIL.search(line)
+    ]
     items: list[Item] = []
     floor = 0
     blocks: list[tuple[list[str], str, Decision, int]] = []  # (pre-heading lines, heading, ...)

@@ -45,7 +45,9 @@ _OTHER_SPACES = re.compile(r"[^\S\n]")
 _LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 # More than one empty line in a row says nothing more than one does.
 _BLANK_RUN = re.compile(r"\n{3,}")
-_SPACES = re.compile(r"[ ]{2,}")
+# Two spaces or more, written to start with a literal: the regex engine scans for that, where
+# it tries ``[ ]{2,}`` at every position (3-5x slower on a letter).
+_SPACES = re.compile(r"  +")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 # Each step above maps one character at a time, so together they are one map of characters:
