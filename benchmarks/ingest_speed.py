@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.pdf"))
 CORPUS_LETTERS = 1_800_000
 START, END = "<!-- ingest-speed:start -->", "<!-- ingest-speed:end -->"
+FORKSERVER = multiprocessing.get_context("forkserver")
 
 
 def parsed(done: Iterable[Done]) -> int:
@@ -65,31 +66,67 @@ def count_serial(sources: list[str], extractor: PdfExtractor = "pdfium") -> int:
     return parsed(ingest(sources, SerialRunner(extractor=extractor)))
 
 
-def serial(sources: list[str], extractor: PdfExtractor) -> Callable[[], int]:
-    return functools.partial(count_serial, sources, extractor)
+# A way to parse: entering it prepares what is not timed (starting processes), and gives the
+# run to time.
+Way = Callable[[], contextlib.AbstractContextManager[Callable[[], int]]]
 
 
-def pool(sources: list[str], jobs: int) -> Callable[[], int]:
-    return lambda: parsed(ingest(sources, ProcessPool(jobs)))
+def ready(run: Callable[[], int]) -> Way:
+    return lambda: contextlib.nullcontext(run)
 
 
-def side_by_side(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
+def serial(sources: list[str], extractor: PdfExtractor) -> Way:
+    return ready(functools.partial(count_serial, sources, extractor))
+
+
+def pool(sources: list[str], jobs: int) -> Way:
+    return ready(lambda: parsed(ingest(sources, ProcessPool(jobs))))
+
+
+@contextlib.contextmanager
+def new_processes(n: int, *, keep_heap: bool) -> Iterator[ProcessPoolExecutor]:
+    """``n`` new processes from the fork server (with what it preloads, as workers start),
+    started before they are timed: new for every run, as `--jobs` starts new workers for every
+    run (a process's heap settles by chance after ~1,500 letters: imr_search/heap.py). They keep
+    their heap as imr-search's workers do, or (``keep_heap=False``) have glibc's default."""
+    with ProcessPoolExecutor(
+        n, FORKSERVER, initializer=keep_freed_memory if keep_heap else None
+    ) as executor:
+        started: set[int] = set()
+        while len(started) < n:
+            started |= {f.result() for f in [executor.submit(os.getpid) for _ in range(n)]}
+        yield executor
+
+
+def side_by_side(sources: list[str]) -> Way:
     """Two processes each parsing all of ``sources`` in-process at the same time, with no
     pool between them: what two cores of this box give two independent jobs, the ceiling of
     any ``--jobs 2``. (Hosts often place a VM's two vCPUs on one physical core's two hardware
     threads, or let other VMs share them.)"""
 
-    def run() -> int:
-        futures = [executor.submit(count_serial, sources) for _ in range(2)]
-        return sum(f.result() for f in futures)
+    @contextlib.contextmanager
+    def way() -> Iterator[Callable[[], int]]:
+        with new_processes(2, keep_heap=True) as executor:
 
-    return run
+            def run() -> int:
+                futures = [executor.submit(count_serial, sources) for _ in range(2)]
+                return sum(f.result() for f in futures)
+
+            yield run
+
+    return way
 
 
-def alone(sources: list[str], executor: ProcessPoolExecutor) -> Callable[[], int]:
-    """One of those processes on its own: one core in a new process started like a worker
-    (from the fork server, with what it preloads), not in this one."""
-    return lambda: executor.submit(count_serial, sources).result()
+def alone(sources: list[str], *, keep_heap: bool = True) -> Way:
+    """One of those processes on its own: one core in a new process started like a worker,
+    not in this one."""
+
+    @contextlib.contextmanager
+    def way() -> Iterator[Callable[[], int]]:
+        with new_processes(1, keep_heap=keep_heap) as executor:
+            yield lambda: executor.submit(count_serial, sources).result()
+
+    return way
 
 
 @dataclass
@@ -147,33 +184,25 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]
     notes: dict[str, str] = {"letters": str(len(sources))}
     starts: list[float] = []
     rates = Rates()
-    # A new process for every run, as `--jobs` starts new workers for every run (a process's
-    # heap settles by chance after ~1,500 letters: imr_search/heap.py).
-    forkserver = multiprocessing.get_context("forkserver")
-    with (
-        ProcessPoolExecutor(
-            2, forkserver, initializer=keep_freed_memory, max_tasks_per_child=1
-        ) as ex,
-        ProcessPoolExecutor(1, forkserver, max_tasks_per_child=1) as untuned,
-    ):
-        ways: list[tuple[str, Callable[[], int]]] = [
-            ("pypdf", serial(few, "pypdf")),
-            ("pdfium", serial(sources, "pdfium")),
-            ("jobs1", pool(sources, 1)),
-            ("jobs2", pool(sources, 2)),
-            ("alone", alone(sources, ex)),
-            ("untuned", alone(sources, untuned)),
-            ("pair", side_by_side(sources, ex)),
-        ]
-        # Warm: the fork server and the pair's processes import the parser on first use.
-        for _, run in ways[2:]:
-            run()
-        for _ in range(rounds):
-            for name, run in ways:
+    ways: list[tuple[str, Way]] = [
+        ("pypdf", serial(few, "pypdf")),
+        ("pdfium", serial(sources, "pdfium")),
+        ("jobs1", pool(sources, 1)),
+        ("jobs2", pool(sources, 2)),
+        ("alone", alone(sources)),
+        ("untuned", alone(sources, keep_heap=False)),
+        ("pair", side_by_side(sources)),
+    ]
+    # Warm: the fork server starts, and imports the parser, on first use.
+    with ways[2][1]() as run:
+        run()
+    for _ in range(rounds):
+        for name, way in ways:
+            with way() as run:
                 rates.time(name, run)
-            if dask:
-                with local_cluster(starts) as runner:
-                    rates.time("dask2", lambda: parsed(ingest(sources, runner)))
+        if dask:
+            with local_cluster(starts) as runner:
+                rates.time("dask2", lambda: parsed(ingest(sources, runner)))
     if starts:
         notes["dask_start_s"] = f"{statistics.median(starts):.1f}"
     return rates, notes

@@ -88,7 +88,9 @@ class DaskRunner:
             allowed = 2 * self.time_limit * self.batch_size
             inflight: dict[Any, tuple[list[Task], float]] = {}
 
-            own = self.own_workers or self.address == "local"
+            # ``local`` with processes=False runs its workers as threads of this process, which
+            # is the caller's, not imr-search's.
+            own = self.own_workers or (self.address == "local" and self.processes)
             job = _run_batch_on_own_worker if own else run_batch
 
             def submit(batch: list[Task]) -> None:
@@ -148,11 +150,12 @@ class DaskRunner:
 def _run_batch_on_own_worker(
     tasks: list[Task], work: Work, extractor: PdfExtractor, max_bytes: int
 ) -> list[Done]:
-    """``run_batch`` on a worker of a cluster imr-search started (``local``): that process is
-    imr-search's own, so it keeps the heap a letter freed for the next (imr_search/heap.py;
-    Dask starts workers with glibc trimming the heap at 64 KiB). Every batch sets it, two calls
-    into libc, so a worker the nanny restarts has it too. A cluster at an address is someone
-    else's: its workers are left as they are (docs/scaling.md says how to start them)."""
+    """``run_batch`` on a worker process of a cluster imr-search started (``local``, or one
+    whose starter says so with ``own_workers``): that process is imr-search's own, so it keeps
+    the heap a letter freed for the next (imr_search/heap.py; Dask starts workers with glibc
+    trimming the heap at 64 KiB). Every batch sets it, two calls into libc for 20 letters, so a
+    worker the nanny restarts has it too. A cluster at an address is someone else's: its
+    workers are left as they are (docs/scaling.md says how to start them)."""
     keep_freed_memory()
     return run_batch(tasks, work, extractor, max_bytes)
 

@@ -33,9 +33,9 @@ from __future__ import annotations
 import ctypes
 import os
 
-# 32 MiB: the most glibc takes for M_MMAP_THRESHOLD on 64-bit systems, and far more than a
-# letter frees at once; a file that does free more gives the rest back as before.
-KEEP_BYTES = 32 * 1024 * 1024
+# The most glibc takes for M_MMAP_THRESHOLD: 32 MiB on 64-bit systems (far more than a letter
+# frees at once), 512 KiB on 32-bit ones. Past it, the top of the heap is trimmed as before.
+KEEP_BYTES = 32 * 1024 * 1024 if ctypes.sizeof(ctypes.c_void_p) == 8 else 512 * 1024
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 
@@ -48,8 +48,10 @@ def is_glibc() -> bool:
 
 
 def keep_freed_memory() -> bool:
-    """Keep freed memory in this process's heap (up to ``KEEP_BYTES``); True when glibc took
-    both settings, False where there is no glibc to tell."""
+    """Keep freed memory in this process's heap: its top is trimmed only once more than
+    ``KEEP_BYTES`` of it is free, and only blocks of ``KEEP_BYTES`` and more are mapped on
+    their own. True when glibc took both settings, False where there is no glibc to tell (an
+    allocator put in its place with ``LD_PRELOAD`` ignores them)."""
     if not is_glibc():
         return False
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)

@@ -13,7 +13,7 @@ import time
 from pathlib import PurePath
 
 from imr_search.errors import ParseError
-from imr_search.ingest import parse_job
+from imr_search.ingest import Done, parse_job
 from imr_search.model import Letter
 from imr_search.parse import PdfExtractor
 
@@ -36,28 +36,36 @@ def slow(source: str, data: bytes, extractor: PdfExtractor) -> Letter:
     return parse_job(source, data, extractor)
 
 
-def heap_refaults(blocks: int = 512, size: int = 4096) -> int:
-    """Pages this process faults in to use 2 MiB of heap a second time, after freeing it: ~one
-    a page when glibc hands freed heap back to the kernel (its defaults), ~none when the heap
-    keeps it (imr_search/heap.py). The same pattern as a letter's: many blocks, all freed."""
+def heap_refaults(used: int = 2 * 1024 * 1024, block: int = 4096) -> float:
+    """The share of the pages of ``used`` bytes of heap that this process faults in again when
+    it uses them a second time, after freeing them: most when glibc hands freed heap back to
+    the kernel (its defaults), ~none when the heap keeps it (imr_search/heap.py). The same
+    pattern as a letter's: many small blocks, all freed."""
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = (ctypes.c_size_t,)
     libc.free.argtypes = (ctypes.c_void_p,)
 
     def use_and_free() -> None:
-        taken = [libc.malloc(size) for _ in range(blocks)]
-        for block in taken:
-            ctypes.memset(block, 1, size)
-        for block in reversed(taken):
-            libc.free(block)
+        taken = [libc.malloc(block) for _ in range(used // block)]
+        for b in taken:
+            ctypes.memset(b, 1, block)
+        for b in reversed(taken):
+            libc.free(b)
 
     use_and_free()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     use_and_free()
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    return faults / (used // resource.getpagesize())
 
 
 def heap_probe(source: str, data: bytes, extractor: PdfExtractor) -> Letter:
     """Fails every file with the worker's ``heap_refaults()`` as the reason."""
-    raise ParseError(source, f"refaults {heap_refaults()}")
+    raise ParseError(source, f"refaults {heap_refaults():.3f}")
+
+
+def refaults(done: list[Done]) -> list[float]:
+    """The ``heap_refaults()`` of the workers that ran ``heap_probe``."""
+    assert {d.outcome for d in done} == {"failed"}
+    return [float((d.reason or "").removeprefix("refaults ")) for d in done]

@@ -19,7 +19,7 @@ from imr_search.cli import main  # noqa: E402
 from imr_search.cluster import DaskRunner  # noqa: E402
 from imr_search.engine import SourceState  # noqa: E402
 from imr_search.heap import is_glibc  # noqa: E402
-from imr_search.ingest import Done, ingest  # noqa: E402
+from imr_search.ingest import ingest  # noqa: E402
 from imr_search.model import Letter  # noqa: E402
 from imr_search.parse import iter_sources, parse_path  # noqa: E402
 from imr_search.whoosh_engine import open_engine  # noqa: E402
@@ -98,20 +98,15 @@ def test_a_worker_killed_mid_run_loses_no_file(tmp_path: Path) -> None:
     assert [(d.source, d.letter) for d in done] == [(s, parse_path(Path(s))) for s in sources]
 
 
-def refaults(done: list[Done]) -> list[int]:
-    assert {d.outcome for d in done} == {"failed"}
-    return [int((d.reason or "").removeprefix("refaults ")) for d in done]
-
-
 @pytest.mark.skipif(not is_glibc(), reason="the settings are glibc's")
 def test_dask_local_workers_keep_freed_memory_and_a_cluster_at_an_address_is_left_alone() -> None:
     sources = list(iter_sources(LETTER_SOURCES))[:2]
     own = list(ingest(sources, DaskRunner("local", workers=1, work=ingest_jobs.heap_probe)))
-    assert all(n <= 50 for n in refaults(own)), refaults(own)
+    assert all(n <= 0.1 for n in ingest_jobs.refaults(own)), ingest_jobs.refaults(own)
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         runner = DaskRunner(cluster.scheduler_address, work=ingest_jobs.heap_probe)
         theirs = list(ingest(sources, runner))
     # Dask starts its workers with glibc trimming the heap at 64 KiB: most pages fault again.
-    assert all(n >= 256 for n in refaults(theirs)), refaults(theirs)
+    assert all(n >= 0.5 for n in ingest_jobs.refaults(theirs)), ingest_jobs.refaults(theirs)
