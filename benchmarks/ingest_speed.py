@@ -98,33 +98,22 @@ def new_processes(n: int, *, keep_heap: bool) -> Iterator[ProcessPoolExecutor]:
         yield executor
 
 
-def side_by_side(sources: list[str]) -> Way:
-    """Two processes each parsing all of ``sources`` in-process at the same time, with no
-    pool between them: what two cores of this box give two independent jobs, the ceiling of
-    any ``--jobs 2``. (Hosts often place a VM's two vCPUs on one physical core's two hardware
+def in_new_processes(sources: list[str], n: int, *, keep_heap: bool = True) -> Way:
+    """``n`` new processes each parsing all of ``sources`` in-process at the same time, with
+    no pool between them. One: one core in a process started like a worker, not in this one.
+    Two: what two cores of this box give two independent jobs, the ceiling of any
+    ``--jobs 2``. (Hosts often place a VM's two vCPUs on one physical core's two hardware
     threads, or let other VMs share them.)"""
 
     @contextlib.contextmanager
     def way() -> Iterator[Callable[[], int]]:
-        with new_processes(2, keep_heap=True) as executor:
+        with new_processes(n, keep_heap=keep_heap) as executor:
 
             def run() -> int:
-                futures = [executor.submit(count_serial, sources) for _ in range(2)]
+                futures = [executor.submit(count_serial, sources) for _ in range(n)]
                 return sum(f.result() for f in futures)
 
             yield run
-
-    return way
-
-
-def alone(sources: list[str], *, keep_heap: bool = True) -> Way:
-    """One of those processes on its own: one core in a new process started like a worker,
-    not in this one."""
-
-    @contextlib.contextmanager
-    def way() -> Iterator[Callable[[], int]]:
-        with new_processes(1, keep_heap=keep_heap) as executor:
-            yield lambda: executor.submit(count_serial, sources).result()
 
     return way
 
@@ -156,22 +145,19 @@ class Rates:
 
 
 @contextlib.contextmanager
-def local_cluster(starts: list[float]) -> Iterator[Runner]:
+def dask_local(starts: list[float]) -> Iterator[Runner]:
     """A 2-worker ``LocalCluster`` (processes, one thread each), its workers warmed with one
     batch; how long it took to start is appended to ``starts``. Started for its own rounds
     only: an idle cluster is not idle (its scheduler runs in this process, next to the
     pool's dispatcher, and its nannies and workers wake up several times a second), and
     left running it cost ``--jobs 2`` 15% here (1.56x against 1.83x)."""
-    import distributed
-
-    from imr_search.cluster import DaskRunner
+    from imr_search.cluster import DaskRunner, local_cluster
 
     start = time.perf_counter()
-    with distributed.LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster:
+    with local_cluster(2) as cluster:
         starts.append(time.perf_counter() - start)
-        # Started here, as `--dask local` starts one: its workers are ours to tune, as those are.
+        # The cluster `--dask local` starts, started here to leave its start-up untimed: its
+        # workers are ours to tune, as those of `--dask local` are.
         runner = DaskRunner(cluster.scheduler_address, own_workers=True)
         parsed(ingest([str(p) for p in LETTERS], runner))
         yield runner
@@ -189,9 +175,9 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]
         ("pdfium", serial(sources, "pdfium")),
         ("jobs1", pool(sources, 1)),
         ("jobs2", pool(sources, 2)),
-        ("alone", alone(sources)),
-        ("untuned", alone(sources, keep_heap=False)),
-        ("pair", side_by_side(sources)),
+        ("alone", in_new_processes(sources, 1)),
+        ("untuned", in_new_processes(sources, 1, keep_heap=False)),
+        ("pair", in_new_processes(sources, 2)),
     ]
     # Warm: the fork server starts, and imports the parser, on first use.
     with ways[2][1]() as run:
@@ -201,7 +187,7 @@ def measure(copies: int, rounds: int, dask: bool) -> tuple[Rates, dict[str, str]
             with way() as run:
                 rates.time(name, run)
         if dask:
-            with local_cluster(starts) as runner:
+            with dask_local(starts) as runner:
                 rates.time("dask2", lambda: parsed(ingest(sources, runner)))
     if starts:
         notes["dask_start_s"] = f"{statistics.median(starts):.1f}"

@@ -35,6 +35,15 @@ def _distributed() -> Any:
     return distributed
 
 
+def local_cluster(workers: int, processes: bool = True) -> Any:
+    """The ``LocalCluster`` of ``--dask local`` (a context manager): ``workers`` workers of one
+    thread each (PDFium takes one call at a time in a process), in processes of their own
+    unless ``processes`` is False; no fixed dashboard port."""
+    return _distributed().LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0"
+    )
+
+
 @dataclass(slots=True)
 class DaskRunner:
     """A ``Runner`` on a Dask cluster: ``address`` of a scheduler (``tcp://host:8786``), or
@@ -58,15 +67,7 @@ class DaskRunner:
         distributed = _distributed()
         with contextlib.ExitStack() as stack:
             if self.address == "local":
-                cluster = stack.enter_context(
-                    distributed.LocalCluster(
-                        n_workers=self.workers,
-                        threads_per_worker=1,
-                        processes=self.processes,
-                        dashboard_address=":0",
-                    )
-                )
-                target: Any = cluster
+                target: Any = stack.enter_context(local_cluster(self.workers, self.processes))
             else:
                 target = self.address
             try:
