@@ -1,6 +1,7 @@
 """The engines of the benchmark behind one small interface: build a folder, open it, run a
 ``BenchQuery``. imr-search's two engines (``whoosh`` and ``imr-tantivy``) go through its public
-``Engine`` interface only (``imr_search.engines.open_engine``); ``sqlite-fts5`` and ``tantivy``
+``Engine`` interface only (``imr_search.engines.registry.open_engine``); ``sqlite-fts5`` and
+``tantivy``
 are hand-made baselines of the same documents."""
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from benchmarks.baselines import sqlite_fts5, tantivy_engine
 from benchmarks.baselines.common import Outcome
 from benchmarks.corpus import OUT, CorpusLetter, iter_letters
 from benchmarks.queries import BenchQuery, to_whoosh
-from imr_search.engine import Engine
-from imr_search.engines import EngineName, open_engine
+from imr_search.engines.registry import EngineName, open_engine
 from imr_search.model import Letter
+from imr_search.search.backend import Engine
 
 ENGINES = ("whoosh", "imr-tantivy", "sqlite-fts5", "tantivy")
 # The benchmark's names of imr-search's own engines -> the engine each index folder holds.

@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.docs import replace_section
-from imr_search.heap import keep_freed_memory
-from imr_search.ingest import Done, Runner, SerialRunner, default_jobs, ingest
+from imr_search.ingest.heap import keep_freed_memory
+from imr_search.ingest.pipeline import default_jobs, ingest
+from imr_search.ingest.tasks import Done, Runner, SerialRunner
+from imr_search.ingest.workers import ProcessPool
 from imr_search.parse import PdfExtractor
-from imr_search.workers import ProcessPool
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.pdf"))
@@ -151,7 +152,7 @@ def dask_local(starts: list[float]) -> Iterator[Runner]:
     only: an idle cluster is not idle (its scheduler runs in this process, next to the
     pool's dispatcher, and its nannies and workers wake up several times a second), and
     left running it cost ``--jobs 2`` 15% here (1.56x against 1.83x)."""
-    from imr_search.cluster import DaskRunner, local_cluster
+    from imr_search.ingest.cluster import DaskRunner, local_cluster
 
     start = time.perf_counter()
     with local_cluster(2) as cluster:

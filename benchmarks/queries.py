@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from imr_search.engine import SearchRequest
+from imr_search.search.request import SearchRequest
 
 # Vocabulary taken from the generator (imr_synth/, its data files): the most frequent values in the
 # ground truth of the first 400 letters of seed 1, fixed here so the mix never drifts.
@@ -56,7 +56,7 @@ SUBCATEGORIES = ("opioids", "nsaid", "muscle relaxant", "proton pump inhibitors"
 @dataclass(frozen=True, slots=True)
 class BenchQuery:
     """One benchmark query. ``comparable``: Whoosh and the SQLite baseline must agree on the
-    total (checked by tests/test_bench_smoke.py). Queries without a text part always agree;
+    total (checked by tests/bench/test_bench_smoke.py). Queries without a text part always agree;
     word and phrase queries can differ where the tokenizers do: Whoosh keeps dotted words
     whole (``ondansetron.html``, ``extremity.The``), FTS5 and tantivy split them."""
 

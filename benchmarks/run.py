@@ -81,8 +81,8 @@ def time_queries(
 
 
 def time_precedents(index: Path, rounds: int) -> dict[str, Any]:
-    from imr_search.engines import open_engine
-    from imr_search.precedents import precedents
+    from imr_search.analysis.precedents import precedents
+    from imr_search.engines.registry import open_engine
 
     engine = open_engine(index)
     try:

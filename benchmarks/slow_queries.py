@@ -161,8 +161,8 @@ def load(base: str, limit: float, clients: int, seconds: float) -> dict[str, Any
 
 
 def fixture_index(out: Path) -> Path:
-    from imr_search.engines import open_engine
-    from imr_search.indexer import index_paths
+    from imr_search.engines.registry import open_engine
+    from imr_search.ingest.indexer import index_paths
 
     path = out / "slow-fixture-whoosh"
     if not path.exists():

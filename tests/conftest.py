@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from imr_search.engine import Engine
-from imr_search.indexer import index_paths
+from imr_search.engines.tantivy import open_engine as tantivy_open_engine
+from imr_search.engines.whoosh import open_engine
+from imr_search.ingest.indexer import index_paths
 from imr_search.model import Letter
 from imr_search.parse import parse_path
-from imr_search.tantivy_engine import open_engine as tantivy_open_engine
-from imr_search.whoosh_engine import open_engine
+from imr_search.search.backend import Engine
 
 # isort: split
 from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus

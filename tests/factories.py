@@ -8,8 +8,8 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from imr_search.engine import Engine
 from imr_search.model import Citation, Drug, Item, Letter, Patient, Reviewer
+from imr_search.search.backend import Engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The 5 seed letter bodies and the 20 published PDFs, as folders to index.

@@ -13,7 +13,7 @@ import time
 from pathlib import PurePath
 
 from imr_search.errors import ParseError
-from imr_search.ingest import Done, parse_job
+from imr_search.ingest.tasks import Done, parse_job
 from imr_search.model import Letter
 from imr_search.parse import PdfExtractor
 

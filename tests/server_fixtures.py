@@ -29,10 +29,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from imr_search.engines.whoosh import open_engine
 from imr_search.model import Citation, Item, Letter, Patient, Reviewer
 from imr_search.parse import parse_path
 from imr_search.server.app import bind_socket
-from imr_search.whoosh_engine import open_engine
 
 # isort: split
 from factories import letter_paths
@@ -84,7 +84,7 @@ class ServerIndex:
 
 def build_index(index_dir: Path, paths: list[Path], extra: list[Letter]) -> None:
     """Index ``paths`` with the real indexer, then put ``extra`` letters directly."""
-    from imr_search.indexer import index_paths
+    from imr_search.ingest.indexer import index_paths
 
     engine = open_engine(index_dir, create=True)
     try:

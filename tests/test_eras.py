@@ -7,10 +7,12 @@ import datetime as dt
 
 import pytest
 
-from imr_search.engine import Engine, SearchRequest
 from imr_search.eras import current_era, era_names, era_on, letter_era
 from imr_search.model import Letter
-from imr_search.query import Term, parse
+from imr_search.search.backend import Engine
+from imr_search.search.request import SearchRequest
+from imr_search.search.syntax import parse
+from imr_search.search.tree import Term
 
 # isort: split
 from factories import index_letters, make_letter

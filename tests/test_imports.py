@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "imr_search"
 # library -> the one package of imr_search allowed to import it
-OWNERS = {"tantivy": "tantivy_engine", "whoosh": "whoosh_engine"}
+OWNERS = {"tantivy": "engines/tantivy", "whoosh": "engines/whoosh"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -63,10 +63,10 @@ LINT_CASES = [
     ("imr_synth/probe.py", "from whoosh.query import Term\n", True),
     ("benchmarks/probe.py", "import tantivy\n", True),
     ("tests/test_probe.py", "import whoosh.index\n", True),
-    ("imr_search/whoosh_engine/probe.py", "from whoosh.query import Term\n", False),
-    ("imr_search/whoosh_engine/probe.py", "import tantivy\n", True),
-    ("imr_search/tantivy_engine/probe.py", "import tantivy\n", False),
-    ("imr_search/tantivy_engine/probe.py", "from whoosh import index\n", True),
+    ("imr_search/engines/whoosh/probe.py", "from whoosh.query import Term\n", False),
+    ("imr_search/engines/whoosh/probe.py", "import tantivy\n", True),
+    ("imr_search/engines/tantivy/probe.py", "import tantivy\n", False),
+    ("imr_search/engines/tantivy/probe.py", "from whoosh import index\n", True),
     ("benchmarks/baselines/tantivy_engine.py", "import tantivy\n", False),
 ]
 

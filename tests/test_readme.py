@@ -45,7 +45,7 @@ IMR_SEARCH = ("imr-search", ".venv/bin/imr-search")
 # Why a line is parsed rather than run: (what in the line, why).
 NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(~|/data/|/mnt/)"), "the reader's own letters"),
-    (re.compile(r"^--dask$"), "a Dask cluster (tests/test_cluster.py runs one)"),
+    (re.compile(r"^--dask$"), "a Dask cluster (tests/ingest/test_cluster.py runs one)"),
     (re.compile(r"^serve$"), "a server runs until stopped (the server tests start one)"),
 )
 

@@ -2,7 +2,7 @@
 
 The baselines index exactly what the Whoosh engine indexes for the benchmark's queries: the same
 four text fields per disputed item, the same lower-cased filter values and the same facet values
-(taken from ``imr_search.documents``, so the engines cannot drift apart).
+(taken from ``imr_search.search.documents``, so the engines cannot drift apart).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from imr_search.documents import item_documents
 from imr_search.model import Letter
+from imr_search.search.documents import item_documents
 
 TEXT_FIELDS = ("service", "rationale", "summary", "guideline")
 FILTER_FIELDS = (

@@ -28,8 +28,8 @@ import tantivy
 
 from benchmarks.baselines.common import FILTER_FIELDS, TEXT_FIELDS, Outcome, item_rows, letter_json
 from benchmarks.queries import BenchQuery
-from imr_search.engine import FACETS
 from imr_search.model import Letter
+from imr_search.search.request import FACETS
 
 PAGE = 20
 GROUP_WINDOW = 200

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from imr_search.errors import ParseError
 from imr_search.model import Letter
+from imr_search.parse.pdfium import pdf_page_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +65,3 @@ def check_items(source: str, letter: Letter, limits: ParseLimits) -> None:
             limits.max_items,
             "max_items",
         )
-
-
-def pdf_page_count(data: bytes) -> int | None:
-    """Pages in the PDF's page tree (PDFium reads it without loading a page), or None."""
-    import pypdfium2 as pdfium
-
-    from imr_search.parse.sources import _PDFIUM_LOCK  # one lock for all PDFium calls
-
-    with _PDFIUM_LOCK:
-        try:
-            doc = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError:
-            return None
-        try:
-            return len(doc)
-        finally:
-            doc.close()

@@ -14,7 +14,6 @@ import ctypes
 import io
 import logging
 import os
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +22,7 @@ from typing import BinaryIO, Literal
 from imr_search.config import MAX_FILE_BYTES
 from imr_search.errors import ParseError
 from imr_search.parse.limits import ParseLimits, check_page_count, check_pages
+from imr_search.parse.pdfium import PDFIUM_LOCK
 
 MAX_BYTES = MAX_FILE_BYTES
 SUFFIXES = (".pdf", ".txt", ".html", ".htm")
@@ -30,10 +30,6 @@ STDIN = "-"
 
 PdfExtractor = Literal["pdfium", "pypdf", "pypdf-layout"]
 PDF_EXTRACTORS: tuple[PdfExtractor, ...] = ("pdfium", "pypdf", "pypdf-layout")
-
-# PDFium is not thread-safe and pypdfium2 does not serialise calls into it; threads (a Dask
-# worker with several, the server) take turns. Uncontended in a worker process, so ~free.
-_PDFIUM_LOCK = threading.Lock()
 
 
 def iter_sources(paths: Sequence[str]) -> Iterator[str]:
@@ -179,7 +175,7 @@ def _pdfium_pages(source: str, data: bytes, limits: ParseLimits | None) -> list[
     # (docs/benchmarks.md). The page limit is checked on this opening of the document: a
     # second one cost ~0.2 ms.
     pdfium_c = pdfium_library()
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         # ``data`` is referenced until the document is closed, as PDFium requires.
         doc = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from imr_search.cli import serve
+from imr_search.cli.serve_command import serve
 
 
 def main(argv: list[str] | None = None) -> None:

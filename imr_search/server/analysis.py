@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from imr_search.citator import CITES_VALUES, citator, citator_csv_rows
+from imr_search.analysis.citator import citator, citator_csv_rows
+from imr_search.analysis.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_csv_rows
 from imr_search.config import Settings
-from imr_search.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_csv_rows
-from imr_search.engine import Engine
 from imr_search.errors import UsageError
-from imr_search.jsonforms import citator_dict, crosstab_dict
+from imr_search.guidelines import CITES_VALUES
+from imr_search.present.jsonforms import citator_dict, crosstab_dict
+from imr_search.search.backend import Engine
 from imr_search.server.api import _BAD, _CSV, _DOWN
 from imr_search.server.charts import month_histogram
 from imr_search.server.pages import render

@@ -17,11 +17,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from imr_search.analysis.crosstab import overturned_facets
+from imr_search.analysis.precedents import precedents
+from imr_search.analysis.similar import similar
 from imr_search.config import Settings
-from imr_search.crosstab import overturned_facets
-from imr_search.deadline import Deadline
-from imr_search.engine import Engine
-from imr_search.export import (
+from imr_search.model import Letter
+from imr_search.present.export import (
     FACET_HEADERS,
     PRECEDENT_HEADERS,
     csv_rows,
@@ -31,12 +32,11 @@ from imr_search.export import (
     text_cell,
     xlsx_bytes,
 )
-from imr_search.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
-from imr_search.lookup import case_number_search, find_letter
-from imr_search.model import Letter
-from imr_search.precedents import precedents
+from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
+from imr_search.search.backend import Engine
+from imr_search.search.deadline import Deadline
+from imr_search.search.lookup import case_number_search, find_letter
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
-from imr_search.server.present import search_data
 from imr_search.server.schemas import (
     ErrorResponse,
     HealthResponse,
@@ -44,7 +44,7 @@ from imr_search.server.schemas import (
     StatsResponse,
 )
 from imr_search.server.state import get_engine, get_settings, root_path
-from imr_search.similar import similar
+from imr_search.server.views import search_data
 
 # Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
 EXPORT_LIMIT = 10_000

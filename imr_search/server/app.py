@@ -2,11 +2,11 @@
 
 The server is read-only and holds no search logic: routes translate query parameters into a
 ``SearchRequest``, call the ``Engine`` and present the result as JSON (``api``) or HTML
-(``pages``). Errors of every kind leave as one JSON shape or the HTML error page (``errors``).
+(``pages``). Errors of every kind leave as one JSON shape or the HTML error page (``error_shape``).
 
 A client that disconnects does not stop its request: the handlers are plain ``def`` functions
 in the threadpool, and a thread cannot be interrupted. What frees the worker is the query time
-limit, which bounds everything an answer does (``imr_search.deadline``). The exports are
+limit, which bounds everything an answer does (``imr_search.search.deadline``). The exports are
 bounded by their row limit instead (``api.EXPORT_LIMIT``): the CSV streams and stops at the
 next chunk once its client has gone; the XLSX workbook is built whole first.
 """
@@ -34,9 +34,9 @@ from uvicorn.supervisors import Multiprocess
 
 import imr_search
 from imr_search.config import Settings
-from imr_search.engine import Engine
-from imr_search.engines import open_engine
-from imr_search.server import analysis, api, errors, feeds, pages
+from imr_search.engines.registry import open_engine
+from imr_search.search.backend import Engine
+from imr_search.server import analysis, api, error_shape, feeds, pages
 from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import AppState, EngineFactory
 
@@ -160,7 +160,7 @@ def create_app(
     app.include_router(analysis.pages)
     app.include_router(feeds.router)  # saved searches as Atom feeds (issue 15)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
-    errors.install(
+    error_shape.install(
         app, pages.error_page, max_url=settings.max_url_length, max_body=settings.max_body_bytes
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from imr_search.crosstab import Cell
+from imr_search.analysis.crosstab import Cell
 
 WIDTH, HEIGHT = 720, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 44, 16, 36

@@ -1,7 +1,7 @@
 """Saved searches as Atom feeds (RFC 4287): ``/alerts/NAME.atom``, newest first (the items the
 latest index run found new come first), each entry linking to its item in the letter page.
 
-The feed reads the alerts database beside the index read-only (``imr_search.alerts``); the
+The feed reads the alerts database beside the index read-only (``imr_search.analysis.alerts``); the
 XML is built with ElementTree, which escapes every text.
 """
 
@@ -15,12 +15,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
-from imr_search.alerts import AlertStore, SavedSearch, SeenItem, alerts_path
+from imr_search.analysis.alerts import AlertStore, SavedSearch, SeenItem, alerts_path
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError
-from imr_search.server.present import letter_path
 from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import get_settings, root_path
+from imr_search.server.views import letter_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100

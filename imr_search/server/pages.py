@@ -22,16 +22,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import imr_search
+from imr_search.analysis.crosstab import overturned_facets
+from imr_search.analysis.precedents import precedents
+from imr_search.analysis.similar import similar
 from imr_search.config import Settings
-from imr_search.crosstab import overturned_facets
-from imr_search.deadline import Deadline
-from imr_search.engine import FACETS, Engine, SearchRequest
 from imr_search.errors import NotFoundError, QueryError, UsageError
-from imr_search.jsonforms import precedents_dict, similar_dict
-from imr_search.lookup import case_number_letter, find_letter
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
-from imr_search.precedents import precedents
-from imr_search.present import LETTER_LABELS, citation, citation_parts
+from imr_search.present.jsonforms import precedents_dict, similar_dict
+from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
+from imr_search.search.backend import Engine
+from imr_search.search.deadline import Deadline
+from imr_search.search.lookup import case_number_letter, find_letter
+from imr_search.search.request import FACETS, SearchRequest
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -39,9 +41,8 @@ from imr_search.server.params import (
     FilterParams,
     SearchParams,
 )
-from imr_search.server.present import letter_path, search_data
 from imr_search.server.state import get_engine, get_settings, root_path
-from imr_search.similar import similar
+from imr_search.server.views import letter_path, search_data
 
 STATIC_DIR = Path(__file__).parent / "static"
 

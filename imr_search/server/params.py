@@ -16,10 +16,12 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from imr_search.config import Settings
-from imr_search.engine import FILTERS, MAX_PAGE_SIZE, Engine, SearchRequest, SortOrder
 from imr_search.errors import UsageError
-from imr_search.filtervalues import check_filters
-from imr_search.query import FIELDS, FILTER_HELP, RANGE_FILTERS
+from imr_search.search.backend import Engine
+from imr_search.search.fields import FIELDS, RANGE_FILTERS
+from imr_search.search.filters import FILTER_HELP
+from imr_search.search.filtervalues import check_filters
+from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
 
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
@@ -116,7 +118,7 @@ class FilterParams(BaseModel):
         """These parameters with every filter value checked against the index (aliases
         applied: ``sex=F`` becomes ``sex=female``) and a note per alias applied. Raises
         QueryError for a value no item has, naming the closest values
-        (``imr_search.filtervalues``)."""
+        (``imr_search.search.filtervalues``)."""
         given = self.filters()
         if not given:
             return self, ()

@@ -1,10 +1,10 @@
 """Response models: they document the JSON API in ``/openapi.json``.
 
-The endpoints return plain dicts built by ``imr_search.jsonforms`` and ``server.present``
+The endpoints return plain dicts built by ``imr_search.present.jsonforms`` and ``server.present``
 (and ``Letter.to_dict``), not these models, so a field added to a result is never silently
 dropped. The results' schemas are derived from the result classes themselves (the letter's
 from ``imr_search.model``): what is written here is only what the API adds to them and the
-error shape; tests/test_server_schema.py checks every answer against the schema.
+error shape; tests/server/test_server_schema.py checks every answer against the schema.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from imr_search.engine import FacetCount, Hit, IndexStats, LetterGroup, SearchResult
+from imr_search.search.results import FacetCount, Hit, IndexStats, LetterGroup, SearchResult
 
 
 class ErrorInfo(BaseModel):
@@ -31,10 +31,11 @@ class ErrorResponse(BaseModel):
     error: ErrorInfo
 
 
-# What the API adds to the JSON of a result (``imr_search.jsonforms``): the page links and the
+# What the API adds to the JSON of a result (``imr_search.present.jsonforms``): the page links and
+# the
 # marked-up snippet (``server.present``). Each is its result class plus those fields, so the
 # schema of the shared fields comes from the classes themselves. Never instantiated: the
-# endpoints return what ``server.present`` builds, and tests/test_server_schema.py checks it
+# endpoints return what ``server.present`` builds, and tests/server/test_server_schema.py checks it
 # against this schema.
 
 

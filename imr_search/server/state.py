@@ -3,7 +3,7 @@
 The engine is opened lazily so the app can start before the index exists (a request then
 answers 503 with the reason); it refreshes its own searcher per request, so an index rebuilt by
 another process is picked up without a restart. A rebuild onto another engine replaces the
-index folder itself (``imr_search.engines.replacing``): each request compares the folder's
+index folder itself (``imr_search.engines.registry.replacing``): each request compares the folder's
 identity (device and inode) with the one the engine was opened on and reopens when it changed;
 the old engine closes once its requests in flight are done (engines retire readers in use). A
 request that was already running on the old engine when its folder was swapped away may fail
@@ -25,18 +25,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from imr_search.config import Settings
-from imr_search.engine import (
-    ClosesOnExit,
-    Engine,
-    IndexStats,
-    ItemRecord,
-    SearchRequest,
-    SearchResult,
-    SourceState,
-    WriterSession,
-)
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Letter
+from imr_search.search.backend import ClosesOnExit, Engine, WriterSession
+from imr_search.search.request import SearchRequest
+from imr_search.search.results import IndexStats, ItemRecord, SearchResult, SourceState
 
 EngineFactory = Callable[[], Engine]
 T = TypeVar("T")

@@ -1,0 +1,537 @@
+"""Precedents for a request: how IMR decided items of the same kind, the closest cases, and what
+separates the overturned rationales from the upheld ones.
+
+The request is normalised by the parser's own classifier, then matched against the index along
+a ladder of "same kind", most specific first; the first rung with any item is used:
+
+    drug                 same category and generic drug        ("Norco 10/325 #120")
+    modality+region      same category, modality, body region  ("MRI cervical spine")
+    subcategory+region   same category, subcategory, region    ("PT 2x6 lumbar")
+    modality             same category and modality            ("MRI")
+    subcategory          same category and subcategory         ("Opioids")
+    category             same category                         ("Pharmaceuticals")
+    region               same body region, when no category    ("cervical spine")
+    service words        the request's words in the service text (nothing classified)
+
+A rung is tried only when the request has what it needs (a drug, a modality and a region ...).
+The user's filters narrow every rung.
+
+Cost. A rung is put to the engine as a query tree (``category:"Pharmaceuticals" AND
+drug:"tramadol"``) rather than as filters: the query drives the matching from its shortest
+posting list, where a filter would first collect every document it matches. Counts and the
+breakdowns by year, specialty and guideline come from the engine's facet counts over the whole
+matched set (two searches: all, and overturned), never from loading items. Only a bounded
+sample is loaded: the ``SAMPLE`` items of the rung whose service text is most like the request
+(and at least ``MIN_SAMPLED`` of each decision). The closest precedents and the phrase
+analysis use that sample, and the answer says so when it is smaller than the matched set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from imr_search.analysis.stats import wilson_interval
+from imr_search.analysis.terms import TermContrast, content_words, distinctive_terms, overlap
+from imr_search.analysis.terms import key_sentence as rationale_key_sentence
+from imr_search.errors import UsageError
+from imr_search.model import Classification, Item
+from imr_search.parse.classify import classify
+from imr_search.search.backend import Engine
+from imr_search.search.documents import drug_terms, item_regions
+from imr_search.search.request import SearchRequest
+from imr_search.search.results import FacetCount, ItemRecord, ItemSummary
+from imr_search.search.syntax import any_of
+from imr_search.search.tree import AndMaybe, Node, Or, Term, all_of
+
+CLOSEST = 10
+SAMPLE = 400  # items loaded for the closest precedents and the phrases
+MIN_SAMPLED = 25  # per decision: when the sample holds fewer, that decision is fetched apart
+# Words of the request that rank the sampled items (and make the "service words" rung): enough
+# to find the wording, few enough to keep the query fast on 160,000 items.
+REQUEST_WORDS = 8
+# How much the case summary weighs against the service wording in "closeness of the facts".
+SUMMARY_WEIGHT = 0.7
+# "era": the guideline era of the request (imr_search.eras): did the rate change with the MTUS?
+BREAKDOWNS = ("year", "era", "specialty", "guideline")
+
+Filters = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One step of the "same kind" ladder: its name, a description, and what its items share
+    with the request: ``fields`` (query-language field -> value), or for the last rung, any of
+    the request's ``words`` in the service text."""
+
+    name: str
+    label: str
+    fields: dict[str, str]
+    words: tuple[str, ...] = ()
+
+    @property
+    def query(self) -> str:
+        """The rung in the query language (shown to the user, who can search it)."""
+        if self.words:
+            return f"service:({' OR '.join(self.words)})"
+        return " AND ".join(f'{k}:"{v.replace(chr(34), " ")}"' for k, v in self.fields.items())
+
+    @property
+    def tree(self) -> Node:
+        """The rung as a query tree (what the engine is given)."""
+        if self.words:
+            return _any_word("service", self.words)
+        return all_of(*(any_of(k, [v]) for k, v in self.fields.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class RungCount:
+    name: str
+    label: str
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """``overturned`` of ``items``; ``rate`` is None for no items; (low, high) is the 95%
+    Wilson interval."""
+
+    items: int
+    overturned: int
+    rate: float | None
+    low: float
+    high: float
+
+    @property
+    def upheld(self) -> int:
+        return self.items - self.overturned
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    value: str
+    rate: Rate
+
+
+@dataclass(slots=True)
+class Precedent(ItemSummary):
+    """One close precedent: ``match`` names the most specific rung it shares with the request
+    ("drug+strength" when even the strength is the same); ``closeness`` (0-1) is how alike the
+    facts are."""
+
+    match: str
+    closeness: float
+    guideline: str
+    guideline_sources: list[str]
+    key_sentence: str
+
+
+@dataclass(slots=True)
+class Precedents:
+    """The whole answer; ``jsonforms.precedents_dict`` is its JSON form (CLI ``--format json``,
+    API)."""
+
+    request: str
+    summary: str | None
+    normalised: Classification
+    rung: Rung | None
+    ladder: list[RungCount]
+    overall: Rate
+    breakdowns: dict[str, list[Breakdown]]
+    closest: list[Precedent]
+    sample_size: int
+    sampled: bool
+    terms: TermContrast
+    notes: list[str] = field(default_factory=list)
+    # Said first, in words a reader cannot miss, when the ladder found nothing of the
+    # request's own kind and the answer is about a broader group (see ``fallback_text``).
+    fallback: str | None = None
+
+
+# -- the ladder --------------------------------------------------------------------------------
+
+
+def ladder(c: Classification, request: str) -> list[Rung]:
+    """The rungs that apply to a classified request, most specific first (see the module
+    docstring). A rung selecting the same items as an earlier one is left out."""
+    cat = {"category": c.category} if c.category else {}
+    drug = c.drug.name if c.drug else None
+    candidates: list[tuple[str, str, dict[str, str | None]]] = [
+        ("drug", f"same drug: {drug}", {**cat, "drug": drug}),
+        (
+            "modality+region",
+            f"same test and region: {c.modality}, {c.body_region}",
+            {**cat, "modality": c.modality, "region": c.body_region},
+        ),
+        (
+            "subcategory+region",
+            f"same subcategory and region: {c.subcategory}, {c.body_region}",
+            {**cat, "subcategory": c.subcategory, "region": c.body_region},
+        ),
+        ("modality", f"same test: {c.modality}", {**cat, "modality": c.modality}),
+        (
+            "subcategory",
+            f"same subcategory: {c.subcategory}",
+            {**cat, "subcategory": c.subcategory},
+        ),
+        ("category", f"same category: {c.category}", {"category": c.category}),
+    ]
+    if not c.category:
+        candidates.append(("region", f"same region: {c.body_region}", {"region": c.body_region}))
+    rungs: list[Rung] = []
+    for name, label, fields in candidates:
+        known = {k: v for k, v in fields.items() if v}
+        if len(known) == len(fields) and all(known != r.fields for r in rungs):
+            rungs.append(Rung(name, label, known))
+    words = tuple(_query_words(content_words(request), REQUEST_WORDS))
+    if words:
+        rungs.append(Rung("service words", f"service text mentions: {', '.join(words)}", {}, words))
+    return rungs
+
+
+def _query_words(candidates: Sequence[str], limit: int) -> list[str]:
+    """Up to ``limit`` distinct words safe to put in a query, longest first (long words are
+    the specific ones: "radiculopathy", not "pain")."""
+    distinct = list(dict.fromkeys(w for w in candidates if w.isalnum() and len(w) > 2))
+    return sorted(distinct, key=lambda w: -len(w))[:limit]
+
+
+def _any_word(field_name: str, words: Sequence[str]) -> Node:
+    return Or(tuple(Term(field_name, w) for w in words))
+
+
+def _and_decision(tree: Node, decision: str | None) -> Node:
+    return all_of(tree, Term("decision", decision)) if decision else tree
+
+
+def _rung_of(item: Item, c: Classification, rungs: Sequence[Rung]) -> str:
+    """The most specific rung the item shares with the request ("drug+strength" above all)."""
+    # Regions and drug terms are lists, as the region and drug filters match them.
+    have: dict[str, list[str]] = {
+        "category": [item.category] if item.category else [],
+        "subcategory": [item.subcategory] if item.subcategory else [],
+        "region": item_regions(item),
+        "modality": [item.modality] if item.modality else [],
+        "drug": drug_terms(item),
+    }
+    strength = c.drug.strength if c.drug else None
+    same = (
+        c.drug is not None
+        and item.drug is not None
+        and item.drug.name == c.drug.name
+        and item.category == c.category
+    )
+    if (
+        same
+        and strength
+        and item.drug
+        and _strength_key(item.drug.strength) == _strength_key(strength)
+    ):
+        return "drug+strength"
+    for rung in rungs:
+        if rung.words or all(
+            (v or "").lower() in [h.lower() for h in have.get(k, [])]
+            for k, v in rung.fields.items()
+        ):
+            return rung.name
+    return "other"
+
+
+def _strength_key(strength: str | None) -> str:
+    """A strength compared without its unit spelling ("10/325" is "10/325mg")."""
+    return re.sub(r"[a-zµ%]+$", "", (strength or "").lower().replace(" ", ""))
+
+
+# -- the answer --------------------------------------------------------------------------------
+
+
+def precedents(
+    engine: Engine,
+    request_text: str,
+    summary: str | None = None,
+    filters: Filters | None = None,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    exclude_letter: str | None = None,
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    time_limit: float | None = None,
+) -> Precedents:
+    """Precedents for ``request_text`` (as a doctor would type it), optionally with the case
+    ``summary`` to rank precedents by closeness of the facts. ``filters`` take the names of
+    ``engine.FILTERS`` and narrow every rung; ``exclude_letter`` leaves one letter's items out
+    (the letter being read). ``time_limit`` (seconds) bounds the whole answer: each search
+    gets what is left, and past it the closest precedents and phrases are left out, with a
+    note (the counts, the rate and the breakdowns come first). Raises UsageError for an empty
+    request and QueryError for a bad filter."""
+    deadline = time.monotonic() + time_limit if time_limit is not None else None
+
+    def left() -> float | None:
+        return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+    request_text = request_text.strip()
+    if not request_text:
+        raise UsageError("the request is empty: give the service as a doctor would write it")
+    summary = summary.strip() if summary and summary.strip() else None
+    c = classify(request_text)
+    rungs = ladder(c, request_text)
+    narrow: dict[str, Any] = {
+        "filters": {k: tuple(v) for k, v in (filters or {}).items()},
+        "date_from": date_from,
+        "date_to": date_to,
+        "exclude_letters": (exclude_letter,) if exclude_letter else (),
+        "ranges": dict(ranges or {}),  # received, injured, urdenial bounds
+    }
+
+    tried: list[RungCount] = []
+    chosen: Rung | None = None
+    everything: dict[str, list[FacetCount]] = {}
+    for rung in rungs:
+        result = engine.search(
+            SearchRequest(
+                query=rung.query, tree=rung.tree, facets=True, size=1, time_limit=left(), **narrow
+            )
+        )
+        tried.append(RungCount(rung.name, rung.label, result.total))
+        if _ran_out(result.warnings):
+            # A partial count is no answer: never fall through to a broader rung on it.
+            break
+        if result.total:
+            chosen, everything = rung, result.facets
+            break
+    answer = Precedents(
+        request=request_text,
+        summary=summary,
+        normalised=c,
+        rung=chosen,
+        ladder=tried,
+        overall=_rate(0, 0),
+        breakdowns={name: [] for name in BREAKDOWNS},
+        closest=[],
+        sample_size=0,
+        sampled=False,
+        terms=distinctive_terms([], []),
+    )
+    if tried and _ran_out(result.warnings):
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s) while counting "
+            f"{tried[-1].label}: no rate is given; try again, or narrow the request"
+        )
+        return answer
+    if chosen is None:
+        answer.notes.append("no indexed item is of the same kind as this request")
+        return answer
+    answer.fallback = fallback_text(c, rungs[0], chosen)
+
+    counts = {f.value: f.count for f in everything.get("decision", [])}
+    overturned: dict[str, list[FacetCount]] = {}
+    if counts.get("overturned"):
+        tree = _and_decision(chosen.tree, "overturned")
+        over_result = engine.search(
+            SearchRequest(tree=tree, facets=True, size=1, time_limit=left(), **narrow)
+        )
+        if _ran_out(over_result.warnings):
+            answer.notes.append(
+                f"the answer ran out of time ({time_limit:g} s) while counting the overturned "
+                "items: the rate and breakdowns are left out"
+            )
+            return answer
+        overturned = over_result.facets
+    total = sum(counts.values())
+    answer.overall = _rate(counts.get("overturned", 0), total)
+    for name in BREAKDOWNS:
+        over = {f.value: f.count for f in overturned.get(name, [])}
+        answer.breakdowns[name] = [
+            Breakdown(f.value, _rate(over.get(f.value, 0), f.count))
+            for f in everything.get(name, [])
+            if f.count
+        ]
+    # Year is the one single-valued breakdown: the items without a decision date make up the
+    # rest of the total.
+    years = answer.breakdowns["year"]
+    dated = sum(b.rate.items for b in years)
+    if dated < total:
+        rest = answer.overall.overturned - sum(b.rate.overturned for b in years)
+        years.append(Breakdown("unknown", _rate(rest, total - dated)))
+
+    if left() == 0.0:
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s): the closest precedents and the "
+            "phrases that separate the decisions are left out"
+        )
+        return answer
+    sample = _sample(engine, chosen, counts, request_text, narrow, left)
+    if left() == 0.0:
+        answer.notes.append(
+            f"the answer ran out of time ({time_limit:g} s) while reading the closest "
+            "precedents: they and the phrases come from the items read by then"
+        )
+    answer.sample_size = len(sample)
+    answer.sampled = len(sample) < total
+    if answer.sampled:
+        answer.notes.append(
+            f"the closest precedents and the phrases come from a sample of {len(sample)} of the "
+            f"{total} items: the {SAMPLE} whose service text is most like the request, and at "
+            f"least {MIN_SAMPLED} of each decision"
+        )
+    answer.closest = _closest(sample, c, rungs, request_text, summary)
+    answer.terms = distinctive_terms(
+        [r.item.rationale for r in sample if r.item.decision == "overturned"],
+        [r.item.rationale for r in sample if r.item.decision == "upheld"],
+        names=("overturned", "upheld"),
+    )
+    return answer
+
+
+# What the items of a broader rung all are, for the fallback sentence.
+_BROADER: dict[str, str] = {
+    "modality+region": "{modality} of the {region}",
+    "subcategory+region": "{subcategory}, {region}",
+    "modality": "{modality} requests",
+    "subcategory": "{subcategory}",
+    "category": "{category}",
+    "region": "requests for the {region}",
+}
+
+
+def _ran_out(warnings: Sequence[str]) -> bool:
+    """Whether an engine stopped a search at its time limit (its results are partial)."""
+    return any("ran out of time" in w for w in warnings)
+
+
+def fallback_text(c: Classification, first: Rung, chosen: Rung) -> str | None:
+    """The sentence that says the answer is about a broader group than the request's own
+    kind ("No decided request of this kind; these are all Pharmaceuticals"), or None when
+    the request's own rung matched."""
+    if chosen.name == first.name:
+        return None
+    kind = first.label.split(": ", 1)[-1]
+    if chosen.words:
+        group = f"items whose service text mentions {', '.join(chosen.words)}"
+        return f"No decided request of this kind ({kind}); these are {group}, not the same service"
+    values = {
+        "category": c.category,
+        "subcategory": c.subcategory,
+        "modality": c.modality.upper() if c.modality in ("mri", "ct", "pet") else c.modality,
+        "region": c.body_region,
+    }
+    group = _BROADER.get(chosen.name, chosen.label).format(**values)
+    return f"No decided request of this kind ({kind}); these are all {group}"
+
+
+def _rate(overturned: int, items: int) -> Rate:
+    low, high = wilson_interval(overturned, items)
+    return Rate(items, overturned, overturned / items if items else None, low, high)
+
+
+def _sample(
+    engine: Engine,
+    rung: Rung,
+    counts: Mapping[str, int],
+    request: str,
+    narrow: Mapping[str, Any],
+    left: Callable[[], float | None] = lambda: None,
+) -> list[ItemRecord]:
+    """The SAMPLE items of the rung whose service text is most like the request; when that
+    holds fewer than MIN_SAMPLED of one decision, the most alike of that decision are added.
+
+    Only the request's words steer the engine (``AndMaybe``: every item of the rung matches,
+    the words only rank). The summary's words are left to the re-ranking: long OR queries
+    over common words cost seconds on a large index."""
+    words = _query_words(content_words(request), REQUEST_WORDS)
+
+    def fetch(decision: str | None, limit: int) -> list[ItemRecord]:
+        tree = _and_decision(rung.tree, decision)
+        if words and not rung.words:
+            tree = AndMaybe(tree, _any_word("service", words))
+        found = engine.iter_items(
+            SearchRequest(tree=tree, time_limit=left(), **narrow), limit=limit
+        )
+        out: list[ItemRecord] = []
+        for record in found:
+            if left() == 0.0:  # the items read by then
+                break
+            out.append(record)
+        return out
+
+    sample = fetch(None, SAMPLE)
+    for decision in ("overturned", "upheld"):
+        have = sum(r.item.decision == decision for r in sample)
+        wanted = min(counts.get(decision, 0), MIN_SAMPLED)
+        if have < wanted:
+            seen = {r.item_id for r in sample}
+            extra = [r for r in fetch(decision, wanted) if r.item_id not in seen]
+            sample += extra[: wanted - have]
+    return sample
+
+
+def _closest(
+    sample: Sequence[ItemRecord],
+    c: Classification,
+    rungs: Sequence[Rung],
+    request: str,
+    summary: str | None,
+) -> list[Precedent]:
+    """Same kind first (the rung order, "drug+strength" on top), then closeness of the facts,
+    then the engine's relevance, then the newest."""
+    order = {name: i for i, name in enumerate(["drug+strength", *(r.name for r in rungs)])}
+    request_words = content_words(request)
+    summary_words = content_words(summary) if summary else []
+    ranked: list[tuple[tuple[int, float, float, int], ItemRecord, str, float]] = []
+    for record in sample:
+        item = record.item
+        closeness = service_closeness(request_words, content_words(item.service))
+        if summary_words:
+            facts = overlap(summary_words, content_words(record.summary))
+            closeness = SUMMARY_WEIGHT * facts + (1 - SUMMARY_WEIGHT) * closeness
+        match = _rung_of(item, c, rungs)
+        day = record.decision_date.toordinal() if record.decision_date else 0
+        key = (order.get(match, len(order)), -closeness, -record.score, -day)
+        ranked.append((key, record, match, closeness))
+    ranked.sort(key=lambda row: row[0])
+    return [_precedent(r, match, near, request) for _, r, match, near in ranked[:CLOSEST]]
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def service_closeness(request: Sequence[str], service: Sequence[str]) -> float:
+    """Overlap of two services' content words, where a strength or quantity ("10mg", "#60",
+    "2x6") counts only when the services also share a word: "Flexeril 10mg" is not close to
+    "Ambien 10mg", but "tramadol 50mg" is closer to "tramadol 50mg #60" than to "tramadol
+    100mg"."""
+    words_a = [w for w in request if not _has_digit(w)]
+    words_b = [w for w in service if not _has_digit(w)]
+    if not set(words_a) & set(words_b):
+        return 0.0
+    return overlap(request, service)
+
+
+def _precedent(record: ItemRecord, match: str, closeness: float, request: str) -> Precedent:
+    item = record.item
+    return Precedent.of(
+        record,
+        match=match,
+        closeness=round(closeness, 3),
+        guideline=guideline_line(item),
+        guideline_sources=sorted({ci.source for ci in item.imr_citations}),
+        key_sentence=rationale_key_sentence(item.rationale, item.service or request),
+    )
+
+
+def guideline_line(item: Item) -> str:
+    """The IMR citations, short: "MTUS Chronic Pain Medical Treatment: Opioids; ODG Neck"."""
+    parts: list[str] = []
+    for ci in item.imr_citations:
+        words = " ".join(w for w in (ci.source, ci.part) if w)
+        line = f"{words}: {ci.section}" if ci.section else words
+        if ci.source == "other" and ci.text:
+            line = ci.text[:60]
+        if line not in parts:
+            parts.append(line)
+    return "; ".join(parts)

@@ -1,0 +1,241 @@
+"""What the commands share: exit codes for errors, the format option, the ingest and filter
+options, opening the index and building a search request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from imr_search.cli.flags import F, setting_options
+from imr_search.config import Settings
+from imr_search.engines.registry import (
+    WHOOSH_COMFORT_LETTERS,
+    engine_name,
+    folder_engine,
+    open_engine,
+)
+from imr_search.errors import ImrSearchError, UsageError
+from imr_search.ingest.pipeline import make_runner
+from imr_search.ingest.tasks import Runner
+from imr_search.parse import ParseLimits
+from imr_search.search.backend import Engine
+from imr_search.search.fields import FIELDS, RANGE_FILTERS
+from imr_search.search.filters import FILTER_TABLE
+from imr_search.search.filtervalues import check_filters
+from imr_search.search.lookup import case_number_search
+from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest
+from imr_search.search.results import Hit
+
+if TYPE_CHECKING:
+    pass
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"imr-search: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(fn: F) -> F:
+    """Translate the library's errors into a message and an exit code (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UsageError as e:
+            hint = getattr(e, "hint", None)
+            fail(f"{e}" + (f"\n  hint: {hint}" if hint else ""), e.exit_code)
+        except ImrSearchError as e:
+            fail(str(e), e.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            # `imr-search search ... | head`: the reader left; that is not an error.
+            sys.stderr.close()
+            sys.exit(0)
+        except OSError as e:
+            # A write the library did not name (a read-only folder, a full disk): one line
+            # with the file and the cause, never a traceback.
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """``--format``, stored as ``fmt``; the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def ingest_options(fn: F) -> F:
+    """``--jobs`` and ``--dask`` (where extraction and parsing run) and the letter limits."""
+    fn = setting_options("parse, index")(fn)
+    fn = click.option(
+        "--dask",
+        metavar="ADDRESS|local",
+        default=None,
+        help="Parse on a Dask cluster (scheduler address, or local for one on this machine; "
+        "the files must be readable by its workers). Needs imr-search[cluster].",
+    )(fn)
+    fn = click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1, None),
+        default=None,
+        help="Worker processes for extraction and parsing (default: every core).",
+    )(fn)
+    return fn
+
+
+def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    limits = ParseLimits(
+        max_pages=settings.max_pages, max_chars=settings.max_chars, max_items=settings.max_items
+    )
+    return make_runner(
+        jobs=jobs,
+        time_limit=settings.file_time_limit,
+        dask=dask,
+        max_bytes=settings.max_file_bytes,
+        limits=limits,
+    )
+
+
+# ---- index ------------------------------------------------------------------------------------
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder (default: $IMR_SEARCH_INDEX or ./index).",
+)
+
+
+def open_index(settings: Settings, *, create: bool = False) -> Engine:
+    """The engine the index folder holds (``imr_search.engines.registry`` picks it; the engine
+    setting
+    matters only for a new index); everything below speaks the Engine interface."""
+    return open_engine(
+        settings.index_dir,
+        engine=engine_name(settings.engine) if settings.engine and create else None,
+        create=create,
+        max_query_length=settings.max_query_length,
+    )
+
+
+def size_note(settings: Settings, letters: int) -> str | None:
+    """A note when a Whoosh index has grown past the size Whoosh is comfortable with."""
+    if letters <= WHOOSH_COMFORT_LETTERS or folder_engine(settings.index_dir) != "whoosh":
+        return None
+    return (
+        f"note: this Whoosh index holds {letters:,} letters; past {WHOOSH_COMFORT_LETTERS:,} "
+        "searches slow down (docs/benchmarks.md). Rebuild it on tantivy with:\n"
+        f"  imr-search index PATHS... --rebuild --engine tantivy --index {settings.index_dir}"
+    )
+
+
+# ---- search -----------------------------------------------------------------------------------
+
+# Date ranges beside the decision date's --from/--to: field -> what (query.RANGE_FILTERS).
+_RANGE_OPTIONS: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
+
+
+def filter_options(fn: F) -> F:
+    """One repeatable option per filter of the one table
+    (``imr_search.search.filters.FILTER_TABLE``):
+    values OR-ed within, AND-ed across filters."""
+    for f in reversed(FILTER_TABLE):
+        fn = click.option(
+            f"--{f.name}",
+            multiple=True,
+            metavar="VALUE",
+            help=f"{f.help} Repeat for any of several.",
+        )(fn)
+    date = click.DateTime(formats=["%Y-%m-%d"])
+    for name, what in reversed(_RANGE_OPTIONS.items()):
+        for end, word in (("to", "before"), ("from", "after")):
+            fn = click.option(
+                f"--{name}-{end}", type=date, metavar="YYYY-MM-DD", help=f"{what}: on or {word}."
+            )(fn)
+    for flag, name, help_ in (
+        ("--to", "date_to", "Decided on or before this day."),
+        ("--from", "date_from", "Decided on or after this day."),
+    ):
+        fn = click.option(flag, name, type=date, metavar="YYYY-MM-DD", help=help_)(fn)
+    return fn
+
+
+def build_request(
+    query: str,
+    options: dict[str, Any],
+    *,
+    facets: bool = False,
+    letters: bool = False,
+    sort: str = "relevance",
+    page: int = 1,
+    size: int = 20,
+) -> SearchRequest:
+    filters = {name: tuple(options[name]) for name in FILTERS if options.get(name)}
+    date_from: dt.datetime | None = options.get("date_from")
+    date_to: dt.datetime | None = options.get("date_to")
+    ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for name in _RANGE_OPTIONS:
+        low: dt.datetime | None = options.get(f"{name}_from")
+        high: dt.datetime | None = options.get(f"{name}_to")
+        if low or high:
+            ranges[name] = (low.date() if low else None, high.date() if high else None)
+    return SearchRequest(
+        query=query,
+        filters=filters,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        ranges=ranges,
+        facets=facets,
+        letters=letters,
+        sort=sort,  # type: ignore[arg-type]  # click.Choice guarantees a SortOrder
+        page=page,
+        size=size,
+    )
+
+
+def checked_request(engine: Engine, request: SearchRequest) -> SearchRequest:
+    """The request with its filter values checked against the index: aliases applied (and
+    said on stderr), a value no item has refused with the closest values (exit 2); a query
+    that is only a case number searches that case."""
+    request, note = case_number_search(engine, request)
+    if note:
+        click.echo(f"note: {note} (imr-search show shows the whole letter)", err=True)
+    if not request.filters:
+        return request
+    checked = check_filters(engine, request.filters)
+    for note in checked.notes:
+        click.echo(f"note: {note}", err=True)
+    return replace(request, filters=checked.filters)
+
+
+def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:
+    """Every hit of a search, page by page, up to ``cap`` (for exports)."""
+    page, seen = 1, 0
+    while seen < cap:
+        size = min(MAX_PAGE_SIZE, cap - seen)
+        result = engine.search(replace(request, page=page, size=size, facets=False))
+        yield from result.hits
+        seen += len(result.hits)
+        if len(result.hits) < size or seen >= result.total:
+            return
+        page += 1

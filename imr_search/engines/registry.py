@@ -1,0 +1,207 @@
+"""Which engine an index folder holds, and opening it: the one place that names the engines.
+
+The engine is chosen when an index is created (``--engine``, ``IMR_SEARCH_ENGINE``; Whoosh by
+default) and recorded in the folder (``imr-search.json``); after that every command and the
+server open whatever the folder holds. A folder made before the record existed is recognised
+by its files (Whoosh's ``_MAIN_*.toc``, tantivy's ``meta.json``).
+
+An engine refuses an index made by an older imr-search that it cannot search correctly
+(``OutdatedIndexError``, naming the rebuild), never answering silently wrong; ``--rebuild``
+then makes it anew beside the old one (``outdated``, ``replacing``).
+
+Changing a folder's engine (or format) is a rebuild into a fresh sibling folder that replaces
+the old one only when the build has committed (``replacing``), so an interrupted switch leaves
+the previous index as it was. Each engine package is imported only when used: a Whoosh user never
+loads tantivy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from imr_search.config import MAX_QUERY_LENGTH
+from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
+from imr_search.search.backend import Engine
+
+EngineName = Literal["whoosh", "tantivy"]
+ENGINES: tuple[EngineName, ...] = ("whoosh", "tantivy")
+DEFAULT_ENGINE: EngineName = "whoosh"
+MARKER = "imr-search.json"
+# Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
+# (docs/benchmarks.md: 84 ms at 10,000 letters, 265 ms at 30,000); tantivy stays near 10 ms.
+WHOOSH_COMFORT_LETTERS = 20_000
+
+
+def engine_name(value: str) -> EngineName:
+    name = value.strip().lower()
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {value!r} (engines: {', '.join(ENGINES)})")
+    return name
+
+
+def folder_engine(index_dir: Path) -> EngineName | None:
+    """The engine of the index in ``index_dir``, or None when it holds no index."""
+    if not index_dir.is_dir():
+        return None
+    marker = index_dir / MARKER
+    try:
+        return engine_name(str(json.loads(marker.read_text("utf-8"))["engine"]))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
+        raise IndexError_(f"cannot read {marker}: {exc}") from None
+    if any(index_dir.glob("_MAIN_*.toc")):
+        return "whoosh"
+    if (index_dir / "meta.json").is_file():
+        return "tantivy"
+    return None
+
+
+def outdated(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index its engine refuses as made by an older
+    imr-search."""
+    try:
+        open_engine(index_dir).close()
+    except OutdatedIndexError:
+        return True
+    except IndexError_:
+        return False
+    return False
+
+
+def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: int) -> Engine:
+    if name == "tantivy":
+        from imr_search.engines.tantivy import open_engine as open_tantivy
+
+        return open_tantivy(index_dir, create=create, max_query_length=max_query_length)
+    from imr_search.engines.whoosh import open_engine as open_whoosh
+
+    return open_whoosh(index_dir, create=create, max_query_length=max_query_length)
+
+
+def _record(index_dir: Path, name: EngineName) -> None:
+    tmp = index_dir / f".{MARKER}.tmp"
+    tmp.write_text(json.dumps({"engine": name}) + "\n", "utf-8")
+    os.replace(tmp, index_dir / MARKER)
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    engine: EngineName | None = None,
+    create: bool = False,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> Engine:
+    """Open the index in ``index_dir`` with the engine it holds.
+
+    With ``create``, a folder holding no index gets a new one (``engine``, or Whoosh). Asking
+    for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
+    """
+    index_dir = Path(index_dir)
+    if not create:
+        return _open_existing(index_dir, engine, max_query_length)
+    _recover(index_dir)
+    held = folder_engine(index_dir)
+    if held is None:
+        held = engine or DEFAULT_ENGINE
+        opened = _open(held, index_dir, create=True, max_query_length=max_query_length)
+        _record(index_dir, held)
+        return opened
+    _check_engine(index_dir, held, engine)
+    return _open(held, index_dir, create=False, max_query_length=max_query_length)
+
+
+# A reader can meet a swap (``replacing``) at any moment: the folder renamed away between
+# looking and reading, or the previous folder deleted while it is being opened. Either lasts
+# as long as two renames and a delete; a reader that sees one looks again, a few times,
+# rather than report "no index" for an index that is there.
+_SWAP_ATTEMPTS = 10
+_SWAP_PAUSE = 0.02  # seconds
+
+
+def _open_existing(index_dir: Path, engine: EngineName | None, max_query_length: int) -> Engine:
+    failure: Exception = IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    for _ in range(_SWAP_ATTEMPTS):
+        before = _identity(index_dir)
+        folder = index_dir
+        if before is None and _old(index_dir).is_dir():
+            # Between the swap's two renames (or a crash there): read the previous index
+            # where it is; only a writer puts folders back (readers never rename).
+            folder = _old(index_dir)
+        try:
+            held = folder_engine(folder)
+            if held is not None:
+                _check_engine(index_dir, held, engine)
+                return _open(held, folder, create=False, max_query_length=max_query_length)
+        except (OutdatedIndexError, UsageError):
+            raise  # about the index itself, not about a swap
+        except Exception as exc:  # files gone mid-open: a swap, or a real failure (below)
+            failure = exc
+        if not (_old(index_dir).exists() or _identity(index_dir) != before):
+            break  # no swap in sight: the answer stands
+        time.sleep(_SWAP_PAUSE)
+    raise failure
+
+
+def _check_engine(index_dir: Path, held: EngineName, engine: EngineName | None) -> None:
+    if engine is not None and engine != held:
+        raise UsageError(
+            f"{index_dir} holds a {held} index, not {engine}: add --rebuild to replace it "
+            f"with a {engine} index, or choose another --index folder"
+        )
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (a swap gives the path another), None when missing."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _old(index_dir: Path) -> Path:
+    return index_dir.with_name(f".{index_dir.name}.old")
+
+
+def _recover(index_dir: Path) -> None:
+    """Finish or undo a swap that a crash interrupted between its two renames."""
+    old = _old(index_dir)
+    if old.exists() and not index_dir.exists():
+        os.rename(old, index_dir)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def replacing(
+    index_dir: Path, engine: EngineName, *, max_query_length: int = MAX_QUERY_LENGTH
+) -> Iterator[Engine]:
+    """A new, empty ``engine`` index that takes the place of ``index_dir`` when the block ends
+    normally; on an exception (or a crash) ``index_dir`` is left as it was."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(index_dir)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.{engine}-", dir=index_dir.parent))
+    try:
+        new = _open(engine, fresh, create=True, max_query_length=max_query_length)
+        try:
+            yield new
+        finally:
+            new.close()
+        _record(fresh, engine)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if index_dir.exists():
+        os.rename(index_dir, _old(index_dir))
+    os.rename(fresh, index_dir)
+    shutil.rmtree(_old(index_dir), ignore_errors=True)

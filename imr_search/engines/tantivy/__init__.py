@@ -1,0 +1,47 @@
+"""The tantivy search engine behind ``imr_search.search.backend.Engine``.
+
+This package is the only place in imr-search that imports tantivy (a test enforces it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tantivy
+
+from imr_search.config import MAX_QUERY_LENGTH
+from imr_search.engines.tantivy.engine import TantivyEngine
+from imr_search.engines.tantivy.schema import build_schema, missing_fields
+from imr_search.errors import IndexError_, OutdatedIndexError
+
+__all__ = ["TantivyEngine", "open_engine"]
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    create: bool = False,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> TantivyEngine:
+    """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
+
+    An existing index is never emptied here: ``writer(rebuild=True)`` replaces content.
+    """
+    index_dir = Path(index_dir)
+    try:
+        if (index_dir / "meta.json").exists():
+            index = tantivy.Index.open(str(index_dir))
+        elif create:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(build_schema(), path=str(index_dir))
+        else:
+            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+        # Reload by hand, when meta.json changes (see engine.py), not on a timer.
+        index.config_reader(reload_policy="manual")
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    if missing := missing_fields(index.schema):
+        # An older imr-search (the outcome and received / UR denial dates came in issue 12):
+        # OutdatedIndexError, so `imr-search index --rebuild` makes it anew beside the old one.
+        raise OutdatedIndexError(str(index_dir), f"it has no {', '.join(missing)}")
+    return TantivyEngine(index, index_dir, max_query_length=max_query_length)

@@ -1,0 +1,63 @@
+"""The Whoosh search engine behind ``imr_search.search.backend.Engine``.
+
+This package is the only place in imr-search that imports Whoosh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imr_search.config import MAX_QUERY_LENGTH
+from imr_search.engines.whoosh._whoosh import index
+from imr_search.engines.whoosh.engine import WRITER_POOL_MB, WhooshEngine
+from imr_search.engines.whoosh.schema import build_schema
+from imr_search.errors import IndexError_, OutdatedIndexError
+
+__all__ = ["WhooshEngine", "open_engine"]
+
+
+def open_engine(
+    index_dir: Path,
+    *,
+    create: bool = False,
+    max_query_length: int = MAX_QUERY_LENGTH,
+    private_hooks: bool = True,
+    pool_mb: float = WRITER_POOL_MB,
+) -> WhooshEngine:
+    """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
+
+    An existing index is never emptied here: ``writer(rebuild=True)`` replaces content.
+    ``private_hooks`` and ``pool_mb``: see ``WhooshEngine``.
+    """
+    index_dir = Path(index_dir)
+    schema = build_schema()
+    try:
+        if index.exists_in(str(index_dir)):
+            # The schema the index was written with (its TOC): before index format 2 the text
+            # fields dropped stop words, so "not medically necessary" would match every item.
+            held = index.open_dir(str(index_dir)).schema
+            if not list(held["service"].analyzer("not")):
+                raise OutdatedIndexError(str(index_dir), "its text fields drop stop words")
+            # Index format 3 added the letter outcome, the received / UR denial dates, the
+            # citator and era fields and their facets in the column.
+            needed = ("outcome", "received", "urdenial", "citation", "era")
+            if any(name not in held for name in needed):
+                raise OutdatedIndexError(
+                    str(index_dir), "it has no outcome, received date, citation or era fields"
+                )
+            ix = index.open_dir(str(index_dir), schema=schema)
+        elif create:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            ix = index.create_in(str(index_dir), schema)
+        else:
+            raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    except OSError as exc:
+        raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    return WhooshEngine(
+        ix,
+        index_dir,
+        schema=schema,
+        max_query_length=max_query_length,
+        private_hooks=private_hooks,
+        pool_mb=pool_mb,
+    )

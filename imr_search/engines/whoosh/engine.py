@@ -1,0 +1,471 @@
+"""WhooshEngine: the Engine interface (``imr_search.engine``) over a Whoosh index directory.
+
+Reading: one searcher per thread and index generation. Each request checks the generation (a
+directory listing) and, when another process has committed, opens a new searcher; the old one
+is closed only when the last request using it lets go, so requests in flight never fail (on
+Linux the files of merged-away segments stay readable while open). A searcher's generation is
+the one its reader read from the TOC, never the listing's: a commit can land in between.
+
+Writing: one writer at a time (Whoosh's file lock, tried once: a held lock is IndexBusyError
+at once). A batch becomes visible on commit; a crash leaves the last committed generation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from imr_search.config import MAX_QUERY_LENGTH
+from imr_search.engines.whoosh import results as res
+from imr_search.engines.whoosh._whoosh import collectors, index, writing
+from imr_search.engines.whoosh._whoosh import query as wq
+from imr_search.engines.whoosh.collect import AllMatches
+from imr_search.engines.whoosh.compile import Compiler
+from imr_search.engines.whoosh.pool import use_chunked_pool
+from imr_search.engines.whoosh.schema import KIND_ITEM, KIND_LETTER
+from imr_search.engines.whoosh.session import WhooshWriterSession
+from imr_search.engines.whoosh.spelling import suggestions_for
+from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
+from imr_search.model import Letter
+from imr_search.search.backend import ClosesOnExit
+from imr_search.search.documents import UNCLASSIFIED
+from imr_search.search.filters import request_tree
+from imr_search.search.hits import facet_counts, item_record, make_hit
+from imr_search.search.request import FACETS, MAX_PAGE_SIZE, SearchRequest
+from imr_search.search.results import (
+    Hit,
+    IndexStats,
+    ItemRecord,
+    LetterGroup,
+    SearchResult,
+    SourceState,
+)
+from imr_search.search.tree import Node, matches_by_negation, plain_words
+
+ITEMS = wq.Term("kind", KIND_ITEM)
+LETTERS = wq.Term("kind", KIND_LETTER)
+# The writer's posting pool: Whoosh's default is 128 MB. Postings beyond it spill to disk
+# (pool.py); about 8,000 letters fit. Peak memory of a large build grows by about this much.
+WRITER_POOL_MB = 512
+
+
+class _Shared:
+    """A searcher and the number of requests using it.
+
+    ``generation`` is the one the searcher's reader read. Whoosh's reader of an index with no
+    segments has none (None): such a searcher is reopened on each request, which is cheap.
+    """
+
+    def __init__(self, searcher: Any, generation: int | None) -> None:
+        self.searcher = searcher
+        self.generation = generation
+        self.users = 0
+        self.retired = False
+
+
+class WhooshEngine(ClosesOnExit):
+    """The Whoosh implementation of ``imr_search.search.backend.Engine``."""
+
+    def __init__(
+        self,
+        ix: Any,
+        index_dir: Path,
+        *,
+        schema: Any,
+        max_query_length: int = MAX_QUERY_LENGTH,
+        max_expansions: int = 2000,
+        private_hooks: bool = True,
+        pool_mb: float = WRITER_POOL_MB,
+    ) -> None:
+        """``private_hooks`` off builds indexes with Whoosh's public API only (the same
+        index, more slowly: tests compare the two); ``pool_mb`` is the writer's posting pool."""
+        self._ix = ix
+        self._private_hooks = private_hooks
+        self._pool_mb = pool_mb
+        # The schema object given at opening: ``ix.schema`` re-reads the TOC file each time,
+        # which a concurrent commit may just have deleted.
+        self._schema = schema
+        self.index_dir = index_dir
+        self.max_expansions = max_expansions
+        self.max_query_length = max_query_length
+        self._facet_tables: dict[int, res.FacetTable] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._open: set[_Shared] = set()
+        self._closed = False
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Any]:
+        # One searcher per thread (Whoosh readers are not documented as thread-safe) and per
+        # index generation; a retired searcher closes when its last request ends.
+        if self._closed:
+            raise IndexError_("the engine is closed")
+        generation = self._ix.latest_generation()
+        shared: _Shared | None = getattr(self._local, "shared", None)
+        if shared is None or shared.generation != generation:
+            # Label it with the generation it opened, not the one listed above: a commit
+            # between the listing and the TOC read makes the searcher newer, and a wrong
+            # label would pair it with another generation's facet table.
+            searcher = self._ix.searcher()
+            fresh = _Shared(searcher, searcher.reader().generation())
+            with self._lock:
+                self._open.add(fresh)
+                if shared is not None:
+                    self._retire(shared)
+            self._local.shared = shared = fresh
+        shared.users += 1
+        try:
+            yield shared.searcher
+        finally:
+            shared.users -= 1
+            if shared.retired and shared.users == 0:
+                with self._lock:
+                    self._close_shared(shared)
+
+    def _retire(self, shared: _Shared) -> None:
+        shared.retired = True
+        if shared.users == 0:
+            self._close_shared(shared)
+
+    def _close_shared(self, shared: _Shared) -> None:
+        if shared in self._open:
+            self._open.discard(shared)
+            shared.searcher.close()
+
+    def _collect(
+        self, s: Any, request: SearchRequest, warnings: list[str]
+    ) -> tuple[Node, Any, list[tuple[int, float]]]:
+        """The query tree, the compiled query and every matching item as (docnum, score), in
+        order."""
+        tree, ftree = request_tree(
+            request.query,
+            request.tree,
+            request.filters,
+            request.date_from,
+            request.date_to,
+            request.exclude_letters,
+            max_length=self.max_query_length,
+            ranges=request.ranges,
+        )
+        compiler = Compiler(self._schema, s.reader(), max_expansions=self.max_expansions)
+        q = compiler.compile(tree)
+        # Filters are AND-ed into the query (``Require``: scores come from the query alone)
+        # rather than given as Whoosh's ``filter=``, which first builds the set of every
+        # document the filter matches (every item, for ``kind:item``) on each search.
+        fq = compiler.compile(ftree) if ftree is not None else None
+        # Letter documents hold no field the language searches: only a blank query or a
+        # negation (in the query or the filters) could match them.
+        if matches_by_negation(tree) or (ftree is not None and matches_by_negation(ftree)):
+            fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
+        if isinstance(q, wq.Every):
+            run = wq.ConstantScoreQuery(fq)
+        else:
+            run = wq.Require(q, fq) if fq is not None else q
+        if request.sort == "relevance":
+            collector: Any = AllMatches()
+            child = collector
+        else:
+            collector = child = s.collector(
+                limit=None, sortedby="day", reverse=request.sort == "-decided"
+            )
+        if request.time_limit is not None:
+            collector = collectors.TimeLimitCollector(
+                collector, timelimit=request.time_limit, use_alarm=False
+            )
+        try:
+            s.search_with_collector(run, collector, context=_context(s, run))
+        except collectors.TimeLimit:
+            warnings.append(
+                f"the search ran out of time ({request.time_limit:g} s); results are partial"
+            )
+        if isinstance(child, AllMatches):
+            return tree, q, child.ranked()
+        return tree, q, [(docnum, 0.0) for docnum, _ in child.results().items()]
+
+    def _facet_table(self, s: Any) -> res.FacetTable:
+        """The facet values of every document of this searcher's index generation, decoded
+        once and shared by every thread (a new generation replaces it).
+
+        Keyed by the generation of the reader it is built from and used with: docnums differ
+        between generations (a commit adds documents and merges segments)."""
+        reader = s.reader()
+        generation = reader.generation()
+        if generation is None:  # no segments: nothing to decode, nothing to share
+            return res.FacetTable(_column(reader, "facets"))
+        with self._lock:
+            table = self._facet_tables.get(generation)
+        if table is None:
+            table = res.FacetTable(_column(reader, "facets"))
+            with self._lock:
+                if generation >= max(self._facet_tables, default=-1):
+                    self._facet_tables = {generation: table}
+        return table
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        if request.page < 1:
+            raise QueryError(f"page must be 1 or more, not {request.page}")
+        if not 1 <= request.size <= MAX_PAGE_SIZE:
+            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
+        warnings: list[str] = []
+        # One clock for the whole request: collecting has its own limit, and what follows
+        # (facet counts, highlighting, spelling suggestions) is skipped once past the same
+        # deadline, with a warning naming what was left out.
+        started = time.monotonic()
+        deadline = started + request.time_limit if request.time_limit is not None else None
+        skipped: list[str] = []
+
+        def out_of_time() -> bool:
+            return deadline is not None and time.monotonic() > deadline
+
+        with self._searcher() as s:
+            tree, q, matched = self._collect(s, request, warnings)
+            reader = s.reader()
+            terms = res.query_terms(q, reader)
+            result = SearchResult(total=len(matched), page=request.page, size=request.size)
+            result.warnings = warnings
+            start = (request.page - 1) * request.size
+            if request.facets:
+                if out_of_time():
+                    skipped.append("facet counts")
+                else:
+                    counters = self._facet_table(s).count(d for d, _ in matched)
+                    result.facets = facet_counts(counters, request.filters)
+
+            def hit(docnum: int, score: float) -> Hit:
+                # Past the deadline a snippet is its text's lead: highlighting tokenises the
+                # whole rationale and summary of each hit.
+                if terms and out_of_time():
+                    terms.clear()
+                    skipped.append("highlighting")
+                return self._hit(s, docnum, score, terms)
+
+            if request.letters:
+                groups = self._group(reader, matched)
+                result.total = len(groups)
+                for letter_id, members in groups[start : start + request.size]:
+                    hits = [hit(d, sc) for d, sc in members]
+                    result.groups.append(
+                        LetterGroup(
+                            letter_id=letter_id,
+                            case_number=hits[0].case_number,
+                            decision_date=hits[0].decision_date,
+                            specialties=hits[0].specialties,
+                            outcome=hits[0].outcome,
+                            hits=hits,
+                            score=max(h.score for h in hits),
+                        )
+                    )
+            else:
+                result.hits = [hit(d, sc) for d, sc in matched[start : start + request.size]]
+            if request.query.strip() or request.tree is not None:
+                result.suggestions, complete = suggestions_for(plain_words(tree), s, deadline)
+                if not complete:
+                    skipped.append("some spelling suggestions")
+        if skipped:
+            warnings.append(
+                f"the search ran out of time ({request.time_limit:g} s); "
+                f"{' and '.join(dict.fromkeys(skipped))} left out"
+            )
+        return result
+
+    def _group(
+        self, reader: Any, matched: list[tuple[int, float]]
+    ) -> list[tuple[str, list[tuple[int, float]]]]:
+        lid = _column(reader, "lid")
+        groups: dict[str, list[tuple[int, float]]] = {}
+        for docnum, score in matched:
+            groups.setdefault(lid[docnum].decode("utf-8"), []).append((docnum, score))
+        return list(groups.items())
+
+    def _hit(self, s: Any, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> Hit:
+        record = res.load_record(s.reader(), docnum)
+        return make_hit(record, res.snippet(record, terms, self._schema), score)
+
+    def iter_items(
+        self, request: SearchRequest, *, limit: int | None = None
+    ) -> Iterator[ItemRecord]:
+        with self._searcher() as s:
+            _, _, matched = self._collect(s, request, [])
+            for docnum, score in matched[:limit] if limit is not None else matched:
+                yield item_record(res.load_record(s.reader(), docnum), score)
+
+    def get_letter(self, letter_id: str) -> Letter:
+        with self._searcher() as s:
+            fields = s.stored_fields(_letter_docnum(s, letter_id))
+            return Letter.from_dict(json.loads(fields["stored"]))
+
+    def letter_source(self, letter_id: str) -> str:
+        with self._searcher() as s:
+            docnum = _letter_docnum(s, letter_id)
+            key, _, _ = _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
+        return str(key)
+
+    def similar(
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
+    ) -> list[ItemRecord]:
+        if not text.strip():
+            return []
+        deadline = time.monotonic() + time_limit if time_limit is not None else None
+        with self._searcher() as s:
+            key_terms = s.key_terms_from_text("rationale", text, numterms=20)
+            if not key_terms:
+                return []
+            q = wq.Or([wq.Term("rationale", word, boost=weight) for word, weight in key_terms])
+            mask = wq.Term("uid", exclude) if exclude else None
+            collector = s.collector(limit=limit, filter=ITEMS, mask=mask)
+            top = collector
+            if deadline is not None:
+                left = max(deadline - time.monotonic(), 0.0)
+                collector = collectors.TimeLimitCollector(top, timelimit=left, use_alarm=False)
+            with suppress(collectors.TimeLimit):  # the best found so far
+                s.search_with_collector(q, collector)
+            out: list[ItemRecord] = []
+            for hit in top.results():
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+                out.append(item_record(res.load_record(s.reader(), hit.docnum), float(hit.score)))
+            return out
+
+    def suggest(self, term: str) -> list[str]:
+        word = term.strip().lower()
+        if not word:
+            return []
+        with self._searcher() as s:
+            found: list[str] = s.reader().corrector("words").suggest(word, limit=5, maxdist=2)
+        return [w for w in found if w != word]
+
+    def sources(self) -> dict[str, SourceState]:
+        with self._searcher() as s:
+            out: dict[str, SourceState] = {}
+            docnums = list(s.docs_for_query(LETTERS))
+            if not docnums:
+                return out
+            column, lid = _column(s.reader(), "src"), _column(s.reader(), "lid")
+            for docnum in docnums:
+                key, _, content_hash = column[docnum].decode("utf-8").partition("\0")
+                out[key] = SourceState(lid[docnum].decode("utf-8"), content_hash)
+        return out
+
+    def stats(self) -> IndexStats:
+        with self._searcher() as s:
+            reader = s.reader()
+            items = list(s.docs_for_query(ITEMS))
+            letters = sum(1 for _ in s.docs_for_query(LETTERS))
+            counters = self._facet_table(s).count(items)
+            day = _column(reader, "day") if items else []
+            days = sorted({day[d] for d in items} - {0})
+        dates = [dt.date.fromordinal(days[0]), dt.date.fromordinal(days[-1])] if days else []
+        return IndexStats(
+            letters=letters,
+            items=len(items),
+            overturned=counters["decision"]["overturned"],
+            first_decision=dates[0] if dates else None,
+            last_decision=dates[-1] if dates else None,
+            top_categories=counters["category"].most_common(10),
+            unclassified=counters["category"][UNCLASSIFIED],
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, *, rebuild: bool = False) -> Iterator[WhooshWriterSession]:
+        """A write session; committed when the block ends. A write that fails (a read-only
+        folder, a full disk, at any point up to the commit) is an ``IndexError_`` naming the
+        folder and the cause; the committed generation stays what readers see, and the failed
+        write's partial files are removed then, or at the next writer if that fails too."""
+        # Files of killed or failed runs first: no generation refers to them. Only under the
+        # write lock, and before the writer exists (it creates its own files at once).
+        self._remove_leftovers(take_lock=True)
+        try:
+            # A larger posting pool than Whoosh's 128 MB default: until it fills, postings
+            # are sorted in memory instead of being pickled to temporary runs and merged.
+            w = self._ix.writer(timeout=0.0, limitmb=self._pool_mb)
+        except index.LockError:
+            raise IndexBusyError(str(self.index_dir)) from None
+        except OSError as exc:
+            raise self._write_error(exc) from None
+        if self._private_hooks:
+            use_chunked_pool(w, self._pool_mb)
+        session = WhooshWriterSession(
+            w, rebuild=rebuild, facet_names=FACETS, private_hooks=self._private_hooks
+        )
+        try:
+            yield session
+            session.close()
+            if rebuild:
+                w.commit(mergetype=writing.CLEAR)
+            else:
+                w.commit()
+        except BaseException as exc:
+            session.close(commit=False)
+            _cancel(w)
+            self._remove_leftovers(take_lock=True)
+            if isinstance(exc, OSError):
+                raise self._write_error(exc) from None
+            raise
+
+    def _write_error(self, exc: OSError) -> IndexError_:
+        return IndexError_(f"cannot write the index in {self.index_dir}: {exc.strerror or exc}")
+
+    def _remove_leftovers(self, *, take_lock: bool) -> None:
+        storage, name = self._ix.storage, self._ix.indexname
+        try:
+            lock = self._ix.lock("WRITELOCK")  # the lock Whoosh's writers take
+            if take_lock and not lock.acquire(False):
+                return  # another writer is at work: its files are not leftovers
+            try:
+                toc = index.TOC.read(storage, name)
+                index.clean_files(storage, name, toc.generation, toc.segments)
+            finally:
+                lock.release()
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        """Close every searcher not in use; those in use close when their request ends."""
+        with self._lock:
+            self._closed = True
+            for shared in list(self._open):
+                self._retire(shared)
+
+
+def _cancel(w: Any) -> None:
+    # Cancelling releases the lock; after a failure inside the commit it may itself fail.
+    try:
+        w.cancel()
+    except Exception:
+        with suppress(Exception):
+            w.writelock.release()
+
+
+def _letter_docnum(s: Any, letter_id: str) -> int:
+    """The document number of the letter document ``letter_id`` (NotFoundError if none)."""
+    docnum = s.document_number(uid=letter_id, kind="letter")
+    if docnum is None:
+        raise NotFoundError(f"no letter {letter_id!r} in the index")
+    return int(docnum)
+
+
+def _context(s: Any, run: Any) -> Any:
+    """Unscored for a blank query (every score is the same), scored otherwise."""
+    return s.boolean_context() if isinstance(run, wq.ConstantScoreQuery) else s.context()
+
+
+def _column(reader: Any, name: str) -> Any:
+    """The raw column ``name`` (an empty index has none: an empty list then)."""
+    if not reader.has_column(name):
+        return []
+    return reader.column_reader(name, translate=False)

@@ -1,0 +1,248 @@
+"""From a Letter to what every engine indexes: one document per disputed item, one per letter.
+
+This is domain logic (which words a field searches, which values a facet counts, what a hit
+stores), so it lives here, once; an engine only maps these documents onto its own schema. The
+field names are the query language's (``imr_search.search.fields.ALL_FIELDS``), so a compiled query
+and a mapped document always agree.
+
+- ``ItemDocument``: the item's text fields (analysed by the engine), its whole-value keyword
+  terms (already normalised: lower case, states as USPS codes), its dates and age, its facet
+  values in display form, the decision day (for sorting) and the stored JSON record a hit is
+  made from.
+- ``LetterDocument``: the letter's whole JSON (``get_letter``), its source key and content hash
+  (incremental indexing) and its words (spelling suggestions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from imr_search.eras import letter_era
+from imr_search.guidelines import cites, labels
+from imr_search.model import Item, Letter
+from imr_search.search.fields import AGE_BANDS, GUIDELINE_VALUES
+from imr_search.search.request import FACETS
+from imr_search.taxonomy import state_code
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDocument:
+    item_id: str
+    letter_id: str
+    day: int  # the decision date's ordinal; 0 when the letter has none
+    text: dict[str, str]  # service, rationale, summary, guideline
+    keywords: dict[str, list[str]]  # field -> normalised whole values (may be empty)
+    dates: dict[str, dt.date]  # decided, injured, assigned, received, urdenial (those it has)
+    age: int | None
+    facets: dict[str, list[str]]  # facet -> display values, in FACETS order
+    stored: str  # JSON: the item record (see ``item_record_json``)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterDocument:
+    letter_id: str
+    source_key: str
+    content_hash: str
+    day: int
+    words: str  # every word of the letter, for spelling suggestions
+    stored: str  # JSON: the whole letter
+
+
+def reviewer_states(letter: Letter) -> list[str]:
+    """The reviewer's license states as USPS codes (an unknown name kept as written)."""
+    return list(dict.fromkeys(state_code(s) or s for s in letter.reviewer.license_states))
+
+
+def age_band(age: int | None) -> str | None:
+    if age is None:
+        return None
+    for label, (lo, hi) in AGE_BANDS.items():
+        if (lo is None or age >= lo) and (hi is None or age <= hi):
+            return label
+    return None  # pragma: no cover - the bands cover every integer
+
+
+def lower_values(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v and v.strip() and v.strip().lower() not in out:
+            out.append(v.strip().lower())
+    return out
+
+
+def guideline_sources(item: Item) -> list[str]:
+    """The IMR citation sources of an item, in GUIDELINE_VALUES order ("none" if none)."""
+    found = {c.source for c in item.imr_citations}
+    return [g for g in GUIDELINE_VALUES[:4] if g in found] or ["none"]
+
+
+def mtus_parts(item: Item) -> list[str]:
+    parts: list[str] = []
+    for c in item.imr_citations:
+        if c.source == "MTUS" and c.part and c.part not in parts:
+            parts.append(c.part)
+    return parts
+
+
+# The facet value of an item that has no category or subcategory: unclassified items are
+# counted and can be filtered on (``--category "(none)"``), never silently absent.
+UNCLASSIFIED = "(none)"
+
+
+def drug_terms(item: Item) -> list[str]:
+    """The generic name, each ingredient of a combination, every active ingredient (kits
+    and compounds expanded) and the brand."""
+    if not item.drug:
+        return []
+    name = item.drug.name
+    return lower_values([name, *name.split("/"), *item.drug.ingredients, item.drug.brand])
+
+
+def item_regions(item: Item) -> list[str]:
+    """Every body region of the item (``body_region`` alone for older records)."""
+    return list(
+        dict.fromkeys(item.body_regions or ([item.body_region] if item.body_region else []))
+    )
+
+
+def citation_text(item: Item) -> str:
+    parts = [item.claims_guideline or "", item.imr_guideline or ""]
+    for c in (*item.claims_citations, *item.imr_citations):
+        parts.extend([c.text, c.part or "", c.section or ""])
+    return "\n".join(p for p in parts if p)
+
+
+def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
+    """Facet name -> the item's values (display form), as the engines count them."""
+    band = age_band(letter.patient.age)
+    facets: dict[str, list[str]] = {
+        "decision": [item.decision],
+        "category": [item.category or UNCLASSIFIED],
+        "subcategory": [item.subcategory or UNCLASSIFIED],
+        "specialty": list(dict.fromkeys(letter.reviewer.specialties)),
+        "state": reviewer_states(letter),
+        "guideline": guideline_sources(item),
+        "mtus": mtus_parts(item),
+        "region": item_regions(item),
+        "year": [str(letter.decision_date.year)] if letter.decision_date else [],
+        "age": [band] if band else [],
+        "sex": [letter.patient.sex] if letter.patient.sex else [],
+        "outcome": [letter.outcome] if letter.outcome else [],
+        **citator_facets(letter, item),
+    }
+    return {name: facets[name] for name in FACETS}
+
+
+def citator_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
+    """The citator's and the eras' facets (display form); their keywords are these lower-cased."""
+    era = letter_era(letter)
+    return {
+        "era": [era.era.name] if era else [],
+        "cites": [cites(item)],
+        "citation": labels(item.imr_citations),
+        "urcitation": labels(item.claims_citations),
+    }
+
+
+def item_record(letter: Letter, item: Item) -> dict[str, Any]:
+    """What an item document stores: the item and the letter fields a hit needs."""
+    era = letter_era(letter)
+    return {
+        "letter_id": letter.id,
+        "case_number": letter.case_number,
+        "decision_date": letter.decision_date.isoformat() if letter.decision_date else None,
+        "specialties": letter.reviewer.specialties,
+        "license_states": letter.reviewer.license_states,
+        "summary": letter.summary,
+        # The era, and which date decided it: the decision date stands in for a missing
+        # UR denial date, and a reader should know.
+        "era": era.era.name if era else None,
+        "era_basis": era.basis if era else None,
+        "item": item.to_dict(),
+        # Letter fields exports and letter results show (issue 12).
+        "outcome": letter.outcome,
+        "date_of_injury": _iso(letter.date_of_injury),
+        "application_received": _iso(letter.application_received),
+        "ur_denial_date": _iso(letter.ur_denial_date),
+        "age": letter.patient.age,
+        "sex": letter.patient.sex,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def item_documents(letter: Letter) -> list[ItemDocument]:
+    day = letter.decision_date.toordinal() if letter.decision_date else 0
+    dates = {
+        name: value
+        for name, value in (
+            ("decided", letter.decision_date),
+            ("injured", letter.date_of_injury),
+            ("assigned", letter.date_assigned),
+            ("received", letter.application_received),
+            ("urdenial", letter.ur_denial_date),
+        )
+        if value is not None
+    }
+    letter_keywords: dict[str, list[str]] = {
+        "letter_id": [letter.id],
+        "specialty": lower_values(letter.reviewer.specialties),
+        "state": lower_values(reviewer_states(letter)),
+        "case": lower_values([letter.case_number]),
+        "sex": lower_values([letter.patient.sex]),
+        "outcome": [letter.outcome] if letter.outcome else [],
+    }
+    docs: list[ItemDocument] = []
+    for item in letter.items:
+        keywords: dict[str, list[str]] = {
+            **letter_keywords,
+            "decision": [item.decision],
+            "category": lower_values([item.category or UNCLASSIFIED]),
+            "subcategory": lower_values([item.subcategory or UNCLASSIFIED]),
+            "drug": drug_terms(item),
+            "region": lower_values(item_regions(item)),
+            "modality": lower_values([item.modality]),
+            "mtus": lower_values(mtus_parts(item)),
+            "gsource": lower_values(guideline_sources(item)),
+            "partial": ["true" if item.partial else "false"],
+            **{name: lower_values(v) for name, v in citator_facets(letter, item).items()},
+        }
+        docs.append(
+            ItemDocument(
+                item_id=letter.item_id(item),
+                letter_id=letter.id,
+                day=day,
+                text={
+                    "service": item.service,
+                    "rationale": item.rationale,
+                    "summary": letter.summary,
+                    "guideline": citation_text(item),
+                },
+                keywords=keywords,
+                dates=dates,
+                age=letter.patient.age,
+                facets=item_facets(letter, item),
+                stored=json.dumps(item_record(letter, item), ensure_ascii=False),
+            )
+        )
+    return docs
+
+
+def letter_document(letter: Letter, *, source_key: str, content_hash: str) -> LetterDocument:
+    words = [letter.summary]
+    for item in letter.items:
+        words += [item.service, item.rationale, citation_text(item)]
+    return LetterDocument(
+        letter_id=letter.id,
+        source_key=source_key,
+        content_hash=content_hash,
+        day=letter.decision_date.toordinal() if letter.decision_date else 0,
+        words="\n".join(w for w in words if w),
+        stored=json.dumps(letter.to_dict(), ensure_ascii=False),
+    )

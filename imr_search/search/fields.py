@@ -1,0 +1,100 @@
+"""The fields of the query language: names, kinds, descriptions and the values of enum fields.
+
+One table for the parser, the filters, the documents and every engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from imr_search.model import LETTER_OUTCOMES
+
+# -- the fields ------------------------------------------------------------------------------
+
+FieldKind = Literal["text", "keyword", "date", "int", "enum"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: FieldKind
+    description: str
+    # Values of an enum field (the first spelling is the indexed one; see ENUM_SYNONYMS).
+    values: tuple[str, ...] = ()
+
+
+_FIELDS = (
+    Field("service", "text", "the disputed service text"),
+    Field("decision", "enum", "upheld or overturned", ("upheld", "overturned")),
+    Field("category", "keyword", "DWC request category"),
+    Field("subcategory", "keyword", "DWC request subcategory"),
+    Field("drug", "keyword", "generic drug name (or one ingredient, or the brand)"),
+    Field("region", "keyword", "body region"),
+    Field("modality", "keyword", "diagnostic modality"),
+    Field("specialty", "keyword", "reviewer specialty"),
+    Field("state", "keyword", "reviewer license state (USPS code or name)"),
+    Field("guideline", "text", "guideline citation text (both sides)"),
+    Field("mtus", "keyword", "MTUS part cited by the IMR"),
+    Field("rationale", "text", "the reviewer's rationale"),
+    Field("summary", "text", "the case summary"),
+    Field("case", "keyword", "case number"),
+    Field("decided", "date", "decision date"),
+    Field("injured", "date", "date of injury"),
+    Field("assigned", "date", "date assigned"),
+    Field("age", "int", "patient age"),
+    Field("sex", "enum", "patient sex", ("male", "female")),
+    Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
+    # DWC's decision search (issue 12): the letter's case outcome and its other dates.
+    Field("outcome", "enum", "the letter's case outcome", LETTER_OUTCOMES),
+    Field("received", "date", "date the IMR application was received"),
+    Field("urdenial", "date", "date of the UR denial"),
+    # The guideline citator and eras (imr_search/citator.py, imr_search/eras.py).
+    Field("citation", "keyword", "guideline section the IMR cited (MTUS > Part Year > Section)"),
+    Field("urcitation", "keyword", "guideline section the claims administrator cited"),
+    Field("cites", "keyword", "guidelines the IMR cited: none, MTUS only, outside MTUS, both"),
+    Field("era", "keyword", "guideline era of the request (docs/eras.md; era:current)"),
+)
+# Query-language field name -> its description (the README's table).
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+QUERY_FIELDS: dict[str, str] = {f.name: f.description for f in _FIELDS}
+# Fields only filters and internal trees use; every engine indexes them too.
+INTERNAL_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("letter_id", "keyword", "the letter id"),
+        Field("gsource", "keyword", "IMR citation source (MTUS, ODG, ACOEM, other, none)"),
+    )
+}
+ALL_FIELDS: dict[str, Field] = {**FIELDS, **INTERNAL_FIELDS}
+DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
+FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
+TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
+DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
+# Date fields that searches bound beside the decision date (``SearchRequest.ranges``; the CLI's
+# ``--received-from/--received-to``, the API's ``received_from/received_to``), as DWC's
+# decision search does.
+RANGE_FILTERS: tuple[str, ...] = ("received", "injured", "urdenial")
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {
+    "partial": {"yes": "true", "no": "false"},
+    # DWC's own words for the case outcomes (its search form says Uphold / Overturn / Partially
+    # Overturn).
+    "outcome": {
+        "uphold": "upheld",
+        "overturn": "overturned",
+        "partially overturn": "partially overturned",
+        "partial": "partially overturned",
+        "partially": "partially overturned",
+    },
+}
+
+# Age bands of the ``age`` facet and filter: label -> inclusive (low, high).
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "<30": (None, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60+": (60, None),
+}
+# IMR citation sources of the ``guideline`` facet and filter; "none" when the IMR cited nothing.
+GUIDELINE_VALUES = ("MTUS", "ODG", "ACOEM", "other", "none")

@@ -1,0 +1,234 @@
+"""Filter values checked before a search: aliases applied, unknown values refused.
+
+A filter value that matches nothing answers "0 items", which a user reads as a count; when the
+value is only misspelt (``--decision overturnd``) or written another way (``--sex F``) that
+count is wrong. So every filter value (CLI option, API parameter, page filter) passes here
+first:
+
+1. a known alias (``data/filter-aliases.json``: ``F`` -> ``female``, ``lumbar`` ->
+   ``lumbar spine``, ``PT/OT``, ``PM&R``) is replaced by the value items carry, and a note
+   says so (unless items carry the alias itself as a value: then it is that value);
+2. the value's form is checked by the query language (``query.filter_tree``: enum values,
+   years, age bands);
+3. a value of the vocabulary (an enum value, a DWC category, subcategory or specialty, a
+   state, a region, modality or drug the parser can produce) is accepted even when no item
+   has it yet: 0 is then the true count;
+4. any other value is accepted when at least one indexed item has it;
+5. otherwise it is a UsageError naming the closest values that exist (exit 2, HTTP 400, a
+   message on the page).
+
+Nothing here names a particular filter except the vocabulary table: a filter added to
+``query.FILTER_FIELDS`` is checked by steps 1, 2, 4 and 5 (its closest values come from its
+facet, when it has one) without code here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+
+from imr_search.eras import era_names
+from imr_search.errors import QueryError, UsageError
+from imr_search.guidelines import CITES_VALUES
+from imr_search.search.backend import Engine
+from imr_search.search.documents import UNCLASSIFIED
+from imr_search.search.fields import AGE_BANDS, ALL_FIELDS, ENUM_SYNONYMS, GUIDELINE_VALUES
+from imr_search.search.filters import FILTER_FIELDS, filter_tree
+from imr_search.search.request import FACETS, SearchRequest
+from imr_search.search.syntax import keyword_value
+from imr_search.taxonomy import load_taxonomy, state_codes
+
+# How many close values a message names.
+CLOSEST = 5
+
+
+@functools.cache
+def aliases() -> Mapping[str, Mapping[str, str]]:
+    """Filter name -> casefolded alias -> the value items carry (``data/filter-aliases.json``)."""
+    raw = resources.files("imr_search").joinpath("data/filter-aliases.json").read_text("utf-8")
+    data = json.loads(raw)
+    return MappingProxyType(
+        {
+            name: MappingProxyType({k.casefold(): v for k, v in table.items()})
+            for name, table in data.items()
+            if not name.startswith("_")
+        }
+    )
+
+
+def _regions() -> Iterable[str]:
+    from imr_search.parse.classify import REGION_NAMES
+
+    return REGION_NAMES
+
+
+def _modalities() -> Iterable[str]:
+    from imr_search.parse.classify import MODALITY_NAMES
+
+    return MODALITY_NAMES
+
+
+def _drugs() -> Iterable[str]:
+    from imr_search.parse.drugs import drug_names
+
+    return drug_names()
+
+
+def _subcategories() -> Iterable[str]:
+    return [s for subs in load_taxonomy().categories.values() for s in subs]
+
+
+# Values a filter may name although no indexed item has them yet (their count, 0, is true).
+# Enum fields, years and age bands need no entry: the query language checks their form.
+_VOCABULARY: Mapping[str, Callable[[], Iterable[str]]] = MappingProxyType(
+    {
+        "category": lambda: [*load_taxonomy().categories, UNCLASSIFIED],
+        "subcategory": lambda: [*_subcategories(), UNCLASSIFIED],
+        "specialty": lambda: load_taxonomy().reviewer_specialties,
+        "state": state_codes,
+        "region": _regions,
+        "modality": _modalities,
+        "drug": _drugs,
+        "guideline": lambda: GUIDELINE_VALUES,
+        "age": lambda: AGE_BANDS,
+        # Every era of the table, and "current" (today's rules), decided yet or not.
+        "era": lambda: [*era_names(), "current"],
+        "cites": lambda: CITES_VALUES,
+    }
+)
+
+
+def _key(name: str, value: str) -> str:
+    """A value as the index compares it (lower case; a state name as its USPS code)."""
+    return keyword_value(FILTER_FIELDS[name], value)
+
+
+@functools.cache
+def _vocabulary(name: str) -> frozenset[str]:
+    source = _VOCABULARY.get(name)
+    return frozenset(_key(name, v) for v in source()) if source else frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFilters:
+    """The filters as the index holds their values, and one note per alias applied."""
+
+    filters: dict[str, tuple[str, ...]]
+    notes: tuple[str, ...] = ()
+
+
+def _closed_form(name: str) -> bool:
+    """Filters whose every valid value the query language knows (enums, years, age bands):
+    a value that passes ``filter_tree`` needs no look-up in the index."""
+    if name in ("year", "age", "guideline"):
+        return True
+    field = ALL_FIELDS[FILTER_FIELDS[name]]
+    return field.kind in ("enum", "date", "int")
+
+
+def _known_values(engine: Engine, name: str) -> list[str]:
+    """The values the user could have meant: the filter's facet over every item, then its
+    vocabulary, then enum values and aliases."""
+    values: list[str] = []
+    if name in FACETS:
+        result = engine.search(SearchRequest(facets=True, size=1))
+        values += [fc.value for fc in result.facets.get(name, [])]
+    source = _VOCABULARY.get(name)
+    if source:
+        values += list(source())
+    field = ALL_FIELDS.get(FILTER_FIELDS.get(name, ""))
+    if field is not None and field.kind == "enum":
+        values += [*field.values, *ENUM_SYNONYMS.get(field.name, {})]
+    return list(dict.fromkeys(values))
+
+
+def closest(value: str, candidates: Iterable[str], n: int = CLOSEST) -> list[str]:
+    """The candidates most like ``value`` (case-insensitive): close spellings first, then
+    values containing it as a word ("orthopedic" -> "Orthopedic Surgery")."""
+    by_key: dict[str, str] = {}
+    for c in candidates:
+        by_key.setdefault(c.casefold(), c)
+    key = value.strip().casefold()
+    spelt = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
+    words = [k for k in by_key if key and len(key) >= 2 and key in k and k not in spelt]
+    words.sort(key=lambda k: (not k.startswith(key), len(k)))
+    return [by_key[k] for k in [*spelt, *words][:n]]
+
+
+def _exists(engine: Engine, name: str, value: str) -> bool:
+    """Whether ``value`` is in the filter's vocabulary or at least one item has it."""
+    if _key(name, value) in _vocabulary(name):
+        return True
+    return engine.search(SearchRequest(filters={name: (value,)}, size=1)).total > 0
+
+
+def _refuse(engine: Engine, name: str, value: str) -> UsageError:
+    known = _known_values(engine, name)
+    near = closest(value, known)
+    if near:
+        listed = ", ".join(repr(v) for v in near)
+        return QueryError(
+            f"{name} filter: no item has {value!r}; the closest values are {listed}",
+            hint=f"closest {name} values: {', '.join(near)}",
+        )
+    # Nothing alike: name a few values that do exist, so the user sees what a value looks like.
+    if known:
+        shown = ", ".join(repr(v) for v in known[:8])
+        return QueryError(
+            f"{name} filter: no item has {value!r}; values look like {shown}",
+            hint=f"the {name} facet (search --facets) lists the values items have",
+        )
+    return QueryError(
+        f"{name} filter: no item has {value!r}",
+        hint=f"the {name} facet (search --facets) lists the values items have",
+    )
+
+
+def check_value(engine: Engine, name: str, value: str) -> tuple[str, str | None]:
+    """``value`` as the index holds it and the note for an alias (None when none applied).
+    Raises QueryError for an unknown filter or a value no item has (see the module doc)."""
+    if name not in FILTER_FIELDS:
+        raise QueryError(f"unknown filter {name!r} (filters: {', '.join(FILTER_FIELDS)})")
+    given = value.strip()
+    alias = aliases().get(name, {}).get(given.casefold())
+    if alias is not None and not _closed_form(name) and _exists(engine, name, given):
+        alias = None  # items carry the value as written: an alias must not hide them
+    resolved = alias if alias is not None else given
+    note = f"{name}: {given!r} read as {alias!r}" if alias is not None else None
+    try:
+        filter_tree({name: (resolved,)})
+    except QueryError as exc:
+        near = closest(given, _known_values(engine, name))
+        if not near:
+            raise
+        listed = ", ".join(repr(v) for v in near)
+        raise QueryError(
+            f"{exc}; the closest values are {listed}",
+            hint=f"closest {name} values: {', '.join(near)}",
+        ) from None
+    if _closed_form(name) or _exists(engine, name, resolved):
+        return resolved, note
+    raise _refuse(engine, name, given)
+
+
+def check_filters(engine: Engine, filters: Mapping[str, Iterable[str]]) -> CheckedFilters:
+    """Every value of ``filters`` checked (``check_value``); values keep their order, and a
+    value that an alias makes a repeat is dropped."""
+    out: dict[str, tuple[str, ...]] = {}
+    notes: list[str] = []
+    for name, values in filters.items():
+        kept: list[str] = []
+        for value in [values] if isinstance(values, str) else values:
+            resolved, note = check_value(engine, name, value)
+            if _key(name, resolved) not in {_key(name, k) for k in kept}:
+                kept.append(resolved)
+            if note and note not in notes:
+                notes.append(note)
+        if kept:
+            out[name] = tuple(kept)
+    return CheckedFilters(out, tuple(notes))

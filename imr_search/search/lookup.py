@@ -1,0 +1,65 @@
+"""Finding a letter the way users name it: its id in any case, or its case number.
+
+Letter ids are what the parser made (a case number such as ``CM16-0229336``, or a file's stem
+for a letter without one); users type them from a PDF, an email or memory, so ``cm16-0229336``
+must find the letter too. A query that is only a case number (``CM16-0229336``) means that
+letter, not a word search for "cm16" and "0229336".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from imr_search.errors import NotFoundError
+from imr_search.model import Letter
+from imr_search.search.backend import Engine
+from imr_search.search.request import SearchRequest
+from imr_search.search.tree import Term
+
+# An IMR case number: "CM" + two-digit year + "-" + seven digits (FORMATS.md); older and
+# other programmes vary the letters and digit counts, so the shape is kept loose.
+CASE_NUMBER = re.compile(r"[A-Za-z]{1,4}\d{2}-\d{5,8}")
+
+
+def _by_case_number(engine: Engine, text: str) -> str | None:
+    """The id of the letter whose case number is ``text`` (any case), or None."""
+    request = SearchRequest(tree=Term("case", text.strip().lower()), size=1)
+    hits = engine.search(request).hits
+    return hits[0].letter_id if hits else None
+
+
+def find_letter(engine: Engine, given: str) -> Letter:
+    """The letter ``given`` names: its id exactly, in another case, or its case number.
+    NotFoundError (naming what was tried) when none matches."""
+    wanted = given.strip()
+    for candidate in dict.fromkeys((wanted, wanted.upper(), wanted.lower())):
+        try:
+            return engine.get_letter(candidate)
+        except NotFoundError:
+            continue
+    letter_id = _by_case_number(engine, wanted) if wanted else None
+    if letter_id is not None:
+        return engine.get_letter(letter_id)
+    raise NotFoundError(f"no letter {given!r} in the index (by letter id or case number)")
+
+
+def case_number_letter(engine: Engine, query: str) -> str | None:
+    """The letter id when ``query`` is nothing but the case number of an indexed letter."""
+    text = query.strip().strip('"').strip()
+    if not CASE_NUMBER.fullmatch(text):
+        return None
+    return _by_case_number(engine, text)
+
+
+def case_number_search(engine: Engine, request: SearchRequest) -> tuple[SearchRequest, str | None]:
+    """``request`` searching the case-number field when its query is only the case number of
+    an indexed letter, with a note naming that letter; otherwise ``request`` and None."""
+    if request.tree is not None:
+        return request, None
+    letter_id = case_number_letter(engine, request.query)
+    if letter_id is None:
+        return request, None
+    number = request.query.strip().strip('"').strip()
+    note = f"{number!r} is the case number of letter {letter_id}: showing its items"
+    return replace(request, tree=Term("case", number.lower())), note

@@ -1,0 +1,70 @@
+"""One search as the library takes it: ``SearchRequest``, its sort orders, filters, facets and
+page size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from imr_search.search.filters import FILTER_FIELDS
+from imr_search.search.tree import Node
+
+SortOrder = Literal["relevance", "decided", "-decided"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
+
+# Filter names accepted by SearchRequest.filters (and the CLI options / API parameters of the
+# same names), from the one table in imr_search.query. Values within one filter are OR-ed;
+# filters are AND-ed with each other and with the query.
+FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
+
+# Facets reported when SearchRequest.facets is true, in display order. Counts are over the
+# whole result set, not the page.
+FACETS: tuple[str, ...] = (
+    "decision",
+    "outcome",
+    "category",
+    "subcategory",
+    "specialty",
+    "state",
+    "guideline",
+    "mtus",
+    "region",
+    "year",
+    "age",
+    "sex",
+    "era",
+    "cites",
+    "citation",
+    "urcitation",
+)
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search. ``query`` is text in the query language of the README (``imr_search.query``);
+    an empty query matches every item. ``tree``, when given, is the query already parsed (or
+    built, as precedent lookup does) and ``query`` is then only the text shown to the user.
+    ``page`` is 1-based."""
+
+    query: str = ""
+    tree: Node | None = None
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    # Other date fields' inclusive bounds: ``{"received": (low, high)}`` (None: open).
+    ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    facets: bool = False
+    letters: bool = False
+    sort: SortOrder = "relevance"
+    page: int = 1
+    size: int = 20
+    # Seconds; None means no limit. A query that runs out of time returns what it has,
+    # with a warning in SearchResult.warnings.
+    time_limit: float | None = None
+    # Letters whose items are left out: the letter being read, when looking for precedents.
+    exclude_letters: tuple[str, ...] = ()

@@ -1,0 +1,127 @@
+"""The query tree: imr-search's own nodes (``Term``, ``Phrase``, ``Pattern``, ``Range``, ``And``,
+``Or``, ``Not``, ``AndMaybe``, ``Every``), which every engine compiles into its own queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# -- the tree --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word (text fields: the engine analyses it) or a whole value (other fields, normalised).
+    ``field`` None means the default fields."""
+
+    field: str | None
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words in order; ``slop`` is how far apart they may be (1: next to each other)."""
+
+    field: str | None
+    text: str
+    slop: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A lower-cased pattern with ``*`` (any run) and ``?`` (one character), matched against
+    the field's words (or whole values) as indexed, unstemmed."""
+
+    field: str | None
+    pattern: str
+    boost: float = 1.0
+
+    @property
+    def prefix(self) -> str | None:
+        """The prefix, when the pattern is "letters then one trailing *"."""
+        head = self.pattern[:-1]
+        if self.pattern.endswith("*") and head and not any(c in head for c in "*?"):
+            return head
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Inclusive bounds over a date field (``datetime.date``) or the age (``int``); None is
+    open."""
+
+    field: str
+    low: dt.date | int | None
+    high: dt.date | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class AndMaybe:
+    """``required``, ranked higher when ``optional`` matches too (the "should" clause)."""
+
+    required: Node
+    optional: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """Every item (the blank query)."""
+
+
+Node = Term | Phrase | Pattern | Range | And | Or | Not | AndMaybe | Every
+
+
+def walk(node: Node) -> Iterator[Node]:
+    yield node
+    if isinstance(node, And | Or):
+        for child in node.children:
+            yield from walk(child)
+    elif isinstance(node, Not):
+        yield from walk(node.child)
+    elif isinstance(node, AndMaybe):
+        yield from walk(node.required)
+        yield from walk(node.optional)
+
+
+def plain_words(node: Node) -> list[str]:
+    """The words of ``node`` searched in the default fields (for spelling suggestions)."""
+    out: list[str] = []
+    for n in walk(node):
+        if isinstance(n, Term) and n.field is None and n.text.lower() not in out:
+            out.append(n.text.lower())
+    return out
+
+
+def matches_by_negation(node: Node) -> bool:
+    """Whether ``node`` can match a document that has none of its fields (a blank query or a
+    negation can): engines that keep other documents beside items must then require items."""
+    return any(isinstance(n, Not | Every) for n in walk(node))
+
+
+def all_of(*nodes: Node | None) -> Node:
+    """The AND of the given nodes (None left out; Every when nothing is left)."""
+    parts = [n for n in nodes if n is not None and not isinstance(n, Every)]
+    if not parts:
+        return Every()
+    return parts[0] if len(parts) == 1 else And(tuple(parts))

@@ -1,0 +1,96 @@
+"""tantivy-only behaviour (the engine-neutral contract is tests/engines/test_engine_contract.py)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imr_search.engines.tantivy import TantivyEngine, open_engine
+from imr_search.engines.tantivy import engine as engine_module
+from imr_search.errors import IndexError_, OutdatedIndexError
+from imr_search.model import Letter
+from imr_search.search.request import SearchRequest
+
+# isort: split
+from expected import expected_facets, facet_dict
+from factories import index_letters, make_letter
+
+
+@pytest.fixture(scope="module")
+def tantivy_engine(
+    corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TantivyEngine]:
+    engine = open_engine(tmp_path_factory.mktemp("tantivy-corpus"), create=True)
+    index_letters(engine, corpus)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[TantivyEngine]:
+    engine = open_engine(tmp_path / "index", create=True)
+    yield engine
+    engine.close()
+
+
+def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
+    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = itertools.count(0.0, 10.0)  # every reading is 10 s after the last
+    monkeypatch.setattr(engine_module, "clock", lambda: next(clock))
+    result = tantivy_engine.search(SearchRequest(query="pain", facets=True, time_limit=1.0))
+    assert result.total > 0
+    assert result.facets == {}
+    assert not any(s.match for h in result.hits for s in h.snippet)
+    assert result.warnings == [
+        "the search ran out of time (1 s); highlighting and facet counts left out"
+    ]
+
+
+def test_facets_that_cannot_be_counted_exactly_are_an_error(
+    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "FACET_BUCKETS", 3)
+    with pytest.raises(IndexError_, match="count exactly"):
+        tantivy_engine.search(SearchRequest(query="decision:upheld", facets=True))
+
+
+def test_a_broad_query_counts_facets_over_its_complement_exactly(
+    tantivy_engine: TantivyEngine, corpus: list[Letter]
+) -> None:
+    left_out = corpus[0].id
+    result = tantivy_engine.search(SearchRequest(query=f"NOT case:{left_out}", facets=True))
+    assert result.total * 2 > tantivy_engine.stats().items  # the complement path
+    assert facet_dict(result) == expected_facets(corpus, lambda lt, it: lt.id != left_out)
+
+
+def test_a_zero_limit_never_reaches_tantivy(tantivy_engine: TantivyEngine) -> None:
+    # tantivy panics (a BaseException) on limit=0.
+    assert list(tantivy_engine.iter_items(SearchRequest(), limit=0)) == []
+    assert tantivy_engine.similar(text="pain", limit=0) == []
+
+
+def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: TantivyEngine) -> None:
+    def fail() -> None:
+        with fresh.writer() as w:
+            w.put(make_letter("CM1"), source_key="a", content_hash="a")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail()
+    index_letters(fresh, [make_letter("CM2")])  # a new writer gets the lock at once
+    assert fresh.stats().letters == 1
+
+
+def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
+    import tantivy  # noqa: TID251 (a foreign index, written by tantivy-py without imr-search)
+
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("body")
+    tantivy.Index(b.build(), path=str(tmp_path))
+    # An OutdatedIndexError (an IndexError_): `index --rebuild` makes it anew beside it.
+    with pytest.raises(OutdatedIndexError, match=r"older imr-search.*--rebuild"):
+        open_engine(tmp_path)

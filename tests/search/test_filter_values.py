@@ -1,0 +1,242 @@
+"""Filter values are checked before a search (imr_search.search.filtervalues,
+imr_search.search.lookup):
+aliases applied and said, a value no item has refused with the closest values, on both engines
+and through the CLI (exit 2). The API and the page are in test_server_filter_values.py.
+
+Expected values come from the records (what the items carry) or from the vocabulary as
+docs/vocabulary.md writes it, never from the checker's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from imr_search.cli import main
+from imr_search.errors import NotFoundError, QueryError
+from imr_search.model import Letter
+from imr_search.search.backend import Engine
+from imr_search.search.filters import FILTER_FIELDS
+from imr_search.search.filtervalues import check_filters, closest
+from imr_search.search.lookup import case_number_letter, find_letter
+from imr_search.search.request import FILTERS, SearchRequest
+
+# (filter, a misspelt value, a value the message must offer) over the sample corpus.
+TYPOS = [
+    ("decision", "overturnd", "overturned"),
+    ("category", "Pharmaceutical", "Pharmaceuticals"),
+    ("subcategory", "Opiods", "Opioids"),
+    ("specialty", "Orthopedc Surgery", "Orthopedic Surgery"),
+    ("region", "cervical spne", "cervical spine"),
+    ("modality", "mir", "mri"),
+    ("drug", "tramadl", "tramadol"),
+    ("guideline", "ODGG", "ODG"),
+    ("mtus", "Chronic Pain Medical Treatmnt", "Chronic Pain Medical Treatment"),
+    ("sex", "femal", "female"),
+    ("year", "2O16", "2016"),
+]
+# (filter, alias, the value items carry) from data/filter-aliases.json as the docs list them.
+ALIASES = [
+    ("sex", "F", "female"),
+    ("sex", "m", "male"),
+    ("region", "lumbar", "lumbar spine"),
+    ("region", "C-spine", "cervical spine"),
+    ("subcategory", "PT/OT", "Physical Therapy/Occupational Therapy (PT/OT)"),
+    ("specialty", "PM&R", "Physical Medicine & Rehabilitation"),
+    ("specialty", "orthopedics", "Orthopedic Surgery"),
+    ("decision", "overturn", "overturned"),
+    ("category", "DME", "DMEPOS"),
+    ("modality", "MRA", "mri"),
+]
+
+
+def count(engine: Engine, **filters: tuple[str, ...]) -> int:
+    return engine.search(SearchRequest(filters=filters, size=1)).total
+
+
+def test_every_filter_refuses_a_value_no_item_has(corpus_engine: Engine) -> None:
+    # Over FILTER_FIELDS itself, so a filter added later is covered without a new line here.
+    for name in FILTER_FIELDS:
+        with pytest.raises(QueryError) as exc:
+            check_filters(corpus_engine, {name: ("qqzzy-none",)})
+        assert name in str(exc.value)
+        assert "qqzzy-none" in str(exc.value)
+
+
+@pytest.mark.parametrize(("name", "typo", "meant"), TYPOS)
+def test_a_misspelt_value_names_the_closest_values(
+    corpus_engine: Engine, name: str, typo: str, meant: str
+) -> None:
+    with pytest.raises(QueryError) as exc:
+        check_filters(corpus_engine, {name: (typo,)})
+    assert repr(meant) in str(exc.value)
+    assert exc.value.hint
+    assert meant in exc.value.hint
+
+
+@pytest.mark.parametrize(("name", "alias", "value"), ALIASES)
+def test_an_alias_is_applied_and_said(
+    corpus_engine: Engine, corpus: list[Letter], name: str, alias: str, value: str
+) -> None:
+    checked = check_filters(corpus_engine, {name: (alias,)})
+    assert checked.filters == {name: (value,)}
+    assert checked.notes == (f"{name}: {alias!r} read as {value!r}",)
+
+
+def test_an_alias_counts_what_its_value_counts(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    females = sum(len(le.items) for le in corpus if le.patient.sex == "female")
+    checked = check_filters(corpus_engine, {"sex": ("F",)})
+    assert count(corpus_engine, **checked.filters) == females > 0
+
+
+def test_values_items_have_pass_unchanged(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    # "Pain Medicine" is not in the DWC list, but corpus letters carry it: it is a real value.
+    assert any("Pain Medicine" in le.reviewer.specialties for le in corpus)
+    given = {
+        "specialty": ("Pain Medicine",),
+        "state": ("California", "NY"),
+        "drug": ("Norco",),
+        "age": ("40-49",),
+    }
+    checked = check_filters(corpus_engine, given)
+    assert checked.filters == given
+    assert checked.notes == ()
+
+
+def test_a_vocabulary_value_no_item_has_yet_is_a_true_zero(corpus_engine: Engine) -> None:
+    # Dental Services is a DWC subcategory; the corpus has none, and 0 is then the answer.
+    checked = check_filters(corpus_engine, {"subcategory": ("Dental Services",)})
+    assert count(corpus_engine, **checked.filters) == 0
+
+
+def test_every_era_of_the_table_and_current_are_valid_values(corpus_engine: Engine) -> None:
+    # The corpus's UR denials end in 2017: no item is of today's era, and 0 is then the answer.
+    for era in ("current", "update-2021-11-23", "formulary-2018"):
+        checked = check_filters(corpus_engine, {"era": (era,)})
+        assert count(corpus_engine, **checked.filters) == 0
+
+
+def test_an_alias_that_repeats_a_value_is_dropped(corpus_engine: Engine) -> None:
+    checked = check_filters(corpus_engine, {"sex": ("female", "F")})
+    assert checked.filters == {"sex": ("female",)}
+
+
+def test_closest_prefers_spellings_then_containing_words() -> None:
+    values = ["Orthopedic Surgery", "Hand Surgery", "Pain Management"]
+    assert closest("orthopedic", values)[0] == "Orthopedic Surgery"
+    assert closest("zzz", values) == []
+
+
+# -- letters by any case and by case number ---------------------------------------------------
+
+
+def test_letter_ids_are_case_insensitive(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    letter = corpus[3]
+    assert find_letter(corpus_engine, letter.id.lower()).id == letter.id
+    assert find_letter(corpus_engine, f"  {letter.id.lower()} ").id == letter.id
+    with pytest.raises(NotFoundError):
+        find_letter(corpus_engine, "CM99-0000000")
+
+
+def test_a_case_number_query_names_its_letter(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    letter = corpus[5]
+    assert letter.case_number
+    assert case_number_letter(corpus_engine, letter.case_number.lower()) == letter.id
+    assert case_number_letter(corpus_engine, f'"{letter.case_number}"') == letter.id
+    assert case_number_letter(corpus_engine, "CM99-0000000") is None
+    assert case_number_letter(corpus_engine, f"{letter.case_number} mri") is None
+
+
+# -- the CLI ----------------------------------------------------------------------------------
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+CLI_BAD = [
+    ("--decision", "overturnd", "overturned"),
+    ("--sex", "femal", "female"),
+    ("--state", "ZZ", "no item has 'ZZ'"),
+    ("--specialty", "Orthopedc Surgery", "Orthopedic Surgery"),
+    ("--subcategory", "Opiods", "Opioids"),
+    ("--region", "lumbar spin", "lumbar spine"),
+    ("--category", "Pharmaceutical", "Pharmaceuticals"),
+    ("--guideline", "MTSU", "MTUS"),
+    ("--drug", "cyclobenzaprin", "cyclobenzaprine"),
+    ("--modality", "mir", "mri"),
+    ("--mtus", "Chronic Pain", "Chronic Pain Medical Treatment"),
+    ("--year", "20x6", "not a year"),
+    ("--age", "45", "40-49"),
+    ("--outcome", "partialy overturned", "partially overturned"),
+    # CM17-0003591 cites MTUS Knee Complaints 2004, Special Studies on both sides.
+    ("--citation", "MTUS > Knee Complaints 2004 > Special Studie", "Special Studies"),
+    ("--urcitation", "MTUS > Knee Complaint 2004", "MTUS > Knee Complaints 2004"),
+    ("--cites", "MTUS onl", "MTUS only"),
+    ("--era", "mtus-216", "mtus-2016"),
+]
+
+
+def test_the_cli_cases_cover_every_filter() -> None:
+    assert {option.removeprefix("--") for option, _, _ in CLI_BAD} == set(FILTERS)
+
+
+@pytest.mark.parametrize(("option", "value", "said"), CLI_BAD)
+def test_cli_refuses_a_bad_filter_value_with_exit_2(
+    letters_index: Path, option: str, value: str, said: str
+) -> None:
+    result = run("search", option, value, "--index", str(letters_index))
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_applies_an_alias_and_says_so(
+    letters_index: Path, letter_records: list[Letter]
+) -> None:
+    lumbar = sum(1 for le in letter_records for it in le.items if it.body_region == "lumbar spine")
+    assert lumbar > 0
+    result = run("search", "--region", "lumbar", "--index", str(letters_index))
+    assert result.exit_code == 0, result.output
+    assert "region: 'lumbar' read as 'lumbar spine'" in result.stderr
+    assert result.stdout.startswith(f"{lumbar} items")
+
+
+def test_cli_precedents_checks_filters_too(letters_index: Path) -> None:
+    result = run("precedents", "MRI lumbar", "--sex", "X", "--index", str(letters_index))
+    assert result.exit_code == 2
+    assert "sex filter" in result.stderr
+
+
+def test_cli_show_and_search_by_case_number(
+    letters_index: Path, letter_records: list[Letter]
+) -> None:
+    letter = next(le for le in letter_records if le.case_number and len(le.items) > 1)
+    assert letter.case_number
+    shown = run("show", letter.case_number.lower(), "--index", str(letters_index))
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith(letter.id)
+    found = run("search", letter.case_number.lower(), "--index", str(letters_index))
+    assert found.exit_code == 0, found.output
+    assert found.stdout.startswith(f"{len(letter.items)} items")
+    assert f"case number of letter {letter.id}" in found.stderr
+
+
+# -- unclassified items are counted --------------------------------------------------------------
+
+
+def test_an_unclassified_item_is_counted_as_none(new_engine: Engine, tmp_path: Path) -> None:
+    from factories import index_letters, make_item, make_letter
+
+    odd = make_item(2, service="Zorblax widget", category=None, subcategory=None, body_region=None)
+    letter = make_letter("CM16-7000001", items=[make_item(1), odd])
+    index_letters(new_engine, [letter])
+    facets = new_engine.search(SearchRequest(facets=True)).facets
+    assert {f.value: f.count for f in facets["category"]}["(none)"] == 1
+    assert {f.value: f.count for f in facets["subcategory"]}["(none)"] == 1
+    assert new_engine.stats().unclassified == 1
+    checked = check_filters(new_engine, {"category": ("(none)",)})
+    hits = new_engine.search(SearchRequest(filters=checked.filters)).hits
+    assert [h.service for h in hits] == ["Zorblax widget"]

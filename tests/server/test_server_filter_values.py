@@ -1,0 +1,168 @@
+"""Filter values through the API (400 with the closest values, aliases applied and said) and
+the page (the same message, status 400), and letters by case number in any case, against the
+real server on loopback serving the fixture letters. Headless Chromium checks what a user sees.
+
+Expected counts come from the fixture records parsed without the index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from markupsafe import escape
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from server_fixtures import ServerIndex, ServerProcess
+
+from imr_search.search.request import FILTERS
+
+pytest_plugins = ["server_fixtures"]
+
+BAD = [
+    ("decision", "overturnd", "'overturned'"),
+    ("sex", "femal", "'female'"),
+    ("state", "ZZ", "no item has 'ZZ'"),
+    ("specialty", "Orthopedc Surgery", "'Orthopedic Surgery'"),
+    ("subcategory", "Opiods", "'Opioids'"),
+    ("region", "lumbar spin", "'lumbar spine'"),
+    ("category", "Pharmaceutical", "'Pharmaceuticals'"),
+    ("guideline", "MTSU", "'MTUS'"),
+    ("drug", "cyclobenzaprin", "'cyclobenzaprine'"),
+    ("modality", "mir", "'mri'"),
+    ("mtus", "Chronic Pain", "'Chronic Pain Medical Treatment'"),
+    ("year", "20x6", "year"),
+    ("age", "45", "40-49"),
+    ("outcome", "partialy overturned", "'partially overturned'"),
+    # CM17-0003591 cites MTUS Knee Complaints 2004, Special Studies on both sides.
+    ("citation", "MTUS > Knee Complaints 2004 > Special Studie", "'MTUS > Knee Complaints 2004 >"),
+    ("urcitation", "MTUS > Knee Complaint 2004", "'MTUS > Knee Complaints 2004'"),
+    ("cites", "MTUS onl", "'MTUS only'"),
+    ("era", "mtus-216", "'mtus-2016'"),
+]
+
+
+def test_every_filter_has_a_bad_value_case() -> None:
+    assert {name for name, _, _ in BAD} >= set(FILTERS) - {"year", "age"}
+
+
+@pytest.mark.parametrize(("name", "value", "said"), BAD)
+def test_api_refuses_a_bad_filter_value(
+    api: httpx.Client, name: str, value: str, said: str
+) -> None:
+    response = api.get("/api/search", params={name: value})
+    assert response.status_code == 400, response.text
+    assert said in response.json()["error"]["message"]
+
+
+def test_api_precedents_and_export_check_filters(api: httpx.Client) -> None:
+    assert api.get("/api/precedents", params={"request": "MRI", "sex": "X"}).status_code == 400
+    assert api.get("/api/search.csv", params={"region": "lumbr"}).status_code == 400
+
+
+def test_api_applies_an_alias_and_says_so(api: httpx.Client, server_index: ServerIndex) -> None:
+    lumbar = sum(
+        1
+        for le in server_index.records.values()
+        for it in le.items
+        if it.body_region == "lumbar spine"
+    )
+    assert lumbar > 0
+    body = api.get("/api/search", params={"region": "lumbar"}).json()
+    assert body["total"] == lumbar
+    assert "region: 'lumbar' read as 'lumbar spine'" in body["warnings"]
+
+
+@pytest.mark.parametrize(("name", "value", "said"), BAD)
+def test_page_shows_a_bad_filter_value_with_status_400(
+    api: httpx.Client, name: str, value: str, said: str
+) -> None:
+    response = api.get("/", params={name: value})
+    assert response.status_code == 400
+    assert str(escape(said)) in response.text  # as Jinja escapes it
+
+
+# (filter, alias, the value items carry), as docs/vocabulary.md lists them.
+ALIASES = [
+    ("sex", "F", "female"),
+    ("region", "lumbar", "lumbar spine"),
+    ("subcategory", "PT/OT", "Physical Therapy/Occupational Therapy (PT/OT)"),
+    ("specialty", "PM&R", "Physical Medicine & Rehabilitation"),
+    ("category", "DME", "DMEPOS"),
+]
+
+
+@pytest.mark.parametrize(("name", "alias", "value"), ALIASES)
+def test_api_aliases_count_what_their_value_counts(
+    api: httpx.Client, name: str, alias: str, value: str
+) -> None:
+    with_alias = api.get("/api/search", params={name: alias}).json()
+    with_value = api.get("/api/search", params={name: value}).json()
+    assert with_alias["total"] == with_value["total"] > 0
+    assert f"{name}: {alias!r} read as {value!r}" in with_alias["warnings"]
+
+
+def test_letters_by_any_case_and_by_case_number(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letter = next(le for le in server_index.records.values() if le.case_number)
+    assert letter.case_number
+    assert api.get(f"/api/letters/{letter.id.lower()}").json()["id"] == letter.id
+    assert api.get(f"/letters/{letter.id.lower()}").status_code == 200
+    moved = api.get("/", params={"q": letter.case_number.lower()})
+    assert moved.status_code == 303
+    assert moved.headers["location"].endswith(f"/letters/{letter.id}")
+    body = api.get("/api/search", params={"q": letter.case_number}).json()
+    assert body["total"] == len(letter.items)
+
+
+# -- what a user sees --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+def test_page_says_the_alias_and_the_closest_values(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    females = sum(
+        len(le.items) for le in server_index.records.values() if le.patient.sex == "female"
+    )
+    page.goto(live_server.url + "/?sex=F")
+    expect(page.locator(".alert-warning")).to_contain_text("'F' read as 'female'")
+    expect(page.locator(".active-filters .chip")).to_contain_text("female")
+    assert int(page.locator("#result-count").get_attribute("data-total") or "-1") == females
+
+    page.goto(live_server.url + "/?specialty=Orthopedc+Surgery")
+    expect(page.locator(".alert-error")).to_contain_text("'Orthopedic Surgery'")
+
+
+@pytest.mark.browser
+def test_a_case_number_typed_in_the_box_opens_its_letter(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    letter = next(le for le in server_index.records.values() if le.case_number)
+    assert letter.case_number
+    page.goto(live_server.url + "/")
+    page.fill("#q", letter.case_number.lower())
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(rf"/letters/{re.escape(letter.id)}$"))
+    expect(page.locator("h1")).to_contain_text(letter.case_number)
