@@ -9,13 +9,13 @@ per session (read-only tests); write tests make their own with ``new_engine(tmp_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from imr_search.engines.tantivy import open_engine as tantivy_open_engine
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import ENGINES, open_engine
 from imr_search.ingest.indexer import index_paths
 from imr_search.model import Letter
 from imr_search.parse import parse_path
@@ -26,9 +26,10 @@ from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
 
+# Every registered engine (imr_search.engines.registry.ENGINES): what runs against one engine
+# runs against each.
 ENGINE_FACTORIES: dict[str, EngineFactory] = {
-    "whoosh": lambda path: open_engine(path, create=True),
-    "tantivy": lambda path: tantivy_open_engine(path, create=True),
+    name: functools.partial(open_engine, engine=name, create=True) for name in ENGINES
 }
 
 

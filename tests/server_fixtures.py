@@ -29,7 +29,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.model import Citation, Item, Letter, Patient, Reviewer
 from imr_search.parse import parse_path
 from imr_search.server.app import bind_socket

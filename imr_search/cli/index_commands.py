@@ -105,7 +105,7 @@ def parse(
 @click.option(
     "--engine",
     "engine",
-    type=click.Choice(ENGINES, case_sensitive=False),
+    type=click.Choice(tuple(ENGINES), case_sensitive=False),
     default=None,
     help="Engine of a new index (default: $IMR_SEARCH_ENGINE or whoosh); with --rebuild, "
     "an index of the other engine is replaced.",

@@ -17,7 +17,7 @@ import click
 from imr_search.cli.flags import F, setting_options
 from imr_search.config import Settings
 from imr_search.engines.registry import (
-    WHOOSH_COMFORT_LETTERS,
+    ENGINES,
     engine_name,
     folder_engine,
     open_engine,
@@ -29,10 +29,9 @@ from imr_search.parse import ParseLimits
 from imr_search.search.backend import Engine
 from imr_search.search.fields import FIELDS, RANGE_FILTERS
 from imr_search.search.filters import FILTER_TABLE
-from imr_search.search.filtervalues import check_filters
-from imr_search.search.lookup import case_number_search
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest
 from imr_search.search.results import Hit
+from imr_search.search.service import prepare
 
 if TYPE_CHECKING:
     pass
@@ -139,13 +138,16 @@ def open_index(settings: Settings, *, create: bool = False) -> Engine:
 
 
 def size_note(settings: Settings, letters: int) -> str | None:
-    """A note when a Whoosh index has grown past the size Whoosh is comfortable with."""
-    if letters <= WHOOSH_COMFORT_LETTERS or folder_engine(settings.index_dir) != "whoosh":
+    """A note when an index has grown past the size its engine is comfortable with."""
+    held = folder_engine(settings.index_dir)
+    comfortable = ENGINES[held].comfortable_letters if held else None
+    if held is None or comfortable is None or letters <= comfortable:
         return None
+    roomy = next(e.name for e in ENGINES.values() if e.comfortable_letters is None)
     return (
-        f"note: this Whoosh index holds {letters:,} letters; past {WHOOSH_COMFORT_LETTERS:,} "
-        "searches slow down (docs/benchmarks.md). Rebuild it on tantivy with:\n"
-        f"  imr-search index PATHS... --rebuild --engine tantivy --index {settings.index_dir}"
+        f"note: this {held.capitalize()} index holds {letters:,} letters; past {comfortable:,} "
+        f"searches slow down (docs/benchmarks.md). Rebuild it on {roomy} with:\n"
+        f"  imr-search index PATHS... --rebuild --engine {roomy} --index {settings.index_dir}"
     )
 
 
@@ -214,18 +216,15 @@ def build_request(
 
 
 def checked_request(engine: Engine, request: SearchRequest) -> SearchRequest:
-    """The request with its filter values checked against the index: aliases applied (and
-    said on stderr), a value no item has refused with the closest values (exit 2); a query
-    that is only a case number searches that case."""
-    request, note = case_number_search(engine, request)
-    if note:
-        click.echo(f"note: {note} (imr-search show shows the whole letter)", err=True)
-    if not request.filters:
-        return request
-    checked = check_filters(engine, request.filters)
-    for note in checked.notes:
+    """The request as the search service prepares it (``imr_search.search.service.prepare``),
+    its notes said on stderr: a query that is only a case number searches that case; filter
+    aliases are applied and a value no item has is refused with the closest values (exit 2)."""
+    prepared = prepare(engine, request)
+    if prepared.case_note:
+        click.echo(f"note: {prepared.case_note} (imr-search show shows the whole letter)", err=True)
+    for note in prepared.notes:
         click.echo(f"note: {note}", err=True)
-    return replace(request, filters=checked.filters)
+    return prepared.request
 
 
 def all_hits(engine: Engine, request: SearchRequest, cap: int) -> Iterator[Hit]:

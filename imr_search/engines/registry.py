@@ -1,9 +1,18 @@
-"""Which engine an index folder holds, and opening it: the one place that names the engines.
+"""The engines: one table (``ENGINES``) names each, and this module opens them.
+
+An engine is its package under ``imr_search/engines/`` plus one ``EngineEntry`` here: the
+package's ``open_backend(location, *, create)`` gives its ``Backend``, which
+``imr_search.search.service.SearchService`` turns into the ``Engine`` everything else uses.
+The CLI's ``--engine`` choices, the tests' engine lists and the benchmarks read this table.
 
 The engine is chosen when an index is created (``--engine``, ``IMR_SEARCH_ENGINE``; Whoosh by
 default) and recorded in the folder (``imr-search.json``); after that every command and the
 server open whatever the folder holds. A folder made before the record existed is recognised
-by its files (Whoosh's ``_MAIN_*.toc``, tantivy's ``meta.json``).
+by its files (each entry's ``holds``).
+
+An index location is a folder, or a URL for an engine that serves its index elsewhere (an
+entry with ``schemes``); ``stamp`` tells whether the index at a location is still the one an
+engine was opened on (the server follows an index by it).
 
 An engine refuses an index made by an older imr-search that it cannot search correctly
 (``OutdatedIndexError``, naming the rebuild), never answering silently wrong; ``--rebuild``
@@ -11,33 +20,82 @@ then makes it anew beside the old one (``outdated``, ``replacing``).
 
 Changing a folder's engine (or format) is a rebuild into a fresh sibling folder that replaces
 the old one only when the build has committed (``replacing``), so an interrupted switch leaves
-the previous index as it was. Each engine package is imported only when used: a Whoosh user never
-loads tantivy.
+the previous index as it was. Each engine package is imported only when used: a Whoosh user
+never loads tantivy.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
-from imr_search.search.backend import Engine
+from imr_search.search.backend import Backend, Engine
+from imr_search.search.service import SearchService
 
-EngineName = Literal["whoosh", "tantivy"]
-ENGINES: tuple[EngineName, ...] = ("whoosh", "tantivy")
-DEFAULT_ENGINE: EngineName = "whoosh"
+EngineName = str  # a key of ENGINES
+Location = Path | str  # a folder, or "scheme://..." for an engine with schemes
 MARKER = "imr-search.json"
-# Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
-# (docs/benchmarks.md: 84 ms at 10,000 letters, 265 ms at 30,000); tantivy stays near 10 ms.
-WHOOSH_COMFORT_LETTERS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class EngineEntry:
+    """One engine: its name, its package (which has ``open_backend``), how a folder made
+    before the marker existed is recognised, the number of letters past which it slows down
+    (None: the whole corpus), a line for users choosing one, and the URL schemes of its
+    locations (none: it keeps its index in a folder)."""
+
+    name: str
+    package: str
+    holds: Callable[[Path], bool]
+    comfortable_letters: int | None
+    note: str
+    schemes: tuple[str, ...] = ()
+
+    def open_backend(self, location: Location, *, create: bool) -> Backend:
+        opener: Callable[..., Backend] = importlib.import_module(self.package).open_backend
+        return opener(location, create=create)
+
+
+def _whoosh_files(folder: Path) -> bool:
+    return any(folder.glob("_MAIN_*.toc"))
+
+
+def _tantivy_files(folder: Path) -> bool:
+    return (folder / "meta.json").is_file()
+
+
+ENGINES: dict[EngineName, EngineEntry] = {
+    entry.name: entry
+    for entry in (
+        EngineEntry(
+            "whoosh",
+            "imr_search.engines.whoosh",
+            _whoosh_files,
+            # Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
+            # (docs/benchmarks.md); tantivy stays fast at the whole corpus.
+            comfortable_letters=20_000,
+            note="pure Python, the default: comfortable up to about 20,000 letters",
+        ),
+        EngineEntry(
+            "tantivy",
+            "imr_search.engines.tantivy",
+            _tantivy_files,
+            comfortable_letters=None,
+            note="compiled (Rust): the whole corpus",
+        ),
+    )
+}
+DEFAULT_ENGINE: EngineName = "whoosh"
 
 
 def engine_name(value: str) -> EngineName:
@@ -45,6 +103,31 @@ def engine_name(value: str) -> EngineName:
     if name not in ENGINES:
         raise UsageError(f"unknown engine {value!r} (engines: {', '.join(ENGINES)})")
     return name
+
+
+def _scheme(location: Location) -> str | None:
+    text = str(location)
+    scheme, sep, _ = text.partition("://")
+    return scheme.lower() if sep and isinstance(location, str) else None
+
+
+def _url_entry(location: Location) -> EngineEntry | None:
+    scheme = _scheme(location)
+    if scheme is None:
+        return None
+    for entry in ENGINES.values():
+        if scheme in entry.schemes:
+            return entry
+    raise UsageError(f"no engine serves {scheme}:// locations ({location})")
+
+
+def stamp(location: Location) -> Hashable | None:
+    """What identifies the index at ``location`` now: a folder's device and inode (a rebuild
+    swaps the folder, which gives the path another), the URL itself for an engine that serves
+    its index elsewhere; None while a folder is missing (between a swap's two renames)."""
+    if _url_entry(location) is not None:
+        return str(location)
+    return _identity(Path(location))
 
 
 def folder_engine(index_dir: Path) -> EngineName | None:
@@ -58,10 +141,9 @@ def folder_engine(index_dir: Path) -> EngineName | None:
         pass
     except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
         raise IndexError_(f"cannot read {marker}: {exc}") from None
-    if any(index_dir.glob("_MAIN_*.toc")):
-        return "whoosh"
-    if (index_dir / "meta.json").is_file():
-        return "tantivy"
+    for entry in ENGINES.values():
+        if not entry.schemes and entry.holds(index_dir):
+            return entry.name
     return None
 
 
@@ -77,14 +159,9 @@ def outdated(index_dir: Path) -> bool:
     return False
 
 
-def _open(name: EngineName, index_dir: Path, *, create: bool, max_query_length: int) -> Engine:
-    if name == "tantivy":
-        from imr_search.engines.tantivy import open_engine as open_tantivy
-
-        return open_tantivy(index_dir, create=create, max_query_length=max_query_length)
-    from imr_search.engines.whoosh import open_engine as open_whoosh
-
-    return open_whoosh(index_dir, create=create, max_query_length=max_query_length)
+def _open(name: EngineName, location: Location, *, create: bool, max_query_length: int) -> Engine:
+    backend = ENGINES[name].open_backend(location, create=create)
+    return SearchService(backend, max_query_length=max_query_length)
 
 
 def _record(index_dir: Path, name: EngineName) -> None:
@@ -94,18 +171,24 @@ def _record(index_dir: Path, name: EngineName) -> None:
 
 
 def open_engine(
-    index_dir: Path,
+    location: Location,
     *,
     engine: EngineName | None = None,
     create: bool = False,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> Engine:
-    """Open the index in ``index_dir`` with the engine it holds.
+    """Open the index at ``location`` (a folder, or a URL an engine serves) with the engine
+    it holds.
 
     With ``create``, a folder holding no index gets a new one (``engine``, or Whoosh). Asking
     for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
     """
-    index_dir = Path(index_dir)
+    served = _url_entry(location)
+    if served is not None:
+        if engine is not None and engine != served.name:
+            raise UsageError(f"{location} is served by the {served.name} engine, not {engine}")
+        return _open(served.name, location, create=create, max_query_length=max_query_length)
+    index_dir = Path(location)
     if not create:
         return _open_existing(index_dir, engine, max_query_length)
     _recover(index_dir)

@@ -1,23 +1,38 @@
-"""The search-engine boundary: the one narrow interface the CLI, the server and precedent lookup
-use. No engine library is imported here; ``imr_search.engines.whoosh`` implements it with Whoosh
-and ``imr_search.engines.tantivy`` with tantivy, each passing
-``tests/engines/test_engine_contract.py``. Engines compile the query tree of
-``imr_search.search.tree`` and map the documents of
-``imr_search.search.documents``; neither the language nor the mapping belongs to an engine.
+"""The engine boundary: what an engine implements (``Backend`` and its ``Reader``) and what the
+rest of imr-search uses (``Engine``, which ``imr_search.search.service.SearchService`` builds
+over a backend).
 
-Everything crossing this boundary is a plain imr-search type defined below or in
-``imr_search.model``: no engine object leaks out.
+An engine is a leaf adapter. It compiles imr-search's query tree (``imr_search.search.tree``)
+into its own queries, maps the documents of ``imr_search.search.documents`` and answers a few
+narrow questions: what matches and how many, the facet counts over a match, a stored record, a
+snippet, spelling suggestions. How a search uses those answers (the page, the time limit's
+phases, letter groups, the facets' display, which suggestions are asked for) is written once,
+in the service, so every engine answers a request the same way;
+``tests/engines/test_engine_contract.py`` holds every registered engine to it.
+
+Everything crossing this boundary is a plain imr-search type defined here or in
+``imr_search.model`` and ``imr_search.search.results``, or a value the engine made and gets
+back unopened (a compiled query, a match's references): no engine object leaks out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, Self
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Self
 
 from imr_search.model import Letter
-from imr_search.search.request import SearchRequest
-from imr_search.search.results import IndexStats, ItemRecord, SearchResult, SourceState
+from imr_search.search.request import SearchRequest, SortOrder
+from imr_search.search.results import (
+    IndexStats,
+    ItemRecord,
+    SearchResult,
+    Segment,
+    SourceState,
+)
+from imr_search.search.tree import Node
 
 
 class WriterSession(Protocol):
@@ -42,6 +57,106 @@ class ClosesOnExit:
 
     def close(self) -> None:
         raise NotImplementedError
+
+
+@dataclass(slots=True)
+class Matches:
+    """What a compiled query matched: ``total`` items and ``hits``, (reference, score) in the
+    request's order: the page asked for, or every match. A reference is the engine's own
+    (a document number, an address) and only goes back to the reader that made it.
+    ``partial``: the engine stopped matching at the time limit, so ``total`` and ``hits`` are
+    what it found by then. An engine may keep more here for its own later answers
+    (``payload``: the facet counts over the same match)."""
+
+    total: int
+    hits: list[tuple[Any, float]] = field(default_factory=list)
+    partial: bool = False
+    payload: Any = None
+
+
+class Reader(Protocol):
+    """One committed state of the index, held for one request: every answer of a search comes
+    from the same state, however many commits land meanwhile."""
+
+    def compile(self, tree: Node, filters: Node | None) -> Any:
+        """The engine's query for items matching ``tree`` and narrowed by ``filters`` (which
+        never score). Raises QueryError for what the engine cannot run (a pattern that
+        expands to too many words)."""
+
+    def match(
+        self,
+        query: Any,
+        sort: SortOrder,
+        *,
+        start: int,
+        size: int,
+        every: bool,
+        time_limit: float | None,
+    ) -> Matches:
+        """The items ``query`` matches, in ``sort`` order: the ``size`` from ``start`` on, or
+        every one (``every``). ``time_limit`` (seconds) bounds the matching where the engine
+        can stop it."""
+
+    def letter_keys(self, refs: Sequence[Any]) -> Sequence[Hashable]:
+        """The letter of each reference, as a key equal for the items of one letter."""
+
+    def facet_counts(
+        self, query: Any, matches: Matches, *, blank: bool
+    ) -> Mapping[str, Counter[str]]:
+        """Exact counts per facet value over every item ``matches`` stands for (``blank``:
+        the request has no query, filter or range, so the answer is every item's)."""
+
+    def record(self, ref: Any) -> Mapping[str, Any]:
+        """The stored item record (``imr_search.search.documents.item_record``)."""
+
+    def snippet(self, record: Mapping[str, Any], query: Any, *, highlight: bool) -> list[Segment]:
+        """The record's snippet: the passage ``query`` matched with its words marked, or (not
+        ``highlight``) the lead of the text."""
+
+    def suggestions(
+        self, words: Sequence[str], out_of_time: Callable[[], bool]
+    ) -> tuple[dict[str, str], bool]:
+        """A spelling for each of ``words`` the index does not know (word -> suggestion), and
+        whether every word was looked at before ``out_of_time``."""
+
+
+class Backend(Protocol):
+    """What an engine implements: a reader per request, a writer, and the lookups that do not
+    go through a search."""
+
+    def reading(self) -> AbstractContextManager[Reader]:
+        """The latest committed state, for one request."""
+
+    def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
+        """Open a writer. Leaving the block normally commits; an exception (or a crash) leaves
+        the previous content. ``rebuild`` replaces everything with what the batch puts.
+        Raises IndexBusyError at once if another process is writing."""
+
+    def sources(self) -> dict[str, SourceState]:
+        """Source key (the path as indexed) -> what was indexed from it."""
+
+    def get_letter(self, letter_id: str) -> Letter:
+        """The whole record; NotFoundError if unknown."""
+
+    def letter_source(self, letter_id: str) -> str:
+        """The source key the letter was indexed from; NotFoundError if unknown."""
+
+    def similar(
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
+    ) -> list[ItemRecord]:
+        """Items whose rationale is most like ``text`` (see ``Engine.similar``)."""
+
+    def suggest(self, term: str) -> list[str]:
+        """Indexed terms close to ``term``."""
+
+    def stats(self) -> IndexStats: ...
+
+    def close(self) -> None: ...
 
 
 class Engine(Protocol):

@@ -35,7 +35,7 @@ from imr_search.present.export import (
 from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
-from imr_search.search.lookup import case_number_search, find_letter
+from imr_search.search.lookup import find_letter
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.schemas import (
     ErrorResponse,
@@ -88,15 +88,13 @@ def search(
     ``letters=1``). ``format=csv`` or ``xlsx`` exports the whole result set instead (up to
     10,000 rows)."""
     deadline = Deadline.start(settings.query_time_limit)  # the whole answer's clock
-    params, notes = params.checked(engine)
     if params.format in ("csv", "xlsx"):
-        return _export(request, params, engine, settings, params.format)
-    search_request, case_note = case_number_search(
-        engine, params.to_request(settings, facets=params.facets)
-    )
+        return _export(request, params.checked(engine)[0], engine, settings, params.format)
+    params, prepared = params.prepared(engine, settings, facets=params.facets)
+    search_request = prepared.request
     result = engine.search(deadline.narrowed(search_request))
     # The aliases applied and a case number read as such, before the engine's own warnings.
-    result.warnings[:0] = [*notes, *([case_note] if case_note else [])]
+    result.warnings[:0] = prepared.all_notes
     over = (
         overturned_facets(engine, search_request, deadline=deadline, warnings=result.warnings)
         if params.facets and params.rates

@@ -252,10 +252,10 @@ def search_page(
     data: dict[str, Any] | None = None
     deadline = Deadline.start(settings.query_time_limit)  # the whole page's clock
     try:
-        params, notes = params.checked(engine)  # aliases applied; unknown values refused
-        request_ = params.to_request(settings, facets=True)
+        params, prepared = params.prepared(engine, settings, facets=True)
+        request_ = prepared.request
         result = engine.search(deadline.narrowed(request_))
-        result.warnings[:0] = notes
+        result.warnings[:0] = prepared.all_notes
         # Facet values' overturn rates, when asked for (issue 15): one more search.
         overturned = (
             overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)

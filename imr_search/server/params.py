@@ -9,7 +9,7 @@ date") and are checked in ``to_request`` with a message a user can act on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal, Self
 from urllib.parse import urlencode
 
@@ -20,8 +20,8 @@ from imr_search.errors import UsageError
 from imr_search.search.backend import Engine
 from imr_search.search.fields import FIELDS, RANGE_FILTERS
 from imr_search.search.filters import FILTER_HELP
-from imr_search.search.filtervalues import check_filters
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
+from imr_search.search.service import Prepared, prepare
 
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
@@ -122,13 +122,19 @@ class FilterParams(BaseModel):
         given = self.filters()
         if not given:
             return self, ()
-        checked = check_filters(engine, given)
-        if checked.filters == given:
-            return self, checked.notes
-        update = {name: list(checked.filters.get(name, ())) for name in given}
+        prepared = prepare(engine, SearchRequest(filters=given))
+        return self.with_filters(prepared.request.filters), prepared.notes
+
+    def with_filters(self, filters: Mapping[str, tuple[str, ...]]) -> Self:
+        """These parameters with ``filters`` (as the search service checked them) in place of
+        their own."""
+        given = self.filters()
+        if dict(filters) == given:
+            return self
+        update = {name: list(filters.get(name, ())) for name in given}
         copy = self.model_copy(update=update)
         copy._filters = None  # model_copy copies private attributes: drop the stale cache
-        return copy, checked.notes
+        return copy
 
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
         """The decision-date range; UsageError for a bad or reversed date."""
@@ -212,6 +218,15 @@ class SearchParams(FilterParams):
     )
 
     # -- reading ------------------------------------------------------------------------------
+
+    def prepared(
+        self, engine: Engine, settings: Settings, *, facets: bool
+    ) -> tuple[Self, Prepared]:
+        """The search as the search service prepares it (``imr_search.search.service``), and
+        these parameters with its filter values (aliases applied) for the page's links. Raises
+        UsageError for a parameter the engine must not see."""
+        prepared = prepare(engine, self.to_request(settings, facets=facets))
+        return self.with_filters(prepared.request.filters), prepared
 
     def to_request(self, settings: Settings, *, facets: bool) -> SearchRequest:
         """The engine request; raises UsageError for a parameter the engine must not see."""

@@ -3,36 +3,38 @@
 The engine is opened lazily so the app can start before the index exists (a request then
 answers 503 with the reason); it refreshes its own searcher per request, so an index rebuilt by
 another process is picked up without a restart. A rebuild onto another engine replaces the
-index folder itself (``imr_search.engines.registry.replacing``): each request compares the folder's
-identity (device and inode) with the one the engine was opened on and reopens when it changed;
-the old engine closes once its requests in flight are done (engines retire readers in use). A
-request that was already running on the old engine when its folder was swapped away may fail
-(its files are gone); ``FollowingEngine`` then runs it again, once, on the new engine.
+index itself (``imr_search.engines.registry.replacing``): each request compares the location's
+stamp (``imr_search.engines.registry.stamp``) with the one the engine was opened on and
+reopens when it changed; the old engine closes once its requests in flight are done (engines
+retire readers in use). A request that was already running on the old engine when its index
+was swapped away may fail (its files are gone); ``FollowingEngine`` then runs it again, once,
+on the new engine.
 Nothing here is module-global: each ``create_app`` call gets its own ``AppState``.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from imr_search.config import Settings
+from imr_search.engines.registry import stamp
 from imr_search.errors import NotFoundError, UsageError
-from imr_search.model import Letter
 from imr_search.search.backend import ClosesOnExit, Engine, WriterSession
 from imr_search.search.request import SearchRequest
-from imr_search.search.results import IndexStats, ItemRecord, SearchResult, SourceState
+from imr_search.search.results import ItemRecord
 
 EngineFactory = Callable[[], Engine]
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -40,29 +42,25 @@ class AppState:
     settings: Settings
     factory: EngineFactory
     _engine: Engine | None = None
-    _folder: tuple[int, int] | None = None
+    _stamp: Hashable | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     following: FollowingEngine = field(init=False)
 
     def __post_init__(self) -> None:
         self.following = FollowingEngine(self)
 
-    def _identity(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.settings.index_dir)
-        except OSError:
-            return None
-        return st.st_dev, st.st_ino
+    def _identity(self) -> Hashable | None:
+        return stamp(self.settings.index_dir)
 
     def engine(self) -> Engine:
         engine = self._engine
         if engine is None or self._moved():
             with self._lock:
                 if self._engine is None or self._moved():
-                    folder = self._identity()
+                    opened_on = self._identity()
                     stale = self._engine
                     self._engine = self.factory()  # raises IndexError_ if it cannot
-                    self._folder = folder
+                    self._stamp = opened_on
                     if stale is not None:
                         stale.close()
                 engine = self._engine
@@ -86,8 +84,8 @@ class AppState:
     def _moved(self) -> bool:
         # A missing folder is a swap between its two renames: keep the engine until the new
         # folder is in place.
-        folder = self._identity()
-        return folder is not None and folder != self._folder
+        now = self._identity()
+        return now is not None and now != self._stamp
 
     def close(self) -> None:
         with self._lock:
@@ -96,10 +94,25 @@ class AppState:
             engine.close()
 
 
+def _follows(
+    method: Callable[Concatenate[Engine, P], R],
+) -> Callable[Concatenate[FollowingEngine, P], R]:
+    """``method`` of the app's current engine, run again once on a new engine when it failed
+    because the index was replaced under it (``FollowingEngine._call``)."""
+    name = method.__name__
+
+    def call(self: FollowingEngine, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self._call(lambda engine: cast(R, getattr(engine, name)(*args, **kwargs)))
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
 class FollowingEngine(ClosesOnExit):
-    """The app's engine as one Engine that follows the index folder: each call runs on the
-    current engine and, if it fails because the folder was replaced under it, once more on the
-    engine of the new folder. The user's own errors (a bad query, an unknown id) never retry."""
+    """The app's engine as one Engine that follows the index: each call runs on the current
+    engine and, if it fails because the index was replaced under it, once more on the
+    engine of the new index. The user's own errors (a bad query, an unknown id) never retry."""
 
     def __init__(self, state: AppState) -> None:
         self._state = state
@@ -116,14 +129,13 @@ class FollowingEngine(ClosesOnExit):
                 raise
             return run(fresh)
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        return self._call(lambda e: e.search(request))
-
-    def get_letter(self, letter_id: str) -> Letter:
-        return self._call(lambda e: e.get_letter(letter_id))
-
-    def letter_source(self, letter_id: str) -> str:
-        return self._call(lambda e: e.letter_source(letter_id))
+    search = _follows(Engine.search)
+    get_letter = _follows(Engine.get_letter)
+    letter_source = _follows(Engine.letter_source)
+    similar = _follows(Engine.similar)
+    suggest = _follows(Engine.suggest)
+    stats = _follows(Engine.stats)
+    sources = _follows(Engine.sources)
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None
@@ -144,27 +156,6 @@ class FollowingEngine(ClosesOnExit):
         if first is not None:
             yield first
             yield from items
-
-    def similar(
-        self,
-        *,
-        text: str,
-        exclude: str | None = None,
-        limit: int = 20,
-        time_limit: float | None = None,
-    ) -> list[ItemRecord]:
-        return self._call(
-            lambda e: e.similar(text=text, exclude=exclude, limit=limit, time_limit=time_limit)
-        )
-
-    def suggest(self, term: str) -> list[str]:
-        return self._call(lambda e: e.suggest(term))
-
-    def stats(self) -> IndexStats:
-        return self._call(lambda e: e.stats())
-
-    def sources(self) -> dict[str, SourceState]:
-        return self._call(lambda e: e.sources())
 
     def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
         return self._state.engine().writer(rebuild=rebuild)

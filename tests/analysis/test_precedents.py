@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from imr_search.analysis import precedents as precedents_module
 from imr_search.analysis.precedents import precedents
 from imr_search.cli import main
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.errors import QueryError, UsageError
 from imr_search.model import Item, Letter
 from imr_search.present.jsonforms import precedents_dict

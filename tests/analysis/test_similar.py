@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from imr_search.analysis.similar import NEAR_DUPLICATE, resemblance, shingles, similar
 from imr_search.cli import main
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.ingest.indexer import index_paths
 from imr_search.model import Drug, Item, Letter

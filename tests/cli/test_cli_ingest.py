@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from imr_search.cli import main
 from imr_search.cli.progress import Progress
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.ingest.indexer import IndexProgress, source_key
 from imr_search.ingest.pipeline import warning_kind
 from imr_search.model import Letter

@@ -46,6 +46,7 @@ import pytest
 
 from benchmarks.queries import query_mix, to_whoosh
 from imr_search.engines.registry import ENGINES, open_engine
+from imr_search.search.service import SearchService
 from imr_search.model import Letter
 from imr_search.parse import parse_text
 from imr_search.search.backend import Engine
@@ -470,7 +471,7 @@ def test_both_engines_search_stop_words(
     for answers in (asked, plain):
         gap = abs(answers.tantivy.total - answers.whoosh.total)
         assert gap <= allowed(answers.tantivy.total, answers.whoosh.total)
-    for engine in ("whoosh", "tantivy"):
+    for engine in ENGINES:
         with_total, without_total = getattr(asked, engine).total, getattr(plain, engine).total
         assert 0 < with_total <= without_total
         if with_stop.startswith('"'):  # a phrase with a stop word is narrower
@@ -479,5 +480,6 @@ def test_both_engines_search_stop_words(
 
 def test_the_index_folders_hold_their_engines(engines: dict[str, Engine]) -> None:
     # Guard against a fixture that quietly opened the same engine twice.
-    assert type(engines["whoosh"]).__module__.startswith("imr_search.engines.whoosh")
-    assert type(engines["tantivy"]).__module__.startswith("imr_search.engines.tantivy")
+    for name, engine in engines.items():
+        assert isinstance(engine, SearchService)
+        assert type(engine.backend).__module__.startswith(f"imr_search.engines.{name}")

@@ -21,7 +21,6 @@ from imr_search.config import Settings
 from imr_search.engines.registry import (
     ENGINES,
     MARKER,
-    WHOOSH_COMFORT_LETTERS,
     EngineName,
     folder_engine,
     open_engine,
@@ -29,7 +28,7 @@ from imr_search.engines.registry import (
     replacing,
 )
 from imr_search.errors import IndexError_, UsageError
-from imr_search.search.backend import Engine
+from imr_search.search.backend import Backend
 
 # isort: split
 from factories import FIXTURES, index_letters, make_letter
@@ -48,9 +47,9 @@ def letters_in(path: Path) -> set[str]:
         engine.close()
 
 
-@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("name", sorted(ENGINES))
 def test_a_new_index_records_its_engine(tmp_path: Path, name: str) -> None:
-    engine = open_engine(tmp_path / "ix", engine=name, create=True)  # type: ignore[arg-type]
+    engine = open_engine(tmp_path / "ix", engine=name, create=True)
     engine.close()
     assert json.loads((tmp_path / "ix" / MARKER).read_text())["engine"] == name
     assert folder_engine(tmp_path / "ix") == name
@@ -74,14 +73,13 @@ def test_an_older_whoosh_index_asks_for_a_rebuild_and_gets_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Before index format 2, Whoosh's text fields dropped stop words ("not", "is").
-    from imr_search.engines.whoosh import open_engine as open_whoosh
     from imr_search.engines.whoosh import schema
     from imr_search.engines.whoosh._whoosh import analysis
 
     ix = tmp_path / "ix"
     with monkeypatch.context() as patch:
         patch.setattr(schema, "_text_analyzer", analysis.StemmingAnalyzer)
-        old = open_whoosh(ix, create=True)
+        old = open_engine(ix, engine="whoosh", create=True)
         index_letters(old, [make_letter("CM-OLD")])
         old.close()
     assert folder_engine(ix) == "whoosh"
@@ -143,7 +141,7 @@ def test_no_index_is_an_index_error(tmp_path: Path) -> None:
         open_engine(tmp_path / "empty")
 
 
-@pytest.mark.parametrize("name", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("name", sorted(ENGINES))
 def test_each_engine_package_opens_only_an_index_it_finds_or_makes(
     tmp_path: Path, name: str
 ) -> None:
@@ -151,7 +149,7 @@ def test_each_engine_package_opens_only_an_index_it_finds_or_makes(
     from imr_search.engines import whoosh as whoosh_engine
 
     package = whoosh_engine if name == "whoosh" else tantivy_engine
-    open_package: Callable[..., Engine] = package.open_engine
+    open_package: Callable[..., Backend] = package.open_backend
     with pytest.raises(IndexError_, match="no index in"):
         open_package(tmp_path / "nowhere")
     open_package(tmp_path / "new", create=True).close()
@@ -247,11 +245,13 @@ def test_the_engine_can_come_from_the_environment(tmp_path: Path) -> None:
 def test_a_large_whoosh_index_suggests_tantivy(tmp_path: Path) -> None:
     open_engine(tmp_path / "w", create=True).close()
     open_engine(tmp_path / "t", engine="tantivy", create=True).close()
-    note = size_note(Settings(index_dir=tmp_path / "w"), WHOOSH_COMFORT_LETTERS + 1)
+    comfortable = ENGINES["whoosh"].comfortable_letters
+    assert comfortable is not None
+    note = size_note(Settings(index_dir=tmp_path / "w"), comfortable + 1)
     assert note is not None
     assert "--rebuild --engine tantivy" in note
-    assert size_note(Settings(index_dir=tmp_path / "w"), WHOOSH_COMFORT_LETTERS) is None
-    assert size_note(Settings(index_dir=tmp_path / "t"), WHOOSH_COMFORT_LETTERS * 10) is None
+    assert size_note(Settings(index_dir=tmp_path / "w"), comfortable) is None
+    assert size_note(Settings(index_dir=tmp_path / "t"), comfortable * 10) is None
 
 
 # -- the server ------------------------------------------------------------------------------

@@ -5,24 +5,32 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from imr_search.engines.tantivy import TantivyEngine, open_engine
 from imr_search.engines.tantivy import engine as engine_module
+from imr_search.engines.tantivy import open_backend
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.model import Letter
+from imr_search.search import service as service_module
 from imr_search.search.request import SearchRequest
+from imr_search.search.service import SearchService
 
 # isort: split
 from expected import expected_facets, facet_dict
 from factories import index_letters, make_letter
 
 
+def open_engine(path: Path, *, create: bool = False, **options: Any) -> SearchService:
+    """The tantivy engine behind the search service (these tests reach into the engine)."""
+    return SearchService(open_backend(path, create=create, **options))
+
+
 @pytest.fixture(scope="module")
 def tantivy_engine(
     corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TantivyEngine]:
+) -> Iterator[SearchService]:
     engine = open_engine(tmp_path_factory.mktemp("tantivy-corpus"), create=True)
     index_letters(engine, corpus)
     yield engine
@@ -30,17 +38,17 @@ def tantivy_engine(
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[TantivyEngine]:
+def fresh(tmp_path: Path) -> Iterator[SearchService]:
     engine = open_engine(tmp_path / "index", create=True)
     yield engine
     engine.close()
 
 
 def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
-    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+    tantivy_engine: SearchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = itertools.count(0.0, 10.0)  # every reading is 10 s after the last
-    monkeypatch.setattr(engine_module, "clock", lambda: next(clock))
+    monkeypatch.setattr(service_module, "clock", lambda: next(clock))
     result = tantivy_engine.search(SearchRequest(query="pain", facets=True, time_limit=1.0))
     assert result.total > 0
     assert result.facets == {}
@@ -51,7 +59,7 @@ def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
 
 
 def test_facets_that_cannot_be_counted_exactly_are_an_error(
-    tantivy_engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+    tantivy_engine: SearchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine_module, "FACET_BUCKETS", 3)
     with pytest.raises(IndexError_, match="count exactly"):
@@ -59,7 +67,7 @@ def test_facets_that_cannot_be_counted_exactly_are_an_error(
 
 
 def test_a_broad_query_counts_facets_over_its_complement_exactly(
-    tantivy_engine: TantivyEngine, corpus: list[Letter]
+    tantivy_engine: SearchService, corpus: list[Letter]
 ) -> None:
     left_out = corpus[0].id
     result = tantivy_engine.search(SearchRequest(query=f"NOT case:{left_out}", facets=True))
@@ -67,13 +75,13 @@ def test_a_broad_query_counts_facets_over_its_complement_exactly(
     assert facet_dict(result) == expected_facets(corpus, lambda lt, it: lt.id != left_out)
 
 
-def test_a_zero_limit_never_reaches_tantivy(tantivy_engine: TantivyEngine) -> None:
+def test_a_zero_limit_never_reaches_tantivy(tantivy_engine: SearchService) -> None:
     # tantivy panics (a BaseException) on limit=0.
     assert list(tantivy_engine.iter_items(SearchRequest(), limit=0)) == []
     assert tantivy_engine.similar(text="pain", limit=0) == []
 
 
-def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: TantivyEngine) -> None:
+def test_the_lock_is_released_when_the_block_ends_even_on_error(fresh: SearchService) -> None:
     def fail() -> None:
         with fresh.writer() as w:
             w.put(make_letter("CM1"), source_key="a", content_hash="a")

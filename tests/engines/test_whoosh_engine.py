@@ -5,22 +5,35 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from imr_search.engines.whoosh import WhooshEngine, open_engine
+from imr_search.engines.whoosh import WhooshEngine, open_backend
 from imr_search.engines.whoosh._whoosh import collectors
 from imr_search.model import Letter
 from imr_search.search.request import SearchRequest
+from imr_search.search.service import SearchService
 
 # isort: split
 from factories import index_letters, make_letter
 
 
+def open_engine(path: Path, *, create: bool = False, **options: Any) -> SearchService:
+    """The Whoosh engine behind the search service (these tests reach into the engine)."""
+    return SearchService(open_backend(path, create=create, **options))
+
+
+def whoosh_of(engine: SearchService) -> WhooshEngine:
+    backend = engine.backend
+    assert isinstance(backend, WhooshEngine)
+    return backend
+
+
 @pytest.fixture(scope="module")
 def whoosh_engine(
     corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WhooshEngine]:
+) -> Iterator[SearchService]:
     engine = open_engine(tmp_path_factory.mktemp("whoosh-corpus"), create=True)
     index_letters(engine, corpus)
     yield engine
@@ -28,7 +41,7 @@ def whoosh_engine(
 
 
 def test_whoosh_time_limit_returns_partial_results_with_a_warning(
-    whoosh_engine: WhooshEngine, monkeypatch: pytest.MonkeyPatch
+    whoosh_engine: SearchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class RunsOutAfterThree(collectors.TimeLimitCollector):  # type: ignore[misc]
         def collect_matches(self) -> None:
@@ -46,7 +59,7 @@ def test_whoosh_time_limit_returns_partial_results_with_a_warning(
 
 
 def test_whoosh_time_limit_that_is_not_reached_changes_nothing(
-    whoosh_engine: WhooshEngine,
+    whoosh_engine: SearchService,
 ) -> None:
     limited = whoosh_engine.search(SearchRequest(query="pain", time_limit=30.0))
     plain = whoosh_engine.search(SearchRequest(query="pain"))
@@ -69,7 +82,7 @@ def test_whoosh_a_commit_between_the_generation_check_and_the_searcher_opening(
     other.start()
     other.join()  # the facet table of the first generation, built in another thread
 
-    listing = reader._ix.latest_generation
+    listing = whoosh_of(reader)._ix.latest_generation
 
     def listing_then_a_commit() -> int:
         generation: int = listing()
@@ -77,7 +90,7 @@ def test_whoosh_a_commit_between_the_generation_check_and_the_searcher_opening(
         index_letters(writer, [make_letter(f"CM-NEW-{i}") for i in range(3)])
         return generation
 
-    monkeypatch.setattr(reader._ix, "latest_generation", listing_then_a_commit)
+    monkeypatch.setattr(whoosh_of(reader)._ix, "latest_generation", listing_then_a_commit)
     result = reader.search(request)
     fresh = open_engine(tmp_path)
     expected = fresh.search(request)

@@ -13,16 +13,29 @@ from typing import Any
 
 import pytest
 
-from imr_search.engines.whoosh import WhooshEngine, open_engine
+from imr_search.engines.whoosh import WhooshEngine, open_backend
 from imr_search.engines.whoosh._whoosh import index, writing
 from imr_search.engines.whoosh.pool import ChunkedPostingPool, chunked_pool_fits
 from imr_search.engines.whoosh.schema import build_schema
 from imr_search.engines.whoosh.session import RememberLastValue, uncommitted_deletes_fit
 from imr_search.model import Letter
 from imr_search.search.request import SearchRequest
+from imr_search.search.service import SearchService
 
 # isort: split
 from factories import drug_item, make_item, make_letter, sample_corpus
+
+
+def open_engine(path: Path, *, create: bool = False, **options: Any) -> SearchService:
+    """The Whoosh engine behind the search service (these tests reach into the engine)."""
+    return SearchService(open_backend(path, create=create, **options))
+
+
+def whoosh_of(engine: SearchService) -> WhooshEngine:
+    backend = engine.backend
+    assert isinstance(backend, WhooshEngine)
+    return backend
+
 
 # A pool of ~20 KB: Whoosh spills about every 130 postings, so the sample corpus spills often.
 TINY_POOL_MB = 0.02
@@ -75,7 +88,7 @@ def test_the_summary_is_analysed_once_per_letter_through_the_writers_field(
 ) -> None:
     letter = make_letter("CM1", items=[make_item(1), make_item(2), make_item(3)])
     engine = open_engine(tmp_path, create=True)
-    with engine.writer() as w:
+    with whoosh_of(engine).writer() as w:
         # The session patched the writer's own "summary" field; add_document went through it.
         (patch,) = w._patches
         w.put(letter, source_key="a", content_hash="1")
@@ -122,7 +135,7 @@ def test_the_checks_refuse_a_pool_that_is_not_whooshs_own_or_not_empty(writer: A
 # -- both paths build the same index ------------------------------------------------------------
 
 
-def _build(path: Path, batches: list[list[Letter]], *, private_hooks: bool) -> WhooshEngine:
+def _build(path: Path, batches: list[list[Letter]], *, private_hooks: bool) -> SearchService:
     engine = open_engine(path, create=True, private_hooks=private_hooks, pool_mb=TINY_POOL_MB)
     for n, batch in enumerate(batches):
         with engine.writer(rebuild=n == 0) as w:
@@ -131,9 +144,9 @@ def _build(path: Path, batches: list[list[Letter]], *, private_hooks: bool) -> W
     return engine
 
 
-def _whole_index(engine: WhooshEngine) -> dict[str, Any]:
+def _whole_index(engine: SearchService) -> dict[str, Any]:
     """Every posting, stored field and column value of ``engine``'s index, by document."""
-    ix = index.open_dir(str(engine.index_dir))
+    ix = index.open_dir(str(whoosh_of(engine).index_dir))
     with ix.reader() as r:
         return {
             "postings": list(r.iter_postings()),
@@ -156,7 +169,7 @@ REQUESTS = [
 ]
 
 
-def _answers(engine: WhooshEngine, *, scores: bool) -> list[Any]:
+def _answers(engine: SearchService, *, scores: bool) -> list[Any]:
     out: list[Any] = []
     for request in REQUESTS:
         r = engine.search(request)

@@ -16,7 +16,7 @@ distributed = pytest.importorskip("distributed")
 from click.testing import CliRunner  # noqa: E402
 
 from imr_search.cli import main  # noqa: E402
-from imr_search.engines.whoosh import open_engine  # noqa: E402
+from imr_search.engines.registry import open_engine  # noqa: E402
 from imr_search.ingest.cluster import DaskRunner  # noqa: E402
 from imr_search.ingest.heap import is_glibc  # noqa: E402
 from imr_search.ingest.pipeline import ingest  # noqa: E402

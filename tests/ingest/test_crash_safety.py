@@ -1,11 +1,10 @@
 """A killed writer never costs the committed content; a second writer is refused at once.
 
-Every test runs against each engine (``ENGINES``: the package whose ``open_engine`` to use).
+Every test runs against each registered engine (``imr_search.engines.registry.ENGINES``).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import subprocess
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from imr_search.engines import registry
+from imr_search.engines.registry import ENGINES
 from imr_search.errors import IndexBusyError
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
@@ -30,11 +31,11 @@ TESTS = Path(__file__).resolve().parent.parent
 WRITER = """
 import sys
 from pathlib import Path
-import importlib
 from factories import make_letter
+from imr_search.engines.registry import open_engine
 
-index, count, mode, package = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-engine = importlib.import_module(package).open_engine(index)
+index, count, mode, name = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+engine = open_engine(index, engine=name)
 with engine.writer() as w:
     print("locked", flush=True)
     for i in range(count):
@@ -46,35 +47,33 @@ print("done", flush=True)
 """
 
 OLD = [f"OLD-{i:04d}" for i in range(20)]
-ENGINES = {"whoosh": "imr_search.engines.whoosh", "tantivy": "imr_search.engines.tantivy"}
 
 
 @pytest.fixture(params=sorted(ENGINES))
-def package(request: pytest.FixtureRequest) -> str:
-    return ENGINES[request.param]
+def name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
-def open_engine(folder: Path, package: str, *, create: bool = False) -> Engine:
-    engine: Engine = importlib.import_module(package).open_engine(folder, create=create)
-    return engine
+def open_engine(folder: Path, name: str, *, create: bool = False) -> Engine:
+    return registry.open_engine(folder, engine=name, create=create)
 
 
 @pytest.fixture
-def index_dir(tmp_path: Path, package: str) -> Path:
+def index_dir(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / "index"
-    engine = open_engine(folder, package, create=True)
+    engine = open_engine(folder, name, create=True)
     index_letters(engine, [make_letter(letter_id) for letter_id in OLD])
     engine.close()
     return folder
 
 
-def start_writer(index_dir: Path, count: int, mode: str, package: str) -> subprocess.Popen[str]:
+def start_writer(index_dir: Path, count: int, mode: str, name: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(index_dir), str(count), mode, package],
+        [sys.executable, "-c", WRITER, str(index_dir), str(count), mode, name],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -103,8 +102,8 @@ def killed() -> Iterator[list[subprocess.Popen[str]]]:
                 stream.close()
 
 
-def letter_ids(index_dir: Path, package: str) -> set[str]:
-    engine = open_engine(index_dir, package)
+def letter_ids(index_dir: Path, name: str) -> set[str]:
+    engine = open_engine(index_dir, name)
     try:
         ids = {state.letter_id for state in engine.sources().values()}
         result = engine.search(SearchRequest(letters=True, size=1))
@@ -118,16 +117,16 @@ def letter_ids(index_dir: Path, package: str) -> set[str]:
 
 @pytest.mark.slow
 def test_sigkill_mid_batch_leaves_the_previous_letters(
-    index_dir: Path, package: str, killed: list[subprocess.Popen[str]]
+    index_dir: Path, name: str, killed: list[subprocess.Popen[str]]
 ) -> None:
-    proc = start_writer(index_dir, 1500, "wait", package)
+    proc = start_writer(index_dir, 1500, "wait", name)
     killed.append(proc)
     wait_for(proc, "ready")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert letter_ids(index_dir, package) == set(OLD)
+    assert letter_ids(index_dir, name) == set(OLD)
     # the lock died with the process: the next writer works and cleans up after the dead one
-    engine = open_engine(index_dir, package)
+    engine = open_engine(index_dir, name)
     index_letters(engine, [make_letter("AFTER-0001")])
     assert engine.stats().letters == len(OLD) + 1
     engine.close()
@@ -137,26 +136,26 @@ def test_sigkill_mid_batch_leaves_the_previous_letters(
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.05, 0.3, 0.6, 0.9])
 def test_sigkill_at_any_moment_leaves_old_or_new_content_never_a_mix(
-    index_dir: Path, package: str, killed: list[subprocess.Popen[str]], delay: float
+    index_dir: Path, name: str, killed: list[subprocess.Popen[str]], delay: float
 ) -> None:
-    proc = start_writer(index_dir, 400, "commit", package)
+    proc = start_writer(index_dir, 400, "commit", name)
     killed.append(proc)
     wait_for(proc, "locked")
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    ids = letter_ids(index_dir, package)
+    ids = letter_ids(index_dir, name)
     new = {f"NEW-{i:06d}" for i in range(400)}
     assert ids in (set(OLD), set(OLD) | new)
 
 
 def test_a_second_writer_is_refused_at_once(
-    index_dir: Path, package: str, killed: list[subprocess.Popen[str]]
+    index_dir: Path, name: str, killed: list[subprocess.Popen[str]]
 ) -> None:
-    proc = start_writer(index_dir, 1, "wait", package)
+    proc = start_writer(index_dir, 1, "wait", name)
     killed.append(proc)
     wait_for(proc, "ready")
-    engine = open_engine(index_dir, package)
+    engine = open_engine(index_dir, name)
     started = time.monotonic()
     with pytest.raises(IndexBusyError, match="the index is being written by another process"):
         engine.writer().__enter__()
@@ -173,8 +172,8 @@ def test_a_second_writer_is_refused_at_once(
     engine.close()
 
 
-def test_two_writers_in_one_process_are_refused_too(index_dir: Path, package: str) -> None:
-    engine = open_engine(index_dir, package)
+def test_two_writers_in_one_process_are_refused_too(index_dir: Path, name: str) -> None:
+    engine = open_engine(index_dir, name)
     with engine.writer(), pytest.raises(IndexBusyError):
         engine.writer().__enter__()
     engine.close()

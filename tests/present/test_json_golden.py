@@ -38,6 +38,7 @@ from click.testing import CliRunner
 
 from imr_search.cli import main
 from imr_search.config import Settings
+from imr_search.engines import registry
 from imr_search.engines.registry import open_engine
 from imr_search.engines.tantivy import engine as tantivy_engine
 from imr_search.ingest.indexer import index_paths
@@ -49,7 +50,7 @@ from server_fixtures import REPO, serve_in_thread, xss_letter
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"
 REGOLD = os.environ.get("IMR_SEARCH_REGOLD") == "1"
-ENGINES = ("whoosh", "tantivy")
+ENGINES = tuple(registry.ENGINES)
 
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
 # time limit gave similar rationales the "warnings" that search answers already had.

@@ -17,7 +17,7 @@ import pytest
 from server_fixtures import REPO, ServerIndex, serve_in_thread
 
 from imr_search.config import Settings
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.model import Letter
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest

@@ -13,7 +13,7 @@ import pytest
 from factories import FIXTURES, letter_paths
 from server_fixtures import server_process
 
-from imr_search.engines.whoosh import open_engine
+from imr_search.engines.registry import open_engine
 from imr_search.ingest.indexer import index_paths
 
 pytest_plugins = ["server_fixtures"]

@@ -9,19 +9,17 @@ from pathlib import Path
 
 import tantivy
 
-from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.engines.tantivy.engine import TantivyEngine
 from imr_search.engines.tantivy.schema import build_schema, missing_fields
 from imr_search.errors import IndexError_, OutdatedIndexError
 
-__all__ = ["TantivyEngine", "open_engine"]
+__all__ = ["TantivyEngine", "open_backend"]
 
 
-def open_engine(
+def open_backend(
     index_dir: Path,
     *,
     create: bool = False,
-    max_query_length: int = MAX_QUERY_LENGTH,
 ) -> TantivyEngine:
     """Open the index in ``index_dir``; with ``create``, make it (and the folder) if missing.
 
@@ -44,4 +42,4 @@ def open_engine(
         # An older imr-search (the outcome and received / UR denial dates came in issue 12):
         # OutdatedIndexError, so `imr-search index --rebuild` makes it anew beside the old one.
         raise OutdatedIndexError(str(index_dir), f"it has no {', '.join(missing)}")
-    return TantivyEngine(index, index_dir, max_query_length=max_query_length)
+    return TantivyEngine(index, index_dir)

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import json
 import math
 import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,28 +38,19 @@ from typing import Any
 
 import tantivy
 
-from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.engines.tantivy import schema as sc
 from imr_search.engines.tantivy import spelling
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
-from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
+from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
-from imr_search.search.backend import ClosesOnExit
+from imr_search.search.backend import ClosesOnExit, Matches
 from imr_search.search.documents import UNCLASSIFIED
-from imr_search.search.filters import request_tree
-from imr_search.search.hits import facet_counts, item_record, make_hit
-from imr_search.search.request import FACETS, MAX_PAGE_SIZE, SearchRequest
-from imr_search.search.results import (
-    Hit,
-    IndexStats,
-    ItemRecord,
-    LetterGroup,
-    SearchResult,
-    SourceState,
-)
-from imr_search.search.tree import Node, matches_by_negation, plain_words
+from imr_search.search.hits import item_record
+from imr_search.search.request import FACETS, SortOrder
+from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
+from imr_search.search.tree import Node, matches_by_negation
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -94,21 +84,19 @@ class TantivyEngine(ClosesOnExit):
         index: Any,
         index_dir: Path,
         *,
-        max_query_length: int = MAX_QUERY_LENGTH,
         max_expansions: int = 2000,
     ) -> None:
         self._index = index
-        self._schema = index.schema
+        self.schema = index.schema
         self.index_dir = index_dir
-        self.max_query_length = max_query_length
         self.max_expansions = max_expansions
-        self._analyzer = sc.build_analyzer()
-        self._words_analyzer = sc.build_words_analyzer()
+        self.analyzer = sc.build_analyzer()
+        self.words_analyzer = sc.build_words_analyzer()
         self._lock = threading.Lock()
         self._current: _View | None = None
         self._closed = False
-        self._item_q = Q.term_query(self._schema, "kind", sc.KIND_ITEM)
-        self._letter_q = Q.term_query(self._schema, "kind", sc.KIND_LETTER)
+        self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
+        self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -133,34 +121,14 @@ class TantivyEngine(ClosesOnExit):
 
     def _item_count(self, view: _View) -> int:
         if view.items is None:
-            view.items = _count(view.searcher, self._item_q)
+            view.items = _count(view.searcher, self.item_q)
         return view.items
 
-    def _compiled(self, view: _View, request: SearchRequest) -> tuple[Compiler, Node, Any]:
-        """(compiler, query tree, the tantivy query of the request with its filters)."""
-        tree, ftree = request_tree(
-            request.query,
-            request.tree,
-            request.filters,
-            request.date_from,
-            request.date_to,
-            request.exclude_letters,
-            max_length=self.max_query_length,
-            ranges=request.ranges,
-        )
-        compiler = Compiler(
-            self._schema, view.searcher, self._analyzer, max_expansions=self.max_expansions
-        )
-        clauses = [(MUST, compiler.compile(tree))]
-        if ftree is not None:
-            # Filters narrow, never score: scores come from the query alone.
-            clauses.append((MUST, Q.const_score_query(compiler.compile(ftree), 0.0)))
-        if matches_by_negation(tree) or (ftree is not None and matches_by_negation(ftree)):
-            clauses.append((MUST, self._item_q))
-        query = clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
-        return compiler, tree, query
+    @contextmanager
+    def reading(self) -> Iterator[_TantivyReader]:
+        yield _TantivyReader(self, self._view())
 
-    def _ranked(
+    def ranked(
         self, searcher: Any, query: Any, sort: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[float, Any]], int]:
         """(hits as (score, address) in order, total). ``limit`` must be at least 1: tantivy
@@ -176,125 +144,24 @@ class TantivyEngine(ClosesOnExit):
         hits = [(float(s) if sort == "relevance" else 0.0, a) for s, a in found.hits]
         return hits, total
 
-    def _all(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
+    def every_match(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
         """Every matched document, in order. Counted first: tantivy's top-N collector sizes
         its buffer by the limit, and the index size would cost memory on every query."""
         n = _count(view.searcher, query)
         if n == 0:
             return []
-        hits, _ = self._ranked(view.searcher, query, sort, limit=n)
+        hits, _ = self.ranked(view.searcher, query, sort, limit=n)
         return hits
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        if request.page < 1:
-            raise QueryError(f"page must be 1 or more, not {request.page}")
-        if not 1 <= request.size <= MAX_PAGE_SIZE:
-            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
-        started = clock()
-        view = self._view()
-        s = view.searcher
-        compiler, tree, query = self._compiled(view, request)
-        result = SearchResult(total=0, page=request.page, size=request.size)
-        start = (request.page - 1) * request.size
-        empty = s.num_docs == 0
-        skipped: list[str] = []
-
-        def out_of_time() -> bool:
-            limit = request.time_limit
-            return limit is not None and clock() - started > limit
-
-        if empty:
-            pass
-        elif request.letters:
-            result.total, groups = self._groups(
-                s, self._all(view, query, request.sort), start, request.size
-            )
-            terms = self._highlight_terms(compiler, out_of_time(), skipped)
-            for members in groups:
-                hits = [self._hit(s, addr, score, terms) for score, addr in members]
-                first = hits[0]
-                result.groups.append(
-                    LetterGroup(
-                        letter_id=first.letter_id,
-                        case_number=first.case_number,
-                        decision_date=first.decision_date,
-                        specialties=first.specialties,
-                        outcome=first.outcome,
-                        hits=hits,
-                        score=max(h.score for h in hits),
-                    )
-                )
-        else:
-            page, result.total = self._ranked(
-                s, query, request.sort, limit=request.size, offset=start
-            )
-            terms = self._highlight_terms(compiler, out_of_time(), skipped)
-            result.hits = [self._hit(s, addr, score, terms) for score, addr in page]
-        if request.facets:
-            if empty:
-                result.facets = facet_counts({}, request.filters)
-            elif out_of_time():
-                skipped.append("facet counts")
-            else:
-                blank = request.tree is None and not request.query.strip()
-                blank = blank and not request.filters and not request.exclude_letters
-                blank = blank and request.date_from is None and request.date_to is None
-                blank = blank and not any(lo or hi for lo, hi in request.ranges.values())
-                counters = self._facets(view, query, result.total, blank, request.letters)
-                result.facets = facet_counts(counters, request.filters)
-        if request.query.strip() and not empty:
-            result.suggestions = self._suggestions(s, tree, out_of_time, skipped)
-        if skipped:
-            result.warnings.append(
-                f"the search ran out of time ({request.time_limit:g} s); "
-                f"{' and '.join(dict.fromkeys(skipped))} left out"
-            )
-        return result
-
-    def _groups(
-        self, searcher: Any, hits: list[tuple[float, Any]], start: int, size: int
-    ) -> tuple[int, list[list[tuple[float, Any]]]]:
-        """(number of letters, the hits of the letters ``start`` to ``start + size``), letters
-        in order of their first hit. The letter of each hit is the integer ``lkey`` fast
-        field, so the count is exact at any number of letters; only the page's letters
-        collect their hits."""
-        if not hits:
-            return 0, []
-        keys = searcher.fast_field_values("lkey", [addr for _, addr in hits])
-        letters = dict.fromkeys(keys)  # first-hit order, deduplicated in C
-        page = {key: i for i, key in enumerate(itertools.islice(letters, start, start + size))}
-        groups: list[list[tuple[float, Any]]] = [[] for _ in page]
-        for key, hit in zip(keys, hits, strict=True):
-            i = page.get(key)
-            if i is not None:
-                groups[i].append(hit)
-        return len(letters), groups
-
-    @staticmethod
-    def _highlight_terms(compiler: Compiler, late: bool, skipped: list[str]) -> dict[str, set[str]]:
-        """The terms snippets highlight; none (snippets are leads) once out of time."""
-        if late:
-            skipped.append("highlighting")
-            return {}
-        return compiler.highlight
-
-    def _hit(self, searcher: Any, addr: Any, score: float, terms: dict[str, set[str]]) -> Hit:
-        record = _record(searcher, addr)
-        return make_hit(record, snippet(record, terms, self._analyzer), score)
-
-    def _facets(
-        self, view: _View, query: Any, total: int, blank: bool, letters: bool
-    ) -> dict[str, Counter[str]]:
+    def facets(self, view: _View, query: Any, matched: int, blank: bool) -> dict[str, Counter[str]]:
         """Exact facet counts over the items ``query`` matches. The blank query's counts are
         computed once per commit; a query matching most items is counted over its complement
         (every item minus the ones it leaves out), which touches fewer documents."""
         everything = self._blank_facets(view)
         if blank:
             return everything
-        items = self._item_count(view)
-        matched = total if not letters else _count(view.searcher, query)
-        if matched * 2 > items:
-            complement = Q.boolean_query([(MUST, self._item_q), (MUST_NOT, query)])
+        if matched * 2 > self._item_count(view):
+            complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
             left_out = _count_facets(view.searcher, complement)
             return {
                 name: Counter(
@@ -308,44 +175,8 @@ class TantivyEngine(ClosesOnExit):
     def _blank_facets(self, view: _View) -> dict[str, Counter[str]]:
         with view.lock:
             if view.blank_facets is None:
-                view.blank_facets = _count_facets(view.searcher, self._item_q)
+                view.blank_facets = _count_facets(view.searcher, self.item_q)
             return view.blank_facets
-
-    def _suggestions(
-        self,
-        searcher: Any,
-        tree: Node,
-        out_of_time: Callable[[], bool],
-        skipped: list[str],
-    ) -> dict[str, str]:
-        # Within the time limit too: 200 unknown words cost a correction search each.
-        out: dict[str, str] = {}
-        for word in plain_words(tree):
-            for token in self._words_analyzer.analyze(word):
-                if token in out or spelling.known(searcher, token):
-                    continue
-                if out_of_time():
-                    skipped.append("some spelling suggestions")
-                    return out
-                found = spelling.suggest(searcher, token, limit=1)
-                if found:
-                    out[token] = found[0]
-        return out
-
-    def iter_items(
-        self, request: SearchRequest, *, limit: int | None = None
-    ) -> Iterator[ItemRecord]:
-        view = self._view()
-        _, _, query = self._compiled(view, request)
-        s = view.searcher
-        if s.num_docs == 0 or limit == 0:
-            return
-        if limit is None:
-            hits = self._all(view, query, request.sort)
-        else:
-            hits, _ = self._ranked(s, query, request.sort, limit=limit)
-        for score, addr in hits:
-            yield item_record(_record(s, addr), score)
 
     def get_letter(self, letter_id: str) -> Letter:
         s, addr = self._letter(letter_id)
@@ -359,7 +190,7 @@ class TantivyEngine(ClosesOnExit):
         """The searcher and the address of the letter document ``letter_id``."""
         s = self._view().searcher
         q = Q.boolean_query(
-            [(MUST, self._letter_q), (MUST, Q.term_query(self._schema, "uid", letter_id))]
+            [(MUST, self._letter_q), (MUST, Q.term_query(self.schema, "uid", letter_id))]
         )
         found = s.search(q, limit=1, count=False).hits if s.num_docs else []
         if not found:
@@ -390,7 +221,7 @@ class TantivyEngine(ClosesOnExit):
             return []
         # Key terms: tf-idf over the rationale field's document frequencies.
         weights: dict[str, float] = {}
-        for term, tf in Counter(self._analyzer.analyze(text)).items():
+        for term, tf in Counter(self.analyzer.analyze(text)).items():
             if out_of_time():
                 break
             df = int(s.doc_freq("rationale", term))
@@ -400,11 +231,11 @@ class TantivyEngine(ClosesOnExit):
         if not top:
             return []
         terms = Q.boolean_query(
-            [(SHOULD, Q.boost_query(Q.term_query(self._schema, "rationale", t), w)) for t, w in top]
+            [(SHOULD, Q.boost_query(Q.term_query(self.schema, "rationale", t), w)) for t, w in top]
         )
-        clauses = [(MUST, terms), (MUST, self._item_q)]
+        clauses = [(MUST, terms), (MUST, self.item_q)]
         if exclude:
-            clauses.append((MUST_NOT, Q.term_query(self._schema, "uid", exclude)))
+            clauses.append((MUST_NOT, Q.term_query(self.schema, "uid", exclude)))
         found = s.search(Q.boolean_query(clauses), limit=limit, count=False)
         out: list[ItemRecord] = []
         for score, addr in found.hits:
@@ -442,8 +273,8 @@ class TantivyEngine(ClosesOnExit):
         counters = self._blank_facets(view)
         dated = Q.boolean_query(
             [
-                (MUST, self._item_q),
-                (MUST, Q.range_query(self._schema, "day", tantivy.FieldType.Integer, 1, None)),
+                (MUST, self.item_q),
+                (MUST, Q.range_query(self.schema, "day", tantivy.FieldType.Integer, 1, None)),
             ]
         )
         agg = s.aggregate(
@@ -474,7 +305,7 @@ class TantivyEngine(ClosesOnExit):
         try:
             if rebuild:
                 w.delete_all_documents()
-            yield TantivyWriterSession(w, committed, self._schema, rebuild=rebuild)
+            yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild)
             w.commit()
             w.garbage_collect_files()
         except BaseException as exc:
@@ -495,6 +326,95 @@ class TantivyEngine(ClosesOnExit):
         with self._lock:
             self._closed = True
             self._current = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A compiled request: tantivy's query and the words its snippets highlight."""
+
+    query: Any
+    highlight: dict[str, set[str]]
+
+
+class _TantivyReader:
+    """``imr_search.search.backend.Reader`` over one view (one commit)."""
+
+    def __init__(self, engine: TantivyEngine, view: _View) -> None:
+        self._engine = engine
+        self._view = view
+        self._s = view.searcher
+
+    def compile(self, tree: Node, filters: Node | None) -> _Query:
+        engine = self._engine
+        compiler = Compiler(
+            engine.schema, self._s, engine.analyzer, max_expansions=engine.max_expansions
+        )
+        clauses = [(MUST, compiler.compile(tree))]
+        if filters is not None:
+            # Filters narrow, never score: scores come from the query alone.
+            clauses.append((MUST, Q.const_score_query(compiler.compile(filters), 0.0)))
+        if matches_by_negation(tree) or (filters is not None and matches_by_negation(filters)):
+            clauses.append((MUST, engine.item_q))
+        query = clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
+        return _Query(query, compiler.highlight)
+
+    def match(
+        self,
+        query: _Query,
+        sort: SortOrder,
+        *,
+        start: int,
+        size: int,
+        every: bool,
+        time_limit: float | None,
+    ) -> Matches:
+        # tantivy cannot stop a running query: time_limit is for the phases around it.
+        if self._s.num_docs == 0:
+            return Matches(0)
+        if every:
+            hits = self._engine.every_match(self._view, query.query, sort)
+            return Matches(len(hits), [(a, s) for s, a in hits])
+        page, total = self._engine.ranked(self._s, query.query, sort, limit=size, offset=start)
+        return Matches(total, [(a, s) for s, a in page])
+
+    def letter_keys(self, refs: Sequence[Any]) -> Sequence[int]:
+        # The integer ``lkey`` fast field: exact at any number of letters.
+        keys: list[int] = self._s.fast_field_values("lkey", list(refs))
+        return keys
+
+    def facet_counts(
+        self, query: _Query, matches: Matches, *, blank: bool
+    ) -> dict[str, Counter[str]]:
+        if self._s.num_docs == 0:
+            return {}
+        return self._engine.facets(self._view, query.query, matches.total, blank)
+
+    def record(self, ref: Any) -> dict[str, Any]:
+        return _record(self._s, ref)
+
+    def snippet(
+        self, record: Mapping[str, Any], query: _Query, *, highlight: bool
+    ) -> list[Segment]:
+        return snippet(record, query.highlight if highlight else {}, self._engine.analyzer)
+
+    def suggestions(
+        self, words: Sequence[str], out_of_time: Callable[[], bool]
+    ) -> tuple[dict[str, str], bool]:
+        # Within the time limit too: 200 unknown words cost a correction search each.
+        s = self._s
+        out: dict[str, str] = {}
+        if not s.num_docs:
+            return out, True
+        for word in words:
+            for token in self._engine.words_analyzer.analyze(word):
+                if token in out or spelling.known(s, token):
+                    continue
+                if out_of_time():
+                    return out, False
+                found = spelling.suggest(s, token, limit=1)
+                if found:
+                    out[token] = found[0]
+        return out, True
 
 
 def _count(searcher: Any, query: Any) -> int:

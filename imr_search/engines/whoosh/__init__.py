@@ -7,20 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.engines.whoosh._whoosh import index
 from imr_search.engines.whoosh.engine import WRITER_POOL_MB, WhooshEngine
 from imr_search.engines.whoosh.schema import build_schema
 from imr_search.errors import IndexError_, OutdatedIndexError
 
-__all__ = ["WhooshEngine", "open_engine"]
+__all__ = ["WhooshEngine", "open_backend"]
 
 
-def open_engine(
+def open_backend(
     index_dir: Path,
     *,
     create: bool = False,
-    max_query_length: int = MAX_QUERY_LENGTH,
     private_hooks: bool = True,
     pool_mb: float = WRITER_POOL_MB,
 ) -> WhooshEngine:
@@ -57,7 +55,6 @@ def open_engine(
         ix,
         index_dir,
         schema=schema,
-        max_query_length=max_query_length,
         private_hooks=private_hooks,
         pool_mb=pool_mb,
     )

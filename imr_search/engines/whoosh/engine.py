@@ -16,12 +16,13 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.engines.whoosh import results as res
 from imr_search.engines.whoosh._whoosh import collectors, index, writing
 from imr_search.engines.whoosh._whoosh import query as wq
@@ -31,22 +32,14 @@ from imr_search.engines.whoosh.pool import use_chunked_pool
 from imr_search.engines.whoosh.schema import KIND_ITEM, KIND_LETTER
 from imr_search.engines.whoosh.session import WhooshWriterSession
 from imr_search.engines.whoosh.spelling import suggestions_for
-from imr_search.errors import IndexBusyError, IndexError_, NotFoundError, QueryError
+from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
-from imr_search.search.backend import ClosesOnExit
+from imr_search.search.backend import ClosesOnExit, Matches
 from imr_search.search.documents import UNCLASSIFIED
-from imr_search.search.filters import request_tree
-from imr_search.search.hits import facet_counts, item_record, make_hit
-from imr_search.search.request import FACETS, MAX_PAGE_SIZE, SearchRequest
-from imr_search.search.results import (
-    Hit,
-    IndexStats,
-    ItemRecord,
-    LetterGroup,
-    SearchResult,
-    SourceState,
-)
-from imr_search.search.tree import Node, matches_by_negation, plain_words
+from imr_search.search.hits import item_record
+from imr_search.search.request import FACETS, SortOrder
+from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
+from imr_search.search.tree import Node, matches_by_negation
 
 ITEMS = wq.Term("kind", KIND_ITEM)
 LETTERS = wq.Term("kind", KIND_LETTER)
@@ -78,7 +71,6 @@ class WhooshEngine(ClosesOnExit):
         index_dir: Path,
         *,
         schema: Any,
-        max_query_length: int = MAX_QUERY_LENGTH,
         max_expansions: int = 2000,
         private_hooks: bool = True,
         pool_mb: float = WRITER_POOL_MB,
@@ -90,10 +82,9 @@ class WhooshEngine(ClosesOnExit):
         self._pool_mb = pool_mb
         # The schema object given at opening: ``ix.schema`` re-reads the TOC file each time,
         # which a concurrent commit may just have deleted.
-        self._schema = schema
+        self.schema = schema
         self.index_dir = index_dir
         self.max_expansions = max_expansions
-        self.max_query_length = max_query_length
         self._facet_tables: dict[int, res.FacetTable] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -140,57 +131,7 @@ class WhooshEngine(ClosesOnExit):
             self._open.discard(shared)
             shared.searcher.close()
 
-    def _collect(
-        self, s: Any, request: SearchRequest, warnings: list[str]
-    ) -> tuple[Node, Any, list[tuple[int, float]]]:
-        """The query tree, the compiled query and every matching item as (docnum, score), in
-        order."""
-        tree, ftree = request_tree(
-            request.query,
-            request.tree,
-            request.filters,
-            request.date_from,
-            request.date_to,
-            request.exclude_letters,
-            max_length=self.max_query_length,
-            ranges=request.ranges,
-        )
-        compiler = Compiler(self._schema, s.reader(), max_expansions=self.max_expansions)
-        q = compiler.compile(tree)
-        # Filters are AND-ed into the query (``Require``: scores come from the query alone)
-        # rather than given as Whoosh's ``filter=``, which first builds the set of every
-        # document the filter matches (every item, for ``kind:item``) on each search.
-        fq = compiler.compile(ftree) if ftree is not None else None
-        # Letter documents hold no field the language searches: only a blank query or a
-        # negation (in the query or the filters) could match them.
-        if matches_by_negation(tree) or (ftree is not None and matches_by_negation(ftree)):
-            fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
-        if isinstance(q, wq.Every):
-            run = wq.ConstantScoreQuery(fq)
-        else:
-            run = wq.Require(q, fq) if fq is not None else q
-        if request.sort == "relevance":
-            collector: Any = AllMatches()
-            child = collector
-        else:
-            collector = child = s.collector(
-                limit=None, sortedby="day", reverse=request.sort == "-decided"
-            )
-        if request.time_limit is not None:
-            collector = collectors.TimeLimitCollector(
-                collector, timelimit=request.time_limit, use_alarm=False
-            )
-        try:
-            s.search_with_collector(run, collector, context=_context(s, run))
-        except collectors.TimeLimit:
-            warnings.append(
-                f"the search ran out of time ({request.time_limit:g} s); results are partial"
-            )
-        if isinstance(child, AllMatches):
-            return tree, q, child.ranked()
-        return tree, q, [(docnum, 0.0) for docnum, _ in child.results().items()]
-
-    def _facet_table(self, s: Any) -> res.FacetTable:
+    def facet_table(self, s: Any) -> res.FacetTable:
         """The facet values of every document of this searcher's index generation, decoded
         once and shared by every thread (a new generation replaces it).
 
@@ -209,93 +150,10 @@ class WhooshEngine(ClosesOnExit):
                     self._facet_tables = {generation: table}
         return table
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        if request.page < 1:
-            raise QueryError(f"page must be 1 or more, not {request.page}")
-        if not 1 <= request.size <= MAX_PAGE_SIZE:
-            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
-        warnings: list[str] = []
-        # One clock for the whole request: collecting has its own limit, and what follows
-        # (facet counts, highlighting, spelling suggestions) is skipped once past the same
-        # deadline, with a warning naming what was left out.
-        started = time.monotonic()
-        deadline = started + request.time_limit if request.time_limit is not None else None
-        skipped: list[str] = []
-
-        def out_of_time() -> bool:
-            return deadline is not None and time.monotonic() > deadline
-
+    @contextmanager
+    def reading(self) -> Iterator[_WhooshReader]:
         with self._searcher() as s:
-            tree, q, matched = self._collect(s, request, warnings)
-            reader = s.reader()
-            terms = res.query_terms(q, reader)
-            result = SearchResult(total=len(matched), page=request.page, size=request.size)
-            result.warnings = warnings
-            start = (request.page - 1) * request.size
-            if request.facets:
-                if out_of_time():
-                    skipped.append("facet counts")
-                else:
-                    counters = self._facet_table(s).count(d for d, _ in matched)
-                    result.facets = facet_counts(counters, request.filters)
-
-            def hit(docnum: int, score: float) -> Hit:
-                # Past the deadline a snippet is its text's lead: highlighting tokenises the
-                # whole rationale and summary of each hit.
-                if terms and out_of_time():
-                    terms.clear()
-                    skipped.append("highlighting")
-                return self._hit(s, docnum, score, terms)
-
-            if request.letters:
-                groups = self._group(reader, matched)
-                result.total = len(groups)
-                for letter_id, members in groups[start : start + request.size]:
-                    hits = [hit(d, sc) for d, sc in members]
-                    result.groups.append(
-                        LetterGroup(
-                            letter_id=letter_id,
-                            case_number=hits[0].case_number,
-                            decision_date=hits[0].decision_date,
-                            specialties=hits[0].specialties,
-                            outcome=hits[0].outcome,
-                            hits=hits,
-                            score=max(h.score for h in hits),
-                        )
-                    )
-            else:
-                result.hits = [hit(d, sc) for d, sc in matched[start : start + request.size]]
-            if request.query.strip() or request.tree is not None:
-                result.suggestions, complete = suggestions_for(plain_words(tree), s, deadline)
-                if not complete:
-                    skipped.append("some spelling suggestions")
-        if skipped:
-            warnings.append(
-                f"the search ran out of time ({request.time_limit:g} s); "
-                f"{' and '.join(dict.fromkeys(skipped))} left out"
-            )
-        return result
-
-    def _group(
-        self, reader: Any, matched: list[tuple[int, float]]
-    ) -> list[tuple[str, list[tuple[int, float]]]]:
-        lid = _column(reader, "lid")
-        groups: dict[str, list[tuple[int, float]]] = {}
-        for docnum, score in matched:
-            groups.setdefault(lid[docnum].decode("utf-8"), []).append((docnum, score))
-        return list(groups.items())
-
-    def _hit(self, s: Any, docnum: int, score: float, terms: dict[str, frozenset[str]]) -> Hit:
-        record = res.load_record(s.reader(), docnum)
-        return make_hit(record, res.snippet(record, terms, self._schema), score)
-
-    def iter_items(
-        self, request: SearchRequest, *, limit: int | None = None
-    ) -> Iterator[ItemRecord]:
-        with self._searcher() as s:
-            _, _, matched = self._collect(s, request, [])
-            for docnum, score in matched[:limit] if limit is not None else matched:
-                yield item_record(res.load_record(s.reader(), docnum), score)
+            yield _WhooshReader(self, s)
 
     def get_letter(self, letter_id: str) -> Letter:
         with self._searcher() as s:
@@ -364,7 +222,7 @@ class WhooshEngine(ClosesOnExit):
             reader = s.reader()
             items = list(s.docs_for_query(ITEMS))
             letters = sum(1 for _ in s.docs_for_query(LETTERS))
-            counters = self._facet_table(s).count(items)
+            counters = self.facet_table(s).count(items)
             day = _column(reader, "day") if items else []
             days = sorted({day[d] for d in items} - {0})
         dates = [dt.date.fromordinal(days[0]), dt.date.fromordinal(days[-1])] if days else []
@@ -440,6 +298,99 @@ class WhooshEngine(ClosesOnExit):
             self._closed = True
             for shared in list(self._open):
                 self._retire(shared)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A compiled request: the query (what scores and highlights) and what runs (with the
+    filters)."""
+
+    q: Any
+    run: Any
+    terms: dict[str, frozenset[str]]
+
+
+class _WhooshReader:
+    """``imr_search.search.backend.Reader`` over one searcher (one index generation)."""
+
+    def __init__(self, engine: WhooshEngine, searcher: Any) -> None:
+        self._engine = engine
+        self._s = searcher
+
+    def compile(self, tree: Node, filters: Node | None) -> _Query:
+        s = self._s
+        compiler = Compiler(
+            self._engine.schema, s.reader(), max_expansions=self._engine.max_expansions
+        )
+        q = compiler.compile(tree)
+        # Filters are AND-ed into the query (``Require``: scores come from the query alone)
+        # rather than given as Whoosh's ``filter=``, which first builds the set of every
+        # document the filter matches (every item, for ``kind:item``) on each search.
+        fq = compiler.compile(filters) if filters is not None else None
+        # Letter documents hold no field the language searches: only a blank query or a
+        # negation (in the query or the filters) could match them.
+        if matches_by_negation(tree) or (filters is not None and matches_by_negation(filters)):
+            fq = wq.And([ITEMS, fq]) if fq is not None else ITEMS
+        if isinstance(q, wq.Every):
+            run = wq.ConstantScoreQuery(fq)
+        else:
+            run = wq.Require(q, fq) if fq is not None else q
+        return _Query(q, run, res.query_terms(q, s.reader()))
+
+    def match(
+        self,
+        query: _Query,
+        sort: SortOrder,
+        *,
+        start: int,
+        size: int,
+        every: bool,
+        time_limit: float | None,
+    ) -> Matches:
+        # Whoosh collects every match either way: the total and the facets need them all.
+        s = self._s
+        if sort == "relevance":
+            collector: Any = AllMatches()
+            child = collector
+        else:
+            collector = child = s.collector(limit=None, sortedby="day", reverse=sort == "-decided")
+        if time_limit is not None:
+            collector = collectors.TimeLimitCollector(
+                collector, timelimit=time_limit, use_alarm=False
+            )
+        partial = False
+        try:
+            s.search_with_collector(query.run, collector, context=_context(s, query.run))
+        except collectors.TimeLimit:
+            partial = True
+        if isinstance(child, AllMatches):
+            matched = child.ranked()
+        else:
+            matched = [(docnum, 0.0) for docnum, _ in child.results().items()]
+        hits = matched if every else matched[start : start + size]
+        return Matches(len(matched), hits, partial, payload=matched)
+
+    def letter_keys(self, refs: Sequence[Any]) -> list[bytes]:
+        lid = _column(self._s.reader(), "lid")
+        return [lid[docnum] for docnum in refs]
+
+    def facet_counts(
+        self, query: _Query, matches: Matches, *, blank: bool
+    ) -> dict[str, Counter[str]]:
+        return self._engine.facet_table(self._s).count(d for d, _ in matches.payload)
+
+    def record(self, ref: Any) -> dict[str, Any]:
+        return res.load_record(self._s.reader(), ref)
+
+    def snippet(
+        self, record: Mapping[str, Any], query: _Query, *, highlight: bool
+    ) -> list[Segment]:
+        return res.snippet(record, query.terms if highlight else {}, self._engine.schema)
+
+    def suggestions(
+        self, words: Sequence[str], out_of_time: Callable[[], bool]
+    ) -> tuple[dict[str, str], bool]:
+        return suggestions_for(words, self._s, out_of_time)
 
 
 def _cancel(w: Any) -> None:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 SPELL_FIELD = "words"
 
 
 def suggestions_for(
-    words: Sequence[str], searcher: Any, deadline: float | None = None
+    words: Sequence[str], searcher: Any, out_of_time: Callable[[], bool]
 ) -> tuple[dict[str, str], bool]:
     """Plain query word -> best correction, for each word that occurs in no document; those
-    found by ``deadline`` (a ``time.monotonic()`` value) when one is given. The flag is False
-    when the deadline left words without a correction search."""
+    found before ``out_of_time``. The flag is False when time left words without a correction
+    search."""
     reader = searcher.reader()
     analyzer = searcher.schema[SPELL_FIELD].analyzer
     corrector = reader.corrector(SPELL_FIELD)
@@ -24,7 +23,7 @@ def suggestions_for(
             word = str(token.text)
             if word in out or reader.doc_frequency(SPELL_FIELD, word) > 0:
                 continue
-            if deadline is not None and time.monotonic() > deadline:
+            if out_of_time():
                 return out, False
             found = [w for w in corrector.suggest(word, limit=1, maxdist=2) if w != word]
             if found:

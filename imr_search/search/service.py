@@ -1,0 +1,267 @@
+"""The one search service: a request in, a result out, the same for the CLI, the API and the
+page, over whichever engine holds the index.
+
+Two parts, each written once:
+
+- ``prepare``, the policy before a search: a query that is only a case number searches that
+  case; filter values are checked against the index (aliases applied, a value no item has
+  refused with the closest ones); a decision-date range that ends before it starts is refused.
+  It returns the request to run and the notes to show beside its answer.
+- ``search``, the orchestration of one search over the engine's narrow ``Reader``: the page
+  checks, the query parsed once into a tree, matching, letter groups, the facet counts,
+  highlighting and spelling suggestions. One clock bounds the whole search: past the
+  request's time limit the phases left are skipped, with a warning naming them, and the
+  answer is partial, never wrong in silence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from imr_search.config import MAX_QUERY_LENGTH
+from imr_search.errors import QueryError
+from imr_search.model import Letter
+from imr_search.search.backend import Backend, ClosesOnExit, Engine, Reader, WriterSession
+from imr_search.search.filters import request_tree
+from imr_search.search.filtervalues import check_filters
+from imr_search.search.hits import facet_counts, item_record, make_hit
+from imr_search.search.lookup import case_number_letter
+from imr_search.search.request import MAX_PAGE_SIZE, SearchRequest
+from imr_search.search.results import (
+    Hit,
+    IndexStats,
+    ItemRecord,
+    LetterGroup,
+    SearchResult,
+    SourceState,
+)
+from imr_search.search.tree import Term, plain_words
+
+clock = time.monotonic  # the time limit's clock (a test replaces it)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request ready to run and what the user should be told about it: the filter aliases
+    applied (``notes``) and, when the query was only a case number, that letter and the note
+    saying so."""
+
+    request: SearchRequest
+    notes: tuple[str, ...] = ()
+    case_letter: str | None = None
+    case_note: str | None = None
+
+    @property
+    def all_notes(self) -> list[str]:
+        """Every note, in the order an answer shows them."""
+        return [*self.notes, *([self.case_note] if self.case_note else [])]
+
+
+def _blank(request: SearchRequest) -> bool:
+    """No query, filter, exclusion or date bound: the request asks for every item."""
+    return (
+        request.tree is None
+        and not request.query.strip()
+        and not request.filters
+        and not request.exclude_letters
+        and request.date_from is None
+        and request.date_to is None
+        and not any(lo or hi for lo, hi in request.ranges.values())
+    )
+
+
+def check_page(request: SearchRequest) -> None:
+    if request.page < 1:
+        raise QueryError(f"page must be 1 or more, not {request.page}")
+    if not 1 <= request.size <= MAX_PAGE_SIZE:
+        raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}, not {request.size}")
+
+
+def prepare(engine: Engine, request: SearchRequest) -> Prepared:
+    """The request to run, with its filter values checked against ``engine``'s index and the
+    notes to show beside its answer (see the module docstring). Raises QueryError (a
+    UsageError) for what cannot be run."""
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise QueryError(f"from ({request.date_from}) is after to ({request.date_to})")
+    notes: list[str] = []
+    if request.filters:
+        checked = check_filters(engine, request.filters)
+        notes += checked.notes
+        request = replace(request, filters=checked.filters)
+    case_letter = case_number_letter(engine, request.query) if request.tree is None else None
+    case_note = None
+    if case_letter is not None:
+        number = request.query.strip().strip('"').strip()
+        case_note = f"{number!r} is the case number of letter {case_letter}: showing its items"
+        request = replace(request, tree=Term("case", number.lower()))
+    return Prepared(request, tuple(notes), case_letter, case_note)
+
+
+class SearchService(ClosesOnExit):
+    """``imr_search.search.backend.Engine`` over an engine's ``Backend``: searches are run
+    here, everything else is the backend's."""
+
+    def __init__(self, backend: Backend, *, max_query_length: int = MAX_QUERY_LENGTH) -> None:
+        self.backend = backend
+        self.max_query_length = max_query_length
+
+    # -- a search ----------------------------------------------------------------------------
+
+    def _compiled(self, reader: Reader, request: SearchRequest) -> tuple[Any, Any]:
+        """(the query tree, the engine's query of the request with its filters)."""
+        tree, ftree = request_tree(
+            request.query,
+            request.tree,
+            request.filters,
+            request.date_from,
+            request.date_to,
+            request.exclude_letters,
+            max_length=self.max_query_length,
+            ranges=request.ranges,
+        )
+        return tree, reader.compile(tree, ftree)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run ``request`` as given (``prepare`` first for a user's request). Raises
+        QueryError for a query that cannot be run."""
+        check_page(request)
+        started = clock()
+        limit = request.time_limit
+
+        def out_of_time() -> bool:
+            return limit is not None and clock() - started > limit
+
+        skipped: list[str] = []
+        result = SearchResult(total=0, page=request.page, size=request.size)
+        start = (request.page - 1) * request.size
+        with self.backend.reading() as reader:
+            tree, query = self._compiled(reader, request)
+            matches = reader.match(
+                query,
+                request.sort,
+                start=start,
+                size=request.size,
+                every=request.letters,
+                time_limit=limit,
+            )
+            if matches.partial:
+                result.warnings.append(
+                    f"the search ran out of time ({limit or 0:g} s); results are partial"
+                )
+            highlight = not out_of_time()
+            if not highlight:
+                skipped.append("highlighting")
+
+            def hit(ref: Any, score: float) -> Hit:
+                record = reader.record(ref)
+                return make_hit(record, reader.snippet(record, query, highlight=highlight), score)
+
+            if request.letters:
+                keys = reader.letter_keys([ref for ref, _ in matches.hits])
+                result.total, groups = _letter_page(keys, matches.hits, start, request.size)
+                result.groups = [_group([hit(r, s) for r, s in g]) for g in groups]
+            else:
+                result.total = matches.total
+                result.hits = [hit(ref, score) for ref, score in matches.hits]
+            if request.facets:
+                if out_of_time():
+                    skipped.append("facet counts")
+                else:
+                    counts = reader.facet_counts(query, matches, blank=_blank(request))
+                    result.facets = facet_counts(counts, request.filters)
+            if request.query.strip():
+                result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
+                if not complete:
+                    skipped.append("some spelling suggestions")
+        if skipped:
+            result.warnings.append(
+                f"the search ran out of time ({limit or 0:g} s); "
+                f"{' and '.join(dict.fromkeys(skipped))} left out"
+            )
+        return result
+
+    def iter_items(
+        self, request: SearchRequest, *, limit: int | None = None
+    ) -> Iterator[ItemRecord]:
+        """Every item matching the request's query and filters (or the best ``limit``), best
+        first, whole."""
+        if limit == 0:
+            return
+        with self.backend.reading() as reader:
+            _, query = self._compiled(reader, request)
+            matches = reader.match(
+                query,
+                request.sort,
+                start=0,
+                size=limit or 1,
+                every=limit is None,
+                time_limit=None,
+            )
+            for ref, score in matches.hits:
+                yield item_record(reader.record(ref), score)
+
+    # -- the rest is the backend's -----------------------------------------------------------
+
+    def writer(self, *, rebuild: bool = False) -> AbstractContextManager[WriterSession]:
+        return self.backend.writer(rebuild=rebuild)
+
+    def sources(self) -> dict[str, SourceState]:
+        return self.backend.sources()
+
+    def get_letter(self, letter_id: str) -> Letter:
+        return self.backend.get_letter(letter_id)
+
+    def letter_source(self, letter_id: str) -> str:
+        return self.backend.letter_source(letter_id)
+
+    def similar(
+        self,
+        *,
+        text: str,
+        exclude: str | None = None,
+        limit: int = 20,
+        time_limit: float | None = None,
+    ) -> list[ItemRecord]:
+        return self.backend.similar(text=text, exclude=exclude, limit=limit, time_limit=time_limit)
+
+    def suggest(self, term: str) -> list[str]:
+        return self.backend.suggest(term)
+
+    def stats(self) -> IndexStats:
+        return self.backend.stats()
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _letter_page(
+    keys: Sequence[Hashable], hits: list[tuple[Any, float]], start: int, size: int
+) -> tuple[int, list[list[tuple[Any, float]]]]:
+    """(number of letters, the hits of the letters ``start`` to ``start + size``), letters in
+    the order of their first hit; only the page's letters collect their hits."""
+    letters = dict.fromkeys(keys)  # first-hit order, deduplicated
+    page = {key: i for i, key in enumerate(itertools.islice(letters, start, start + size))}
+    groups: list[list[tuple[Any, float]]] = [[] for _ in page]
+    for key, one in zip(keys, hits, strict=True):
+        i = page.get(key)
+        if i is not None:
+            groups[i].append(one)
+    return len(letters), groups
+
+
+def _group(hits: list[Hit]) -> LetterGroup:
+    first = hits[0]
+    return LetterGroup(
+        letter_id=first.letter_id,
+        case_number=first.case_number,
+        decision_date=first.decision_date,
+        specialties=first.specialties,
+        outcome=first.outcome,
+        hits=hits,
+        score=max(h.score for h in hits),
+    )
