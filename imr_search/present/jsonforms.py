@@ -53,12 +53,7 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
 
 
 def group_dict(group: LetterGroup) -> dict[str, Any]:
-    """A letter group as the CLI prints it: its hits are ``items`` and its score is rounded
-    (the API's group keeps ``hits`` and the whole score; both are contracts)."""
-    out = dump(group)
-    out["items"] = out.pop("hits")
-    out["score"] = round(group.score, 4)
-    return out
+    return dump(group)
 
 
 def facets_dict(facets: dict[str, list[FacetCount]]) -> dict[str, list[dict[str, Any]]]:

@@ -113,7 +113,8 @@ class Hit(ItemSummary):
 
 @dataclass(slots=True)
 class LetterGroup:
-    """Letter-level result (``SearchRequest.letters``): the letter and its matching items."""
+    """Letter-level result (``SearchRequest.letters``): the letter and its matching items
+    (``items`` in its JSON, for the CLI and the API alike)."""
 
     __pydantic_config__ = _JSON
 
@@ -121,8 +122,8 @@ class LetterGroup:
     case_number: str | None
     decision_date: dt.date | None
     specialties: list[str]
-    hits: list[Hit]
-    score: float = 0.0
+    hits: Annotated[list[Hit], Field(serialization_alias="items")]
+    score: Rounded = 0.0
     outcome: Outcome = None  # LETTER_OUTCOMES
 
 

@@ -61,7 +61,7 @@ class SearchHit(Hit):
 @dataclass(kw_only=True)
 class LetterGroupOut(LetterGroup):
     # The schema's own: the served lists hold served items (hence the narrower types).
-    hits: list[SearchHit]  # type: ignore[assignment]
+    hits: Annotated[list[SearchHit], Field(serialization_alias="items")]  # type: ignore[assignment]
     url: str
 
 

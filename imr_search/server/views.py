@@ -45,7 +45,7 @@ def group_data(group: LetterGroup, *, root: str = "") -> dict[str, Any]:
     return {
         **dump(replace(group, hits=[])),
         "url": letter_path(root, group.letter_id),
-        "hits": [hit_data(h, root=root) for h in group.hits],
+        "items": [hit_data(h, root=root) for h in group.hits],
     }
 
 

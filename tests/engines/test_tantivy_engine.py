@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from imr_search.engines.tantivy import engine as engine_module
 from imr_search.engines.tantivy import open_backend
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.model import Letter
-from imr_search.search import service as service_module
 from imr_search.search.request import SearchRequest
 from imr_search.search.service import SearchService
 
@@ -42,20 +40,6 @@ def fresh(tmp_path: Path) -> Iterator[SearchService]:
     engine = open_engine(tmp_path / "index", create=True)
     yield engine
     engine.close()
-
-
-def test_out_of_time_leaves_facets_and_highlighting_out_with_a_warning(
-    tantivy_engine: SearchService, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = itertools.count(0.0, 10.0)  # every reading is 10 s after the last
-    monkeypatch.setattr(service_module, "clock", lambda: next(clock))
-    result = tantivy_engine.search(SearchRequest(query="pain", facets=True, time_limit=1.0))
-    assert result.total > 0
-    assert result.facets == {}
-    assert not any(s.match for h in result.hits for s in h.snippet)
-    assert result.warnings == [
-        "the search ran out of time (1 s); highlighting and facet counts left out"
-    ]
 
 
 def test_facets_that_cannot_be_counted_exactly_are_an_error(

@@ -300,10 +300,10 @@ def test_letters_groups_items_by_letter(api: httpx.Client) -> None:
     body = api.get("/api/search", params={"q": "mri", "letters": 1, "size": 100}).json()
     assert body["results"] == []
     assert body["total"] == len({r["letter_id"] for r in items}) == len(body["groups"])
-    grouped = {h["item_id"] for g in body["groups"] for h in g["hits"]}
+    grouped = {h["item_id"] for g in body["groups"] for h in g["items"]}
     assert grouped == {r["item_id"] for r in items}
     for group in body["groups"]:
-        assert {h["letter_id"] for h in group["hits"]} == {group["letter_id"]}
+        assert {h["letter_id"] for h in group["items"]} == {group["letter_id"]}
 
 
 @pytest.mark.parametrize(
