@@ -46,12 +46,12 @@ import pytest
 
 from benchmarks.queries import query_mix, to_whoosh
 from imr_search.engines.registry import ENGINES, open_engine
-from imr_search.search.service import SearchService
 from imr_search.model import Letter
 from imr_search.parse import parse_text
 from imr_search.search.backend import Engine
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.results import SearchResult
+from imr_search.search.service import SearchService
 from imr_synth.corpus import make_letter
 
 CORPUS_SEED = 1
