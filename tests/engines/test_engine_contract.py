@@ -1,4 +1,6 @@
-"""The Engine contract (imr_search.engine), run against every engine in ENGINE_FACTORIES.
+"""The Engine contract (imr_search.engine), run against every engine in ENGINE_FACTORIES and a
+tiny in-memory engine registered for the run (``memory_engine``: adding an engine is its
+package plus one ``EngineEntry``).
 
 Expected results are computed from the Letter records themselves, never copied from an
 engine's output.
@@ -20,12 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imr_search.engines import registry
 from imr_search.errors import NotFoundError, QueryError
 from imr_search.model import Citation, Drug, Item, Letter, Patient, Reviewer
 from imr_search.search.backend import Engine
 from imr_search.search.request import FACETS, FILTERS, SearchRequest
 
 # isort: split
+from conftest import ENGINE_FACTORIES, EngineFactory
 from expected import (
     Pred,
     all_hits,
@@ -42,6 +46,29 @@ from expected import (
     words_of,
 )
 from factories import drug_item, index_letters, make_item, make_letter
+from memory_engine import ENTRY as MEMORY_ENTRY
+
+
+def open_memory_engine(folder: Path) -> Engine:
+    """The memory engine at ``memory://<folder>`` (a name unique to the test), opened through
+    the registry with its one entry added. The registry is read only while an engine is
+    opened, so the entry is there for each opening and gone after it, whatever order pytest
+    runs the tests in (a session fixture holding it would keep it until the session ends,
+    into the other test modules)."""
+    assert MEMORY_ENTRY.name not in registry.ENGINES
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(registry.ENGINES, MEMORY_ENTRY.name, MEMORY_ENTRY)
+        return registry.open_engine(f"memory://{folder}", create=True)
+
+
+@pytest.fixture(scope="session", params=[*sorted(ENGINE_FACTORIES), MEMORY_ENTRY.name])
+def engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
+    """conftest's engine factories and the memory engine's (overrides conftest's fixture, so
+    its ``corpus_engine`` and ``new_engine`` are built with each of these here)."""
+    if request.param == MEMORY_ENTRY.name:
+        return open_memory_engine
+    return ENGINE_FACTORIES[request.param]
+
 
 # -- queries over every named field -------------------------------------------------------------
 
