@@ -14,7 +14,7 @@ a third within an hour); a rate is the median of the rounds:
 - two processes side by side, each parsing every letter in-process: the ceiling of two cores
   on this box, with no pool at all;
 - one core in a process of its own, with and without keeping the heap a letter freed for the
-  next (imr_search/heap.py; this process and the pool's workers keep it);
+  next (imr_search/ingest/heap.py; this process and the pool's workers keep it);
 - ``--dask local``: a 2-worker ``LocalCluster`` (processes, one thread each) started for each
   round's Dask run only, batches of 20; its start-up time is reported on its own.
 
@@ -88,8 +88,9 @@ def pool(sources: list[str], jobs: int) -> Way:
 def new_processes(n: int, *, keep_heap: bool) -> Iterator[ProcessPoolExecutor]:
     """``n`` new processes from the fork server (with what it preloads, as workers start),
     started before they are timed: new for every run, as `--jobs` starts new workers for every
-    run (a process's heap settles by chance after ~1,500 letters: imr_search/heap.py). They keep
-    their heap as imr-search's workers do, or (``keep_heap=False``) have glibc's default."""
+    run (a process's heap settles by chance after ~1,500 letters: imr_search/ingest/heap.py).
+    They keep their heap as imr-search's workers do, or (``keep_heap=False``) have glibc's
+    default."""
     with ProcessPoolExecutor(
         n, FORKSERVER, initializer=keep_freed_memory if keep_heap else None
     ) as executor:
@@ -206,7 +207,7 @@ def section(rates: Rates, notes: dict[str, str], rounds: int) -> str:
         ("`--jobs 1` (one worker process)", "jobs1", 1),
         ("`--jobs 2`", "jobs2", 2),
         ("one core, pypdfium2, in a process of its own", "alone", 1),
-        ("the same, with glibc's default heap (imr_search/heap.py)", "untuned", 1),
+        ("the same, with glibc's default heap (imr_search/ingest/heap.py)", "untuned", 1),
         ("two in-process runs side by side (the box's ceiling for two cores)", "pair", 2),
     ]
     if "dask2" in rates.wall:

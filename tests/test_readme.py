@@ -1,16 +1,18 @@
-"""The README's commands work as written.
+"""The commands of the README and the tutorial work as written.
 
-Every line of the README's ``sh`` blocks is checked. An ``imr-search`` line runs through the
-real command line, in README order (a line may read what an earlier one wrote, e.g.
-``> letters.jsonl`` then ``--from-records letters.jsonl``), in a temporary folder laid out as a
-newcomer's would be after ``make run``: ``seeds/``, ``letters/`` (the fixture PDFs), the
-``letter.pdf``/``letter.txt`` the examples name, and the default ``index/``. A line that needs
-what a test cannot have (the reader's own letters under ``~`` or ``/data``, a Dask cluster, a
-server that runs until stopped) has its options parsed by the real command instead of running,
-and so does a line that uses an index only such a line would have made. Synopsis brackets
+Every line of the ``sh`` blocks of README.md and then docs/tutorial.md (the walkthrough the
+README links to) is checked. An ``imr-search`` line runs through the real command line, in
+that order (a line may read what an earlier one wrote, e.g. ``> letters.jsonl`` then
+``--from-records letters.jsonl``), in a temporary folder laid out as a newcomer's would be
+after ``make run``: ``seeds/``, ``letters/`` (the fixture PDFs), ``more/letter.pdf``, the
+``letter.pdf``/``letter.txt`` the examples name, and the default ``index/`` holding the demo
+letters, indexed as ``make run`` indexes them. A line that needs what a test cannot have (the
+reader's own letters under ``~`` or ``/data``, a Dask cluster, a server that runs until
+stopped) has its options parsed by the real command instead of running, and so does a line
+that uses an index only such a line would have made. Synopsis brackets
 (``[--format text|json]``) are checked option by option. ``make`` targets, the venv's
-``activate`` and pytest markers the README names must exist. The links ``make run`` prints
-answer on the demo index it builds, with what the letters say.
+``activate`` and pytest markers the pages name must exist. The links ``make run`` prints answer
+on the demo index it builds, with what the letters say.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from factories import FIXTURES
 from server_fixtures import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text()
+# The pages whose commands run, in this order: the README's first search needs the demo index,
+# and the tutorial goes on from where the README stops.
+PAGES = (ROOT / "README.md", ROOT / "docs" / "tutorial.md")
 MAKEFILE = (ROOT / "Makefile").read_text()
 IMR_SEARCH = ("imr-search", ".venv/bin/imr-search")
 
@@ -62,7 +66,7 @@ def sh_lines(text: str) -> list[str]:
 
 @dataclass
 class Line:
-    """One README line that calls imr-search, split into what the shell would do."""
+    """One line of the pages that calls imr-search, split into what the shell would do."""
 
     text: str
     args: list[str]  # after `imr-search`, synopsis brackets removed
@@ -98,11 +102,11 @@ def split_line(text: str) -> Line | None:
     if "|" in tokens:
         left, tokens = tokens[: tokens.index("|")], tokens[tokens.index("|") + 1 :]
         if len(left) != 2 or left[0] != "cat":
-            pytest.fail(f"README pipes what this test cannot: {text}")
+            pytest.fail(f"a page pipes what this test cannot: {text}")
         stdin = left[1]
     if ">" in tokens:
         tokens, right = tokens[: tokens.index(">")], tokens[tokens.index(">") + 1 :]
-        assert len(right) == 1, f"README redirects what this test cannot: {text}"
+        assert len(right) == 1, f"a page redirects what this test cannot: {text}"
         stdout = right[0]
     env: dict[str, str] = {}
     while tokens and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", tokens[0]):
@@ -124,17 +128,21 @@ def split_line(text: str) -> Line | None:
         if closed:
             optional.append(group)
             group = None
-    assert group is None, f"unclosed [ in README line: {text}"
+    assert group is None, f"unclosed [ in a page's line: {text}"
     return Line(text, args, optional, stdin, stdout, env or None)
 
 
+def page_lines() -> list[str]:
+    return [line for page in PAGES for line in sh_lines(page.read_text())]
+
+
 def imr_search_lines() -> list[Line]:
-    return [line for text in sh_lines(README) if (line := split_line(text)) is not None]
+    return [line for text in page_lines() if (line := split_line(text)) is not None]
 
 
 def subcommand(name: str) -> click.Command:
     command = main.get_command(click.Context(main), name)
-    assert command is not None, f"the README uses `imr-search {name}`, which does not exist"
+    assert command is not None, f"the pages use `imr-search {name}`, which does not exist"
     return command
 
 
@@ -157,7 +165,7 @@ def check_options(line: Line, args: list[str]) -> None:
     try:
         command.make_context(name, rest)
     except click.ClickException as e:
-        pytest.fail(f"README line `{line.text}`: {e.format_message()}")
+        pytest.fail(f"line `{line.text}`: {e.format_message()}")
 
 
 def check_synopsis(line: Line) -> None:
@@ -166,7 +174,7 @@ def check_synopsis(line: Line) -> None:
     command = leaf(line, line.args)[1]
     names = {opt for param in command.params for opt in param.opts}
     for group in line.optional:
-        assert group[0] in names, f"README line `{line.text}`: no option {group[0]}"
+        assert group[0] in names, f"line `{line.text}`: no option {group[0]}"
         if len(group) == 2 and not group[1].isupper():
             for value in group[1].split("|"):
                 check_options(line, [*line.args, group[0], value])
@@ -197,7 +205,8 @@ class ReadmeRun:
 
 
 def workspace(folder: Path) -> None:
-    """A newcomer's folder: the files the README's examples name."""
+    """A newcomer's folder after ``make run``: the files the examples name and the demo
+    index."""
     shutil.copytree(ROOT / "seeds", folder / "seeds")
     pdfs = sorted((FIXTURES / "letters").glob("*.pdf"))
     (folder / "letters").mkdir()
@@ -207,6 +216,12 @@ def workspace(folder: Path) -> None:
     shutil.copy(pdfs[-1], folder / "more" / "letter.pdf")  # a letter not yet in letters/
     shutil.copy(pdfs[0], folder / "letter.pdf")
     shutil.copy(sorted((ROOT / "seeds").glob("*.txt"))[0], folder / "letter.txt")
+    # `make run`: the seeds and the fixture letters into the default index folder.
+    demo = [folder / "seeds", folder / "letters", folder / "more"]
+    result = CliRunner().invoke(
+        main, ["index", *map(str, demo), "--index", str(folder / "index"), "--jobs", "1"]
+    )
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="module")
@@ -249,10 +264,10 @@ def test_every_readme_command_runs(readme_run: ReadmeRun) -> None:
 
 
 def test_readme_commands_run_rather_than_only_parse(readme_run: ReadmeRun) -> None:
-    # Guards against a README (or a NOT_RUN rule) that leaves every line to the parse check.
+    # Guards against pages (or a NOT_RUN rule) that leaves every line to the parse check.
     ran = {o.line.command for o in readme_run.outcomes if o.ran}
     used = {o.line.command for o in readme_run.outcomes}
-    assert used - ran == {"serve"}, f"no README line of {sorted(used - ran - {'serve'})} ran"
+    assert used - ran == {"serve"}, f"no line of {sorted(used - ran - {'serve'})} ran"
     ran_count = sum(o.ran for o in readme_run.outcomes)
     assert ran_count > 2 * (len(readme_run.outcomes) - ran_count)
 
@@ -289,7 +304,7 @@ def test_other_readme_commands_exist() -> None:
     }
     venv = re.search(r"^VENV\s*:?=\s*(\S+)", MAKEFILE, re.MULTILINE)
     assert venv is not None
-    for text in sh_lines(README):
+    for text in page_lines():
         if split_line(text) is not None:
             continue
         tokens = shell_words(text)
@@ -305,7 +320,7 @@ def test_other_readme_commands_exist() -> None:
             for path in (t for t in tokens if t.endswith(".py")):
                 assert (ROOT / path).is_file(), f"`{text}`: no {path}"
         else:
-            pytest.fail(f"README line `{text}`: this test does not know how to check it")
+            pytest.fail(f"line `{text}`: this test does not know how to check it")
 
 
 # -- make run ----------------------------------------------------------------------------------

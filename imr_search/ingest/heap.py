@@ -5,21 +5,13 @@ PDFium frees all of a document's memory when the document is closed. With glibc'
 heap then gives its top back to the kernel as soon as more than 128 KiB of it is free
 (``M_TRIM_THRESHOLD``), and every block of 128 KiB or more is mapped on its own and unmapped
 when freed (``M_MMAP_THRESHOLD``, which rises by itself only until the first of those settings
-is fixed). Then the next letter faults the same pages back in, each zeroed by the kernel.
-Measured with ``ru_minflt``/``ru_stime`` over 600 letters a process:
-
-- a Dask worker (Dask starts them with the heap trimmed at 64 KiB): 254 faults and 1.09 ms of
-  system time a letter; kept, 0 faults and 0.32 ms;
-- a new process parsing in-process (``SerialRunner``, records not kept): 166-171 faults and
-  0.4-0.7 ms a letter; kept, 3 faults and 0.04-0.11 ms. Over 6,000 letters the heap's layout
-  settles by chance after ~1,500, and 15-80 faults a letter remain;
-- a ``--jobs`` worker: 6 faults a letter either way. Something in it keeps the top of the heap
-  in use (not its batches: batches of one file fault as little; not its second thread: one
-  added to the in-process case changes nothing). The setting is made there too, so the speed
-  does not rest on a layout nobody chose.
-
-Keeping it costs no memory to speak of: a process parsing 2,000 letters in a row peaks at
-39 MB resident either way.
+is fixed). Then the next letter faults the same pages back in, each zeroed by the kernel:
+a Dask worker (Dask starts them with the heap trimmed at 64 KiB) and a new process parsing
+in-process fault hundreds of pages a letter, and keeping the heap removes nearly all of them
+and most of the system time they cost. A ``--jobs`` worker faults little either way (something
+in it keeps the top of the heap in use: not its batches, not its second thread); the setting
+is made there too, so the speed does not rest on a layout nobody chose. Keeping it costs no
+memory to speak of. The measurements: docs/benchmarks.md, "Ingest speed".
 
 These settings belong to a whole process, so imr-search makes them only in processes it owns:
 the workers of ``--jobs`` and of the cluster ``--dask local`` starts. A program that parses

@@ -38,13 +38,14 @@ _BOILERPLATE = _loose(
 _DECISION_BASED_ON = _loose(r"Decision\s+based\s+on\s*:?\s*")
 # "Platelet- rich", "Non -MTUS": a hyphen with a space on one side only is a broken word,
 # between word characters. The lookbehinds come after the hyphen and space they look past, so
-# the regex starts with a literal the engine scans for (~5x faster than "(?<=\w)- (?=\w)|...").
+# the regex starts with a literal the engine scans for, where "(?<=\w)- (?=\w)|..." is tried at
+# every position (docs/benchmarks.md, "Pattern rewrites").
 _BROKEN_HYPHEN = re.compile(r"(?:- (?<=\w- )| -(?<=\w -))(?=\w)")
 _NON_MTUS = _loose(r"^Non\s*-?\s*MTUS\s*(?:Citations?)?\s*:?\s*")
 _MTUS = _loose(r"^(?:CA\s+|California\s+)?MTUS\b\s*:?\s*")
 # A web address broken over lines: "...-skilled- nursing-care" is one address. Joined word by
 # word (``_join_urls``): a pattern searching for an address start inside a long run of
-# non-spaces retried the run at every "www." in it ("www." x 25,000 took 20 s).
+# non-spaces retried the run at every "www." in it (docs/benchmarks.md, "Hostile input").
 _URL_START = re.compile(r"https?://|www\.", re.I)
 _URL_BREAK = "-/_.=?&"
 _URL_GOES_ON = re.compile(r"[\w%-]")
@@ -221,7 +222,7 @@ _SECTIONS = _loose(r"\bSections?\s*(?:\(s\))?\s*:\s*(.*)$")
 _JOINER = re.compile(r"(?:[,;]|\band)\s*(?:MTUS\s+)?(?:ACOEM\s+)?(?:Chapter\s+\d{1,3}\s*)?$", re.I)
 # Patterns anchored at the end (``$``) are searched in the last characters only: a search
 # otherwise tries every earlier position, which for each of many parts costs the square of
-# the sentence ("Shoulder Complaints 2004, and " x 5,000 took 12.5 s). Longer than any match.
+# the sentence (docs/benchmarks.md, "Hostile input"). Longer than any match.
 _TAIL = 64
 _PART_FOLLOWER = re.compile(r"\s*,?\s*(?:(?:19|20)\d{2}\b|Guidelines|Page|$)", re.I)
 

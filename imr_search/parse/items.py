@@ -48,7 +48,7 @@ _SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
 # Each wording is a chain of fixed phrases with free text between them. The free text runs to
 # the first occurrence of the next phrase (found by a search that starts with a literal word,
 # so linear), instead of a lazy ``.+?`` per gap that a regex retries at every later
-# occurrence (22 KB of "A was the original request. " took 35 s).
+# occurrence, quadratic in the text (docs/benchmarks.md, "Hostile input").
 _ORIGINAL = re.compile(r"\s+was\s+the\s+original\s+request\.\s*", re.I)
 _CA_AUTHORISED = re.compile(r"The\s+Claims\s+Administrator\s+authori[sz]ed\s+", re.I)
 _AUTHORISED_BY = re.compile(
@@ -188,7 +188,8 @@ def parse_items(lines: list[str], warnings: list[str]) -> list[Item]:
     """Items from the lines of the decisions section (after its introductory sentence)."""
     lines = _merge_lone_decisions(lines)
     # Only a line with a colon can end in ": Upheld" (the regex, led by a lookbehind, is tried
-    # at every position of a line: looking for the colon first is ~3x faster over a letter).
+    # at every position of a line; looking for the colon first skips most of them:
+    # docs/benchmarks.md, "Pattern rewrites").
     decision_rows = [
         i for i, line in enumerate(lines) if ":" in line and _DECISION_TAIL.search(line)
     ]

@@ -83,7 +83,8 @@ NOTICE_HEADINGS = {
 
 # Extraction can glue words ("notmedically"), so spaces are optional between the words. The
 # service is a bounded lazy repeat: unbounded, each unfinished sentence was read to the end of
-# the letter (the sentence x 3,000 took 15.5 s); no service is near 600 characters.
+# the letter, quadratic in all (docs/benchmarks.md, "Hostile input"); no service is near 600
+# characters.
 _DETERMINED = re.compile(
     r"(\d{1,2})\s*[).]\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined\s*the\s*"
     r"request\s*for\s*(.{1,600}?)\s*is\s*(not\s*)?medically\s*necessary\s*and\s*appropriate",

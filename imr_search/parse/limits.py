@@ -1,7 +1,8 @@
-"""What one letter may be: pages read, characters of text, disputed items (issue 13).
+"""What one letter may be: pages read, characters of text, disputed items.
 
-A 50,000-page PDF sharing one content stream (8 MB) once parsed for 3 minutes at 2.1 GB, and a
-10,000-page one was indexed as one letter with 20,000 items. Each limit is a setting
+A small PDF whose many pages share one content stream can take minutes and gigabytes to
+parse, or index as one letter with thousands of items (docs/limits.md; what such files cost
+unbounded: docs/benchmarks.md, "Hostile input"). Each limit is a setting
 (``imr_search.config.Settings``: ``max_pages``, ``max_chars``, ``max_items``); a file past one
 is a ``ParseError`` saying which limit and how to raise it. The page count is read before any
 text is extracted; the other two are checked on what extraction and parsing produced.

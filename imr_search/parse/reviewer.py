@@ -26,8 +26,8 @@ from imr_search.taxonomy import (
 
 # Every free-text group below is a bounded lazy repeat (``.{1,N}?``), never ``.+?``: a search
 # retries a lazy group at each later occurrence of its lead words, so an unbounded one costs
-# the square of the text when its terminator never comes ("is certified in " x 10,000 took
-# over a minute). The bounds are far above any real value (a specialty is a few words, a
+# the square of the text when its terminator never comes (docs/benchmarks.md, "Hostile
+# input"). The bounds are far above any real value (a specialty is a few words, a
 # list of states a line or two).
 
 # "State(s) of Licensure: California,Missouri" (also "State of Licensure:").

@@ -3,9 +3,9 @@
 Every failure is a ``ParseError`` naming the path and a reason a user can act on; no other
 exception escapes (pypdfium2, pypdf and lxml raise a zoo of their own on bad input).
 
-PDF text comes from pypdfium2 by default (about 9x faster than pypdf on DWC's letters, with
-the same records); pypdf, plain or layout mode, is the second path that keeps the parser
-honest about not depending on one extractor's quirks.
+PDF text comes from pypdfium2 by default (much faster than pypdf on DWC's letters, with the
+same records: docs/benchmarks.md, "Ingest speed"); pypdf, plain or layout mode, is the second
+path that keeps the parser honest about not depending on one extractor's quirks.
 """
 
 from __future__ import annotations
@@ -171,9 +171,9 @@ _PDFIUM_ERRORS = {
 
 def _pdfium_pages(source: str, data: bytes, limits: ParseLimits | None) -> list[str]:
     # PDFium's C API directly, not pypdfium2's objects: their finalizers, weak references and
-    # parent/child tracking cost ~0.2 ms of CPU a letter, ~0.5 ms of wall time under load
-    # (docs/benchmarks.md). The page limit is checked on this opening of the document: a
-    # second one cost ~0.2 ms.
+    # parent/child tracking cost time on every letter. The page limit is checked on this
+    # opening of the document, so there is no second one (docs/benchmarks.md, "Ingest
+    # speed").
     pdfium_c = pdfium_library()
     with PDFIUM_LOCK:
         # ``data`` is referenced until the document is closed, as PDFium requires.

@@ -40,13 +40,13 @@ _LIGATURES = str.maketrans(
 # Every other character that ``\s`` matches inside a line (U+3000 ideographic space, the
 # U+2000 family, ...) becomes a plain space, so that after clean-up no line holds a run of
 # whitespace: the extractors' patterns can then treat ``\s*`` as "at most one space" and
-# cannot backtrack over a long run (a heading padded with 100,000 U+3000 took 45 s).
+# cannot backtrack over a long run (docs/benchmarks.md, "Hostile input").
 _OTHER_SPACES = re.compile(r"[^\S\n]")
 _LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 # More than one empty line in a row says nothing more than one does.
 _BLANK_RUN = re.compile(r"\n{3,}")
 # Two spaces or more, written to start with a literal: the regex engine scans for that, where
-# it tries ``[ ]{2,}`` at every position (3-5x slower on a letter).
+# it tries ``[ ]{2,}`` at every position (docs/benchmarks.md, "Pattern rewrites").
 _SPACES = re.compile(r"  +")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _WS = re.compile(r"\s+")

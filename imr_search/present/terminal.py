@@ -106,7 +106,7 @@ def letter_text(letter: Letter) -> str:
     return "\n".join(out)
 
 
-# ---- citations (issue 12: a form a brief can quote) -------------------------------------------
+# ---- citations (a form a brief can quote) ----------------------------------------------------
 
 # The reviewing organisation named in every Final Determination Letter (FORMATS.md).
 IMR_ORGANISATION = "Maximus Federal Services"

@@ -156,9 +156,9 @@ def create_app(
     app.state.templates = pages.make_environment()
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(analysis.router)  # the citator and cross-tabs (issue 15)
+    app.include_router(analysis.router)  # the citator and cross-tabs
     app.include_router(analysis.pages)
-    app.include_router(feeds.router)  # saved searches as Atom feeds (issue 15)
+    app.include_router(feeds.router)  # saved searches as Atom feeds
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     error_shape.install(
         app, pages.error_page, max_url=settings.max_url_length, max_body=settings.max_body_bytes

@@ -256,7 +256,7 @@ def search_page(
         request_ = prepared.request
         result = engine.search(deadline.narrowed(request_))
         result.warnings[:0] = prepared.all_notes
-        # Facet values' overturn rates, when asked for (issue 15): one more search.
+        # Facet values' overturn rates, when asked for: one more search.
         overturned = (
             overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)
             if params.rates

@@ -26,8 +26,9 @@ from imr_search.search.service import Prepared, prepare
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
 PAGE_SIZES = (10, 25, 50, 100)
-# Values one filter may take in one request, after de-duplication (issue 13): every facet link
-# of the page repeats every selected value, so the page grows with the square of their number.
+# Values one filter may take in one request, after de-duplication (docs/limits.md): every facet
+# link of the page repeats every selected value, so the page grows with the square of their
+# number.
 # More is a 400, before any search.
 MAX_FILTER_VALUES = 50
 # Deep pages cost the engine as much as a long export; past this, use the CSV export.
@@ -346,7 +347,7 @@ def _date(name: str, raw: str | None) -> dt.date | None:
         raise UsageError(f"{name}: {raw.strip()!r} is not a date (use YYYY-MM-DD)") from None
 
 
-# -- the citator and cross-tabs (issue 15) ------------------------------------------------------
+# -- the citator and cross-tabs ---------------------------------------------------------------
 
 
 class AnalysisParams(FilterParams):

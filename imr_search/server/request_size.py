@@ -1,7 +1,8 @@
-"""Request size, bounded before any work starts (issue 13).
+"""Request size, bounded before any work starts (docs/limits.md).
 
-A 59 KB URL repeating one filter 5,000 times once took 91 s and answered 791 MB: every facet
-link of the page repeats every selected value. The request target and the body are measured
+Every facet link of the page repeats every selected value, so a URL that repeats one filter
+thousands of times makes an answer of hundreds of megabytes and minutes of work
+(docs/benchmarks.md, "Hostile input"). The request target and the body are measured
 here, as the request arrives; the number of values of one filter is checked by the parameter
 model (``imr_search.server.params.MAX_FILTER_VALUES``).
 """

@@ -45,7 +45,7 @@ class FacetValue(FacetCount):
 
     selected: Annotated[bool, Field(description="The value is one of the search's filters.")]
     toggle_url: Annotated[str, Field(description="This search with the value added or removed.")]
-    # With rates=1 (issue 15).
+    # With rates=1.
     overturned: Annotated[int | None, Field(description="With rates=1: overturned items.")] = None
     rate: Annotated[float | None, Field(description="With rates=1: the value's overturn rate.")] = (
         None

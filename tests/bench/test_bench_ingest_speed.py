@@ -14,7 +14,7 @@ WAYS = [
     "`--jobs 1` (one worker process)",
     "`--jobs 2`",
     "one core, pypdfium2, in a process of its own",
-    "the same, with glibc's default heap (imr_search/heap.py)",
+    "the same, with glibc's default heap (imr_search/ingest/heap.py)",
     "two in-process runs side by side (the box's ceiling for two cores)",
 ]
 

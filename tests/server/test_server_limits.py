@@ -1,6 +1,6 @@
 """Request size is bounded before any work (issue 13): a real server on loopback.
 
-Expectations come from the limits' documented values (README "Limits"), not from responses.
+Expectations come from the limits' documented values (docs/limits.md), not from responses.
 """
 
 from __future__ import annotations
