@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from imr_search.engines.registry import ENGINES, open_engine
+from imr_search.engines.registry import ENGINES, EngineEntry, open_engine
 from imr_search.ingest.indexer import index_paths
 from imr_search.model import Letter
 from imr_search.parse import parse_path
@@ -26,11 +26,17 @@ from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
 
+
 # Every registered engine (imr_search.engines.registry.ENGINES): what runs against one engine
 # runs against each.
-ENGINE_FACTORIES: dict[str, EngineFactory] = {
-    name: functools.partial(open_engine, engine=name, create=True) for name in ENGINES
-}
+def _factory(entry: EngineEntry) -> EngineFactory:
+    if entry.in_folders:
+        return functools.partial(open_engine, engine=entry.name, create=True)
+    # an engine that serves its index elsewhere: a location of its own, unique to the test
+    return lambda path: open_engine(f"{entry.schemes[0]}://{path}", create=True)
+
+
+ENGINE_FACTORIES: dict[str, EngineFactory] = {name: _factory(e) for name, e in ENGINES.items()}
 
 
 @pytest.fixture(scope="session")

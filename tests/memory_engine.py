@@ -50,7 +50,7 @@ from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Pattern, Phr
 ENTRY = EngineEntry(
     "memory",
     "memory_engine",
-    holds=lambda folder: False,  # it keeps no index in a folder
+    holds=None,  # it keeps no index in a folder
     comfortable_letters=2_000,
     note="in Python lists and dicts, for tests: a few thousand letters",
     schemes=("memory",),

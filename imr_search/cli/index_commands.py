@@ -23,9 +23,9 @@ from imr_search.cli.options import (
 )
 from imr_search.cli.progress import Progress, report_text
 from imr_search.engines.registry import (
-    ENGINES,
     engine_name,
     folder_engine,
+    folder_engines,
     outdated,
     replacing,
 )
@@ -105,7 +105,7 @@ def parse(
 @click.option(
     "--engine",
     "engine",
-    type=click.Choice(tuple(ENGINES), case_sensitive=False),
+    type=click.Choice(folder_engines(), case_sensitive=False),
     default=None,
     help="Engine of a new index (default: $IMR_SEARCH_ENGINE or whoosh); with --rebuild, "
     "an index of the other engine is replaced.",

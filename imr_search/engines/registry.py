@@ -56,10 +56,15 @@ class EngineEntry:
 
     name: str
     package: str
-    holds: Callable[[Path], bool]
+    holds: Callable[[Path], bool] | None
     comfortable_letters: int | None
     note: str
     schemes: tuple[str, ...] = ()
+
+    @property
+    def in_folders(self) -> bool:
+        """Whether the engine keeps its index in a folder (no URL schemes)."""
+        return not self.schemes
 
     def open_backend(self, location: Location, *, create: bool) -> Backend:
         opener: Callable[..., Backend] = importlib.import_module(self.package).open_backend
@@ -96,6 +101,11 @@ ENGINES: dict[EngineName, EngineEntry] = {
     )
 }
 DEFAULT_ENGINE: EngineName = "whoosh"
+
+
+def folder_engines() -> tuple[EngineName, ...]:
+    """The engines that keep their index in a folder (what ``--engine`` chooses from)."""
+    return tuple(name for name, entry in ENGINES.items() if entry.in_folders)
 
 
 def engine_name(value: str) -> EngineName:
@@ -142,7 +152,7 @@ def folder_engine(index_dir: Path) -> EngineName | None:
     except (OSError, ValueError, KeyError, TypeError, UsageError) as exc:
         raise IndexError_(f"cannot read {marker}: {exc}") from None
     for entry in ENGINES.values():
-        if not entry.schemes and entry.holds(index_dir):
+        if entry.holds is not None and entry.in_folders and entry.holds(index_dir):
             return entry.name
     return None
 
@@ -188,6 +198,11 @@ def open_engine(
         if engine is not None and engine != served.name:
             raise UsageError(f"{location} is served by the {served.name} engine, not {engine}")
         return _open(served.name, location, create=create, max_query_length=max_query_length)
+    if engine is not None and not ENGINES[engine_name(engine)].in_folders:
+        schemes = ", ".join(f"{s}://" for s in ENGINES[engine].schemes)
+        raise UsageError(
+            f"the {engine} engine keeps no index in a folder: give a {schemes} location"
+        )
     index_dir = Path(location)
     if not create:
         return _open_existing(index_dir, engine, max_query_length)

@@ -96,5 +96,8 @@ AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
     "50-59": (50, 59),
     "60+": (60, None),
 }
+# The words one pattern (``lumb*``) may stand for: past it the pattern is a QueryError asking
+# for a longer prefix, in every engine (a pattern over every word would cost a search of each).
+MAX_EXPANSIONS = 2000
 # IMR citation sources of the ``guideline`` facet and filter; "none" when the IMR cited nothing.
 GUIDELINE_VALUES = ("MTUS", "ODG", "ACOEM", "other", "none")

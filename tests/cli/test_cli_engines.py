@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.cli import main
-from imr_search.engines.registry import ENGINES, folder_engine
+from imr_search.engines.registry import folder_engine, folder_engines
 from imr_search.model import Item, Letter
 
 # isort: split
@@ -52,7 +52,7 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """engine -> an index of DIR, each built by ``imr-search index ... --engine``."""
     root = tmp_path_factory.mktemp("cli-engines")
     built = {}
-    for name in ENGINES:
+    for name in folder_engines():
         path = root / name
         result = run("index", *LETTER_SOURCES, "--engine", name, "--index", str(path))
         assert result.exit_code == 0, result.output

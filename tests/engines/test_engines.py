@@ -23,6 +23,7 @@ from imr_search.engines.registry import (
     MARKER,
     EngineName,
     folder_engine,
+    folder_engines,
     open_engine,
     outdated,
     replacing,
@@ -47,7 +48,7 @@ def letters_in(path: Path) -> set[str]:
         engine.close()
 
 
-@pytest.mark.parametrize("name", sorted(ENGINES))
+@pytest.mark.parametrize("name", folder_engines())
 def test_a_new_index_records_its_engine(tmp_path: Path, name: str) -> None:
     engine = open_engine(tmp_path / "ix", engine=name, create=True)
     engine.close()
@@ -141,7 +142,7 @@ def test_no_index_is_an_index_error(tmp_path: Path) -> None:
         open_engine(tmp_path / "empty")
 
 
-@pytest.mark.parametrize("name", sorted(ENGINES))
+@pytest.mark.parametrize("name", folder_engines())
 def test_each_engine_package_opens_only_an_index_it_finds_or_makes(
     tmp_path: Path, name: str
 ) -> None:

@@ -54,6 +54,9 @@ def test_a_folder_never_resolves_to_the_memory_engine(tmp_path: Path) -> None:
         registry.open_engine(tmp_path / "index", create=True).close()
         assert registry.folder_engine(tmp_path / "index") == registry.DEFAULT_ENGINE
         # Asked for by name, it refuses a folder rather than keep an index nowhere.
-        with pytest.raises(IndexError_, match="memory engine has no folders"):
+        with pytest.raises(UsageError, match="memory engine keeps no index in a folder"):
             registry.open_engine(tmp_path / "other", engine="memory", create=True)
         assert registry.folder_engine(tmp_path / "other") is None
+        # --engine offers the engines that keep folders: not this one.
+        assert "memory" not in registry.folder_engines()
+        assert set(registry.folder_engines()) == set(registry.ENGINES) - {"memory"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from imr_search.engines import registry
-from imr_search.engines.registry import ENGINES
+from imr_search.engines.registry import folder_engines
 from imr_search.errors import IndexBusyError
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
@@ -49,7 +49,7 @@ print("done", flush=True)
 OLD = [f"OLD-{i:04d}" for i in range(20)]
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(params=folder_engines())
 def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from imr_search.cli import main
-from imr_search.engines.registry import ENGINES
+from imr_search.engines.registry import folder_engines
 
 # isort: split
 from factories import FIXTURES
@@ -97,7 +97,7 @@ def _make_read_only(folder: Path) -> Callable[[], None]:
     return undo
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("engine", folder_engines())
 def test_a_read_only_folder_is_one_line_and_exit_1(engine: str, tmp_path: Path) -> None:
     index = tmp_path / "ix"
     assert cli("index", "--no-cache", "--engine", engine, "--index", str(index), SEEDS)[0] == 0

@@ -30,7 +30,7 @@ from typing import Any
 import tantivy
 
 from imr_search.errors import QueryError
-from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS
+from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 
 Q = tantivy.Query
@@ -58,7 +58,7 @@ class Compiler:
     """Compiles one request's trees against one searcher (patterns expand over its terms)."""
 
     def __init__(
-        self, schema: Any, searcher: Any, analyzer: Any, *, max_expansions: int = 2000
+        self, schema: Any, searcher: Any, analyzer: Any, *, max_expansions: int = MAX_EXPANSIONS
     ) -> None:
         self.schema = schema
         self.searcher = searcher

@@ -47,6 +47,7 @@ from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
 from imr_search.search.backend import ClosesOnExit, Matches
 from imr_search.search.documents import UNCLASSIFIED
+from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
@@ -84,7 +85,7 @@ class TantivyEngine(ClosesOnExit):
         index: Any,
         index_dir: Path,
         *,
-        max_expansions: int = 2000,
+        max_expansions: int = MAX_EXPANSIONS,
     ) -> None:
         self._index = index
         self.schema = index.schema

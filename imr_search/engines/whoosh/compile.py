@@ -20,6 +20,7 @@ from imr_search.engines.whoosh._whoosh import query as wq
 from imr_search.errors import QueryError
 from imr_search.search import fields
 from imr_search.search import tree as q
+from imr_search.search.fields import MAX_EXPANSIONS
 
 
 def _day_start(d: dt.date) -> dt.datetime:
@@ -37,7 +38,9 @@ class Compiler:
     """Compiles trees for one search: ``reader`` (the search's) expands patterns; without one
     they become Whoosh's own pattern queries over the indexed terms."""
 
-    def __init__(self, schema: Any, reader: Any = None, *, max_expansions: int = 2000) -> None:
+    def __init__(
+        self, schema: Any, reader: Any = None, *, max_expansions: int = MAX_EXPANSIONS
+    ) -> None:
         self.schema = schema
         self.max_expansions = max_expansions
         self._reader = reader

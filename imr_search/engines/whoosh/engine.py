@@ -36,6 +36,7 @@ from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
 from imr_search.search.backend import ClosesOnExit, Matches
 from imr_search.search.documents import UNCLASSIFIED
+from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
@@ -71,7 +72,7 @@ class WhooshEngine(ClosesOnExit):
         index_dir: Path,
         *,
         schema: Any,
-        max_expansions: int = 2000,
+        max_expansions: int = MAX_EXPANSIONS,
         private_hooks: bool = True,
         pool_mb: float = WRITER_POOL_MB,
     ) -> None:
