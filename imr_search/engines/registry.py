@@ -86,8 +86,8 @@ ENGINES: dict[EngineName, EngineEntry] = {
             "whoosh",
             "imr_search.engines.whoosh",
             _whoosh_files,
-            # Past this many letters Whoosh's query p95 passes ~200 ms on a 2-core machine
-            # (docs/benchmarks.md); tantivy stays fast at the whole corpus.
+            # Past this many letters Whoosh's searches slow past what users wait for
+            # (docs/benchmarks.md, query latency by size); tantivy holds the whole corpus.
             comfortable_letters=20_000,
             note="pure Python, the default: comfortable up to about 20,000 letters",
         ),

@@ -1,4 +1,4 @@
-"""One clock for a whole answer (issue 13).
+"""One clock for a whole answer.
 
 A request's time limit bounds everything the answer does, not each search in it: the citator,
 the cross-tabs, similar rationales and the overturn rates beside a search run several searches

@@ -163,7 +163,7 @@ def item_record(letter: Letter, item: Item) -> dict[str, Any]:
         "era": era.era.name if era else None,
         "era_basis": era.basis if era else None,
         "item": item.to_dict(),
-        # Letter fields exports and letter results show (issue 12).
+        # Letter fields exports and letter results show.
         "outcome": letter.outcome,
         "date_of_injury": _iso(letter.date_of_injury),
         "application_received": _iso(letter.application_received),

@@ -45,7 +45,7 @@ _FIELDS = (
     Field("age", "int", "patient age"),
     Field("sex", "enum", "patient sex", ("male", "female")),
     Field("partial", "enum", "partly authorised request (true/false)", ("true", "false")),
-    # DWC's decision search (issue 12): the letter's case outcome and its other dates.
+    # DWC's decision search: the letter's case outcome and its other dates.
     Field("outcome", "enum", "the letter's case outcome", LETTER_OUTCOMES),
     Field("received", "date", "date the IMR application was received"),
     Field("urdenial", "date", "date of the UR denial"),

@@ -62,7 +62,7 @@ FILTER_TABLE: tuple[Filter, ...] = (
         "outcome",
         f"Case outcome of the letter: {_one_of(LETTER_OUTCOMES)}.",
     ),
-    # The guideline citator and eras (issue 15).
+    # The guideline citator and eras.
     Filter(
         "citation",
         "citation",

@@ -16,7 +16,7 @@ SortOrder = Literal["relevance", "decided", "-decided"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
 
 # Filter names accepted by SearchRequest.filters (and the CLI options / API parameters of the
-# same names), from the one table in imr_search.query. Values within one filter are OR-ed;
+# same names), from the one table in imr_search.search.filters. Values within one filter are OR-ed;
 # filters are AND-ed with each other and with the query.
 FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
 
@@ -46,10 +46,10 @@ MAX_PAGE_SIZE = 100
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """One search. ``query`` is text in the query language of the README (``imr_search.query``);
-    an empty query matches every item. ``tree``, when given, is the query already parsed (or
-    built, as precedent lookup does) and ``query`` is then only the text shown to the user.
-    ``page`` is 1-based."""
+    """One search. ``query`` is text in the query language (docs/query-language.md,
+    ``imr_search.search.syntax``); an empty query matches every item. ``tree``, when given, is
+    the query already parsed (or built, as precedent lookup does) and ``query`` is then only
+    the text shown to the user. ``page`` is 1-based."""
 
     query: str = ""
     tree: Node | None = None

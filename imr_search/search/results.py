@@ -186,7 +186,7 @@ class ItemRecord:
     summary: str
     item: Item
     score: float = 0.0
-    # The letter's other fields an export needs (issue 12).
+    # The letter's other fields an export needs.
     license_states: list[str] = field(default_factory=list)
     outcome: str | None = None
     date_of_injury: dt.date | None = None

@@ -1,9 +1,11 @@
-"""Differential test: a Whoosh and a tantivy index of one generated corpus answer alike.
+"""Differential test: every registered engine's index of one generated corpus answers as the
+default engine's (Whoosh's) does.
 
-Both engines index the same 500 letters (``benchmarks.synth.make_letter`` rendered, then parsed
-by ``imr_search.parse.parse_text``), built once for the module. Every request is asked of both,
-with facets on, and the answers are compared: the engines are each other's expectation, and
-the record-derived checks at the end anchor the pair to the records themselves.
+Every engine indexes the same 500 letters (``imr_synth.corpus.make_letter`` rendered, then
+parsed by ``imr_search.parse.parse_text``), built once for the module. Every request is asked
+of each, with facets on, and each answer is compared with the default engine's: the engines
+are each other's expectation, and the record-derived checks at the end anchor them to the
+records themselves. With Whoosh and tantivy registered, the comparison is the one below.
 
 Queries without words (fielded keyword, enum, date and number queries, keyword patterns, the
 blank query, filters, date bounds, letter grouping, sort orders) must agree EXACTLY: totals,
@@ -45,7 +47,7 @@ from dataclasses import dataclass, replace
 import pytest
 
 from benchmarks.queries import query_mix, to_whoosh
-from imr_search.engines.registry import ENGINES, open_engine
+from imr_search.engines.registry import DEFAULT_ENGINE
 from imr_search.model import Letter
 from imr_search.parse import parse_text
 from imr_search.search.backend import Engine
@@ -53,6 +55,9 @@ from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.results import SearchResult
 from imr_search.search.service import SearchService
 from imr_synth.corpus import make_letter
+
+# isort: split
+from conftest import ENGINE_FACTORIES
 
 CORPUS_SEED = 1
 CORPUS_LETTERS = 500
@@ -82,8 +87,8 @@ def engines(
     root = tmp_path_factory.mktemp("differential")
     opened: dict[str, Engine] = {}
     try:
-        for name in ENGINES:
-            engine = open_engine(root / name, engine=name, create=True)
+        for name, factory in ENGINE_FACTORIES.items():
+            engine = factory(root / name)
             opened[name] = engine
             with engine.writer() as w:
                 for letter in letters:
@@ -106,14 +111,28 @@ def facet_map(result: SearchResult) -> dict[str, Counter[str]]:
     }
 
 
+REFERENCE = DEFAULT_ENGINE  # the engine whose answers the others are held to
+
+
 @dataclass(frozen=True)
-class Pair:
-    whoosh: SearchResult
-    tantivy: SearchResult
+class Answers:
+    """One request's answer from each engine."""
+
+    by_engine: dict[str, SearchResult]
+
+    @property
+    def reference(self) -> SearchResult:
+        return self.by_engine[REFERENCE]
+
+    def others(self) -> list[tuple[str, SearchResult]]:
+        return [(name, r) for name, r in self.by_engine.items() if name != REFERENCE]
+
+    def totals(self) -> set[int]:
+        return {r.total for r in self.by_engine.values()}
 
 
-def ask(engines: dict[str, Engine], request: SearchRequest) -> Pair:
-    return Pair(engines["whoosh"].search(request), engines["tantivy"].search(request))
+def ask(engines: dict[str, Engine], request: SearchRequest) -> Answers:
+    return Answers({name: engine.search(request) for name, engine in engines.items()})
 
 
 def page_dates(result: SearchResult) -> list[dt.date | None]:
@@ -122,15 +141,16 @@ def page_dates(result: SearchResult) -> list[dt.date | None]:
     return [h.decision_date for h in result.hits]
 
 
-def assert_same(pair: Pair, *, dates: bool = False) -> None:
+def assert_same(answers: Answers, *, dates: bool = False) -> None:
     """Exactly the same total, facet counts and (for a date sort) page of dates."""
-    w, t = pair.whoosh, pair.tantivy
-    assert (w.total, len(w.hits), len(w.groups)) == (t.total, len(t.hits), len(t.groups))
-    wf, tf = facet_map(w), facet_map(t)
-    differing = {n: (wf[n], tf[n]) for n in FACETS if wf[n] != tf[n]}
-    assert not differing, f"facets differ (whoosh, tantivy): {differing}"
-    if dates:
-        assert page_dates(w) == page_dates(t)
+    w = answers.reference
+    for name, t in answers.others():
+        assert (w.total, len(w.hits), len(w.groups)) == (t.total, len(t.hits), len(t.groups))
+        wf, tf = facet_map(w), facet_map(t)
+        differing = {n: (wf[n], tf[n]) for n in FACETS if wf[n] != tf[n]}
+        assert not differing, f"facets differ ({REFERENCE}, {name}): {differing}"
+        if dates:
+            assert page_dates(w) == page_dates(t)
 
 
 def allowed(a: int, b: int) -> float:
@@ -141,23 +161,24 @@ def relative(a: int, b: int) -> float:
     return abs(a - b) / max(a, b, 1)
 
 
-def word_gaps(pair: Pair) -> list[str]:
+def word_gaps(answers: Answers) -> list[str]:
     """The total and facet counts of a word query that differ by more than the tolerance.
 
     A facet count can only move by items one engine matched and the other did not, so each
     is held to the allowance of the total (one letter of many items that only one engine
     matches moves each of its letter facets by all its items at once)."""
-    w, t = pair.whoosh, pair.tantivy
+    w = answers.reference
     gaps = []
-    limit = allowed(w.total, t.total)
-    if abs(w.total - t.total) > limit:
-        gaps.append(f"total: whoosh {w.total}, tantivy {t.total}")
-    wf, tf = facet_map(w), facet_map(t)
-    for name in FACETS:
-        for value in sorted(set(wf[name]) | set(tf[name])):
-            a, b = wf[name][value], tf[name][value]
-            if abs(a - b) > limit:
-                gaps.append(f"{name}={value}: whoosh {a}, tantivy {b}")
+    for engine, t in answers.others():
+        limit = allowed(w.total, t.total)
+        if abs(w.total - t.total) > limit:
+            gaps.append(f"total: {REFERENCE} {w.total}, {engine} {t.total}")
+        wf, tf = facet_map(w), facet_map(t)
+        for name in FACETS:
+            for value in sorted(set(wf[name]) | set(tf[name])):
+                a, b = wf[name][value], tf[name][value]
+                if abs(a - b) > limit:
+                    gaps.append(f"{name}={value}: {REFERENCE} {a}, {engine} {b}")
     return gaps
 
 
@@ -287,7 +308,7 @@ WORDLESS_IDS = [c.name for c in WORDLESS]
 def test_wordless_query_totals_and_facets_are_equal(engines: dict[str, Engine], case: Case) -> None:
     pair = ask(engines, case.request)
     if not case.name.startswith("bench:"):
-        assert pair.whoosh.total > 0, f"{case.name} matches nothing: it tests nothing"
+        assert pair.reference.total > 0, f"{case.name} matches nothing: it tests nothing"
     assert_same(pair)
 
 
@@ -320,7 +341,7 @@ def test_excluded_letters_leave_the_same_items_out(
     pair = ask(engines, request)
     assert_same(pair)
     kept = sum(len(letter.items) for letter in letters if letter.id not in left_out)
-    assert pair.whoosh.total == kept
+    assert pair.reference.total == kept
 
 
 def test_case_numbers_find_the_same_items(
@@ -331,7 +352,7 @@ def test_case_numbers_find_the_same_items(
     for letter in numbered:
         pair = ask(engines, SearchRequest(query=f"case:{letter.case_number}", facets=True))
         assert_same(pair)
-        assert pair.whoosh.total == len(letter.items)
+        assert pair.reference.total == len(letter.items)
 
 
 # -- record-derived anchors ----------------------------------------------------------------------
@@ -357,10 +378,11 @@ def test_blank_query_counts_every_item_and_letter(
     items = ask(engines, SearchRequest(facets=True))
     grouped = ask(engines, SearchRequest(facets=True, letters=True))
     n_items = sum(len(letter.items) for letter in letters)
-    assert (items.whoosh.total, items.tantivy.total) == (n_items, n_items)
-    assert (grouped.whoosh.total, grouped.tantivy.total) == (len(letters), len(letters))
+    assert items.totals() == {n_items}
+    assert grouped.totals() == {len(letters)}
     decisions = Counter(item.decision for letter in letters for item in letter.items)
-    assert facet_map(items.tantivy)["decision"] == decisions
+    for result in items.by_engine.values():
+        assert facet_map(result)["decision"] == decisions
 
 
 # -- word queries --------------------------------------------------------------------------------
@@ -433,22 +455,26 @@ WORD_CASES = word_requests()
 
 
 @pytest.fixture(scope="module")
-def word_answers(engines: dict[str, Engine]) -> dict[str, Pair]:
+def word_answers(engines: dict[str, Engine]) -> dict[str, Answers]:
     return {case.name: ask(engines, case.request) for case in WORD_CASES}
 
 
 @pytest.mark.parametrize("case", WORD_CASES, ids=[c.name for c in WORD_CASES])
 def test_word_query_totals_and_facets_are_within_tolerance(
-    word_answers: dict[str, Pair], case: Case
+    word_answers: dict[str, Answers], case: Case
 ) -> None:
     pair = word_answers[case.name]
     if not case.name.startswith("bench:"):
-        assert max(pair.whoosh.total, pair.tantivy.total) > 0, f"{case.name} matches nothing"
+        assert max(pair.totals()) > 0, f"{case.name} matches nothing"
     assert not word_gaps(pair)
 
 
-def test_word_queries_mostly_agree(word_answers: dict[str, Pair]) -> None:
-    diffs = [relative(p.whoosh.total, p.tantivy.total) for p in word_answers.values()]
+def test_word_queries_mostly_agree(word_answers: dict[str, Answers]) -> None:
+    diffs = [
+        relative(p.reference.total, other.total)
+        for p in word_answers.values()
+        for _, other in p.others()
+    ]
     assert statistics.median(diffs) <= WORD_MEDIAN_REL
     assert statistics.mean(diffs) <= WORD_MEAN_REL
 
@@ -469,10 +495,12 @@ def test_both_engines_search_stop_words(
     asked = ask(engines, SearchRequest(query=with_stop, facets=True))
     plain = ask(engines, SearchRequest(query=without, facets=True))
     for answers in (asked, plain):
-        gap = abs(answers.tantivy.total - answers.whoosh.total)
-        assert gap <= allowed(answers.tantivy.total, answers.whoosh.total)
-    for engine in ENGINES:
-        with_total, without_total = getattr(asked, engine).total, getattr(plain, engine).total
+        for _, other in answers.others():
+            gap = abs(other.total - answers.reference.total)
+            assert gap <= allowed(other.total, answers.reference.total)
+    for engine in engines:
+        with_total = asked.by_engine[engine].total
+        without_total = plain.by_engine[engine].total
         assert 0 < with_total <= without_total
         if with_stop.startswith('"'):  # a phrase with a stop word is narrower
             assert with_total < without_total

@@ -39,7 +39,7 @@ def open_backend(
     except (OSError, ValueError) as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
     if missing := missing_fields(index.schema):
-        # An older imr-search (the outcome and received / UR denial dates came in issue 12):
+        # An older imr-search (before the outcome and the received / UR denial dates):
         # OutdatedIndexError, so `imr-search index --rebuild` makes it anew beside the old one.
         raise OutdatedIndexError(str(index_dir), f"it has no {', '.join(missing)}")
     return TantivyEngine(index, index_dir)

@@ -1,4 +1,4 @@
-"""Compiling imr-search's query tree (``imr_search.query``) into tantivy queries.
+"""Compiling imr-search's query tree (``imr_search.search.tree``) into tantivy queries.
 
 - ``Term`` on a text field: the word analysed as the index analysed it (``en_stem``); a word
   that analyses into several tokens (``L4-5``, ``hydrocodone/acetaminophen``) needs them all.

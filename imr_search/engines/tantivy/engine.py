@@ -1,4 +1,4 @@
-"""TantivyEngine: the Engine interface (``imr_search.engine``) over a tantivy index folder.
+"""TantivyEngine: the ``Backend`` (``imr_search.search.backend``) over a tantivy index folder.
 
 Reading: the index reader reloads by hand (``reload_policy="manual"``), when a request finds
 that ``meta.json`` (rewritten and renamed by every commit) has changed, so a commit by another
@@ -14,10 +14,11 @@ last committed ``meta.json``. After a commit the files no commit uses are delete
 consumes it), so the lock is released when the block ends, not when Python collects it.
 
 What bounds a query: tantivy cannot stop a running query. Every request is bounded instead by
-the query length (``max_query_length``), patterns (at most ``max_expansions`` terms each), the
-page size (``MAX_PAGE_SIZE``), and collection of every matched item only where it is needed
-(letter grouping, ``iter_items``). ``time_limit`` is checked between the phases of a search:
-past it, the phases left (facet counts, highlighting) are skipped, with a warning.
+the query length (the search service's ``max_query_length``), patterns (at most
+``max_expansions`` terms each), the page size (``MAX_PAGE_SIZE``), and collection of every
+matched item only where it is needed (letter grouping, every item of a set). The search
+service checks the time limit between the phases of a search: past it, the phases left (facet
+counts, highlighting) are skipped, with a warning.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Compiling imr-search's query tree (``imr_search.query``) into Whoosh queries.
+"""Compiling imr-search's query tree (``imr_search.search.tree``) into Whoosh queries.
 
 Words and phrases are analysed with the field's own analyzer (so they are stemmed as the index
 is); a word the analyzer splits ("L4-L5") becomes an AND of its tokens, and a stop word

@@ -1,4 +1,4 @@
-"""WhooshEngine: the Engine interface (``imr_search.engine``) over a Whoosh index directory.
+"""WhooshEngine: the ``Backend`` (``imr_search.search.backend``) over a Whoosh index directory.
 
 Reading: one searcher per thread and index generation. Each request checks the generation (a
 directory listing) and, when another process has committed, opens a new searcher; the old one
