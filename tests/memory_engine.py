@@ -41,7 +41,7 @@ from imr_search.search.documents import (
     item_documents,
     letter_document,
 )
-from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS
+from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
 from imr_search.search.hits import SNIPPET_CHARS, item_record, lead
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
@@ -55,7 +55,6 @@ ENTRY = EngineEntry(
     note="in Python lists and dicts, for tests: a few thousand letters",
     schemes=("memory",),
 )
-MAX_EXPANSIONS = 2000  # words one pattern may match
 SIMILAR_TERMS = 20
 _WORD = re.compile(r"\w+")
 Matcher = Callable[["_Item"], float | None]  # an item's score; None: no match
