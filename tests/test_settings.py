@@ -5,6 +5,8 @@ environment."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -18,7 +20,9 @@ from imr_search.errors import ConfigError
 
 pytest_plugins = ["server_fixtures"]
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+CONFIGURATION_PAGE = ROOT / "docs" / "configuration.md"
 
 
 def test_each_setting_has_its_own_variable_and_flag() -> None:
@@ -69,6 +73,19 @@ def test_a_bad_variable_is_named_with_what_it_may_be(environ: dict[str, str], me
         load_settings(environ, max_pages=5)
     assert str(info.value) == message
     assert info.value.exit_code == 2
+
+
+def test_the_configuration_page_is_written_from_the_settings() -> None:
+    # docs/configuration.md's table is a cog block over config.describe(): a setting added,
+    # renamed or given a new default, range or help fails here until the page is written again.
+    check = [sys.executable, "-m", "cogapp", "--check", str(CONFIGURATION_PAGE)]
+    result = subprocess.run(check, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, (
+        f"docs/configuration.md is out of date: run cog -r docs/configuration.md\n{result.stdout}"
+    )
+    page = CONFIGURATION_PAGE.read_text()  # and the block is there, one row a setting
+    for info in describe():
+        assert f"| `{info.name}` | `{info.flag}` " in page
 
 
 def test_help_lists_every_setting_with_its_variable() -> None:
