@@ -1,15 +1,27 @@
 """Settings, built once at the edge (CLI or server start-up) and passed down.
 
-Precedence: defaults < ``IMR_SEARCH_*`` environment < command-line flags. No other module reads
-the environment.
+Precedence: defaults < ``IMR_SEARCH_*`` environment < command-line flags. ``Settings`` is the one
+description of every setting (its variable, flag, default, bounds and help); pydantic-settings
+names the variables and pydantic checks the values. No other module reads the environment, and
+neither does ``Settings()``: the edge reads it and hands it to ``load_settings``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Annotated, Any, get_args
+
+import annotated_types
+from pydantic import Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from imr_search.errors import ConfigError
 
@@ -18,123 +30,116 @@ DEFAULT_INDEX = Path("index")
 MAX_QUERY_LENGTH = 1000  # characters of a query
 MAX_FILE_BYTES = 50 * 1024 * 1024  # bytes of one letter's file
 
-
-def _setting(
-    default: Any,
-    env: str,
-    flag: str,
-    help: str,
-    where: str = "imr-search",
-    bounds: tuple[int, int] | None = None,
-) -> Any:
-    """A field of ``Settings`` with its environment variable, its flag and its help text (the
-    one description ``imr-search --help``, the CLI's flags and the README use). ``where`` is
-    the command that takes the flag (``imr-search`` itself, before the command, for a limit
-    every command shares); ``bounds`` the range a number may take, if not any positive number
-    (a limit of 0 would let nothing through)."""
-    meta = {"env": env, "flag": flag, "help": help, "where": where, "bounds": bounds}
-    return field(default=default, metadata=meta)
+ENV_PREFIX = "IMR_SEARCH_"
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    index_dir: Path = _setting(
-        DEFAULT_INDEX, "IMR_SEARCH_INDEX", "--index", "The index folder.", where="each command"
+class Flag:
+    """A setting's command-line flag and the command that takes it: ``imr-search`` itself
+    (before the command, for a limit every command shares), one command, several ("parse,
+    index"), or "each command"."""
+
+    name: str
+    where: str = "imr-search"
+
+
+class Settings(BaseSettings):
+    """Every setting. A number with no upper bound must be above 0 (a limit of 0 would let
+    nothing through). ``Settings()`` holds the defaults; the environment is not read here."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,  # IMR_SEARCH_PORT= (empty) leaves the default
+        frozen=True,
+        populate_by_name=True,  # Settings(index_dir=...) beside its variable's other name
+    )
+
+    index_dir: Annotated[Path, Flag("--index", "each command")] = Field(
+        default=DEFAULT_INDEX, validation_alias="IMR_SEARCH_INDEX", description="The index folder."
     )
     # None: Whoosh for a new index, or what the folder holds.
-    engine: str | None = _setting(
-        None,
-        "IMR_SEARCH_ENGINE",
-        "--engine",
-        "The engine of a new index: whoosh or tantivy; unset, whoosh or what the folder holds.",
-        where="index",
+    engine: Annotated[str | None, Flag("--engine", "index")] = Field(
+        default=None,
+        description="The engine of a new index: whoosh or tantivy; unset, whoosh or what the "
+        "folder holds.",
     )
-    host: str = _setting("127.0.0.1", "IMR_SEARCH_HOST", "--host", "Address to listen on.", "serve")
-    port: int = _setting(
-        8080, "IMR_SEARCH_PORT", "--port", "Port to listen on.", "serve", bounds=(0, 65535)
+    host: Annotated[str, Flag("--host", "serve")] = Field(
+        default="127.0.0.1", description="Address to listen on."
+    )
+    port: Annotated[int, Flag("--port", "serve")] = Field(
+        default=8080, ge=0, le=65535, description="Port to listen on."
     )
     # None: one per core, at most two (the benchmark's box has two cores, and each worker
     # holds its own engine's caches).
-    workers: int | None = _setting(
-        None,
-        "IMR_SEARCH_WORKERS",
-        "--workers",
-        "Server processes over the same index; unset, one per core, at most 2.",
-        "serve",
-        bounds=(1, 64),
+    workers: Annotated[int | None, Flag("--workers", "serve")] = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Server processes over the same index; unset, one per core, at most 2.",
     )
     # The CLI runs without one.
-    query_time_limit: float = _setting(
-        5.0,
-        "IMR_SEARCH_QUERY_TIME_LIMIT",
-        "--query-time-limit",
-        "Seconds a request may take in the server; past it the answer is partial, with a warning.",
-        "serve",
+    query_time_limit: Annotated[float, Flag("--query-time-limit", "serve")] = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds a request may take in the server; past it the answer is partial, "
+        "with a warning.",
     )
-    max_query_length: int = _setting(
-        MAX_QUERY_LENGTH,
-        "IMR_SEARCH_MAX_QUERY_LENGTH",
-        "--max-query-length",
-        "Characters of a query; a longer one is refused.",
+    max_query_length: Annotated[int, Flag("--max-query-length")] = Field(
+        default=MAX_QUERY_LENGTH,
+        gt=0,
+        description="Characters of a query; a longer one is refused.",
     )
-    max_file_bytes: int = _setting(
-        MAX_FILE_BYTES,
-        "IMR_SEARCH_MAX_FILE_BYTES",
-        "--max-file-bytes",
-        "Bytes of one letter's file; a larger file is reported as failed.",
-        "parse, index",
+    max_file_bytes: Annotated[int, Flag("--max-file-bytes", "parse, index")] = Field(
+        default=MAX_FILE_BYTES,
+        gt=0,
+        description="Bytes of one letter's file; a larger file is reported as failed.",
     )
     # The parser is linear, so a real letter takes well under a second; a file past this is
     # reported as failed and the run goes on (any --jobs).
-    file_time_limit: float = _setting(
-        5.0,
-        "IMR_SEARCH_FILE_TIME_LIMIT",
-        "--time-limit",
-        "Seconds to extract and parse one file; a slower file is reported as failed.",
-        "parse, index",
+    file_time_limit: Annotated[float, Flag("--time-limit", "parse, index")] = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds to extract and parse one file; a slower file is reported as failed.",
     )
     # -- what one letter may be (issue 13): past a limit the file is reported as failed --------
     # The longest real letters have a few dozen pages.
-    max_pages: int = _setting(
-        200,
-        "IMR_SEARCH_MAX_PAGES",
-        "--max-pages",
-        "PDF pages of one letter (counted first).",
-        "parse, index",
+    max_pages: Annotated[int, Flag("--max-pages", "parse, index")] = Field(
+        default=200, gt=0, description="PDF pages of one letter (counted first)."
     )
     # About 1,500 pages of prose.
-    max_chars: int = _setting(
-        2_000_000,
-        "IMR_SEARCH_MAX_CHARS",
-        "--max-chars",
-        "Characters of one letter's text.",
-        "parse, index",
+    max_chars: Annotated[int, Flag("--max-chars", "parse, index")] = Field(
+        default=2_000_000, gt=0, description="Characters of one letter's text."
     )
     # Real letters hold 1 to 20+ items; about 1.6 on average.
-    max_items: int = _setting(
-        100, "IMR_SEARCH_MAX_ITEMS", "--max-items", "Disputed items in one letter.", "parse, index"
+    max_items: Annotated[int, Flag("--max-items", "parse, index")] = Field(
+        default=100, gt=0, description="Disputed items in one letter."
     )
     # -- what one request may be --------------------------------------------------------------
-    max_url_length: int = _setting(
-        8192,
-        "IMR_SEARCH_MAX_URL_LENGTH",
-        "--max-url-length",
-        "Bytes of a request's path and query string; longer is 414.",
-        "serve",
+    max_url_length: Annotated[int, Flag("--max-url-length", "serve")] = Field(
+        default=8192, gt=0, description="Bytes of a request's path and query string; longer is 414."
     )
     # No route takes a body beyond small forms.
-    max_body_bytes: int = _setting(
-        64 * 1024,
-        "IMR_SEARCH_MAX_BODY_BYTES",
-        "--max-body-bytes",
-        "Bytes of a request body; larger is 413.",
-        "serve",
+    max_body_bytes: Annotated[int, Flag("--max-body-bytes", "serve")] = Field(
+        default=64 * 1024, gt=0, description="Bytes of a request body; larger is 413."
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only the values given: never os.environ, a .env file or a secrets folder behind the
+        # caller's back (load_settings brings the environment the edge read).
+        return (init_settings,)
 
 
 @dataclass(frozen=True, slots=True)
 class SettingInfo:
-    """One setting as users see it: ``imr-search --help`` lists these."""
+    """One setting as users see it: ``imr-search --help`` and docs/configuration.md list these."""
 
     name: str  # the field of Settings
     env: str
@@ -142,53 +147,104 @@ class SettingInfo:
     where: str  # the command whose flag it is ("imr-search": before any command)
     help: str
     default: Any
-    kind: Callable[[str], Any]  # reads the environment's text
-    bounds: tuple[int, int] | None  # None: any positive number
+    kind: type  # str, int, float or Path ("int | None" reads as int)
+    minimum: int | None  # None: not a number
+    maximum: int | None  # None: no upper bound
+    above: bool  # the minimum itself is out of range (a number above 0)
+
+
+def _info(name: str, field: FieldInfo) -> SettingInfo:
+    flag = next(m for m in field.metadata if isinstance(m, Flag))
+    kind = next(a for a in (*get_args(field.annotation), field.annotation) if a is not type(None))
+    alias = field.validation_alias
+    env = alias if isinstance(alias, str) else f"{ENV_PREFIX}{name.upper()}"
+    low: int | None = None
+    high: int | None = None
+    above = False
+    for m in field.metadata:  # the bounds are whole numbers (a float setting's too: above 0)
+        if isinstance(m, annotated_types.Gt) and isinstance(m.gt, int):
+            low, above = m.gt, True
+        elif isinstance(m, annotated_types.Ge) and isinstance(m.ge, int):
+            low = m.ge
+        elif isinstance(m, annotated_types.Le) and isinstance(m.le, int):
+            high = m.le
+    return SettingInfo(
+        name=name,
+        env=env,
+        flag=flag.name,
+        where=flag.where,
+        help=field.description or "",
+        default=field.default,
+        kind=kind,
+        minimum=low,
+        maximum=high,
+        above=above,
+    )
 
 
 def describe() -> list[SettingInfo]:
     """Every setting, in the order of ``Settings``."""
-    hints = get_type_hints(Settings)
-    out = []
-    for f in fields(Settings):
-        # "int | None" reads as int; every setting's type is one of str, int, float, Path.
-        kind = next(a for a in (*get_args(hints[f.name]), hints[f.name]) if a is not type(None))
-        m = f.metadata
-        info = SettingInfo(
-            f.name, m["env"], m["flag"], m["where"], m["help"], f.default, kind, m["bounds"]
-        )
-        out.append(info)
-    return out
-
-
-def in_bounds(info: SettingInfo, value: Any) -> bool:
-    """Whether a number is one the setting can take (its flag checks the same range)."""
-    if info.kind not in (int, float):
-        return True
-    if info.bounds is not None:
-        return bool(info.bounds[0] <= value <= info.bounds[1])
-    return bool(value > 0)
+    return [_info(name, field) for name, field in Settings.model_fields.items()]
 
 
 def bounds_text(info: SettingInfo) -> str:
-    if info.bounds is not None:
-        return f"from {info.bounds[0]} to {info.bounds[1]}"
-    return "a number above 0"
+    """The range a number may take, in words ("" for a setting that is not a number)."""
+    if info.minimum is None:
+        return ""
+    if info.maximum is not None:
+        return f"from {info.minimum} to {info.maximum}"
+    return f"a number above {info.minimum}" if info.above else f"{info.minimum} or more"
 
 
-def load_settings(environ: Mapping[str, str], **overrides: Any) -> Settings:
-    """Settings from the environment, then the non-None ``overrides`` (command-line flags)."""
-    values: dict[str, Any] = {}
-    for info in describe():
-        raw = environ.get(info.env)
-        if raw is None or raw == "":
-            continue
-        try:
-            value = info.kind(raw)
-        except ValueError:
-            raise ConfigError(f"{info.env}={raw!r} is not a valid {info.kind.__name__}") from None
-        if not in_bounds(info, value):
-            raise ConfigError(f"{info.env}={raw!r} is out of range: {bounds_text(info)}")
-        values[info.name] = value
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return replace(Settings(), **values)
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' reading of ``IMR_SEARCH_*`` variables (their names, empty values), over
+    the environment the caller gives rather than ``os.environ``."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ  # read by _load_env_vars, which the base __init__ calls
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # The hook pydantic-settings' own DotEnvSettingsSource overrides the same way. Only our
+        # variables (their names are matched in lower case: case_sensitive is off).
+        return {
+            key.lower(): value
+            for key, value in self._environ.items()
+            if key.startswith(ENV_PREFIX) and (value or not self.env_ignore_empty)
+        }
+
+    def found(self) -> dict[str, Any]:
+        """The settings the environment gives, by field name."""
+        found = {}
+        for name, field in Settings.model_fields.items():
+            value, _, _ = self.get_field_value(field, name)
+            if value is not None:
+                found[name] = value
+        return found
+
+
+def _validated(values: dict[str, Any], said: Callable[[SettingInfo, Any], str]) -> Settings:
+    """``Settings(**values)``, or a ``ConfigError`` for the first bad value (``said`` names it,
+    as its variable or its flag) with the range it may take (exit 2)."""
+    try:
+        return Settings(**values)
+    except ValidationError as e:
+        error = e.errors()[0]
+        info = next((i for i in describe() if error["loc"][0] in (i.name, i.env)), None)
+        if info is None:  # not a setting: a caller's mistake, not the user's
+            raise
+        what = said(info, values.get(info.name, error["input"]))
+        if error["type"] in ("greater_than", "greater_than_equal", "less_than_equal"):
+            raise ConfigError(f"{what} is out of range: {bounds_text(info)}") from None
+        raise ConfigError(f"{what} is not a valid {info.kind.__name__}") from None
+
+
+def load_settings(environ: Mapping[str, str], **flags: Any) -> Settings:
+    """Settings from ``environ``'s ``IMR_SEARCH_*`` variables, then the non-None ``flags``
+    (command-line values, by field name). Every variable is checked, those of settings a command
+    has no flag for too, and a bad one is named as the user wrote it: ``IMR_SEARCH_MAX_PAGES='0'
+    is out of range: a number above 0``."""
+    from_env = _Environment(environ).found()
+    _validated(from_env, lambda info, raw: f"{info.env}={raw!r}")
+    given = {name: value for name, value in flags.items() if value is not None}
+    return _validated(from_env | given, lambda info, value: f"{info.flag} {value!r}")

@@ -5,6 +5,8 @@ environment."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -13,18 +15,77 @@ from click.testing import CliRunner
 from server_fixtures import server_process
 
 from imr_search.cli import main
-from imr_search.config import Settings, describe
+from imr_search.config import Settings, describe, load_settings
+from imr_search.errors import ConfigError
 
 pytest_plugins = ["server_fixtures"]
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+CONFIGURATION_PAGE = ROOT / "docs" / "configuration.md"
 
 
 def test_each_setting_has_its_own_variable_and_flag() -> None:
     infos = describe()
-    assert [i.name for i in infos] == list(Settings.__dataclass_fields__)
+    assert [i.name for i in infos] == list(Settings.model_fields)
     assert len({i.env for i in infos}) == len({i.flag for i in infos}) == len(infos)
     assert all(i.env.startswith("IMR_SEARCH_") and i.flag.startswith("--") for i in infos)
+
+
+def test_each_variable_reaches_its_setting() -> None:
+    # The variable's name is pydantic-settings' (prefix, or the field's alias): each one listed
+    # is the one read, and it beats the default.
+    defaults = Settings()
+    for info in describe():
+        raw = {int: "7", float: "7.5"}.get(info.kind, "elsewhere")
+        got = getattr(load_settings({info.env: raw}), info.name)
+        assert got != getattr(defaults, info.name), f"{info.env} does not reach {info.name}"
+        assert str(got) == raw
+
+
+def test_settings_never_read_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMR_SEARCH_MAX_PAGES", "3")
+    monkeypatch.setenv("IMR_SEARCH_INDEX", "elsewhere")
+    assert Settings() == load_settings({})
+    assert Settings().max_pages == load_settings({}).max_pages == 200
+
+
+def test_a_flag_beats_its_variable_and_an_empty_variable_is_unset() -> None:
+    env = {"IMR_SEARCH_MAX_PAGES": "3", "IMR_SEARCH_PORT": ""}
+    assert load_settings(env).max_pages == 3
+    assert load_settings(env, max_pages=9, max_items=None).max_pages == 9
+    assert load_settings(env).port == Settings().port
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"IMR_SEARCH_PORT": "http"}, "IMR_SEARCH_PORT='http' is not a valid int"),
+        ({"IMR_SEARCH_WORKERS": "65"}, "IMR_SEARCH_WORKERS='65' is out of range: from 1 to 64"),
+        (
+            {"IMR_SEARCH_QUERY_TIME_LIMIT": "0"},
+            "IMR_SEARCH_QUERY_TIME_LIMIT='0' is out of range: a number above 0",
+        ),
+    ],
+)
+def test_a_bad_variable_is_named_with_what_it_may_be(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ, max_pages=5)
+    assert str(info.value) == message
+    assert info.value.exit_code == 2
+
+
+def test_the_configuration_page_is_written_from_the_settings() -> None:
+    # docs/configuration.md's table is a cog block over config.describe(): a setting added,
+    # renamed or given a new default, range or help fails here until the page is written again.
+    check = [sys.executable, "-m", "cogapp", "--check", str(CONFIGURATION_PAGE)]
+    result = subprocess.run(check, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, (
+        f"docs/configuration.md is out of date: run cog -r docs/configuration.md\n{result.stdout}"
+    )
+    page = CONFIGURATION_PAGE.read_text()  # and the block is there, one row a setting
+    for info in describe():
+        assert f"| `{info.name}` | `{info.flag}` " in page
 
 
 def test_help_lists_every_setting_with_its_variable() -> None:
@@ -42,6 +103,16 @@ def test_every_flag_is_taken_where_the_help_says() -> None:
             args = [] if command == "imr-search" else [command]
             out = CliRunner().invoke(main, [*args, "--help"], terminal_width=200).stdout
             assert info.flag in out, f"{command} has no {info.flag}"
+
+
+def test_a_variable_is_read_by_its_flag_on_the_command(letters_index: Path) -> None:
+    # click reads the variable of a flag the command has, and the flag given wins over it.
+    args = ["search", "physical therapy for the lumbar spine", "--index", str(letters_index)]
+    env = {"IMR_SEARCH_MAX_QUERY_LENGTH": "10"}
+    by_env = CliRunner(env=env).invoke(main, args)
+    assert by_env.exit_code == 2
+    assert "the limit is 10)" in by_env.stderr
+    assert CliRunner(env=env).invoke(main, ["--max-query-length", "100", *args]).exit_code == 0
 
 
 def items_per_seed() -> list[int]:

@@ -1,20 +1,21 @@
-"""Settings as flags: each command's options for the settings that apply to it (help from the
-setting's description), remembered on the click context and built into one ``Settings``.
+"""Settings as flags: each command's options for the settings that apply to it (help and range
+from ``config.Settings``), remembered on the click context and built into one ``Settings``.
+
+Each flag names its variable as click's ``envvar``, so click takes the flag over the variable.
+The environment is read here, at the edge, and handed to ``config.load_settings``, which checks
+every ``IMR_SEARCH_*`` variable (those of settings a command has no flag for too).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from imr_search.config import SettingInfo, Settings, describe, load_settings
-
-if TYPE_CHECKING:
-    pass
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,14 +29,25 @@ def _remember_setting(ctx: click.Context, param: click.Parameter, value: Any) ->
         ctx.meta.setdefault(_SETTINGS_KEY, {})[param.name] = value
 
 
-def _setting_type(info: SettingInfo) -> click.ParamType[Any] | None:
-    if info.kind not in (int, float):
-        return None
-    if info.bounds is not None:
-        return click.IntRange(*info.bounds)
+def _range(info: SettingInfo) -> click.ParamType[Any] | None:
+    """The flag's type: the setting's range, as click states it."""
     if info.kind is int:
-        return click.IntRange(1, None)
-    return click.FloatRange(0, None, min_open=True)
+        low = None if info.minimum is None else info.minimum + info.above
+        return click.IntRange(low, info.maximum)
+    if info.kind is float:
+        return click.FloatRange(info.minimum, info.maximum, min_open=info.above)
+    return None
+
+
+class _SettingOption(click.Option):
+    """A flag's value is checked by click against its range (click's message); a value click
+    read from the variable is passed on as text, for ``load_settings`` to check and to name as
+    the variable."""
+
+    def type_cast_value(self, ctx: click.Context, value: Any) -> Any:
+        if self.name and ctx.get_parameter_source(self.name) is ParameterSource.ENVIRONMENT:
+            return value
+        return super().type_cast_value(ctx, value)
 
 
 def where_text(info: SettingInfo) -> str:
@@ -55,7 +67,9 @@ def setting_options(where: str) -> Callable[[F], F]:
             fn = click.option(
                 info.flag,
                 info.name,
-                type=_setting_type(info),
+                cls=_SettingOption,
+                envvar=info.env,
+                type=_range(info),
                 metavar="SECONDS" if info.kind is float else "N" if info.kind is int else None,
                 default=None,
                 expose_value=False,
@@ -68,8 +82,8 @@ def setting_options(where: str) -> Callable[[F], F]:
 
 
 def settings_from(**flags: Any) -> Settings:
-    """Settings for this invocation: environment, then the flags given (the command's own and
-    those ``setting_options`` collected)."""
+    """Settings for this invocation: the environment, then the flags given (the command's own
+    and those ``setting_options`` collected)."""
     ctx = click.get_current_context(silent=True)
     given = dict(ctx.meta.get(_SETTINGS_KEY, {})) if ctx else {}
     given.update({k: v for k, v in flags.items() if v is not None})

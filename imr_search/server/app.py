@@ -13,7 +13,6 @@ next chunk once its client has gone; the XLSX workbook is built whole first.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import socket
@@ -227,7 +226,7 @@ def serve(settings: Settings) -> None:
     workers = worker_count(settings)
     if workers > 1:
         state.close()  # the workers open their own
-        fields = dataclasses.asdict(settings) | {"index_dir": str(settings.index_dir)}
+        fields = settings.model_dump() | {"index_dir": str(settings.index_dir)}
         os.environ[_WORKER_SETTINGS] = json.dumps(fields)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
