@@ -101,7 +101,7 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds to extract and parse one file; a slower file is reported as failed.",
     )
-    # -- what one letter may be (issue 13): past a limit the file is reported as failed --------
+    # -- what one letter may be: past a limit the file is reported as failed --------
     # The longest real letters have a few dozen pages.
     max_pages: Annotated[int, Flag("--max-pages", "parse, index")] = Field(
         default=200, gt=0, description="PDF pages of one letter (counted first)."

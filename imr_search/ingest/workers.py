@@ -15,7 +15,7 @@ about 0.4 ms of CPU a letter, 6% of parsing one (docs/benchmarks.md, "Ingest spe
 
 Workers start from a fork server that has imported the parser (cheap to fork, and safe in a
 process that has threads, which a plain ``fork`` is not), and keep the heap a letter freed for
-the next (imr_search/heap.py).
+the next (imr_search/ingest/heap.py).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from imr_search.parse import MAX_BYTES, PdfExtractor
 # Two batches per worker: the next one is already in its pipe while the parent indexes the
 # last one's records, so a worker never waits for the writer.
 _DEPTH = 2
-# Files a batch: 8 cuts the parent's wake-ups eightfold and leaves at most one batch (~50 ms of
-# parsing) for one worker alone at the end of a run. A new worker's batches grow 1, 2, 4, 8,
-# so a run of a few files still spreads over every worker.
+# Files a batch: 8 cuts the parent's wake-ups eightfold and leaves at most one short batch for
+# one worker alone at the end of a run (docs/benchmarks.md, ingest speed). A new worker's
+# batches grow 1, 2, 4, 8, so a run of a few files still spreads over every worker.
 BATCH_SIZE = 8
 # Resolved sources (unchanged, cached, unreadable) passed on at a time, at most.
 _PASS_AT_ONCE = 64
@@ -74,7 +74,7 @@ def _serve(
             if batch is None:
                 return
 
-    keep_freed_memory()  # this process is imr-search's own: see imr_search/heap.py
+    keep_freed_memory()  # this process is imr-search's own: see imr_search/ingest/heap.py
     threading.Thread(target=receive, daemon=True).start()
     started = 0
     try:
@@ -117,8 +117,8 @@ def _context() -> Any:
         ctx = multiprocessing.get_context("forkserver")
         # Every worker runs the program's main module again before it starts (multiprocessing
         # does so for spawn and forkserver alike); for `imr-search` that imports the CLI and
-        # all it imports (~0.2-0.3 s a worker), and the first PDF imports PDFium's bindings
-        # (~0.15 s). Imported once in the fork server, both come to each worker for free.
+        # all it imports, and the first PDF imports PDFium's bindings: a noticeable start for
+        # each worker. Imported once in the fork server, both come to each worker for free.
         # ("__main__" in this list is the documented way, but CPython 3.11 looks its path up
         # under a key that spawn never sets, so the fork server ignores it.)
         ctx.set_forkserver_preload(
