@@ -5,6 +5,12 @@ engine with one line. ``corpus_engine`` is one index of ``factories.sample_corpu
 per session (read-only tests); write tests make their own with ``new_engine(tmp_path)``.
 ``letter_records`` are the 25 fixture letters parsed, and ``letters_index`` one index of them
 (built once per session through the indexer; read-only tests only).
+
+Markers by what a test needs beyond this process (pyproject.toml lists them; ``make check``
+leaves them out): ``server`` is given here to every test that uses ``live_server`` and written
+on the tests that start a server process themselves (``server_fixtures.server_process`` refuses
+to start one for a test without it), ``bench`` to every test under tests/bench/; ``browser`` and
+``cluster`` are written on their modules.
 """
 
 from __future__ import annotations
@@ -25,6 +31,16 @@ from imr_search.search.backend import Engine
 from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m reads the markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)
+        if item.path.parent.name == "bench":
+            item.add_marker(pytest.mark.bench)
+
 
 ENGINE_FACTORIES: dict[str, EngineFactory] = {
     "whoosh": lambda path: open_engine(path, create=True),

@@ -98,6 +98,7 @@ def test_the_index_run_lists_each_saved_searchs_new_items(
     assert {json.loads(line)["item_id"] for line in jsonl.splitlines()} == new
 
 
+@pytest.mark.server
 def test_the_atom_feed_is_valid_and_lists_the_new_items_first(
     flow: dict[str, object],
     records: dict[Path, Letter],

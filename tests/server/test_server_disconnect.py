@@ -35,6 +35,7 @@ from imr_search.search.request import SearchRequest
 from server_fixtures import ServerIndex, ServerProcess, server_process
 
 pytest_plugins = ["server_fixtures"]
+pytestmark = pytest.mark.server
 
 LIMIT = 0.5  # seconds: the server's query time limit here
 
