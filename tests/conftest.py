@@ -10,7 +10,8 @@ Markers by what a test needs beyond this process (pyproject.toml lists them; ``m
 leaves them out): ``server`` is given here to every test that uses ``live_server`` and written
 on the tests that start a server process themselves (``server_fixtures.server_process`` refuses
 to start one for a test without it), ``bench`` to every test under tests/bench/; ``browser`` and
-``cluster`` are written on their modules.
+``cluster`` are written on their modules. ``slow`` is written on tests that take more than about
+3 s with all their parameters on a busy 2-core box (``--durations`` finds them).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from factories import letter_paths
 from server_fixtures import server_process
 
 pytest_plugins = ["server_fixtures"]
+pytestmark = pytest.mark.slow  # every test reads the outputs of two index runs
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NS = {"a": "http://www.w3.org/2005/Atom"}

@@ -807,6 +807,7 @@ _letters = st.builds(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @given(letters=st.lists(_letters, min_size=1, max_size=8, unique_by=lambda lt: lt.id))
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

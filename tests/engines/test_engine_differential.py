@@ -53,6 +53,8 @@ from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.results import SearchResult
 from imr_synth.corpus import make_letter
 
+pytestmark = pytest.mark.slow
+
 CORPUS_SEED = 1
 CORPUS_LETTERS = 500
 
