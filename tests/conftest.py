@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from imr_search.engines.tantivy import open_engine as tantivy_open_engine
 from imr_search.engines.whoosh import open_engine
@@ -32,6 +33,12 @@ from imr_search.search.backend import Engine
 from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
+
+# Hypothesis times each example against the wall clock (200 ms) and the generation of the data
+# (too_slow): on a busy box a test descheduled for a moment fails as "Flaky" though nothing is
+# wrong. How fast a stage is stays the linear-time tests' business (tests/linear.py, CPU time).
+settings.register_profile("imr-search", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("imr-search")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m reads the markers
