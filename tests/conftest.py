@@ -16,6 +16,7 @@ to start one for a test without it), ``bench`` to every test under tests/bench/;
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.server)
         if item.path.parent.name == "bench":
             item.add_marker(pytest.mark.bench)
+    # Schemathesis 4.32 names each operation's test "test[GET /path]", but pytest 9 builds a
+    # node id from the function's name and parameters, so all twelve share one; xdist's
+    # --dist loadfile schedules by node id and ran one of them. The name as the node id.
+    ids = Counter(item.nodeid for item in items)
+    for item in items:
+        if ids[item.nodeid] > 1 and item.parent is not None:
+            item._id = item.parent.id.child(item.name)
+    repeated = sorted(n for n, count in Counter(item.nodeid for item in items).items() if count > 1)
+    if repeated:
+        raise pytest.UsageError(f"tests with the same node id (xdist would run one): {repeated}")
 
 
 ENGINE_FACTORIES: dict[str, EngineFactory] = {
