@@ -5,15 +5,24 @@ engine with one line. ``corpus_engine`` is one index of ``factories.sample_corpu
 per session (read-only tests); write tests make their own with ``new_engine(tmp_path)``.
 ``letter_records`` are the 25 fixture letters parsed, and ``letters_index`` one index of them
 (built once per session through the indexer; read-only tests only).
+
+Markers by what a test needs beyond this process (pyproject.toml lists them; ``make check``
+leaves them out): ``server`` is given here to every test that uses ``live_server`` and written
+on the tests that start a server process themselves (``server_fixtures.server_process`` refuses
+to start one for a test without it), ``bench`` to every test under tests/bench/; ``browser`` and
+``cluster`` are written on their modules. ``slow`` is written on tests that take more than about
+3 s with all their parameters on a busy 2-core box (``--durations`` finds them).
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from imr_search.engines.registry import ENGINES, EngineEntry, open_engine
 from imr_search.ingest.indexer import index_paths
@@ -25,6 +34,31 @@ from imr_search.search.backend import Engine
 from factories import LETTER_SOURCES, index_letters, letter_paths, sample_corpus
 
 EngineFactory = Callable[[Path], Engine]
+
+# Hypothesis times each example against the wall clock (200 ms) and the generation of the data
+# (too_slow): on a busy box a test descheduled for a moment fails as "Flaky" though nothing is
+# wrong. How fast a stage is stays the linear-time tests' business (tests/linear.py, CPU time).
+settings.register_profile("imr-search", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("imr-search")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m reads the markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)
+        if item.path.parent.name == "bench":
+            item.add_marker(pytest.mark.bench)
+    # Schemathesis 4.32 names each operation's test "test[GET /path]", but pytest 9 builds a
+    # node id from the function's name and parameters, so all twelve share one; xdist's
+    # --dist loadfile schedules by node id and ran one of them. The name as the node id.
+    ids = Counter(item.nodeid for item in items)
+    for item in items:
+        if ids[item.nodeid] > 1 and item.parent is not None:
+            item._id = item.parent.id.child(item.name)
+    repeated = sorted(n for n, count in Counter(item.nodeid for item in items).items() if count > 1)
+    if repeated:
+        raise pytest.UsageError(f"tests with the same node id (xdist would run one): {repeated}")
 
 
 # Every registered engine (imr_search.engines.registry.ENGINES): what runs against one engine

@@ -109,6 +109,16 @@ def server_index(tmp_path_factory: pytest.TempPathFactory) -> ServerIndex:
 
 # -- a real server process ------------------------------------------------------------------
 
+# The markers of the test being set up or run (None outside pytest): a server process is
+# started only for a test marked ``server``, so that ``make check`` (-m "not server") starts none.
+_test_markers: set[str] | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _test_markers
+    _test_markers = {m.name for m in item.iter_markers()}
+
 
 @dataclass
 class ServerProcess:
@@ -126,6 +136,8 @@ def server_process(
 ) -> Iterator[ServerProcess]:
     """``python -m imr_search.server`` (or ``python -m`` + ``command``, e.g. ``("imr_search",
     "serve")``) on a free loopback port; stops it on exit."""
+    if _test_markers is not None and "server" not in _test_markers:
+        raise RuntimeError("a test that starts a server process must be marked server")
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMR_SEARCH_")}
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -254,6 +254,7 @@ def readme_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadmeRun]:
         yield ReadmeRun(folder, outcomes)
 
 
+@pytest.mark.slow
 def test_every_readme_command_runs(readme_run: ReadmeRun) -> None:
     failed = [
         f"`{o.line.text}` -> exit {o.result.exit_code}: {o.result.output.strip()[-500:]}"
@@ -263,6 +264,7 @@ def test_every_readme_command_runs(readme_run: ReadmeRun) -> None:
     assert not failed, "\n".join(failed)
 
 
+@pytest.mark.slow
 def test_readme_commands_run_rather_than_only_parse(readme_run: ReadmeRun) -> None:
     # Guards against pages (or a NOT_RUN rule) that leaves every line to the parse check.
     ran = {o.line.command for o in readme_run.outcomes if o.ran}
@@ -272,6 +274,7 @@ def test_readme_commands_run_rather_than_only_parse(readme_run: ReadmeRun) -> No
     assert ran_count > 2 * (len(readme_run.outcomes) - ran_count)
 
 
+@pytest.mark.slow
 def test_readme_outputs_are_what_the_letters_give(readme_run: ReadmeRun) -> None:
     # `imr-search parse seeds/ --format jsonl` prints one record per seed letter, and the last
     # `--rebuild` (`index letters/ --engine tantivy --rebuild`) left the default index with
@@ -332,6 +335,7 @@ def make_variable(name: str) -> str:
     return found.group(1).strip()
 
 
+@pytest.mark.slow
 def test_make_run_links_answer_on_the_demo_index(tmp_path: Path) -> None:
     demo = [ROOT / p for p in make_variable("DEMO_LETTERS").split()]
     index = tmp_path / "index"

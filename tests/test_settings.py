@@ -146,6 +146,7 @@ def test_a_flag_before_the_command_reaches_it(letters_index: Path) -> None:
     assert f"({len(query)} characters; the limit is 10)" in short.stderr
 
 
+@pytest.mark.server
 def test_a_serve_flag_reaches_the_server(letters_index: Path, tmp_path: Path) -> None:
     command = ("imr_search", "serve")
     with server_process(

@@ -22,6 +22,7 @@ from factories import letter_paths
 from server_fixtures import server_process
 
 pytest_plugins = ["server_fixtures"]
+pytestmark = pytest.mark.slow  # every test reads the outputs of two index runs
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NS = {"a": "http://www.w3.org/2005/Atom"}
@@ -98,6 +99,7 @@ def test_the_index_run_lists_each_saved_searchs_new_items(
     assert {json.loads(line)["item_id"] for line in jsonl.splitlines()} == new
 
 
+@pytest.mark.server
 def test_the_atom_feed_is_valid_and_lists_the_new_items_first(
     flow: dict[str, object],
     records: dict[Path, Letter],

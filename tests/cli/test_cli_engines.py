@@ -307,6 +307,7 @@ def api_params(query: str, options: tuple[str, ...]) -> httpx.QueryParams:
     return httpx.QueryParams(tuple(params))
 
 
+@pytest.mark.server
 def test_serve_answers_with_whooshs_cli_figures(
     served: ServerProcess, indexes: dict[str, Path]
 ) -> None:

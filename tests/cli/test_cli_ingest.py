@@ -52,6 +52,7 @@ def test_parse_gives_the_records_in_input_order_whatever_the_jobs(
     assert got == letter_records
 
 
+@pytest.mark.slow
 def test_index_content_is_the_same_for_one_and_two_jobs(
     tmp_path: Path, letter_records: list[Letter]
 ) -> None:
@@ -84,6 +85,7 @@ def test_warning_kinds_drop_the_particulars() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_second_rebuild_comes_from_the_cache_beside_the_index(tmp_path: Path) -> None:
     ix = tmp_path / "ix"
     first = run("index", *LETTER_SOURCES, "--index", str(ix))
@@ -94,6 +96,7 @@ def test_a_second_rebuild_comes_from_the_cache_beside_the_index(tmp_path: Path) 
     assert again.stdout.splitlines()[1:] == first.stdout.splitlines()[1:]
 
 
+@pytest.mark.slow
 def test_the_cache_folder_can_be_named_or_left_out(tmp_path: Path) -> None:
     run("index", *LETTER_SOURCES, "--index", str(tmp_path / "a"), "--cache", str(tmp_path / "c"))
     assert (tmp_path / "c" / "records.sqlite").is_file()

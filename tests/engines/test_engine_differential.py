@@ -59,6 +59,8 @@ from imr_synth.corpus import make_letter
 # isort: split
 from conftest import ENGINE_FACTORIES
 
+pytestmark = pytest.mark.slow
+
 CORPUS_SEED = 1
 CORPUS_LETTERS = 500
 

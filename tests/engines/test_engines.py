@@ -296,6 +296,7 @@ def test_opening_an_index_while_it_is_swapped_again_and_again_never_finds_none(
     assert opened > swaps[0] >= 5
 
 
+@pytest.mark.server
 def test_the_server_follows_a_switch_of_engine_without_a_failed_request(tmp_path: Path) -> None:
     path = tmp_path / "ix"
     engine = open_engine(path, create=True)

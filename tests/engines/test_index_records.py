@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from imr_search.cli import main
@@ -29,6 +30,7 @@ def records_of(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_records_give_the_same_index_as_the_files(tmp_path: Path) -> None:
     records = records_of(tmp_path / "letters.jsonl")
     assert len(records) == 20

@@ -46,6 +46,7 @@ def open_cache(tmp_path: Path, parser_version: int = PARSER_VERSION) -> RecordCa
     return RecordCache(tmp_path / "records.sqlite", version=cache_version("pdfium", parser_version))
 
 
+@pytest.mark.slow
 def test_a_second_rebuild_reads_no_pdf(
     new_engine: Engine, tmp_path: Path, pdf_reads: list[str]
 ) -> None:
@@ -64,6 +65,7 @@ def test_a_second_rebuild_reads_no_pdf(
     assert second.warnings == first.warnings
 
 
+@pytest.mark.slow
 def test_a_parser_version_change_invalidates_the_cache(
     new_engine: Engine, tmp_path: Path, pdf_reads: list[str]
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.cluster
 
 from click.testing import CliRunner  # noqa: E402
 

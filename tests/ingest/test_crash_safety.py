@@ -156,10 +156,15 @@ def test_a_second_writer_is_refused_at_once(
     killed.append(proc)
     wait_for(proc, "ready")
     engine = open_engine(index_dir, name)
-    started = time.monotonic()
-    with pytest.raises(IndexBusyError, match="the index is being written by another process"):
-        engine.writer().__enter__()
-    assert time.monotonic() - started < 1.0
+    # Refused at once, not after waiting for the lock (which the writer holds until told):
+    # the best of three tries, so a burst of a neighbour's work on a busy box is not a wait.
+    fastest = float("inf")
+    for _ in range(3):
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError, match="the index is being written by another process"):
+            engine.writer().__enter__()
+        fastest = min(fastest, time.monotonic() - started)
+    assert fastest < 1.0
     # readers are not blocked by the writer
     assert engine.stats().letters == len(OLD)
     assert proc.stdin is not None

@@ -130,6 +130,7 @@ def test_files_over_the_size_limit_fail(new_engine: Engine, seeds: Path) -> None
     assert all("larger than" in reason for _, reason in report.failed)
 
 
+@pytest.mark.slow
 def test_real_letters_index_whole_and_searchable(new_engine: Engine) -> None:
     report = index_paths(new_engine, [str(FIXTURES)])
     assert report.failed == []

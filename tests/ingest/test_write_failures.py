@@ -54,6 +54,7 @@ def letters_in(index: Path) -> int:
 # Two sizes per engine, both below the largest file the 20 letters make (Whoosh's segment is
 # ~1 MB; tantivy's largest, its doc store, 45-57 KB by how its threads split the segments),
 # so the disk is always full before the run ends: early, or in the middle of the commit.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("engine", "limit"),
     [("whoosh", 20_000), ("whoosh", 200_000), ("tantivy", 10_000), ("tantivy", 30_000)],

@@ -55,11 +55,13 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
     return [] if a == b else [f"{path}: {a!r} vs {b!r}"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pdf", LETTERS, ids=[p.stem for p in LETTERS])
 def test_pdfium_and_pypdf_give_the_very_same_record(pdf: Path) -> None:
     assert parse_path(pdf, extractor="pdfium") == parse_path(pdf, extractor="pypdf")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pdf", LETTERS, ids=[p.stem for p in LETTERS])
 def test_pdfium_and_layout_extraction_give_the_same_record(pdf: Path) -> None:
     fast = parse_path(pdf, extractor="pdfium").to_dict()

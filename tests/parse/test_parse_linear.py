@@ -29,6 +29,8 @@ from imr_search.parse.text import clean_text
 # isort: split
 from linear import Case, assert_linear
 
+pytestmark = pytest.mark.slow
+
 # The stages as the parser runs them: each after clean_text, as in parse_text.
 
 

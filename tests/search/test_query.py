@@ -227,8 +227,9 @@ def test_bad_filter_says_what_would_work(filters: dict[str, tuple[str, ...]], me
 
 def test_the_language_imports_no_engine() -> None:
     code = (
-        "import sys, imr_search.search.syntax, imr_search.search.filters, "
-        "imr_search.search.service, imr_search.search.documents, imr_search.search.hits, "
+        "import sys, imr_search.search.syntax, imr_search.search.tree, "
+        "imr_search.search.filters, imr_search.search.service, imr_search.search.documents, "
+        "imr_search.search.hits, "
         "imr_search.analysis.precedents; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'tantivy')))"
     )

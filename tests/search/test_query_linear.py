@@ -24,6 +24,8 @@ from imr_search.search.syntax import MAX_NESTING, parse
 # isort: split
 from linear import Case, assert_linear
 
+pytestmark = pytest.mark.slow
+
 
 def _query(text: str) -> None:
     with contextlib.suppress(QueryError):

@@ -189,6 +189,7 @@ def cli_index(
     return path
 
 
+@pytest.mark.slow
 @given(text=queries())
 @_FEW
 def test_the_cli_exits_0_or_2_with_a_message_never_a_traceback(cli_index: Path, text: str) -> None:
@@ -212,6 +213,7 @@ def servers(cli_index: Path) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.mark.slow
 @given(text=queries())
 @_FEW
 def test_the_api_and_page_answer_200_or_400_never_5xx(servers: httpx.Client, text: str) -> None:

@@ -187,6 +187,7 @@ ANSWERS = [
 PAGES = ["/citator", "/crosstab?rows=category&cols=decision", "/?q=pain&rates=1"]
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("path", ANSWERS)
 def test_the_api_answers_partially_with_a_warning_past_the_limit(
     hurried: httpx.Client, path: str
@@ -203,6 +204,7 @@ def test_the_api_answers_whole_within_the_default_limit(api: httpx.Client, path:
     assert not out_of_time(r.json()["warnings"]), r.json()["warnings"]
 
 
+@pytest.mark.server
 def test_similar_over_http_past_the_limit_warns_in_the_json_and_on_the_page(
     hurried: httpx.Client, api: httpx.Client, server_index: ServerIndex
 ) -> None:
@@ -219,6 +221,7 @@ def test_similar_over_http_past_the_limit_warns_in_the_json_and_on_the_page(
     assert "ran out of time" not in api.get(f"/similar/{item}").text
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("path", PAGES)
 def test_the_pages_show_the_warning_past_the_limit(
     hurried: httpx.Client, api: httpx.Client, path: str

@@ -141,6 +141,7 @@ def test_apps_share_nothing(server_index: ServerIndex) -> None:
         assert httpx.get(f"{b}/api/search", params={"q": "lumbar"}).status_code == 200
 
 
+@pytest.mark.server
 def test_both_launchers_report_a_missing_index_alike(tmp_path: Path) -> None:
     def launch(*command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -21,9 +21,14 @@ def test_a_url_past_the_limit_is_refused_at_once(api: httpx.Client) -> None:
     query = "&".join(f"state=v{i}" for i in range(5000))
     assert len(query) > Settings().max_url_length
     for path, kind in (("/api/search", "application/json"), ("/", "text/html")):
-        started = time.monotonic()
-        response = api.get(f"{path}?{query}")
-        assert time.monotonic() - started < 2
+        # At once (the probe's request took 91 s): the best of three, so that a burst of a
+        # neighbour's work on a busy box is not taken for the server's.
+        fastest = float("inf")
+        for _ in range(3):
+            started = time.monotonic()
+            response = api.get(f"{path}?{query}")
+            fastest = min(fastest, time.monotonic() - started)
+        assert fastest < 2
         assert response.status_code == 414
         assert response.headers["content-type"].startswith(kind)
         assert "too long" in response.text

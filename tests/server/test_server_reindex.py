@@ -17,6 +17,7 @@ from imr_search.engines.registry import open_engine
 from imr_search.ingest.indexer import index_paths
 
 pytest_plugins = ["server_fixtures"]
+pytestmark = pytest.mark.server
 
 CLIENTS = 4
 REQUESTS = [
