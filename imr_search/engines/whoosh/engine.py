@@ -301,14 +301,20 @@ class WhooshEngine(ClosesOnExit):
                 self._retire(shared)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Query:
     """A compiled request: the query (what scores and highlights) and what runs (with the
-    filters)."""
+    filters). The words snippets highlight are worked out at the first snippet: a request that
+    shows none (every item of a set, for precedents and the citator) never expands them."""
 
     q: Any
     run: Any
-    terms: dict[str, frozenset[str]]
+    _terms: dict[str, frozenset[str]] | None = None
+
+    def terms(self, reader: Any) -> dict[str, frozenset[str]]:
+        if self._terms is None:
+            self._terms = res.query_terms(self.q, reader)
+        return self._terms
 
 
 class _WhooshReader:
@@ -336,7 +342,7 @@ class _WhooshReader:
             run = wq.ConstantScoreQuery(fq)
         else:
             run = wq.Require(q, fq) if fq is not None else q
-        return _Query(q, run, res.query_terms(q, s.reader()))
+        return _Query(q, run)
 
     def match(
         self,
@@ -386,7 +392,8 @@ class _WhooshReader:
     def snippet(
         self, record: Mapping[str, Any], query: _Query, *, highlight: bool
     ) -> list[Segment]:
-        return res.snippet(record, query.terms if highlight else {}, self._engine.schema)
+        terms = query.terms(self._s.reader()) if highlight else {}
+        return res.snippet(record, terms, self._engine.schema)
 
     def suggestions(
         self, words: Sequence[str], out_of_time: Callable[[], bool]
