@@ -21,6 +21,8 @@ from imr_search.analysis.timelines import (
     compliance_clock,
 )
 from imr_search.model import Decision, Letter
+from imr_search.search.backend import Engine
+from imr_search.search.lookup import find_letter
 
 NOT_LEGAL_ADVICE = (
     "This is not legal advice. It is an estimate made from the letter alone, to help you read "
@@ -28,9 +30,12 @@ NOT_LEGAL_ADVICE = (
     "against the medical records submitted for review. Consult a lawyer about your case."
 )
 DEADLINE_CAVEAT = (
-    "Estimate: the decision date stands for the mailing date unless a service date is given. "
-    "Check it against the proof of service; a mailing after the decision date moves the "
-    "deadline later, and one the WCAB counts differently may move it either way."
+    "Estimate: the decision date stands for the mailing date, which the letter does not show. "
+    "Check it against the proof of service; a later mailing moves the deadline later."
+)
+SERVED_CAVEAT = (
+    "Estimate: counted from the service date given. Check it against the proof of service "
+    "and the days the WCAB was in fact closed."
 )
 
 
@@ -134,7 +139,21 @@ def appeal(
         grounds=grounds(letter, found),
         flags=found,
         caption=caption(letter),
+        caveat=SERVED_CAVEAT if served else DEADLINE_CAVEAT,
     )
+
+
+def appeal_of(
+    engine: Engine,
+    given: str,
+    *,
+    today: dt.date,
+    served: dt.date | None = None,
+    address: Address = "ca",
+) -> Appeal:
+    """The workbench of the letter ``given`` names (its id or case number), as the CLI, the
+    API and the page ask for it; NotFoundError when the index has no such letter."""
+    return appeal(find_letter(engine, given), today=today, served=served, address=address)
 
 
 def grounds(letter: Letter, found: tuple[Flag, ...] = ()) -> tuple[Ground, ...]:

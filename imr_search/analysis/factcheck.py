@@ -462,20 +462,11 @@ def _specialty_flags(letter: Letter, item: Item) -> Iterator[Flag]:
 
 
 def item_reasons(item: Item) -> list[tuple[str, tuple[str, ...]]]:
-    """The reason codes an item's record carries, each with its supporting sentences
-    (none when the record has no reasons)."""
-    raw: Any = getattr(item, "reasons", None) or []
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for r in raw:
-        if isinstance(r, str):
-            out.append((r, ()))
-            continue
-        get = r.get if isinstance(r, dict) else lambda k, r=r: getattr(r, k, None)
-        code = get("code")
-        said = get("sentences") or get("evidence") or ()
-        if code:
-            out.append((str(code), tuple([said] if isinstance(said, str) else said)))
-    return out
+    """The reason codes an item's record carries (``reasons``), each with the sentences it was
+    read from (``reason_sentences``); [] for a record made before items had reasons."""
+    codes: Any = getattr(item, "reasons", None) or []
+    said: Any = getattr(item, "reason_sentences", None) or {}
+    return [(str(code), tuple(said.get(code, ()))) for code in codes]
 
 
 def _reason_flags(item: Item) -> Iterator[Flag]:

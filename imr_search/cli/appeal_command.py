@@ -9,7 +9,6 @@ import click
 
 from imr_search.cli.flags import settings_from
 from imr_search.cli.options import format_option, index_option, open_index, reports_errors
-from imr_search.search.lookup import find_letter
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -64,20 +63,21 @@ def appeal_command(
       imr-search appeal CM16-0229336
       imr-search appeal CM16-0229336 --served 2017-01-03 --address us --format json
     """
-    from imr_search.analysis.appeal import appeal
+    from imr_search.analysis.appeal import appeal_of
     from imr_search.analysis.timelines import california_today
     from imr_search.present.appeal_forms import appeal_dict, appeal_text
     from imr_search.present.jsonforms import to_json
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
-        letter = find_letter(engine, letter_id)
-    answer = appeal(
-        letter,
-        today=today.date() if today else california_today(dt.datetime.now(dt.UTC)),
-        served=served.date() if served else None,
-        address="us" if address == "us" else "abroad" if address == "abroad" else "ca",
-    )
+        answer = appeal_of(
+            engine,
+            letter_id,
+            # The clock is read here, at the edge; --today stands in for it.
+            today=today.date() if today else california_today(dt.datetime.now(dt.UTC)),
+            served=served.date() if served else None,
+            address="us" if address == "us" else "abroad" if address == "abroad" else "ca",
+        )
     if fmt == "json":
         click.echo(to_json(appeal_dict(answer), pretty=True))
     else:
