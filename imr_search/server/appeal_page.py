@@ -20,7 +20,7 @@ from imr_search.present.appeal_forms import appeal_dict, appeal_text, deadline_l
 from imr_search.search.backend import Engine
 from imr_search.server.state import get_engine, root_path
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # a page: the API's is /api/letters/{id}/appeal
 
 
 def today_in_california() -> dt.date:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from factories import make_item, make_letter
+
 from imr_search.analysis.appeal import appeal
-from tests.factories import make_item, make_letter
 
 D = dt.date.fromisoformat
 

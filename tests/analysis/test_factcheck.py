@@ -4,19 +4,20 @@ it must not), and on the real fixture letters with expectations written by readi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from factories import make_item, make_letter
 
 from imr_search.analysis.factcheck import Flag, flags, knowledgeable_specialties
 from imr_search.model import Citation, Item, Letter
-from tests.factories import make_item, make_letter
 
 
 def _kinds(letter: Letter, kind: str) -> list[Flag]:
     return [f for f in flags(letter) if f.kind == kind]
 
 
-def _mri(service: str, rationale: str, **overrides: object) -> Item:
+def _mri(service: str, rationale: str, **overrides: Any) -> Item:
     return make_item(
         service=service,
         category="Diagnostic Testing",

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from imr_search.analysis.appeal import appeal
+from factories import make_item, make_letter
+
+from imr_search.analysis.appeal import Appeal, appeal
 from imr_search.present.appeal_forms import appeal_dict, appeal_text
-from tests.factories import make_item, make_letter
 
 D = dt.date.fromisoformat
 
 
-def _answer():  # type: ignore[no-untyped-def]
+def _answer() -> Appeal:
     item = make_item(rationale="There is no documentation of functional improvement.")
     return appeal(make_letter(items=[item], decision_date=D("2024-02-24")), today=D("2024-03-28"))
 
