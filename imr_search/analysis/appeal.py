@@ -19,6 +19,7 @@ from imr_search.analysis.timelines import (
     ComplianceClock,
     appeal_deadline,
     compliance_clock,
+    listed_but_open,
 )
 from imr_search.model import Decision, Letter
 from imr_search.search.backend import Engine
@@ -127,6 +128,18 @@ def appeal(
         for i in letter.items
     )
     found = tuple(flags(letter))
+    notes = []
+    if served and letter.decision_date and served < letter.decision_date:
+        notes.append(
+            f"The service date given ({served}) is before the decision date "
+            f"({letter.decision_date}): check it."
+        )
+    if deadline and (holiday := listed_but_open(deadline.deadline)):
+        notes.append(
+            f"{deadline.deadline} is {holiday} in the holidays calendar, but California's "
+            "state offices do not close for it, so it is counted as a business day; if the "
+            "WCAB was closed that day, the deadline is the next business day."
+        )
     return Appeal(
         letter_id=letter.id,
         case_number=letter.case_number,
@@ -140,6 +153,7 @@ def appeal(
         flags=found,
         caption=caption(letter),
         caveat=SERVED_CAVEAT if served else DEADLINE_CAVEAT,
+        notes=tuple(notes),
     )
 
 

@@ -66,12 +66,18 @@ _OBSERVED = " (observed)"
 
 
 @functools.cache
+def _listed(year: int) -> dict[dt.date, str]:
+    """Every day of ``year`` the holidays library lists for California, with its names."""
+    listed = holidays.country_holidays("US", subdiv="CA", years=year, language="en_US")
+    return dict(listed.items())
+
+
+@functools.cache
 def closures(year: int) -> dict[dt.date, str]:
     """The weekdays of ``year`` the WCAB's offices are closed for a state holiday, with the
     holiday's name (an observed day says so: "Cesar Chavez Day (observed)")."""
-    listed = holidays.country_holidays("US", subdiv="CA", years=year, language="en_US")
     out: dict[dt.date, str] = {}
-    for day, names in listed.items():
+    for day, names in _listed(year).items():
         for name in names.split("; "):
             base = name.removesuffix(_OBSERVED)
             if base not in _CLOSING or day.weekday() >= 5:
@@ -89,6 +95,14 @@ def closed_because(day: dt.date) -> str | None:
     if day.weekday() >= 5:
         return day.strftime("%A")
     return closures(day.year).get(day)
+
+
+def listed_but_open(day: dt.date) -> str | None:
+    """The holiday the library lists on ``day`` when state offices are open on it anyway
+    (Juneteenth, a Saturday holiday's Friday ...), or None."""
+    if day.weekday() >= 5 or day in closures(day.year):
+        return None
+    return _listed(day.year).get(day)
 
 
 def is_business_day(day: dt.date) -> bool:

@@ -44,6 +44,7 @@ def appeal_dict(a: Appeal) -> dict[str, Any]:
         **_deadline_fields(a.deadline),
         "deadline_missing": a.deadline_missing,
         "caveat": a.caveat,
+        "notes": list(a.notes),
         "letter_id": a.letter_id,
         "case_number": a.case_number,
         "decision_date": a.decision_date.isoformat() if a.decision_date else None,
@@ -123,6 +124,8 @@ def appeal_text(a: Appeal) -> str:
         lines[0] += f" ({a.outcome})"
     lines += ["", *deadline_lines(a.deadline, a.deadline_missing)]
     lines += _wrap(a.caveat)
+    for note in a.notes:
+        lines += _wrap(f"Note: {note}")
     lines += ["", "Items:"]
     for i in a.items:
         decided = f"{'partly ' if i.partial else ''}{i.decision}"

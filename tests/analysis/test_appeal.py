@@ -57,3 +57,27 @@ def test_the_caption_fills_in_the_case_number_and_leaves_the_adj_blank() -> None
     assert "IMR Case No. CM16-0000042" in lines
     assert "Case No. ADJ__________" in lines
     assert "WORKERS' COMPENSATION APPEALS BOARD" in lines
+
+
+def test_a_deadline_on_a_day_the_library_lists_but_offices_keep_open_says_so() -> None:
+    # Day 35 after 2025-05-15 is Thursday 2025-06-19, Juneteenth: a federal holiday, not a
+    # California state-office one; the answer counts it open and says what follows if not.
+    answer = appeal(make_letter(decision_date=D("2025-05-15")), today=D("2025-05-16"))
+    assert answer.deadline is not None
+    assert answer.deadline.deadline == D("2025-06-19")
+    assert len(answer.notes) == 1
+    assert "Juneteenth" in answer.notes[0]
+    assert "the deadline is the next business day" in answer.notes[0]
+
+
+def test_a_service_date_before_the_decision_is_questioned() -> None:
+    answer = appeal(
+        make_letter(decision_date=D("2016-11-10")), today=D("2016-11-20"), served=D("2016-11-01")
+    )
+    assert answer.notes == (
+        "The service date given (2016-11-01) is before the decision date (2016-11-10): check it.",
+    )
+
+
+def test_an_ordinary_deadline_has_no_notes() -> None:
+    assert appeal(make_letter(decision_date=D("2016-11-01")), today=D("2016-11-02")).notes == ()

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from factories import make_item, make_letter
+from hypothesis import given
+from hypothesis import strategies as st
 
-from imr_search.analysis.factcheck import Flag, flags, knowledgeable_specialties
+from imr_search.analysis.factcheck import FLAG_KINDS, Flag, flags, knowledgeable_specialties
 from imr_search.model import Citation, Item, Letter
 
 
@@ -315,3 +317,21 @@ def test_fixture_reviewers_fit_their_treatments(letter_records: list[Letter]) ->
     # (CM17-0003192), family practice on imaging (CM17-0007376): nothing worth a look.
     for case in ("CM17-0010420", "CM17-0003192", "CM17-0007376"):
         assert _kinds(_letter(letter_records, case), "specialty") == []
+
+
+# -- any text ---------------------------------------------------------------------------------
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdefghilmnoprstuvwxyLRST0123456789 -/#.,x")), max_size=300
+)
+
+
+@given(service=_TEXT, rationale=_TEXT, summary=_TEXT)
+def test_any_text_gives_flags_and_never_an_error(
+    service: str, rationale: str, summary: str
+) -> None:
+    letter = make_letter(summary=summary, items=[make_item(service=service, rationale=rationale)])
+    for f in flags(letter):
+        assert f.kind in FLAG_KINDS
+        assert f.says
+        assert all(q.strip() for q in f.quotes)
