@@ -291,6 +291,10 @@ def test_fixture_missing_documentation_sentences(letter_records: list[Letter]) -
     quoted = {f.item: " ".join(f.quotes) for f in knees}
     assert "failed to provide evidence of a true attempt at conservative care" in quoted[1]
     assert "failed to provide evidence of a true attempt at conservative care" in quoted[3]
+    acupuncture = _kinds(_letter(letter_records, "CM17-0010885"), "missing")
+    assert [(f.item, f.quotes) for f in acupuncture] == [
+        (1, ("Medical notes does not document any prior acupuncture sessions.",))
+    ]
     labs = _kinds(_letter(letter_records, "CM17-0010420"), "missing")
     assert [f.item for f in labs] == [4]
     assert "anti-coagulant therapy" in " ".join(labs[0].quotes)
@@ -299,8 +303,11 @@ def test_fixture_missing_documentation_sentences(letter_records: list[Letter]) -
 def test_fixture_requests_agree_with_their_rationales(letter_records: list[Letter]) -> None:
     # Read: CM17-0015198 asks for therapy 2 times a week for 6 weeks and its rationales speak
     # of "12 more" visits and "an additional 12 sessions"; CM17-0001064 asks for a right and a
-    # left knee MRI and each rationale names its own knee. Nothing to flag in either.
-    for case in ("CM17-0015198", "CM17-0001064"):
+    # left knee MRI and each rationale names its own knee; CM17-0010885's rationales restate
+    # "1 to 2 times per week for 4 weeks" / "for 3 weeks" as requested, the patient is a
+    # 50-year-old in the summary, and "the effect lasted for 3 years" is a study's. Nothing to
+    # flag in any of them.
+    for case in ("CM17-0015198", "CM17-0001064", "CM17-0010885"):
         letter = _letter(letter_records, case)
         assert [f for f in flags(letter) if f.kind in ("region", "quantity", "patient")] == []
 
