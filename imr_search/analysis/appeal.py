@@ -21,10 +21,15 @@ from imr_search.analysis.timelines import (
     compliance_clock,
     listed_but_open,
 )
+from imr_search.errors import UsageError
 from imr_search.model import Decision, Letter
 from imr_search.search.backend import Engine
 from imr_search.search.lookup import find_letter
 
+# The days a date given to the workbench may be: IMR began in 2013; the far end keeps every sum
+# of days inside the calendar (a date near 9999 overflows).
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
 NOT_LEGAL_ADVICE = (
     "This is not legal advice. It is an estimate made from the letter alone, to help you read "
     "it: check every date against the proof of service and the rules in force, and every flag "
@@ -96,7 +101,14 @@ def appeal(
     address: Address = "ca",
 ) -> Appeal:
     """The workbench for ``letter``: ``today`` is California's date (the caller's clock);
-    ``served`` the date the determination was mailed, when the proof of service says."""
+    ``served`` the date the determination was mailed, when the proof of service says.
+    UsageError for a date outside the years the rules and the holiday calendar cover."""
+    for name, day in (("service date", served), ("today's date", today)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise UsageError(
+                f"the {name} {day} is outside {FIRST_DAY} to {LAST_DAY}, the days the "
+                "workbench counts (IMR began in 2013)"
+            )
     mailed = served or letter.decision_date
     deadline = None
     missing = None

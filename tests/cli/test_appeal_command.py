@@ -56,3 +56,9 @@ def test_an_unknown_letter_and_a_bad_date_are_errors(letters_index: Path) -> Non
     bad = run(letters_index, "CM17-0001064", "--served", "2017-02-30")
     assert bad.exit_code == 2
     assert "--served" in bad.output
+
+
+def test_a_date_outside_the_counted_years_is_bad_input(letters_index: Path) -> None:
+    result = run(letters_index, "CM17-0001064", "--served", "9999-12-25")
+    assert result.exit_code == 2
+    assert "the service date 9999-12-25 is outside 2000-01-01 to 2199-12-31" in result.output
