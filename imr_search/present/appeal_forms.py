@@ -132,16 +132,17 @@ def appeal_text(a: Appeal) -> str:
         reasons = f" [{', '.join(i.reasons)}]" if i.reasons else ""
         lines += _wrap(f"#{i.number} {i.service}: {decided}{reasons}", first="  ", indent="    ")
     if a.other_side:
+        # Every overturned item shares the receipt, so the dates once and the items after.
+        c = a.other_side[0].clock
         lines += ["", "The claims administrator's clock on overturned items (8 CCR 9792.10.7):"]
-        for c in a.other_side:
-            lines += _wrap(
-                f"#{c.number} {c.service}: if received {c.clock.received}, authorise within "
-                f"{AUTHORISE_WORKING_DAYS} working days (by {c.clock.authorise_by}); "
-                f"pay for treatment already given within {REIMBURSE_DAYS} days "
-                f"(by {c.clock.reimburse_by}).",
-                first="  ",
-                indent="    ",
-            )
+        lines += _wrap(
+            f"If received {c.received}: authorise within {AUTHORISE_WORKING_DAYS} working days "
+            f"(by {c.authorise_by}); pay for treatment already given within {REIMBURSE_DAYS} "
+            f"days (by {c.reimburse_by}). A later receipt moves both."
+        )
+        for item in a.other_side:
+            retro = " (retrospective)" if item.retrospective else ""
+            lines += _wrap(f"#{item.number} {item.service}{retro}", first="    ", indent="      ")
     lines += ["", "Grounds for appeal (Labor Code 4610.6(h)):"]
     for g in a.grounds:
         judged = "" if g.from_letter else " [cannot be judged from a letter]"
