@@ -113,7 +113,7 @@ def appeal(
     deadline = None
     missing = None
     if mailed is None:
-        missing = "the letter has no decision date: give the service date (--served DATE)"
+        missing = "the letter has no decision date: give the date of the proof of service (served)"
     else:
         deadline = appeal_deadline(
             mailed, today=today, address=address, basis="served" if served else "decision_date"

@@ -15,10 +15,15 @@ from imr_search.analysis.timelines import (
     AppealDeadline,
 )
 
+_DEADLINE_KEYS = (
+    "deadline", "deadline_is_estimate", "days_left", "today", "mailed", "mailed_basis",
+    "address", "appeal_days", "mail_days", "last_day_before_rolling", "rolled_past",
+)  # fmt: skip
+
 
 def _deadline_fields(d: AppealDeadline | None) -> dict[str, Any]:
-    if d is None:
-        return {"deadline": None}
+    if d is None:  # the same keys, so that a client reads one shape
+        return {k: [] if k == "rolled_past" else None for k in _DEADLINE_KEYS}
     return {
         "deadline": d.deadline.isoformat(),
         "deadline_is_estimate": True,

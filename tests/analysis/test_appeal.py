@@ -26,7 +26,7 @@ def test_a_letter_without_a_decision_date_asks_for_the_service_date() -> None:
     answer = appeal(make_letter(decision_date=None), today=D("2016-11-02"))
     assert answer.deadline is None
     assert answer.deadline_missing is not None
-    assert "--served" in answer.deadline_missing
+    assert "proof of service" in answer.deadline_missing
 
 
 def test_only_overturned_items_start_the_other_sides_clock() -> None:

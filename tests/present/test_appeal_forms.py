@@ -37,3 +37,13 @@ def test_text_names_the_rolled_days_and_quotes_the_flags() -> None:
     assert "2024-04-01 Cesar Chavez Day (observed)" in text
     assert '"There is no documentation of functional improvement."' in text
     assert text.rstrip().endswith("Consult a lawyer about your case.")
+
+
+def test_json_without_a_deadline_keeps_the_same_keys() -> None:
+    answer = appeal(make_letter(decision_date=None), today=D("2016-11-02"))
+    with_deadline = appeal_dict(_answer())
+    body = appeal_dict(answer)
+    assert body.keys() == with_deadline.keys()
+    assert body["deadline"] is None
+    assert body["rolled_past"] == []
+    assert "Deadline to appeal to the WCAB: unknown" in appeal_text(answer)

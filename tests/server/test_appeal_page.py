@@ -53,6 +53,21 @@ def test_api_counts_from_a_service_date_and_an_address(api: httpx.Client) -> Non
     assert body["rolled_past"] == [{"date": "2017-04-02", "closed": "Sunday"}]
 
 
+def test_a_letter_without_a_decision_date_needs_the_service_date(api: httpx.Client) -> None:
+    # The seed letter 000_f851e982964eb853 is a letter body without a decision date.
+    body = api.get("/api/letters/000_f851e982964eb853/appeal").json()
+    assert body["deadline"] is None
+    assert "no decision date" in body["deadline_missing"]
+    served = api.get(
+        "/api/letters/000_f851e982964eb853/appeal",
+        params={"served": "2016-11-01", "today": "2016-11-02"},
+    ).json()
+    assert (served["deadline"], served["days_left"]) == ("2016-12-06", 34)
+    page = api.get("/letters/000_f851e982964eb853")
+    assert page.status_code == 200
+    assert "no decision date" in page.text
+
+
 def test_api_bad_input_is_a_clear_error(api: httpx.Client) -> None:
     bad_date = api.get("/api/letters/CM17-0010420/appeal", params={"served": "2017-02-31"})
     assert bad_date.status_code == 400
