@@ -342,3 +342,18 @@ def test_any_text_gives_flags_and_never_an_error(
         assert f.kind in FLAG_KINDS
         assert f.says
         assert all(q.strip() for q in f.quotes)
+
+
+@pytest.mark.skipif(
+    "reasons" not in Item.__dataclass_fields__, reason="the record has no reason codes yet"
+)
+def test_the_reason_codes_of_each_item_are_listed_with_their_sentences() -> None:
+    said = "There is no documentation of objective functional improvement from prior therapy."
+    item = make_item(
+        reasons=["no-functional-improvement", "exceeds-limits"],
+        reason_sentences={"no-functional-improvement": [said], "exceeds-limits": []},
+    )
+    found = _kinds(make_letter(items=[item]), "reasons")
+    assert [(f.item, f.says, f.quotes) for f in found] == [
+        (1, "the decision rests on: no-functional-improvement, exceeds-limits", (said,))
+    ]
