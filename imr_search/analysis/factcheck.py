@@ -26,7 +26,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal
 
@@ -69,6 +69,7 @@ class Flag:
 
 def flags(letter: Letter) -> list[Flag]:
     """Every flag of ``letter``, letter-wide first, then item by item in each kind's order."""
+    letter = _squeezed(letter)
     out = list(_patient_flags(letter))
     for item in letter.items:
         about = _request_sentences(item.rationale)
@@ -79,6 +80,23 @@ def flags(letter: Letter) -> list[Flag]:
         out += _specialty_flags(letter, item)
         out += _reason_flags(item)
     return out
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squeezed(letter: Letter) -> Letter:
+    """``letter`` with every run of white space in its texts one space: the patterns below
+    (and the parser's, reused here) allow optional spaces on both sides of a hyphen, which a
+    long run of spaces would make quadratic; quotes read better too."""
+
+    def squeeze(text: str) -> str:
+        return _SPACE.sub(" ", text).strip()
+
+    items = [
+        replace(i, service=squeeze(i.service), rationale=squeeze(i.rationale)) for i in letter.items
+    ]
+    return replace(letter, summary=squeeze(letter.summary), items=items)
 
 
 # -- sentences about the request -------------------------------------------------------------

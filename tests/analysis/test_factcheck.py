@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from imr_search.analysis.factcheck import FLAG_KINDS, Flag, flags, knowledgeable_specialties
 from imr_search.model import Citation, Item, Letter
 
+# isort: split
+from linear import Case, assert_linear
+
 
 def _kinds(letter: Letter, kind: str) -> list[Flag]:
     return [f for f in flags(letter) if f.kind == kind]
@@ -357,3 +360,27 @@ def test_the_reason_codes_of_each_item_are_listed_with_their_sentences() -> None
     assert [(f.item, f.says, f.quotes) for f in found] == [
         (1, "the decision rests on: no-functional-improvement, exceeds-limits", (said,))
     ]
+
+
+# -- linear time on hostile text (slow: timings) ----------------------------------------------
+
+
+def _flags_of(text: str) -> None:
+    flags(make_letter(summary=text, items=[make_item(service=text[:500], rationale=text)]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        " ",  # one long run of spaces after a number: "1 <spaces> x"
+        "1 - ",
+        "3 year ",
+        "L1-",
+        "the request for 2x6 #12 sessions ",
+        "no documentation of ",
+        "left right ",
+    ],
+)
+def test_flags_take_linear_time(repeated: str) -> None:
+    assert_linear(f"flags {repeated!r}", Case(_flags_of, repeated, before="1", after="x."))
