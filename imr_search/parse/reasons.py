@@ -24,10 +24,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from imr_search.model import REASON_CODES, Decision, ReasonCode
+from imr_search.parse.regex import quick
 
 __all__ = ["REASON_CODES", "Reason", "read_reasons", "sentences"]
 
-_I = re.IGNORECASE
+
+def _c(pattern: str) -> re.Pattern[str]:
+    """A reading pattern, matched against lower-cased text: written in lower case here and led
+    by a lookahead for its first characters (``regex.quick``), which IGNORECASE would defeat,
+    so that a few dozen patterns over every sentence stay fast."""
+    return quick(pattern.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,28 +57,44 @@ _ABBREVIATION = re.compile(
 _GLUED = re.compile(r"(?<=[a-z)\"][.?!])(?=(?:In|The|Here|However|Therefore|As|Given)\b)")
 
 
+# A run of text with no sentence end is read in pieces of about this many characters: the rules
+# look across a sentence, so a hostile "sentence" a megabyte long must not make them quadratic.
+# Reviewers' sentences are far shorter (long guideline quotations are dropped anyway).
+MAX_SENTENCE = 1500
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``, in order, whitespace collapsed."""
     flat = _GLUED.sub(" ", " ".join(text.split()))
     out: list[str] = []
     start = 0
     for m in _END.finditer(flat):
-        piece = flat[start : m.start()].strip()
-        if _ABBREVIATION.search(piece):
+        # Only the end of the piece can be an abbreviation: look at its last few characters.
+        if _ABBREVIATION.search(flat[max(start, m.start() - 12) : m.start()]):
             continue
-        if piece:
-            out.append(piece)
+        out.extend(_pieces(flat[start : m.start()]))
         start = m.end()
-    tail = flat[start:].strip()
-    if tail:
-        out.append(tail)
+    out.extend(_pieces(flat[start:]))
+    return out
+
+
+def _pieces(sentence: str) -> list[str]:
+    sentence = sentence.strip()
+    out = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = sentence.rfind(" ", 0, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        out.append(sentence[:cut])
+        sentence = sentence[cut:].strip()
+    if sentence:
+        out.append(sentence)
     return out
 
 
 # -- which sentences apply the guideline to this case -----------------------------------------
 
 # This patient, this request, the records: the words of a sentence that applies the guideline.
-_CASE = re.compile(
+_CASE = _c(
     r"\b(?:the|this|our)\s+(?:patient|injured\s+worker|claimant|applicant|employee|"
     r"individual|worker|IW|member|request(?:ed)?|requesting|treating|provider|physician|"
     r"attending|treater|case|documentation|records?|notes?|progress|medical\s+records?|"
@@ -87,23 +109,20 @@ _CASE = re.compile(
     r"documentation\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\bmedical\s+necessity\b|"
     r"\bthere\s+(?:is|was|are|were)\s+(?:no|not|also|lack)\b|\bhas\s+(?:not\s+)?(?:had|been)\b|"
     r"\b(?:unclear|not\s+clear)\s+(?:as\s+to\s+)?why\b|"
-    r"\b(?:is|was|were|are)\s+(?:being\s+)?(?:requested|sought|ordered|prescribed)\b",
-    _I,
+    r"\b(?:is|was|were|are)\s+(?:being\s+)?(?:requested|sought|ordered|prescribed)\b"
 )
 # A guideline's condition on patients in general ("may be continued if the patient is ...").
-_CONDITION = re.compile(
+_CONDITION = _c(
     r"\b(?:if|when|unless|provided\s+that|as\s+long\s+as)\s+(?:the|a)\s+(?:patient|"
-    r"injured\s+worker|claimant|applicant|employee)\b",
-    _I,
+    r"injured\s+worker|claimant|applicant|employee)\b"
 )
-_STRONG = re.compile(
+_STRONG = _c(
     r"\bin\s+this\s+case\b|\bhere,|\bthis\s+(?:patient|injured\s+worker|claimant|applicant)\b|"
-    r"\bdocumentation\b|\brecords\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
-    _I,
+    r"\bdocumentation\b|\brecords\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
 )
 # Words that make a sentence the reviewer's own finding on this case even when it names the
 # guideline ("In this case, the ODG criteria are not met").
-_FINDING = re.compile(
+_FINDING = _c(
     r"\bin\s+this\s+case\b|\bhere,|\bthis\s+(?:patient|injured\s+worker|claimant|applicant|"
     r"request)\b|\b(?:the\s+)?(?:patient|injured\s+worker|claimant|applicant|employee|IW)\s+"
     r"(?:has|had|was|is|did|does|underwent|reported|reports|presents?|complain\w*|exhibited|"
@@ -111,42 +130,58 @@ _FINDING = re.compile(
     r"does|did|show|indicate)\b|\bprogress\s+(?:notes?|reports?)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
     r"\b(?:treating|attending|requesting)\b|\bprovider\b|"
     r"\b(?:the|this)\s+(?:ongoing|continued)\s+(?:use|usage)\b|"
-    r"\b(?:the|this)\s+request\s+for\s+(?:an?\s+)?(?:additional|further|another|\d+)\b",
-    _I,
+    r"\b(?:the|this)\s+request\s+for\s+(?:an?\s+)?(?:additional|further|another|\d+)\b"
 )
 # A statement with a negation and no word of a guideline is the reviewer's finding too
 # ("Radiculopathy is not corroborated by imaging").
-_DENIAL = re.compile(r"\bnot\b|\bno\b|n't\b", _I)
+_DENIAL = _c(r"\bnot\b|\bno\b|n't\b")
 # Words of a guideline's statement of its criteria ("may be appropriate if the patient ...").
-_GUIDE = re.compile(
+_GUIDE = _c(
     r"\b(?:guidelines?|MTUS|ODG|ACOEM)\b|\b(?:may|should|can|must)\s+(?:be|include|remain)\b|"
     r"\bif\s+the\s+patient\b|\bis\s+defined\b|\bare\s+defined\b|\brecommended\s+(?:for|as|in|"
     r"when|if)\b|\bpatients\b|\bwill\b|\bgenerally\b|\btypically\b|\busually\b|\bmost\b|"
-    r"\bstudies\b|\bevidence\s+(?:is|that)\b",
-    _I,
+    r"\bstudies\b|\bevidence\s+(?:is|that)\b"
 )
 # Sentences that only report the decision or tell the worker what to do next: no basis in them.
-_BOILERPLATE = re.compile(
+_BOILERPLATE = _c(
     r"should\s+not\s+be\s+interpreted|advised\s+to|consult\s+the|speak\s+with|"
-    r"this\s+decision\s+addresses|independent\s+medical\s+review",
-    _I,
+    r"this\s+decision\s+addresses|independent\s+medical\s+review"
 )
 # Long quotations from a guideline are the guideline's words, not the reviewer's finding.
 _QUOTED = re.compile(r"\"[^\"]{60,}\"")
 # The clause that states the decision ("the request for urine drug testing is not medically
 # necessary"): the service it names must not be read as a reason.
-_DECIDED = re.compile(
+_DECIDED = _c(
     r"\b(?:the|this)\s+(?:request(?:ed)?|original\s+request)\b[^.;]{0,300}?\b(?:is|was|are|were|"
     r"be|does)\s+(?:not\s+)?(?:seen\s+as\s+|deemed\s+|determined\s+to\s+be\s+|considered\s+|"
     r"found\s+)?(?:not\s+)?(?:medically\s+necessary|appropriate|certified)|"
     r"\bmedical\s+necessity\s+(?:of\s+the\s+request\s+)?(?:has|is|was)\s+not\s+"
-    r"(?:been\s+)?established\b",
-    _I,
+    r"(?:been\s+)?established\b"
 )
 
 
-def _applies(sentence: str) -> bool:
-    bare = _QUOTED.sub(" ", sentence)
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence as the rules read it (lower case): whether it applies the guideline to
+    this case, and its words with and without the long quotations and the decision's clause."""
+
+    text: str
+    applies: bool
+    whole: str  # long quotations out
+    reading: str  # ... and the clause that states the decision out ("the request for urine
+    # drug testing is not medically necessary" must not read as a reason)
+    guideline: str  # the clause that states the decision out, quotations kept
+
+    @classmethod
+    def of(cls, sentence: str) -> _Sentence:
+        low = sentence.lower()
+        whole = _QUOTED.sub(" ", low)
+        return cls(
+            sentence, _applies(whole), whole, _DECIDED.sub(" ", whole), _DECIDED.sub(" ", low)
+        )
+
+
+def _applies(bare: str) -> bool:
     if _BOILERPLATE.search(bare):
         return False
     if _CONDITION.search(bare) and not _STRONG.search(bare):
@@ -158,12 +193,6 @@ def _applies(sentence: str) -> bool:
     return bool(_CASE.search(bare) or _DENIAL.search(bare))
 
 
-def _reading(sentence: str) -> str:
-    """The words of a sentence that can state a reason: long quotations and the clause that
-    states the decision taken out."""
-    return _DECIDED.sub(" ", _QUOTED.sub(" ", sentence))
-
-
 # -- the codes ---------------------------------------------------------------------------------
 
 _NEG = (
@@ -171,7 +200,7 @@ _NEG = (
     r"\bnor\b|\bfail(?:s|ed|ure)?\b|\bnone\b|\bnever\b|\binsufficient\b|\bunclear\b|"
     r"\bnegative\b|\bnormal\b|\bunremarkable\b|\bintact\b|\bdoes\s+not\b|\bdid\s+not\b)"
 )
-_NEGATED = re.compile(_NEG, _I)
+_NEGATED = _c(_NEG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +221,7 @@ class _Rule:
 
 
 def _p(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts), _I)
+    return _c("|".join(parts))
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -444,13 +473,10 @@ _CONCLUSION = _p(
 )
 
 
-def _matches(rule: _Rule, sentence: str, applies: bool) -> bool:
-    if rule.where != "any" and applies != (rule.where == "case"):
+def _matches(rule: _Rule, s: _Sentence) -> bool:
+    if rule.where != "any" and s.applies != (rule.where == "case"):
         return False
-    if rule.whole:
-        bare = _QUOTED.sub(" ", sentence)
-    else:
-        bare = _reading(sentence) if applies else _DECIDED.sub(" ", sentence)
+    bare = s.whole if rule.whole else s.reading if s.applies else s.guideline
     if not rule.pattern.search(bare):
         return False
     if rule.negated and not _NEGATED.search(bare):
@@ -469,15 +495,15 @@ def read_reasons(rationale: str, decision: Decision) -> list[Reason]:
         return [Reason("criteria-met", _criteria_met(said))]
     found: dict[ReasonCode, list[str]] = {}
     for sentence in said:
-        applies = _applies(sentence)
+        read = _Sentence.of(sentence)
         for rule in _RULES:
-            if _matches(rule, sentence, applies):
+            if _matches(rule, read):
                 hits = found.setdefault(rule.code, [])
                 if sentence not in hits:
                     hits.append(sentence)
     found = _settle(found)
     if not found:
-        return [Reason("indications-not-met", _last(said, _CONCLUSION.search))]
+        return [Reason("indications-not-met", _last(said, _concludes))]
     return [Reason(code, tuple(found[code])) for code in REASON_CODES if code in found]
 
 
@@ -485,7 +511,7 @@ def _settle(found: dict[ReasonCode, list[str]]) -> dict[ReasonCode, list[str]]:
     """Drop what another code explains better."""
     other = found.get("other", [])
     # An item denied because its primary procedure was: that is the whole of its basis.
-    if other and any(_DEPENDS.search(s) for s in other):
+    if other and any(_DEPENDS.search(s.lower()) for s in other):
         return {"other": other}
     return found
 
@@ -499,10 +525,20 @@ _DEPENDS = _p(
 
 
 def _criteria_met(said: Sequence[str]) -> tuple[str, ...]:
-    applying = [s for s in said if _applies(s) and _MET.search(s) and not _CONCLUSION.search(s)]
+    applying = [
+        s
+        for s in said
+        if (read := _Sentence.of(s)).applies
+        and _MET.search(read.whole)
+        and not _CONCLUSION.search(read.whole)
+    ]
     if applying:
         return tuple(applying[-2:])
-    return _last(said, _CONCLUSION.search)
+    return _last(said, _concludes)
+
+
+def _concludes(sentence: str) -> bool:
+    return bool(_CONCLUSION.search(sentence.lower()))
 
 
 def _last(said: Sequence[str], test: Callable[[str], object]) -> tuple[str, ...]:

@@ -68,9 +68,10 @@ class Scores:
 
 
 def score(rows: Iterable[Labelled]) -> Scores:
-    s = Scores(*(dict.fromkeys(REASON_CODES, 0) for _ in range(3)))
+    codes: list[str] = list(REASON_CODES)
+    s = Scores(dict.fromkeys(codes, 0), dict.fromkeys(codes, 0), dict.fromkeys(codes, 0))
     for row in rows:
-        got = {r.code for r in read_reasons(row.rationale, row.decision)}
+        got: set[str] = {r.code for r in read_reasons(row.rationale, row.decision)}
         for c in got & row.codes:
             s.tp[c] += 1
         for c in got - row.codes:
