@@ -282,7 +282,16 @@ _RULES: tuple[_Rule, ...] = (
         "no-functional-improvement",
         _p(
             r"\bfunctional\s+(?:improvement|benefit|gains?|restoration|response|improvements)\b",
-            r"\bimprove(?:ment|d)?\s+(?:in|of)\s+(?:function|ADLs|activities)\b",
+            r"\bimprove(?:ments?|d)?\s+(?:in|of)\s+(?:function|ADLs|activities)\b",
+            # The applicant-style rationale: "failed to profit from", "remained off of work",
+            # "failed to curtail the applicant's dependence on opioids", "9792.20e".
+            r"\b(?:profit(?:ed)?|benefit(?:ed)?)\s+from\b",
+            r"\b(?:remain(?:s|ed)?|was|is)\s+off\s+(?:of\s+)?work\b",
+            r"\bcurtail\w*\b",
+            r"\b9792\.20\b",
+            r"\b(?:meaningful|material|significant|quantifiable)\s+(?:improvements?|benefit|relief|"
+            r"reductions?|decrements?)\b",
+            r"\bdecrements?\s+in\s+pain\b",
             r"\b(?:increase|improvement)\s+(?:in\s+)?(?:objective\s+)?function\b",
             r"\b(?:decrease|reduction|relief)\s+(?:in|of)\s+(?:the\s+patient's\s+)?pain\b",
             r"\bpain\s+(?:relief|reduction|scores?)\b",
@@ -371,6 +380,9 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(?:unclear|not\s+clear|not\s+apparent)\s+(?:as\s+to\s+)?(?:why|how|whether|"
             r"what\s+(?:the\s+)?(?:request|dose|frequency))\b",
             r"\bunclear\s+of\s+the\s+rationale\b",
+            r"\b(?:did|does|do)\s+not\s+(?:furnish|provide|outline|state|give|offer|set\s+forth|"
+            r"articulate|uncover|explain|clearly\s+state)\b[^.]*\b(?:rationale|reason|"
+            r"explanation|justification)\b",
             r"\b(?:no|not|without)\s+(?:a\s+|any\s+)?(?:recent|current|updated|accompanying|"
             r"legible)\s+(?:progress\s+|clinical\s+|medical\s+)?(?:notes?|reports?|exam\w*|"
             r"records?|evaluation)\b",
