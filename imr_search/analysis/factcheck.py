@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
 from imr_search.analysis.terms import sentences
 from imr_search.eras import eras, letter_era
@@ -480,11 +480,9 @@ def _specialty_flags(letter: Letter, item: Item) -> Iterator[Flag]:
 
 
 def item_reasons(item: Item) -> list[tuple[str, tuple[str, ...]]]:
-    """The reason codes an item's record carries (``reasons``), each with the sentences it was
-    read from (``reason_sentences``); [] for a record made before items had reasons."""
-    codes: Any = getattr(item, "reasons", None) or []
-    said: Any = getattr(item, "reason_sentences", None) or {}
-    return [(str(code), tuple(said.get(code, ()))) for code in codes]
+    """The reason codes of an item (``imr_search.parse.reasons``), each with the sentences it
+    was read from; [] for a record indexed before items had reasons."""
+    return [(code, tuple(item.reason_sentences.get(code, ()))) for code in item.reasons]
 
 
 def _reason_flags(item: Item) -> Iterator[Flag]:

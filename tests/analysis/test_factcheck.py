@@ -347,9 +347,6 @@ def test_any_text_gives_flags_and_never_an_error(
         assert all(q.strip() for q in f.quotes)
 
 
-@pytest.mark.skipif(
-    "reasons" not in Item.__dataclass_fields__, reason="the record has no reason codes yet"
-)
 def test_the_reason_codes_of_each_item_are_listed_with_their_sentences() -> None:
     said = "There is no documentation of objective functional improvement from prior therapy."
     item = make_item(
@@ -384,3 +381,16 @@ def _flags_of(text: str) -> None:
 )
 def test_flags_take_linear_time(repeated: str) -> None:
     assert_linear(f"flags {repeated!r}", Case(_flags_of, repeated, before="1", after="x."))
+
+
+def test_fixture_reason_flags_are_the_records_codes(letter_records: list[Letter]) -> None:
+    # Computed from the records: one flag per item with codes, naming them in the record's
+    # order and quoting the sentences they were read from.
+    for letter in letter_records:
+        shown = {f.item: f for f in flags(letter) if f.kind == "reasons"}
+        have = {i.number: i for i in letter.items if i.reasons}
+        assert shown.keys() == have.keys(), letter.id
+        for number, item in have.items():
+            assert shown[number].says == "the decision rests on: " + ", ".join(item.reasons)
+            said = {s for code in item.reasons for s in item.reason_sentences.get(code, [])}
+            assert set(shown[number].quotes) == said

@@ -88,6 +88,9 @@ def test_the_printable_page_and_the_letter_section(api: httpx.Client) -> None:
     # Read in the letter: item 4's rationale says no documentation was submitted that the
     # patient was on anti-coagulant therapy.
     assert "anti-coagulant therapy" in page.text
+    # Its items' reason codes, from the record: item 4 (upheld) and the overturned ones.
+    assert "What the decision rests on" in page.text
+    assert "the decision rests on: criteria-met" in page.text
     letter = api.get("/letters/CM17-0010420")
     assert 'id="appeal"' in letter.text
     assert "/letters/CM17-0010420/appeal" in letter.text
