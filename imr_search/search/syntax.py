@@ -33,6 +33,7 @@ from typing import Literal
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
+from imr_search.search.aliases import aliases
 from imr_search.search.fields import ALL_FIELDS, DATE_FIELDS, ENUM_SYNONYMS, QUERY_FIELDS, Field
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 from imr_search.taxonomy import state_code
@@ -93,11 +94,22 @@ def _age(value: str, pos: int) -> int:
 
 
 def enum_value(f: Field, value: str, pos: int) -> str:
+    """An enum value as the index holds it: its synonyms and the filter of that name's aliases
+    (``decision:denied`` is ``decision:upheld`` as ``--decision denied`` is), else an error
+    naming the closest values."""
     v = value.lower()
     v = ENUM_SYNONYMS.get(f.name, {}).get(v, v)
+    v = aliases().get(f.name, {}).get(v.casefold(), v).lower()
     if v not in f.values:
         allowed = ", ".join(f.values + tuple(ENUM_SYNONYMS.get(f.name, {})))
-        raise _err(f"{f.name}: {value!r} is not one of {allowed}", pos)
+        known = [*f.values, *ENUM_SYNONYMS.get(f.name, {}), *aliases().get(f.name, {})]
+        near = difflib.get_close_matches(value.lower(), known, n=5, cutoff=0.6)
+        closest = f"; the closest values are {', '.join(repr(n) for n in near)}" if near else ""
+        raise _err(
+            f"{f.name}: {value!r} is not one of {allowed}{closest}",
+            pos,
+            hint=f"closest {f.name} values: {', '.join(near)}" if near else None,
+        )
     return v
 
 
