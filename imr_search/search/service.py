@@ -105,10 +105,10 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
         # The service's own limit, so the query is refused here exactly when its search would.
         limit = getattr(engine, "max_query_length", MAX_QUERY_LENGTH)
         tree = parse(request.query, max_length=limit)
-        checked, field_notes = check_query_values(engine, tree)
+        resolved, field_notes = check_query_values(engine, tree)
         notes += [n for n in field_notes if n not in notes]
-        if checked != tree:
-            request = replace(request, tree=checked)
+        if resolved != tree:
+            request = replace(request, tree=resolved)
     return Prepared(request, tuple(notes), case_letter, case_note)
 
 
