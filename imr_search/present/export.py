@@ -191,9 +191,12 @@ def precedent_rows(answer: Mapping[str, Any]) -> Iterator[list[object]]:
     for name, rows in answer["breakdowns"].items():
         for row in rows:
             yield rate(f"by {name}", row["value"], row)
-    for x in answer["closest"]:
+    sides = [(f"closest {d}", answer.get(f"closest_{d}")) for d in ("overturned", "upheld")]
+    for section, x in [*sides, *(("closest", x) for x in answer["closest"])]:
+        if x is None:
+            continue
         yield [
-            "closest", None, *([None] * 6), x["case_number"], x["item_id"], x["decision_date"],
+            section, None, *([None] * 6), x["case_number"], x["item_id"], x["decision_date"],
             x["decision"], x["service"], x["match"], x["closeness"], x["guideline"],
             x["key_sentence"],
         ]  # fmt: skip

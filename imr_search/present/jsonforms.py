@@ -124,6 +124,9 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "min_per_decision": MIN_SAMPLED,
         },
         "closest": [dump(x) for x in p.closest],
+        # The closest precedent of each decision the matched set holds (null for none).
+        "closest_overturned": dump(p.sides["overturned"]) if "overturned" in p.sides else None,
+        "closest_upheld": dump(p.sides["upheld"]) if "upheld" in p.sides else None,
         "terms": {
             "test": "log-likelihood ratio G² per phrase (2x2: decision x rationale has phrase), "
             "Bonferroni over the phrases tested",

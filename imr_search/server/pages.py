@@ -480,7 +480,8 @@ def precedents_page(
                 time_limit=settings.query_time_limit,
             )
         )
-        for p in answer["closest"]:
+        sides = [answer["closest_overturned"], answer["closest_upheld"]]
+        for p in [*answer["closest"], *(x for x in sides if x)]:
             p["url"] = letter_path(root, p["letter_id"], _number(p))
     # The API link asks what the page shows: the same request, filters and left-out letter.
     pairs = [("request", request_text), *filters.filter_pairs()]
