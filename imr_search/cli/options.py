@@ -168,15 +168,19 @@ def filter_options(fn: F) -> F:
             metavar="VALUE",
             help=f"{f.help} Repeat for any of several.",
         )(fn)
-    date = click.DateTime(formats=["%Y-%m-%d"])
+    # ISO or as people in California write a day (syntax.user_date reads the same forms).
+    date = click.DateTime(formats=["%Y-%m-%d", "%m/%d/%Y"])
     for name, what in reversed(_RANGE_OPTIONS.items()):
         for end, word in (("to", "before"), ("from", "after")):
             fn = click.option(
-                f"--{name}-{end}", type=date, metavar="YYYY-MM-DD", help=f"{what}: on or {word}."
+                f"--{name}-{end}",
+                type=date,
+                metavar="YYYY-MM-DD",
+                help=f"{what}: on or {word} (or MM/DD/YYYY).",
             )(fn)
     for flag, name, help_ in (
-        ("--to", "date_to", "Decided on or before this day."),
-        ("--from", "date_from", "Decided on or after this day."),
+        ("--to", "date_to", "Decided on or before this day (or MM/DD/YYYY)."),
+        ("--from", "date_from", "Decided on or after this day (or MM/DD/YYYY)."),
     ):
         fn = click.option(flag, name, type=date, metavar="YYYY-MM-DD", help=help_)(fn)
     return fn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from imr_search.cli.options import (
     reports_errors,
     size_note,
 )
-from imr_search.errors import UsageError
+from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
 from imr_search.present.export import csv_rows, records_xlsx
 from imr_search.present.jsonforms import (
@@ -36,7 +37,8 @@ from imr_search.present.terminal import (
     letter_text,
     result_table,
 )
-from imr_search.search.lookup import find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import find_item
 from imr_search.search.request import MAX_PAGE_SIZE, SORT_ORDERS
 
 if TYPE_CHECKING:
@@ -123,7 +125,10 @@ def search(
             page=page,
             size=size,
         )
-        result = engine.search(checked_request(engine, request))
+        checked = checked_request(engine, request)
+        result = engine.search(checked)
+        if not result.total:
+            result.warnings.append(why_nothing(engine, checked))
     if fmt == "json":
         click.echo(to_json(result_dict(result), pretty=True))
     else:
@@ -134,31 +139,56 @@ def search(
 
 
 @click.command()
-@click.argument("letter_id")
+@click.argument("letter_ids", nargs=-1, required=True, metavar="LETTER_ID...")
 @format_option("text", "json", "citation", help="citation: one line a brief can quote.")
 @index_option
 @reports_errors
-def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
-    """Show one letter with every item, its citations and rationale.
+def show(letter_ids: tuple[str, ...], fmt: str, index_dir: Path | None) -> None:
+    """Show letters with every item, its citations and rationale.
 
-    LETTER_ID may name one item, ID#N: --format citation then cites that item.
+    LETTER_ID is a letter id or case number; ID#N names one item (shown alone, and cited
+    alone with --format citation). Several are answered in turn, each found or "not found"
+    (exit 1 when any is not).
     """
     settings = settings_from(index_dir=index_dir)
-    letter_part, _, number = letter_id.partition("#")
+    found: list[tuple[str, Letter | None, Item | None, str | None]] = []
     with open_index(settings) as engine:
-        letter = find_letter(engine, letter_part)
-    if fmt == "citation":
-        click.echo(citation(letter, _item_of(letter, number) if number else None))
-    else:
-        click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+        for given in letter_ids:
+            try:
+                letter, item = find_item(engine, given)
+                found.append((given, letter, item, None))
+            except NotFoundError as exc:
+                if len(letter_ids) == 1:
+                    raise
+                found.append((given, None, None, str(exc)))
+    _show(found, fmt, several=len(letter_ids) > 1)
+    missing = [given for given, letter, _, _ in found if letter is None]
+    if missing:
+        raise NotFoundError(f"not found: {', '.join(missing)}")
 
 
-def _item_of(letter: Letter, number: str) -> Item:
-    for item in letter.items:
-        if str(item.number) == number.strip():
-            return item
-    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
-    raise UsageError(f"{letter.id} has no item {number!r} (its items: {numbers})")
+def _show(
+    found: list[tuple[str, Letter | None, Item | None, str | None]], fmt: str, *, several: bool
+) -> None:
+    if fmt == "json":
+        data = [
+            _only(letter, item).to_dict() if letter else {"requested": given, "error": error}
+            for given, letter, item, error in found
+        ]
+        click.echo(to_json(data if several else data[0], pretty=True))
+        return
+    for n, (given, letter, item, error) in enumerate(found):
+        if letter is None:
+            click.echo(f"{given}: {error}")
+        elif fmt == "citation":
+            click.echo(citation(letter, item))
+        else:
+            click.echo(("\n" if n else "") + letter_text(_only(letter, item)), nl=False)
+
+
+def _only(letter: Letter, item: Item | None) -> Letter:
+    """The letter, holding only ``item`` when one was named."""
+    return letter if item is None else dataclasses.replace(letter, items=[item])
 
 
 @click.command()

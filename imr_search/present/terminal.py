@@ -200,12 +200,15 @@ def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
             f"{result.total} {unit}; showing {first}-{first + shown - 1} "
             f"(page {result.page} of {result.pages})"
         )
-    else:
-        out.append("No matches.")
+    # An empty answer says why (search.emptiness.why_nothing) where it can, on this line.
+    why = [w for w in result.warnings if w.startswith("No matches:")]
+    if not result.total:
+        out.append(why[0] if why else "No matches.")
     for term, suggestion in result.suggestions.items():
         out.append(f"No hits for {term!r}; did you mean: {suggestion}")
     for w in result.warnings:
-        out.append(f"warning: {w}")
+        if w not in why:
+            out.append(f"warning: {w}")
     out.append("")
     if result.groups:
         for g in result.groups:

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from imr_search.errors import NotFoundError
-from imr_search.model import Letter
+from imr_search.model import Item, Letter
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.tree import Term
@@ -42,6 +42,21 @@ def find_letter(engine: Engine, given: str) -> Letter:
     if letter_id is not None:
         return engine.get_letter(letter_id)
     raise NotFoundError(f"no letter {given!r} in the index (by letter id or case number)")
+
+
+def find_item(engine: Engine, given: str) -> tuple[Letter, Item | None]:
+    """The letter ``given`` names and, for ``ID#N``, its item N (None for a bare id).
+    NotFoundError naming the letter's items when it has no item N: never the whole letter in
+    its place."""
+    letter_part, hash_, number = given.partition("#")
+    letter = find_letter(engine, letter_part)
+    if not hash_:
+        return letter, None
+    for item in letter.items:
+        if str(item.number) == number.strip():
+            return letter, item
+    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
+    raise NotFoundError(f"{letter.id} has no item {number.strip()!r}: its items are {numbers}")
 
 
 def case_number_letter(engine: Engine, query: str) -> str | None:

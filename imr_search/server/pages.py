@@ -32,7 +32,8 @@ from imr_search.present.jsonforms import precedents_dict, similar_dict
 from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
-from imr_search.search.lookup import case_number_letter, find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import case_number_letter, find_item, find_letter
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
@@ -256,6 +257,8 @@ def search_page(
         request_ = prepared.request
         result = engine.search(deadline.narrowed(request_))
         result.warnings[:0] = prepared.all_notes
+        if not result.total:  # say why, as the CLI and the API do
+            result.warnings.append(why_nothing(engine, request_))
         # Facet values' overturn rates, when asked for: one more search.
         overturned = (
             overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)
@@ -311,12 +314,16 @@ def search_page(
 # -- the letter page ------------------------------------------------------------------------
 
 
-@router.get("/letters/{letter_id}", response_class=HTMLResponse)
+@router.get("/letters/{letter_id}", response_class=HTMLResponse, response_model=None)
 def letter_page(
     request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
-) -> HTMLResponse:
-    letter: Letter = find_letter(engine, letter_id)
+) -> HTMLResponse | RedirectResponse:
     root = root_path(request)
+    if "#" in letter_id:  # ID#N typed or pasted (encoded %23): that item, or the items there are
+        found, item = find_item(engine, letter_id)
+        number = item.number if item else None
+        return RedirectResponse(letter_path(root, found.id, number), status_code=303)
+    letter: Letter = find_letter(engine, letter_id)
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
     related = {
         item.number: {
