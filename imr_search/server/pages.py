@@ -43,6 +43,7 @@ from imr_search.server.params import (
     SearchParams,
 )
 from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.trail import highlight, hit_url, trail
 from imr_search.server.views import letter_path, search_data
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -121,6 +122,7 @@ def make_environment() -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["paragraphs"] = _paragraphs
     env.filters["citation"] = _citation
+    env.filters["mark"] = highlight
     # The page names the source file only, not where it lies on the server.
     env.filters["basename"] = lambda s: PurePath(str(s)).name
     env.globals["facet_labels"] = FACET_LABELS
@@ -270,6 +272,7 @@ def search_page(
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
         data = search_data(result, params, base=base, root=root, overturned=overturned)
+        _link_results(data, params, root)
 
     export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
     date_fields = {"from", "to", *(f"{n}_{e}" for n in DATE_RANGE_LABELS for e in ("from", "to"))}
@@ -311,12 +314,28 @@ def search_page(
     return render(request, "search.html", status=400 if error else 200, **context)
 
 
+def _link_results(data: dict[str, Any], params: SearchParams, root: str) -> None:
+    """Each result's letter link carries the search and the result's place in it, so the
+    letter page can highlight the query and link to the previous and next result."""
+    first = (params.page - 1) * params.size + 1
+    for n, hit in enumerate(data.get("results", []), start=first):
+        number = str(hit["item_id"]).rpartition("#")[2]
+        hit["url"] = hit_url(root, hit["letter_id"], int(number), params, n)
+    for n, group in enumerate(data.get("groups") or [], start=first):
+        group["url"] = hit_url(root, group["letter_id"], None, params, n)
+
+
 # -- the letter page ------------------------------------------------------------------------
 
 
 @router.get("/letters/{letter_id}", response_class=HTMLResponse, response_model=None)
 def letter_page(
-    request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
+    request: Request,
+    letter_id: str,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    params: Annotated[SearchParams, Query()],
+    hit: Annotated[int | None, Query(ge=1, description="Place in the search it came from.")] = None,
 ) -> HTMLResponse | RedirectResponse:
     root = root_path(request)
     if "#" in letter_id:  # ID#N typed or pasted (encoded %23): that item, or the items there are
@@ -352,6 +371,7 @@ def letter_page(
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
         letter_base=f"{root}/letters/",
+        trail=trail(engine, settings, params, hit, root) if hit else None,
     )
 
 
