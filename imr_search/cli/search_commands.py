@@ -21,10 +21,11 @@ from imr_search.cli.options import (
     open_index,
     reports_errors,
     size_note,
+    write_table,
 )
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
-from imr_search.present.export import csv_rows, records_xlsx
+from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows
 from imr_search.present.jsonforms import (
     crosstab_dict,
     hit_dict,
@@ -201,7 +202,14 @@ def _only(letter: Letter, item: Item | None) -> Letter:
     metavar="FACET",
     help="Tabulate the search by a facet, or month (give twice for rows and columns).",
 )
-@format_option("text", "json", "csv", help="csv: with --by, one line per row or cell.")
+@format_option(
+    "text",
+    "json",
+    "csv",
+    "xlsx",
+    help="csv, xlsx: one line per row or cell (with --by: the "
+    "cross-tab; without: the index summary).",
+)
 @index_option
 @reports_errors
 def stats(
@@ -231,21 +239,22 @@ def stats(
         table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
     if fmt == "json":
         click.echo(to_json(crosstab_dict(table), pretty=True))
-    elif fmt == "csv":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(crosstab_csv_rows(table))
+    elif fmt in TABLE_FORMATS:
+        write_table(crosstab_csv_rows(table), fmt)
     else:
         click.echo(crosstab_text(table), nl=False)
 
 
 def _index_stats(fmt: str, index_dir: Path | None) -> None:
-    if fmt == "csv":
-        raise UsageError("--format csv needs --by FACET (the index summary is text or json)")
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
         st = engine.stats()
     data = stats_dict(st)
     if fmt == "json":
         click.echo(to_json(data, pretty=True))
+        return
+    if fmt in TABLE_FORMATS:
+        write_table(stats_rows(data), fmt)
         return
     click.echo(f"letters: {st.letters}")
     if note := size_note(settings, st.letters):

@@ -524,6 +524,7 @@ def precedents_page(
         json_url=json_url,
         filters=filters,
         csv_url=json_url + "&format=csv",
+        xlsx_url=json_url + "&format=xlsx",
         current_era_only="current" in {v.lower() for v in filters.filters().get("era", ())},
     )
 

@@ -365,7 +365,7 @@ class AnalysisParams(FilterParams):
     """A search to analyse: the query and filters of a search, without paging."""
 
     q: str = Field("", description="Query in the imr-search query language; empty: every item.")
-    format: Literal["json", "csv"] = Field("json", description="json, or csv.")
+    format: Literal["json", "csv", "xlsx"] = Field("json", description="json, csv or xlsx.")
 
     def to_request(self, settings: Settings) -> SearchRequest:
         return self.search_request(self.q, settings)

@@ -8,7 +8,9 @@ each has, which eras and dates the index holds), never from the tool's output.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from server_fixtures import ServerIndex
 
 from imr_search.cli import main
 from imr_search.eras import current_era
+
+# isort: split
+from factories import xlsx_rows
 
 pytest_plugins = ["server_fixtures"]
 
@@ -170,3 +175,50 @@ def test_an_empty_index_says_so_everywhere(tmp_path: Path) -> None:
     assert out.stdout.splitlines()[0] == (
         "No matches: the index holds no items yet (add letters with imr-search index)."
     )
+
+
+# -- every table exports as CSV, JSON and XLSX, the same from the CLI and the server ----------
+
+TABLES = [
+    # (CLI arguments, API path and parameters)
+    (("citator",), "/api/citator", {}),
+    (("stats", "--by", "decision"), "/api/crosstab", {"rows": "decision"}),
+    (
+        ("stats", "--by", "era", "--by", "decision"),
+        "/api/crosstab",
+        {"rows": "era", "cols": "decision"},
+    ),
+    (("precedents", "Pre-op labs"), "/api/precedents", {"request": "Pre-op labs"}),
+]
+
+
+@pytest.mark.parametrize(("args", "path", "params"), TABLES)
+def test_every_table_exports_alike_from_the_cli_and_the_server(
+    api: httpx.Client,
+    server_index: ServerIndex,
+    args: tuple[str, ...],
+    path: str,
+    params: dict[str, str],
+) -> None:
+    as_json = api.get(path, params=params).json()
+    assert json.loads(cli(server_index.path, *args, "--format", "json").stdout) == as_json
+    csv_text = api.get(path, params={**params, "format": "csv"}).text
+    assert cli(server_index.path, *args, "--format", "csv").stdout == csv_text.replace("\r\n", "\n")
+    workbook = api.get(path, params={**params, "format": "xlsx"})
+    assert workbook.status_code == 200
+    rows = xlsx_rows(workbook.content)
+    lines = list(csv.reader(io.StringIO(csv_text)))
+    assert len(rows) == len(lines)
+    assert [str(h) for h in rows[0]] == lines[0]
+    # Counts are numbers in the workbook, so a spreadsheet can sum them.
+    numeric = [c for c in rows[1] if isinstance(c, int | float)]
+    assert numeric
+
+
+def test_the_index_summary_exports_as_a_table(server_index: ServerIndex) -> None:
+    items = sum(len(le.items) for le in server_index.records.values())
+    out = cli(server_index.path, "stats", "--format", "csv")
+    assert out.exit_code == 0, out.output
+    rows = dict(r for r in csv.reader(io.StringIO(out.stdout)) if len(r) == 2)
+    assert rows["letters"] == str(len(server_index.records))
+    assert rows["items"] == str(items)
