@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -23,6 +23,7 @@ from imr_search.cli.options import (
     size_note,
     write_table,
 )
+from imr_search.config import Settings
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
 from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows
@@ -39,7 +40,7 @@ from imr_search.present.terminal import (
     result_table,
 )
 from imr_search.search.emptiness import why_nothing
-from imr_search.search.lookup import find_item
+from imr_search.search.lookup import find_cases, find_item, split_cases
 from imr_search.search.request import MAX_PAGE_SIZE, SORT_ORDERS
 
 if TYPE_CHECKING:
@@ -60,6 +61,15 @@ if TYPE_CHECKING:
 )
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.File("r"),
+    default=None,
+    metavar="FILE",
+    help="Answer each case of FILE (case numbers or letter ids, one a line; - for stdin): its "
+    "items, or not found.",
+)
 @format_option(
     "table",
     "json",
@@ -86,6 +96,7 @@ def search(
     fmt: str,
     base_url: str | None,
     index_dir: Path | None,
+    cases_file: TextIO | None = None,
     **options: Any,
 ) -> None:
     """Search items by keyword, field, filter and facet.
@@ -98,6 +109,9 @@ def search(
       imr-search search 'age:[40 TO 60]' --format csv > results.csv
     """
     settings = settings_from(index_dir=index_dir)
+    if cases_file is not None:
+        _answer_cases(settings, split_cases(cases_file.read()), fmt)
+        return
     with open_index(settings) as engine:
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
@@ -134,6 +148,37 @@ def search(
         click.echo(to_json(result_dict(result), pretty=True))
     else:
         click.echo(result_table(result, color=sys.stdout.isatty(), facets=facets), nl=False)
+
+
+def _answer_cases(settings: Settings, cases: list[str], fmt: str) -> None:
+    """Each case answered in turn (``lookup.find_cases``): its items, or not found."""
+    if not cases:
+        raise UsageError("--cases: the file names no case")
+    if fmt not in ("table", "json"):
+        raise UsageError("--cases answers as a table or as json")
+    with open_index(settings) as engine:
+        answers = find_cases(engine, cases)
+    if fmt == "json":
+        data = [
+            a.letter.to_dict() | {"requested": a.given}
+            if a.letter
+            else {"requested": a.given, "error": a.error}
+            for a in answers
+        ]
+        click.echo(to_json(data, pretty=True))
+    else:
+        found = sum(a.letter is not None for a in answers)
+        click.echo(f"{len(answers)} cases: {found} found, {len(answers) - found} not found")
+        for a in answers:
+            if a.letter is None:
+                click.echo(f"{a.given}: not found ({a.error})")
+                continue
+            click.echo(f"{a.given}: {citation(a.letter)}")
+            for item in a.letter.items:
+                click.echo(f"  #{item.number} {item.decision.upper():<10} {item.service}")
+    missing = [a.given for a in answers if a.letter is None]
+    if missing:
+        raise NotFoundError(f"not found: {', '.join(missing)}")
 
 
 # ---- show, stats, serve -----------------------------------------------------------------------

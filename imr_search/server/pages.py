@@ -33,7 +33,13 @@ from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.emptiness import why_nothing
-from imr_search.search.lookup import case_number_letter, find_item, find_letter
+from imr_search.search.lookup import (
+    case_list,
+    case_number_letter,
+    find_cases,
+    find_item,
+    find_letter,
+)
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
@@ -250,6 +256,13 @@ def search_page(
     base = f"{root}/"
     if case_letter := case_number_letter(engine, params.q):  # a case number goes to its letter
         return RedirectResponse(letter_path(root, case_letter), status_code=303)
+    if cases := case_list(params.q):  # a pasted list of cases: each found, or not found
+        answers = [
+            {"given": a.given, "letter": a.letter, "error": a.error,
+             "url": letter_path(root, a.letter.id) if a.letter else None}
+            for a in find_cases(engine, cases)
+        ]  # fmt: skip
+        return render(request, "cases.html", q=params.q, answers=answers)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None

@@ -222,3 +222,43 @@ def test_the_index_summary_exports_as_a_table(server_index: ServerIndex) -> None
     rows = dict(r for r in csv.reader(io.StringIO(out.stdout)) if len(r) == 2)
     assert rows["letters"] == str(len(server_index.records))
     assert rows["items"] == str(items)
+
+
+# -- several letters at once ---------------------------------------------------------------------
+
+
+def test_a_cases_file_answers_each_case(server_index: ServerIndex, tmp_path: Path) -> None:
+    letters = sorted(
+        (le for le in server_index.records.values() if le.case_number), key=lambda le: le.id
+    )
+    a, b = letters[0], letters[1]
+    assert a.case_number
+    assert b.case_number
+    listed = tmp_path / "cases.txt"
+    listed.write_text(f"{a.case_number}\nCM99-0000001, {b.case_number.lower()}\n")
+    out = cli(server_index.path, "search", "--cases", str(listed))
+    assert out.exit_code == 1  # one case is missing
+    lines = out.stdout.splitlines()
+    assert lines[0] == "3 cases: 2 found, 1 not found"
+    assert lines[1].startswith(f"{a.case_number}: IMR Final Determination {a.case_number}")
+    assert sum(line.startswith("  #") for line in lines) == len(a.items) + len(b.items)
+    assert any(line.startswith("CM99-0000001: not found") for line in lines)
+    data = json.loads(
+        cli(server_index.path, "search", "--cases", str(listed), "--format", "json").stdout
+    )
+    assert [d.get("id") for d in data] == [a.id, None, b.id]
+
+
+def test_a_list_pasted_into_the_box_answers_each_case(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letters = sorted(
+        (le for le in server_index.records.values() if le.case_number), key=lambda le: le.id
+    )
+    a, b = letters[0], letters[1]
+    page = api.get("/", params={"q": f"{a.case_number}, CM99-0000001\n{b.case_number}"})
+    assert page.status_code == 200
+    assert "3 cases: 2 found, 1 not found" in page.text
+    assert f'href="/letters/{a.id}"' in page.text
+    assert f'href="/letters/{b.id}"' in page.text
+    assert "<strong>CM99-0000001</strong>: not found" in page.text
