@@ -95,8 +95,13 @@ def ladder(c: Classification, request: str) -> list[Rung]:
     for name, label, fields in candidates:
         known = {k: v for k, v in fields.items() if v}
         words = service if name == "service" else ()
-        if name == "service" and (not words or not known or c.modality):
-            continue  # nothing but its place to name the service, or a test (its own rung)
+        if name == "service" and (
+            not words or not known or c.modality or set(words) <= _words_of(c.subcategory)
+        ):
+            # Nothing but its place names the service; or a test (its own rung); or the
+            # subcategory already names it ("physical therapy" is PT/OT): the words would only
+            # drop the items that say it otherwise ("PT 2x6").
+            continue
         if len(known) == len(fields) and all(
             (known, words) != (r.fields, r.service) for r in rungs
         ):
@@ -112,9 +117,14 @@ _PLACES = """left right bilateral bilat unilateral side level levels cervical th
 lumbosacral sacral sacroiliac spine spinal neck back low lower upper mid region area
 retrospective retro request purchase rental times time week weeks visit visits session
 sessions day days month months unit units additional outpatient inpatient associated
-service services"""
+service services one two three four five six seven eight nine ten eleven twelve
+fifteen sixteen eighteen twenty thirty once twice per every"""
 _PLACE_WORDS = frozenset(_PLACES.split())
 SERVICE_WORDS = 3  # the most specific words that name a service
+
+
+def _words_of(name: str | None) -> set[str]:
+    return set(content_words(name or ""))
 
 
 def service_words(request: str) -> tuple[str, ...]:

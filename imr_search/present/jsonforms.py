@@ -108,6 +108,8 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "rung": p.rung.name,
             "label": p.rung.label,
             "fields": dict(p.rung.fields),
+            # Words the service text must all have (the "same service at any level" rung).
+            "service_words": list(p.rung.service),
             "query": p.rung.query,
         },
         "fallback": p.fallback,

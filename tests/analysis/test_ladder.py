@@ -121,3 +121,9 @@ def test_one_sided_sets_name_only_their_side(new_engine: Engine) -> None:
     p = precedents(new_engine, "MRI of the lumbar spine")
     assert set(p.sides) == {"upheld"}
     assert all(x.decision == "upheld" for x in p.closest)
+
+
+def test_no_service_rung_when_the_subcategory_names_the_service() -> None:
+    # "physical therapy" is what PT/OT says already: the words would only drop "PT 2x6".
+    for request in ("Physical therapy 2x6 lumbar", "Four sessions of physical therapy"):
+        assert "service" not in [r.name for r in ladder(classify(request), request)]

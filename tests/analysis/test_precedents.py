@@ -64,8 +64,9 @@ def expected_rung(item: Item) -> str:
         return "subcategory+region"
     if item.modality:
         return "modality"
-    if item.category and service_words(item.service):
-        return "service"  # the same service at any level or side
+    words = set(service_words(item.service))
+    if item.category and words and not words <= set(content_words(item.subcategory or "")):
+        return "service"  # the same service at any level or side, not named by its subcategory
     if item.subcategory:
         return "subcategory"
     return "category"
