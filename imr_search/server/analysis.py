@@ -18,7 +18,7 @@ from imr_search.guidelines import CITES_VALUES
 from imr_search.present.export import TABLE_FORMATS, table_csv, table_xlsx
 from imr_search.present.jsonforms import citator_dict, crosstab_dict
 from imr_search.search.backend import Engine
-from imr_search.server.api import _BAD, _CSV, _DOWN, XLSX_TYPE
+from imr_search.server.api import _BAD, _CSV, _DOWN, _XLSX, XLSX_TYPE
 from imr_search.server.charts import month_histogram
 from imr_search.server.pages import render
 from imr_search.server.params import CitatorParams, CrosstabParams
@@ -45,7 +45,10 @@ def _export(rows: list[list[str]], fmt: str, name: str) -> Response:
     summary="Overturn rate per cited guideline section",
     response_model=None,
     responses={
-        200: {"content": _CSV, "description": "Rows: citation, items, overturned, rate, interval"},
+        200: {
+            "content": {**_CSV, **_XLSX},
+            "description": "Rows: citation, items, overturned, rate, interval",
+        },
         **_BAD,
         **_DOWN,
     },
@@ -72,7 +75,10 @@ def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
     summary="Cross-tabulate a search by one or two facets (or month)",
     response_model=None,
     responses={
-        200: {"content": _CSV, "description": "Counts, overturned, rate and interval per cell"},
+        200: {
+            "content": {**_CSV, **_XLSX},
+            "description": "Counts, overturned, rate and interval per cell",
+        },
         **_BAD,
         **_DOWN,
     },
