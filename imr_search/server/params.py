@@ -85,6 +85,7 @@ class FilterParams(BaseModel):
     urcitation: list[str] = _filter_field("urcitation")
     cites: list[str] = _filter_field("cites")
     era: list[str] = _filter_field("era")
+    reason: list[str] = _filter_field("reason")
     date_from: str | None = Field(
         None,
         alias="from",
