@@ -28,7 +28,7 @@ from imr_search.errors import QueryError
 from imr_search.model import Letter
 from imr_search.search.backend import Backend, ClosesOnExit, Engine, Reader, WriterSession
 from imr_search.search.filters import request_tree
-from imr_search.search.filtervalues import check_filters
+from imr_search.search.filtervalues import check_filters, check_query_values
 from imr_search.search.hits import facet_counts, item_record, make_hit
 from imr_search.search.lookup import case_number_letter
 from imr_search.search.request import MAX_PAGE_SIZE, SearchRequest
@@ -40,6 +40,7 @@ from imr_search.search.results import (
     SearchResult,
     SourceState,
 )
+from imr_search.search.syntax import parse
 from imr_search.search.tree import Term, plain_words
 
 clock = time.monotonic  # the time limit's clock (a test replaces it)
@@ -99,6 +100,15 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
         number = request.query.strip().strip('"').strip()
         case_note = f"{number!r} is the case number of letter {case_letter}: showing its items"
         request = replace(request, tree=Term("case", number.lower()))
+    elif request.tree is None and ":" in request.query:
+        # ``region:lumbar`` means what ``--region lumbar`` does (issue 25, point 3).
+        # The service's own limit, so the query is refused here exactly when its search would.
+        limit = getattr(engine, "max_query_length", MAX_QUERY_LENGTH)
+        tree = parse(request.query, max_length=limit)
+        resolved, field_notes = check_query_values(engine, tree)
+        notes += [n for n in field_notes if n not in notes]
+        if resolved != tree:
+            request = replace(request, tree=resolved)
     return Prepared(request, tuple(notes), case_letter, case_note)
 
 
