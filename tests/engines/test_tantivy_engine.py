@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from imr_search.engines.tantivy import engine as engine_module
+from imr_search.engines.tantivy import letters as letters_module
 from imr_search.engines.tantivy import open_backend
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.model import Letter
@@ -45,7 +45,7 @@ def fresh(tmp_path: Path) -> Iterator[SearchService]:
 def test_facets_that_cannot_be_counted_exactly_are_an_error(
     tantivy_engine: SearchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine_module, "FACET_BUCKETS", 3)
+    monkeypatch.setattr(letters_module, "FACET_BUCKETS", 3)
     with pytest.raises(IndexError_, match="count exactly"):
         tantivy_engine.search(SearchRequest(query="decision:upheld", facets=True))
 

@@ -31,7 +31,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,14 +39,14 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy import letters, spelling
 from imr_search.engines.tantivy import schema as sc
-from imr_search.engines.tantivy import spelling
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
-from imr_search.search.backend import ClosesOnExit, Matches
+from imr_search.search.backend import ClosesOnExit, LetterPage, Matches
 from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
@@ -60,9 +60,6 @@ MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur
 # The writer's indexing memory, shared by its threads: segments are flushed when it fills.
 WRITER_HEAP = 256_000_000
 WRITER_THREADS = max(1, min(2, os.cpu_count() or 1))
-# Buckets asked of the facet terms aggregation: more than every distinct facet value an index
-# of the whole corpus has (a few thousand), within tantivy's limit of 65,000 per request.
-FACET_BUCKETS = 60_000
 SIMILAR_TERMS = 20
 clock = time.monotonic  # the time_limit's clock (a test replaces it)
 
@@ -145,6 +142,9 @@ class TantivyEngine(ClosesOnExit):
         total = int(found.count or 0)
         hits = [(float(s) if sort == "relevance" else 0.0, a) for s, a in found.hits]
         return hits, total
+
+    def count(self, searcher: Any, query: Any) -> int:
+        return _count(searcher, query)
 
     def every_match(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
         """Every matched document, in order. Counted first: tantivy's top-N collector sizes
@@ -346,6 +346,11 @@ class _TantivyReader:
         self._view = view
         self._s = view.searcher
 
+    @property
+    def commit(self) -> Hashable | None:
+        # meta.json's identity: every commit writes a new file and renames it into place.
+        return self._view.stamp
+
     def compile(self, tree: Node, filters: Node | None) -> _Query:
         engine = self._engine
         compiler = Compiler(
@@ -379,6 +384,22 @@ class _TantivyReader:
         page, total = self._engine.ranked(self._s, query.query, sort, limit=size, offset=start)
         return Matches(total, [(a, s) for s, a in page])
 
+    def letter_page(
+        self, query: _Query, sort: SortOrder, *, start: int, size: int, facets: bool
+    ) -> LetterPage:
+        if self._s.num_docs == 0:
+            return LetterPage(Matches(0), 0, [])
+        return letters.letter_page(
+            self._engine,
+            self._s,
+            query.query,
+            sort,
+            start=start,
+            size=size,
+            facets=facets,
+            separator=sc.FACET_SEP,
+        )
+
     def letter_keys(self, refs: Sequence[Any]) -> Sequence[int]:
         # The integer ``lkey`` fast field: exact at any number of letters.
         keys: list[int] = self._s.fast_field_values("lkey", list(refs))
@@ -389,6 +410,8 @@ class _TantivyReader:
     ) -> dict[str, Counter[str]]:
         if self._s.num_docs == 0:
             return {}
+        if isinstance(matches.payload, dict):  # counted with the letters (``letter_page``)
+            return matches.payload
         return self._engine.facets(self._view, query.query, matches.total, blank)
 
     def record(self, ref: Any) -> dict[str, Any]:
@@ -434,23 +457,8 @@ def _record(searcher: Any, addr: Any) -> dict[str, Any]:
 def _count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
     """Counts per facet value over ``query``'s documents, from one terms aggregation over the
     combined ``facets`` field; exact, or IndexError_ when tantivy could not count every value."""
-    agg = {
-        "facets": {
-            "terms": {"field": "facets", "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}
-        }
-    }
     try:
-        out = searcher.aggregate(query, agg).get("facets", {})
+        out = searcher.aggregate(query, {"facets": letters.facet_aggregation()})
     except ValueError as exc:
         raise IndexError_(f"cannot count facets: {exc}") from exc
-    if out.get("sum_other_doc_count", 0) or out.get("doc_count_error_upper_bound", 0):
-        raise IndexError_(
-            "too many distinct facet values to count exactly "
-            f"(more than {FACET_BUCKETS}); the counts would be approximate"
-        )
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for bucket in out.get("buckets", []):
-        name, _, value = str(bucket["key"]).partition(sc.FACET_SEP)
-        if name in counters:
-            counters[name][value] = int(bucket["doc_count"])
-    return counters
+    return letters.parse_facets(out.get("facets", {}), sc.FACET_SEP)
