@@ -39,7 +39,7 @@ from typing import Any
 
 import tantivy
 
-from imr_search.engines.tantivy import letters, spelling
+from imr_search.engines.tantivy import letters, pairs, spelling
 from imr_search.engines.tantivy import schema as sc
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.highlight import snippet
@@ -96,6 +96,10 @@ class TantivyEngine(ClosesOnExit):
         self._closed = False
         self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
         self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
+        index.reload()
+        self.pairs = pairs.load(
+            index_dir, self.schema, self.analyzer, empty=index.searcher().num_docs == 0
+        )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -307,7 +311,7 @@ class TantivyEngine(ClosesOnExit):
         try:
             if rebuild:
                 w.delete_all_documents()
-            yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild)
+            yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild, pairs=self.pairs)
             w.commit()
             w.garbage_collect_files()
         except BaseException as exc:
@@ -354,7 +358,11 @@ class _TantivyReader:
     def compile(self, tree: Node, filters: Node | None) -> _Query:
         engine = self._engine
         compiler = Compiler(
-            engine.schema, self._s, engine.analyzer, max_expansions=engine.max_expansions
+            engine.schema,
+            self._s,
+            engine.analyzer,
+            max_expansions=engine.max_expansions,
+            pairs=engine.pairs,
         )
         clauses = [(MUST, compiler.compile(tree))]
         if filters is not None:

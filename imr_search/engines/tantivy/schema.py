@@ -17,6 +17,8 @@ a mapped document always agree, plus these internal ones:
 - ``day``: the decision date's ordinal (0: none) as an integer fast field, for sorting by date.
 - ``facets``: every facet value of the item as ``"facet\\x1fvalue"`` in one multi-valued raw
   fast field, so one terms aggregation counts all facets at once.
+- ``<text field>__pairs``: adjacent frequent words of the text field as single terms, for
+  phrases without positions (``pairs``).
 - ``decided``, ``injured``, ``assigned``, ``received``, ``urdenial`` and ``age``: integer
   fields (dates as day ordinals), present only when the letter has the value, so an open
   range never matches a missing date.
@@ -29,6 +31,7 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy.pairs import Pairs, pair_field
 from imr_search.search.documents import ItemDocument, LetterDocument
 from imr_search.search.fields import ALL_FIELDS, TEXT_FIELDS
 
@@ -87,6 +90,8 @@ def build_schema() -> Any:
     # searchable text (positions, for phrases)
     for name in sorted(TEXT_FIELDS):
         b.add_text_field(name, tokenizer_name=TEXT_TOKENIZER, index_option="position")
+        # adjacent frequent words as one term (``pairs``), given pre-tokenized
+        b.add_text_field(pair_field(name), tokenizer_name="raw", index_option="position")
     # whole, normalised values
     for name in KEYWORD_FIELDS:
         b.add_text_field(name, tokenizer_name="raw", index_option="basic")
@@ -117,8 +122,8 @@ def letter_key(letter_id: str) -> int:
     return int.from_bytes(digest, "big") >> 2
 
 
-def item_document(doc: ItemDocument) -> Any:
-    """The tantivy document of one item."""
+def item_document(doc: ItemDocument, pairs: Pairs | None = None) -> Any:
+    """The tantivy document of one item (with the pair terms of its text, given ``pairs``)."""
     fields: dict[str, Any] = {
         "kind": KIND_ITEM,
         "uid": doc.item_id,
@@ -140,7 +145,12 @@ def item_document(doc: ItemDocument) -> Any:
         fields[name] = day.toordinal()
     if doc.age is not None:
         fields["age"] = doc.age
-    return tantivy.Document(**fields)
+    document = tantivy.Document(**fields)
+    if pairs is not None:
+        for name, text in doc.text.items():
+            if text:
+                pairs.add(document, name, text)
+    return document
 
 
 def letter_document(doc: LetterDocument) -> Any:
