@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
+from cachetools import LRUCache
 
 from imr_search.engines.tantivy import letters, pairs, spelling
 from imr_search.engines.tantivy import schema as sc
@@ -52,7 +53,7 @@ from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
-from imr_search.search.tree import Node, matches_by_negation
+from imr_search.search.tree import Every, Node, matches_by_negation
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -61,6 +62,14 @@ MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur
 WRITER_HEAP = 256_000_000
 WRITER_THREADS = max(1, min(2, os.cpu_count() or 1))
 SIMILAR_TERMS = 20
+# Facet counts of filter-only requests kept per commit.
+FILTER_FACETS = 256
+# Past this share of the items a query matches, facet values are counted by walking the facet
+# terms with the query as filter (``terms_with_prefix(filter_query=...)``, Solr's "enum"
+# method), whose cost does not grow with the result; below it, a terms aggregation over the
+# matches; past COMPLEMENT_SHARE, an aggregation over the few items left out.
+ENUM_SHARE = 0.10
+COMPLEMENT_SHARE = 0.90
 clock = time.monotonic  # the time_limit's clock (a test replaces it)
 
 
@@ -72,6 +81,10 @@ class _View:
     stamp: tuple[int, int, int]
     items: int | None = None
     blank_facets: dict[str, Counter[str]] | None = None
+    # Filter-only requests' facet counts (every page and sort of a filter shares them).
+    filter_facets: LRUCache[Hashable, dict[str, Counter[str]]] = field(
+        default_factory=lambda: LRUCache(FILTER_FACETS)
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -159,24 +172,42 @@ class TantivyEngine(ClosesOnExit):
         hits, _ = self.ranked(view.searcher, query, sort, limit=n)
         return hits
 
-    def facets(self, view: _View, query: Any, matched: int, blank: bool) -> dict[str, Counter[str]]:
+    def facets(
+        self, view: _View, query: Any, matched: int, blank: bool, key: Hashable | None = None
+    ) -> dict[str, Counter[str]]:
         """Exact facet counts over the items ``query`` matches. The blank query's counts are
-        computed once per commit; a query matching most items is counted over its complement
-        (every item minus the ones it leaves out), which touches fewer documents."""
-        everything = self._blank_facets(view)
+        computed once per commit, and a filter-only request's (``key``: its filters) once per
+        commit and filter. The way of counting depends on the share of items matched (see
+        ENUM_SHARE)."""
         if blank:
-            return everything
-        if matched * 2 > self._item_count(view):
-            complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
-            left_out = _count_facets(view.searcher, complement)
-            return {
-                name: Counter(
-                    {v: n - left_out[name][v] for v, n in everything[name].items()
-                     if n - left_out[name][v] > 0}
-                )
-                for name in FACETS
-            }  # fmt: skip
-        return _count_facets(view.searcher, query)
+            return self._blank_facets(view)
+        if key is not None:
+            with view.lock:
+                kept = view.filter_facets.get(key)
+            if kept is not None:
+                return kept
+        counts = self._facets(view, query, matched)
+        if key is not None:
+            with view.lock:
+                view.filter_facets[key] = counts
+        return counts
+
+    def _facets(self, view: _View, query: Any, matched: int) -> dict[str, Counter[str]]:
+        items = self._item_count(view)
+        if matched <= ENUM_SHARE * items:
+            return _count_facets(view.searcher, query)
+        if matched <= COMPLEMENT_SHARE * items:
+            return _enum_facets(view.searcher, query)
+        everything = self._blank_facets(view)
+        complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
+        left_out = _count_facets(view.searcher, complement)
+        return {
+            name: Counter(
+                {v: n - left_out[name][v] for v, n in everything[name].items()
+                 if n - left_out[name][v] > 0}
+            )
+            for name in FACETS
+        }  # fmt: skip
 
     def _blank_facets(self, view: _View) -> dict[str, Counter[str]]:
         with view.lock:
@@ -340,6 +371,7 @@ class _Query:
 
     query: Any
     highlight: dict[str, set[str]]
+    facet_key: Hashable | None = None  # a filter-only request: its filters
 
 
 class _TantivyReader:
@@ -371,7 +403,8 @@ class _TantivyReader:
         if matches_by_negation(tree) or (filters is not None and matches_by_negation(filters)):
             clauses.append((MUST, engine.item_q))
         query = clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
-        return _Query(query, compiler.highlight)
+        key = ("filters", filters) if isinstance(tree, Every) and filters is not None else None
+        return _Query(query, compiler.highlight, key)
 
     def match(
         self,
@@ -420,7 +453,7 @@ class _TantivyReader:
             return {}
         if isinstance(matches.payload, dict):  # counted with the letters (``letter_page``)
             return matches.payload
-        return self._engine.facets(self._view, query.query, matches.total, blank)
+        return self._engine.facets(self._view, query.query, matches.total, blank, query.facet_key)
 
     def record(self, ref: Any) -> dict[str, Any]:
         return _record(self._s, ref)
@@ -460,6 +493,21 @@ def _record(searcher: Any, addr: Any) -> dict[str, Any]:
     raw = searcher.doc(addr).get_first("stored")
     record: dict[str, Any] = json.loads(bytes(raw).decode("utf-8"))
     return record
+
+
+def _enum_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
+    """Counts per facet value over ``query``'s documents from the facet field's terms, each
+    counted over the query's matches (exact: every term is walked, no limit)."""
+    try:
+        found = searcher.terms_with_prefix("facets", "", filter_query=query)
+    except ValueError as exc:
+        raise IndexError_(f"cannot count facets: {exc}") from exc
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for term, n in found:
+        name, _, value = str(term).partition(sc.FACET_SEP)
+        if name in counters and n:
+            counters[name][value] = int(n)
+    return counters
 
 
 def _count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
