@@ -133,3 +133,17 @@ def test_an_index_of_another_schema_is_an_index_error(tmp_path: Path) -> None:
     # An OutdatedIndexError (an IndexError_): `index --rebuild` makes it anew beside it.
     with pytest.raises(OutdatedIndexError, match=r"older imr-search.*--rebuild"):
         open_engine(tmp_path)
+
+
+def test_sources_come_from_live_letters_only(fresh: SearchService) -> None:
+    # Replaced and deleted letters leave their state terms in the dictionary until a merge:
+    # only live letters' count.
+    with fresh.writer() as w:
+        w.put(make_letter("CM17-0000001"), source_key="a.pdf", content_hash="1")
+        w.put(make_letter("CM17-0000002"), source_key="b.pdf", content_hash="1")
+        w.put(make_letter("CM17-0000003"), source_key="c\x1fd.pdf", content_hash="1")
+    with fresh.writer() as w:
+        w.put(make_letter("CM17-0000001"), source_key="a.pdf", content_hash="2")
+        w.delete("CM17-0000002")
+    states = {k: (v.letter_id, v.content_hash) for k, v in fresh.sources().items()}
+    assert states == {"a.pdf": ("CM17-0000001", "2"), "c\x1fd.pdf": ("CM17-0000003", "1")}

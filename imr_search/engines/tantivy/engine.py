@@ -109,6 +109,7 @@ class TantivyEngine(ClosesOnExit):
         self._closed = False
         self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
         self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
+        self._states = sc.has_field(self.schema, sc.STATE_FIELD)
         index.reload()
         self.pairs = pairs.load(
             index_dir, self.schema, self.analyzer, empty=index.searcher().num_docs == 0
@@ -295,6 +296,16 @@ class TantivyEngine(ClosesOnExit):
         out: dict[str, SourceState] = {}
         if not s.num_docs:
             return out
+        if self._states:
+            # The state terms of live letter documents (a deleted one's term stays in the
+            # dictionary until a merge, counted 0 under the filter): no document is loaded.
+            terms = s.terms_with_prefix(sc.STATE_FIELD, "", filter_query=self._letter_q)
+            for term, n in terms:
+                if n:
+                    key, letter_id, content_hash = sc.parse_state(str(term))
+                    out[key] = SourceState(letter_id, content_hash)
+            return out
+        # An index made before the state terms: every letter document is read.
         for _, addr in s.search(self._letter_q, limit=s.num_docs, count=False).hits:
             doc = s.doc(addr)
             out[str(doc.get_first("source_key"))] = SourceState(

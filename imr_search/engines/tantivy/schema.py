@@ -38,6 +38,7 @@ from imr_search.search.fields import ALL_FIELDS, TEXT_FIELDS
 KIND_ITEM = "item"
 KIND_LETTER = "letter"
 FACET_SEP = "\x1f"
+STATE_FIELD = "source_state"
 # The built-in tokenizer of every text field: Unicode words, long tokens (>40 bytes) dropped,
 # lower case, Snowball English stemmer. Built in, so an index opens without registering
 # anything, and ``ANALYZER`` below reproduces it for queries and highlighting.
@@ -84,6 +85,9 @@ def build_schema() -> Any:
     b.add_integer_field("day", fast=True, indexed=True)
     b.add_text_field("source_key", stored=True, tokenizer_name="raw", index_option="basic")
     b.add_text_field("content_hash", stored=True, tokenizer_name="raw", index_option="basic")
+    # source key, letter id and content hash of a letter document as one term, so that an
+    # incremental run reads every source's state from the term dictionary, not the documents
+    b.add_text_field(STATE_FIELD, tokenizer_name="raw", index_option="basic")
     b.add_bytes_field("stored", stored=True)  # JSON: the item record or the whole letter
     b.add_text_field("facets", fast=True, tokenizer_name="raw", index_option="basic")
     b.add_text_field("words", tokenizer_name=WORDS_TOKENIZER, index_option="basic")
@@ -113,6 +117,25 @@ def missing_fields(schema: Any) -> list[str]:
         except ValueError:
             missing.append(name)
     return missing
+
+
+def state_term(source_key: str, letter_id: str, content_hash: str) -> str:
+    return FACET_SEP.join((source_key, letter_id, content_hash))
+
+
+def parse_state(term: str) -> tuple[str, str, str]:
+    """(source key, letter id, content hash); a source key may hold the separator, the others
+    never do."""
+    source_key, letter_id, content_hash = term.rsplit(FACET_SEP, 2)
+    return source_key, letter_id, content_hash
+
+
+def has_field(schema: Any, name: str) -> bool:
+    try:
+        tantivy.Query.term_query(schema, name, "x")
+    except ValueError:
+        return False
+    return True
 
 
 def letter_key(letter_id: str) -> int:
@@ -164,6 +187,7 @@ def letter_document(doc: LetterDocument) -> Any:
         "source_key": doc.source_key,
         "content_hash": doc.content_hash,
         "stored": doc.stored.encode("utf-8"),
+        STATE_FIELD: state_term(doc.source_key, doc.letter_id, doc.content_hash),
     }
     if doc.words:
         fields["words"] = doc.words
