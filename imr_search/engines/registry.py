@@ -36,6 +36,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
@@ -330,3 +331,17 @@ def replacing(
         os.rename(index_dir, _old(index_dir))
     os.rename(fresh, index_dir)
     shutil.rmtree(_old(index_dir), ignore_errors=True)
+
+
+def publish_index(index_dir: Path, replica: Path) -> Any:
+    """Copy the commit of the index in ``index_dir`` to ``replica`` (servers read it), with
+    the engine's ``publish``; UsageError for an engine without replicas."""
+    name = folder_engine(index_dir)
+    if name is None:
+        raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    publish: Callable[[Path, Path], Any] | None = getattr(
+        importlib.import_module(ENGINES[name].package), "publish", None
+    )
+    if publish is None:
+        raise UsageError(f"the {name} engine has no replicas: publish needs a tantivy index")
+    return publish(index_dir, replica)
