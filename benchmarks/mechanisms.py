@@ -67,10 +67,7 @@ def switched(service: SearchService, mechanism: str, on: bool) -> Iterator[None]
             put(engine_module, "ENUM_SHARE", 1.0)
             put(engine_module, "COMPLEMENT_SHARE", 1.0)
         elif mechanism == "letters":
-            # Without the capability the service pages letters from every hit's letter.
-            method = engine_module._TantivyReader.letter_page
-            delattr(engine_module._TantivyReader, "letter_page")
-            saved.append((engine_module._TantivyReader, "letter_page", method))
+            put(backend, "letter_aggregation", False)
     try:
         yield
     finally:

@@ -47,7 +47,7 @@ from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
-from imr_search.search.backend import ClosesOnExit, LetterPage, Matches
+from imr_search.search.backend import ClosesOnExit, LetterPage, Matches, group_letters
 from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
@@ -110,6 +110,8 @@ class TantivyEngine(ClosesOnExit):
         self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
         self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
         self._states = sc.has_field(self.schema, sc.STATE_FIELD)
+        # False: letter pages from every hit's letter (to compare, ``benchmarks.mechanisms``)
+        self.letter_aggregation = True
         index.reload()
         self.pairs = pairs.load(
             index_dir, self.schema, self.analyzer, empty=index.searcher().num_docs == 0
@@ -441,6 +443,11 @@ class _TantivyReader:
     ) -> LetterPage:
         if self._s.num_docs == 0:
             return LetterPage(Matches(0), 0, [])
+        if not self._engine.letter_aggregation:  # the plain way (the benchmark's "off")
+            hits = self._engine.every_match(self._view, query.query, sort)
+            keys = self.letter_keys([a for _, a in hits])
+            found = [(a, s) for s, a in hits]
+            return LetterPage(Matches(len(hits)), *group_letters(keys, found, start, size))
         return letters.letter_page(
             self._engine,
             self._s,
