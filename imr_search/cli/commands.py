@@ -17,6 +17,7 @@ from imr_search.cli.analysis_commands import citator_command, precedents_command
 from imr_search.cli.appeal_command import appeal_command
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
+from imr_search.cli.publish_command import publish
 from imr_search.cli.search_commands import search, show, stats
 from imr_search.cli.serve_command import serve
 from imr_search.config import describe
@@ -59,5 +60,6 @@ for command in (
     citator_command,
     appeal_command,
     alerts_group,
+    publish,
 ):
     main.add_command(command)

@@ -302,8 +302,21 @@ def stats(engine: EngineDep) -> Response:
     responses={200: {"model": HealthResponse, "description": "Serving"}, **_DOWN},
 )
 def healthz(engine: EngineDep) -> Response:
-    """``{"status": "ok"}`` once the index is open."""
-    return JSONResponse({"status": "ok"})
+    """``{"status": "ok"}`` once the index is open, with what the response cache of the process
+    that answered has done (each server process keeps its own)."""
+    cache = engine.cache_stats()
+    return JSONResponse(
+        {
+            "status": "ok",
+            "cache": {
+                "size": cache.size,
+                "held": cache.held,
+                "hits": cache.hits,
+                "misses": cache.misses,
+                "hit_rate": cache.hit_rate,
+            },
+        }
+    )
 
 
 # -- exports ----------------------------------------------------------------------------------
