@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from imr_search.cli.options import (
     reports_errors,
 )
 from imr_search.errors import UsageError
+from imr_search.present.export import write_csv
 from imr_search.present.jsonforms import (
     citator_dict,
     precedents_dict,
@@ -180,6 +180,6 @@ def citator_command(
     if fmt == "json":
         click.echo(to_json(citator_dict(table), pretty=True))
     elif fmt == "csv":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(citator_csv_rows(table))
+        write_csv(sys.stdout, citator_csv_rows(table))
     else:
         click.echo(citator_text(table), nl=False)

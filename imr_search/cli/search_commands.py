@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from imr_search.cli.options import (
 )
 from imr_search.errors import UsageError
 from imr_search.model import Item, Letter
-from imr_search.present.export import csv_rows, records_xlsx
+from imr_search.present.export import csv_rows, records_xlsx, write_csv
 from imr_search.present.jsonforms import (
     crosstab_dict,
     hit_dict,
@@ -107,8 +106,7 @@ def search(
                 sys.stdout.buffer.write(data)
             elif fmt == "csv":
                 # The same columns and cell rules as the server's export.
-                out = csv.writer(sys.stdout, lineterminator="\n")
-                out.writerows(csv_rows(engine.iter_items(request, limit=limit), url))
+                write_csv(sys.stdout, csv_rows(engine.iter_items(request, limit=limit), url))
             else:
                 for hit in all_hits(engine, request, cap=limit or 1_000_000):
                     click.echo(to_json(hit_dict(hit)))
@@ -202,7 +200,7 @@ def stats(
     if fmt == "json":
         click.echo(to_json(crosstab_dict(table), pretty=True))
     elif fmt == "csv":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(crosstab_csv_rows(table))
+        write_csv(sys.stdout, crosstab_csv_rows(table))
     else:
         click.echo(crosstab_text(table), nl=False)
 

@@ -4,8 +4,6 @@ and ``/crosstab`` (the monthly histogram is an SVG drawn here: it needs no JavaS
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +15,7 @@ from imr_search.analysis.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_c
 from imr_search.config import Settings
 from imr_search.errors import UsageError
 from imr_search.guidelines import CITES_VALUES
+from imr_search.present.export import csv_lines
 from imr_search.present.jsonforms import citator_dict, crosstab_dict
 from imr_search.search.backend import Engine
 from imr_search.server.api import _BAD, _CSV, _DOWN
@@ -33,10 +32,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _csv(rows: list[list[str]], name: str) -> Response:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return Response(
-        buffer.getvalue(),
+        "".join(csv_lines(rows)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
