@@ -127,8 +127,10 @@ def index_paths(
                 if gone and state.letter_id not in put_ids:
                     writer.delete(state.letter_id)
                     report.pruned += 1
-    if cache is not None:
-        cache.commit()
+        if cache is not None:
+            # Before the index commits: a cache that cannot be written (a full disk) fails
+            # the run while the index is still as it was.
+            cache.commit()
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     report.unclassified = stats.unclassified
