@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from imr_search.cli.flags import settings_from
+from imr_search.cli.flags import setting_options, settings_from
 from imr_search.cli.options import (
     all_hits,
     build_request,
@@ -64,12 +64,7 @@ if TYPE_CHECKING:
     "xlsx",
     help="csv, xlsx and jsonl export every match (or --limit of them); xlsx to a file or pipe.",
 )
-@click.option(
-    "--base-url",
-    default=None,
-    metavar="URL",
-    help="Server the exports' Letter URL column points at (default: http://HOST:PORT of serve).",
-)
+@setting_options("serve, search")
 @index_option
 @reports_errors
 def search(
@@ -80,7 +75,6 @@ def search(
     limit: int | None,
     page: int,
     fmt: str,
-    base_url: str | None,
     index_dir: Path | None,
     **options: Any,
 ) -> None:
@@ -98,7 +92,8 @@ def search(
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
             request = checked_request(engine, build_request(text, options, sort=sort))
-            url = base_url or f"http://{settings.host}:{settings.port}"
+            # The Letter URL column: the server's public address, as its own exports give.
+            url = settings.base_url or f"http://{settings.host}:{settings.port}"
             if fmt == "xlsx":
                 if sys.stdout.isatty():
                     raise UsageError("--format xlsx writes a workbook: redirect it to a file")

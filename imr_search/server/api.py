@@ -41,7 +41,7 @@ from imr_search.server.schemas import (
     SearchResponse,
     StatsResponse,
 )
-from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.state import get_engine, get_settings, root_path, site_url
 from imr_search.server.views import search_data
 
 # Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
@@ -283,7 +283,7 @@ def _export(
     if first.warnings:
         headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
     records = engine.iter_items(search, limit=EXPORT_LIMIT)
-    base_url = f"{request.url.scheme}://{request.url.netloc}{root_path(request)}"
+    base_url = site_url(request)
     if fmt == "xlsx":
         return Response(records_xlsx(records, base_url), media_type=XLSX_TYPE, headers=headers)
     return StreamingResponse(

@@ -41,7 +41,7 @@ from imr_search.server.params import (
     FilterParams,
     SearchParams,
 )
-from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.state import get_engine, get_settings, root_path, site_url
 from imr_search.server.views import letter_path, search_data
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -331,7 +331,7 @@ def letter_page(
     }
     for item in letter.items:
         related[item.number]["citation"] = citation(letter, item)
-    page_url = f"{request.url.scheme}://{request.url.netloc}{letter_path(root, letter.id)}"
+    page_url = letter_path(site_url(request), letter.id)
     return render(
         request,
         "letter.html",
