@@ -72,7 +72,9 @@ def unconfigured(index: Path) -> Iterator[httpx.Client]:
 
 def feed_urls(body: bytes) -> list[str]:
     root = etree.fromstring(body)  # strict: an invalid character fails here
-    return [str(h) for h in root.xpath("//a:link/@href", namespaces=NS)]
+    found = root.xpath("//a:link/@href", namespaces=NS)
+    assert isinstance(found, list)
+    return [str(h) for h in found]
 
 
 def test_links_come_from_the_base_url_setting_not_the_host_header(
@@ -110,7 +112,7 @@ def test_the_feed_is_well_formed_xml_whatever_the_text_holds(unconfigured: httpx
         response = unconfigured.get(f"/alerts/{name}.atom")
         assert response.status_code == 200, response.text
         root = etree.fromstring(response.content)
-        text = "".join(root.itertext())
+        text = "".join(str(t) for t in root.itertext())
         assert not set(CONTROL) & set(text)
     titles = etree.fromstring(unconfigured.get("/alerts/pt.atom").content).xpath(
         "//a:entry/a:title/text()", namespaces=NS
