@@ -123,6 +123,13 @@ class Settings(BaseSettings):
         default=100, gt=0, description="Disputed items in one letter."
     )
     # -- what one request may be --------------------------------------------------------------
+    # A real client sends its headers at once; a slow-loris would hold a connection forever.
+    header_time_limit: Annotated[float, Flag("--header-time-limit", "serve")] = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client may take to send a request's headers; a slower "
+        "connection is closed.",
+    )
     max_url_length: Annotated[int, Flag("--max-url-length", "serve")] = Field(
         default=8192, gt=0, description="Bytes of a request's path and query string; longer is 414."
     )

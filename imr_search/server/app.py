@@ -36,6 +36,7 @@ from imr_search.config import Settings
 from imr_search.engines.registry import open_engine
 from imr_search.search.backend import Engine
 from imr_search.server import analysis, api, error_shape, feeds, pages
+from imr_search.server.connections import HeadAsGet, with_header_timeout
 from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import AppState, EngineFactory, display_url
 
@@ -164,6 +165,7 @@ def create_app(
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET for every route and every error
     return app
 
 
@@ -241,6 +243,7 @@ def serve(settings: Settings) -> None:
         timeout_graceful_shutdown=10,
         limit_concurrency=256,  # beyond this, 503 rather than an ever-growing queue
     )
+    with_header_timeout(config, settings.header_time_limit)
     print(f"Serving imr-search on {display_url(settings.host, port)}", flush=True)
     try:
         if workers > 1:

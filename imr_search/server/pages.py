@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 import imr_search
 from imr_search.analysis.crosstab import overturned_facets
@@ -27,6 +27,7 @@ from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError, QueryError, UsageError
+from imr_search.ingest.tasks import content_hash
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.present.jsonforms import precedents_dict, similar_dict
 from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
@@ -34,6 +35,7 @@ from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FACETS, SearchRequest
+from imr_search.search.results import LetterSource
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -427,25 +429,65 @@ SOURCE_TYPES: dict[str, str] = {
 
 
 @router.get("/letters/{letter_id}/source")
-def letter_source(letter_id: str, engine: Annotated[Engine, Depends(get_engine)]) -> Response:
+def letter_source(
+    letter_id: str,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
     """The file the letter was indexed from, as DWC published it, named by its case number.
 
-    The path is the one the index recorded for this id (``Engine.letter_source``); nothing
-    from the URL but the id is used, so only indexed files can ever be served. A letter put
-    from standard input or by a program has no file: 404."""
-    letter = engine.get_letter(letter_id)
-    path = Path(engine.letter_source(letter_id))
-    if not path.is_absolute() or not path.is_file():
-        raise NotFoundError(f"the source file of {letter_id!r} is not on this server")
-    suffix = path.suffix.lower()
-    return FileResponse(
-        path,
+    The letter is found as its page finds it (the id in any case, or its case number). The
+    path is the one the index recorded for it (``Engine.letter_source``); nothing from the URL
+    but the id is used, so only indexed files can ever be served, and only while their bytes
+    still hash to what the index recorded, read from the letter's own folder (a symlink that
+    leads out of it is refused). A letter put from standard input or by a program has no
+    file: 404."""
+    letter = find_letter(engine, letter_id)
+    source = engine.letter_source(letter.id)
+    data = _source_bytes(letter.id, source, settings.max_file_bytes)
+    suffix = PurePath(source.key).suffix.lower()
+    return Response(
+        data,
         media_type=SOURCE_TYPES.get(suffix, "application/octet-stream"),
-        filename=f"{letter.case_number or letter.id}{suffix}",
-        content_disposition_type="inline",  # a PDF opens in the browser; saving keeps the name
-        # An HTML letter is shown, never run: no scripts, no plugins, no same-origin access.
-        headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"},
+        headers={
+            # A PDF opens in the browser; saving it keeps the case number for its name.
+            "Content-Disposition": _inline(f"{letter.case_number or letter.id}{suffix}"),
+            # An HTML letter is shown, never run: no scripts, no plugins, no same-origin access.
+            "Content-Security-Policy": "sandbox",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
+
+
+def _inline(filename: str) -> str:
+    quoted = quote(filename, safe="")
+    if quoted == filename:
+        return f'inline; filename="{filename}"'
+    return f"inline; filename*=utf-8''{quoted}"  # RFC 6266 / 5987
+
+
+def _source_bytes(letter_id: str, source: LetterSource, max_bytes: int) -> bytes:
+    """The bytes of the letter's file, exactly those the index parsed, or NotFoundError (whose
+    message never names the server's path)."""
+    missing = NotFoundError(f"the source file of {letter_id!r} is not on this server")
+    path = Path(source.key)
+    if not path.is_absolute():
+        raise missing
+    try:
+        real = path.resolve(strict=True)
+        # A symlink may stand for the file only inside the folder the letter was indexed from.
+        if real.parent != path.parent.resolve(strict=True) or not real.is_file():
+            raise missing
+        with real.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError:
+        raise missing from None
+    if content_hash(data) != source.content_hash:
+        raise NotFoundError(
+            f"the source file of {letter_id!r} has changed since it was indexed, so it is not "
+            "served as the original (index it again to serve the new file)"
+        )
+    return data
 
 
 # -- precedents and similar rationales ---------------------------------------------------------
