@@ -215,3 +215,27 @@ def test_a_full_disk_with_the_cache_on_is_one_line(engine: str, tmp_path: Path) 
     code, out = cli("index", "--index", str(index), LETTERS)
     assert code == 0, out
     assert letters_in(index) == 25
+
+
+def test_a_read_only_parent_folder_is_exit_1_for_every_store(tmp_path: Path) -> None:
+    # A failure of the machine, not bad usage (exit 2): the index, its record cache and its
+    # alerts database beside it cannot be created.
+    parent = tmp_path / "shelf"
+    parent.mkdir()
+    built = parent / "built"
+    assert cli("index", "--no-cache", "--index", str(built), SEEDS)[0] == 0
+    undo = _make_read_only(parent)
+    try:
+        for args, names in (
+            (("index", "--index", str(parent / "new"), SEEDS), f"{parent}/new.records.sqlite"),
+            (("index", "--no-cache", "--index", str(parent / "new"), SEEDS), f"{parent}/new"),
+            (("alerts", "add", "ot", "--index", str(built)), f"{built}.alerts.sqlite"),
+        ):
+            code, out = cli(*args)
+            assert code == 1, (args, out)
+            assert out.count("\n") == 1, out
+            assert names in out, out
+            assert "Traceback" not in out
+        assert letters_in(built) == 5
+    finally:
+        undo()
