@@ -52,9 +52,11 @@ HEADER_TIMEOUT = "header_timeout"  # the attribute of uvicorn's Config that carr
 
 def with_header_timeout(config: uvicorn.Config, seconds: float) -> uvicorn.Config:
     """``config`` serving with ``HeaderTimeoutH11`` and this limit. The limit rides on the
-    config, which uvicorn hands to each worker process (a class made at run time could not
-    be sent to them)."""
-    config.http = HeaderTimeoutH11
+    config, which uvicorn hands to each worker process; the class goes by name, imported when
+    the worker loads its app: a class object would be imported while the config is unpickled,
+    before the worker answers its supervisor's health check, and on a busy machine that import
+    takes longer than the check waits."""
+    config.http = f"{__name__}:{HeaderTimeoutH11.__name__}"
     setattr(config, HEADER_TIMEOUT, seconds)
     return config
 
