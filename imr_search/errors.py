@@ -15,6 +15,7 @@ the server to one JSON error shape and an HTML error page)::
     │                               HTTP 503)
     └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
         ├── IndexBusyError          another process holds the write lock
+        ├── DamagedIndexError       its files cannot be read: rebuild it
         └── OutdatedIndexError      made by an older imr-search: rebuild it
 
 ``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
@@ -99,6 +100,18 @@ class IndexBusyError(IndexError_):
 
     def __init__(self, path: str) -> None:
         super().__init__(f"the index is being written by another process ({path})")
+        self.path = path
+
+
+class DamagedIndexError(IndexError_):
+    """The index's files cannot be read (a damaged table of contents); ``index --rebuild``
+    builds a new one beside it and replaces it."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"the index in {path} is damaged ({why}); build it again: imr-search index "
+            f"PATHS... --rebuild --index {path} (the record cache spares parsing the PDFs)"
+        )
         self.path = path
 
 

@@ -239,3 +239,19 @@ def test_a_read_only_parent_folder_is_exit_1_for_every_store(tmp_path: Path) -> 
         assert letters_in(built) == 5
     finally:
         undo()
+
+
+def test_a_damaged_whoosh_index_says_so_and_rebuild_replaces_it(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    assert cli("index", "--no-cache", "--engine", "whoosh", "--index", str(index), SEEDS)[0] == 0
+    for toc in index.glob("_MAIN_*.toc"):  # Whoosh's table of contents, a pickle
+        toc.write_bytes(bytes(range(256)) * 3)
+    code, out = cli("search", "therapy", "--index", str(index))
+    assert code == 1
+    assert out.count("\n") == 1, out
+    assert out.startswith(f"imr-search: the index in {index} is damaged (")
+    assert f"--rebuild --index {index}" in out
+    # The way out it gives works.
+    code, out = cli("index", "--no-cache", "--rebuild", "--index", str(index), SEEDS)
+    assert code == 0, out
+    assert letters_in(index) == 5
