@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     )
     # None: one per core, at most two (the benchmark's box has two cores, and each worker
     # holds its own engine's caches).
+    # Links that leave the page (feeds, exports, the letter page's printed URL) are absolute:
+    # built from this, never from the request's Host header, which the client chooses.
+    base_url: Annotated[str | None, Flag("--base-url", "serve, search")] = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Public root URL (http(s)://host[/prefix]) of feed and export links; "
+        "unset, the server's own address.",
+    )
     workers: Annotated[int | None, Flag("--workers", "serve")] = Field(
         default=None,
         ge=1,
@@ -123,6 +131,13 @@ class Settings(BaseSettings):
         default=100, gt=0, description="Disputed items in one letter."
     )
     # -- what one request may be --------------------------------------------------------------
+    # A real client sends its headers at once; a slow-loris would hold a connection forever.
+    header_time_limit: Annotated[float, Flag("--header-time-limit", "serve")] = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client may take to send a request's headers; a slower "
+        "connection is closed.",
+    )
     max_url_length: Annotated[int, Flag("--max-url-length", "serve")] = Field(
         default=8192, gt=0, description="Bytes of a request's path and query string; longer is 414."
     )
@@ -244,6 +259,8 @@ def _validated(values: dict[str, Any], said: Callable[[SettingInfo, Any], str]) 
         what = said(info, values.get(info.name, error["input"]))
         if error["type"] in ("greater_than", "greater_than_equal", "less_than_equal"):
             raise ConfigError(f"{what} is out of range: {bounds_text(info)}") from None
+        if error["type"] == "string_pattern_mismatch":
+            raise ConfigError(f"{what} is not valid: {info.help}") from None
         raise ConfigError(f"{what} is not a valid {info.kind.__name__}") from None
 
 

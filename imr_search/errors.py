@@ -10,8 +10,12 @@ the server to one JSON error shape and an HTML error page)::
     │   ├── ConfigError             a bad setting (index path, port, ...)
     │   └── RecordError             a JSON record that is not a letter record
     ├── NotFoundError               no letter or item with that id (exit 1, HTTP 404)
+    ├── StoreError                  the record cache or the alerts database cannot be read or
+    │                               written: full disk, read-only folder, damaged file (exit 1,
+    │                               HTTP 503)
     └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
         ├── IndexBusyError          another process holds the write lock
+        ├── DamagedIndexError       its files cannot be read: rebuild it
         └── OutdatedIndexError      made by an older imr-search: rebuild it
 
 ``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
@@ -20,12 +24,22 @@ the server to one JSON error shape and an HTML error page)::
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+from pathlib import Path
+
 
 class ImrSearchError(Exception):
     """Base of every error imr-search raises on purpose; ``str()`` is the user-facing message."""
 
     exit_code = 1
     http_status = 500
+
+    @property
+    def public(self) -> str:
+        """The message for a web client: by default the same (a subclass leaves out what
+        only the operator should see, such as the server's file paths)."""
+        return str(self)
 
 
 class ParseError(ImrSearchError):
@@ -89,6 +103,18 @@ class IndexBusyError(IndexError_):
         self.path = path
 
 
+class DamagedIndexError(IndexError_):
+    """The index's files cannot be read (a damaged table of contents); ``index --rebuild``
+    builds a new one beside it and replaces it."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"the index in {path} is damaged ({why}); build it again: imr-search index "
+            f"PATHS... --rebuild --index {path} (the record cache spares parsing the PDFs)"
+        )
+        self.path = path
+
+
 class OutdatedIndexError(IndexError_):
     """The index was made by an older imr-search whose documents this one cannot search
     correctly (``imr-search index ... --rebuild`` makes it anew)."""
@@ -99,3 +125,63 @@ class OutdatedIndexError(IndexError_):
             f"imr-search index PATHS... --rebuild --index {path}"
         )
         self.path = path
+
+
+class StoreError(ImrSearchError):
+    """A file imr-search keeps beside the index (the record cache, the alerts database) cannot
+    be read or written. ``str()`` names the file and the way out, on one line; ``public`` says
+    the same without the server's path."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, public: str) -> None:
+        super().__init__(message)
+        self._public = public
+
+    @property
+    def public(self) -> str:
+        return self._public
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_FULL = {sqlite3.SQLITE_FULL}
+_SQLITE_READ_ONLY = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN}
+_SQLITE_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_OS_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_OS_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def store_error(
+    what: str,
+    path: Path,
+    exc: BaseException,
+    *,
+    full: str,
+    read_only: str,
+    damaged: str,
+) -> StoreError:
+    """``exc`` (an ``sqlite3.Error`` or ``OSError`` from ``what``, the file at ``path``) as one
+    line: what happened in words and the way out given for it (``full``: the disk is full;
+    ``read_only``: the folder or file may not be written; ``damaged``: the file is not a
+    database, or a damaged one)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    number = exc.errno if isinstance(exc, OSError) else None
+    if path.is_dir():
+        cause, way = "it is a folder, not a database file", damaged
+    elif primary in _SQLITE_FULL or number in _OS_FULL:
+        cause, way = "the disk is full", full
+    elif primary == sqlite3.SQLITE_IOERR:
+        # A write the file system refused (EFBIG past a file-size limit, EIO): like a full
+        # disk for the user, and SQLite does not say which.
+        cause, way = "the disk refused the write (full, or failing)", full
+    elif primary in _SQLITE_READ_ONLY or number in _OS_READ_ONLY:
+        cause, way = "it or its folder is read-only for this user", read_only
+    elif path.is_file() and path.stat().st_size == 0:
+        cause, way = "the file is empty (0 bytes): whatever it held is lost", damaged
+    elif primary in _SQLITE_DAMAGED or isinstance(exc, ValueError):
+        cause, way = "the file is damaged or not a database", damaged
+    else:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        cause, way = reason, damaged
+    return StoreError(f"{what} {path}: {cause}; {way}", public=f"{what}: {cause}")

@@ -44,7 +44,7 @@ from imr_search.search.documents import (
 from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
 from imr_search.search.hits import SNIPPET_CHARS, item_record, lead
 from imr_search.search.request import FACETS, SortOrder
-from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
+from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Pattern, Phrase, Range, Term
 
 ENTRY = EngineEntry(
@@ -223,8 +223,9 @@ class MemoryEngine(ClosesOnExit):
     def get_letter(self, letter_id: str) -> Letter:
         return Letter.from_dict(json.loads(self._letter(letter_id).doc.stored))
 
-    def letter_source(self, letter_id: str) -> str:
-        return self._letter(letter_id).doc.source_key
+    def letter_source(self, letter_id: str) -> LetterSource:
+        doc = self._letter(letter_id).doc
+        return LetterSource(doc.source_key, doc.content_hash)
 
     def sources(self) -> dict[str, SourceState]:
         letters = self._live().state.letters.values()

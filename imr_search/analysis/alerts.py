@@ -8,6 +8,10 @@ items it matches that were never seen before, under that run: those are the run'
 (``new_items``), what the index summary lists and what the Atom feed puts first. Items are
 identified by case and item (the item id), so a letter indexed again is not new again. Every
 change is one transaction: an interrupted run records nothing.
+
+A database that cannot be used (a full disk, a read-only folder, a damaged, empty or foreign
+file, a folder in its place) is a ``StoreError`` naming the file and the way out; its
+``public`` message, which the server shows, leaves out the path.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
-from imr_search.errors import ConfigError, NotFoundError, QueryError, UsageError
+from imr_search.errors import NotFoundError, QueryError, UsageError, store_error
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import ItemRecord
@@ -140,18 +144,51 @@ class AlertStore:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
-        try:
+        self._db: sqlite3.Connection | None = None
+        with self._guard():
+            if path.is_file() and path.stat().st_size == 0:
+                # SQLite takes an empty file for a new database and would say nothing: but a
+                # file this store made is never empty, so its saved searches were lost.
+                raise sqlite3.DatabaseError("empty file")
             if readonly:
-                self._db = sqlite3.connect(
-                    f"file:{path}?mode=ro", uri=True, check_same_thread=False
-                )
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(path)
-                self._db.executescript(_SCHEMA)
-            self._db.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open the alerts database {path}: {exc}") from None
+                db = sqlite3.connect(path)
+            self._db = db
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if tables and "alerts" not in tables:
+                # Another program's database: never add our tables to it.
+                raise sqlite3.DatabaseError("not an imr-search alerts database")
+            if not readonly:
+                db.executescript(_SCHEMA)
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("SELECT 1 FROM alerts LIMIT 1").fetchall()  # a foreign or damaged file
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """SQLite's and the file system's errors (and rows that do not decode) as one line with
+        the way out; the transaction in progress is rolled back, so nothing is half saved."""
+        try:
+            yield
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            raise store_error(
+                "the alerts database",
+                self.path,
+                exc,
+                full="free space and try again (nothing was saved)",
+                read_only="run as a user who may write it and its folder (nothing was saved)",
+                damaged="restore it from a backup, or delete it and save the searches again "
+                "(imr-search alerts add)",
+            ) from None
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        assert self._db is not None, "the alerts database is closed"
+        return self._db
 
     def __enter__(self) -> AlertStore:
         return self
@@ -162,13 +199,19 @@ class AlertStore:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         # sqlite3's context manager commits on success and rolls back on an exception.
-        with self._db:
-            yield self._db
+        with self._guard(), self._conn as db:
+            yield db
+
+    def _query(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        with self._guard():
+            return list(self._conn.execute(sql, args))
 
     # -- saved searches ---------------------------------------------------------------------
 
@@ -215,19 +258,21 @@ class AlertStore:
                 raise NotFoundError(f"no alert named {name!r} (see imr-search alerts list)")
 
     def get(self, name: str) -> SavedSearch:
-        row = self._db.execute(
+        rows = self._query(
             "SELECT name, query, filters, date_from, date_to, created FROM alerts WHERE name = ?",
             (name,),
-        ).fetchone()
-        if row is None:
+        )
+        if not rows:
             raise NotFoundError(f"no alert named {name!r} (see imr-search alerts list)")
-        return _saved(row)
+        with self._guard():
+            return _saved(rows[0])
 
     def saved(self) -> list[SavedSearch]:
-        rows = self._db.execute(
+        rows = self._query(
             "SELECT name, query, filters, date_from, date_to, created FROM alerts ORDER BY name"
         )
-        return [_saved(r) for r in rows]
+        with self._guard():
+            return [_saved(r) for r in rows]
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -265,7 +310,7 @@ class AlertStore:
     def new_items(self, name: str) -> list[SeenItem]:
         """The items the latest index run found new for this saved search."""
         self.get(name)
-        last = self._db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+        last = self._query("SELECT MAX(id) FROM runs")[0][0]
         if last is None:
             return []
         return self._seen("WHERE name = ? AND run = ?", (name, last))
@@ -277,31 +322,48 @@ class AlertStore:
         return self._seen("WHERE name = ?", (name,), limit=limit)
 
     def _seen(self, where: str, args: Sequence[object], *, limit: int = -1) -> list[SeenItem]:
-        rows = self._db.execute(
+        rows = self._query(
             "SELECT item_id, letter_id, case_number, decided, decision, service, run, seen_at "
             f"FROM seen {where} ORDER BY run DESC, decided DESC, item_id LIMIT ?",
             (*args, limit),
         )
-        return [
-            SeenItem(r[0], r[1], r[2], dt.date.fromisoformat(r[3]) if r[3] else None, r[4],
-                     r[5], r[6], r[7])
-            for r in rows
-        ]  # fmt: skip
+        with self._guard():
+            return [
+                SeenItem(_text(r[0]), _text(r[1]), _optional(r[2]), _date(r[3]), _text(r[4]),
+                         _text(r[5]), int(str(r[6])), _text(r[7]))
+                for r in rows
+            ]  # fmt: skip
 
 
-def _saved(row: Sequence[str | None]) -> SavedSearch:
+# A row of another shape than the schema's (a damaged file) is a ValueError, which the store
+# reports as a damaged database.
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a text column holds {value!r}")
+    return value
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _date(value: object) -> dt.date | None:
+    return None if value is None or value == "" else dt.date.fromisoformat(_text(value))
+
+
+def _saved(row: Sequence[object]) -> SavedSearch:
     name, query, filters, date_from, date_to, created = row
-    assert name is not None
-    assert query is not None
-    assert filters is not None
-    loaded: Mapping[str, list[str]] = json.loads(filters)
+    loaded = json.loads(_text(filters))
+    if not isinstance(loaded, dict):
+        raise ValueError("the filters are not a JSON object")
+    checked: Mapping[str, list[str]] = loaded
     return SavedSearch(
-        name=name,
-        query=query,
-        filters={k: tuple(v) for k, v in loaded.items()},
-        date_from=dt.date.fromisoformat(date_from) if date_from else None,
-        date_to=dt.date.fromisoformat(date_to) if date_to else None,
-        created=created or "",
+        name=_text(name),
+        query=_text(query),
+        filters={str(k): tuple(str(x) for x in v) for k, v in checked.items()},
+        date_from=_date(date_from),
+        date_to=_date(date_to),
+        created=_optional(created) or "",
     )
 
 

@@ -28,6 +28,9 @@ from imr_search.search.syntax import parse
 from imr_search.search.tree import Node, Range, Term, all_of
 
 MONTH = "month"
+# A bound on the months a table lists: IMR began in 2013, so fifty years is more than any
+# real index spans, and an impossible date can never make the table enumerate millions.
+MAX_MONTHS = 600
 DIMENSIONS: tuple[str, ...] = (*FACETS, MONTH)
 SMALL_CELL = 10  # fewer items than this: the rate is shown, with a warning
 MAX_ROWS = 100  # rows of a two-way table (each costs two searches); the rest are left out
@@ -167,14 +170,34 @@ def _month_counts(
             over[key] += hit
     if deadline.passed():  # the loop stopped, or the engine's collection did (then silently)
         _warn(warnings, deadline.message("the months count the items read by then only"))
+    if (span := month_span(items)) > MAX_MONTHS:
+        shown = months(items)
+        _warn(
+            warnings,
+            f"the decision dates span {span} months (some cannot be right: rebuild the index "
+            f"to leave them out); the {len(shown)} latest months with items are shown",
+        )
     return total, overturned, [Cell(k, None, items[k], over[k]) for k in months(items)]
 
 
-def months(keys: Iterable[str]) -> list[str]:
-    """Every month from the first to the last of ``keys`` (empty months included)."""
+def month_span(keys: Iterable[str]) -> int:
+    """Months from the first to the last of ``keys`` (YYYY-MM), both included; 0 for none."""
+    present = sorted(keys)
+    if not present:
+        return 0
+    (fy, fm), (ly, lm) = (map(int, k.split("-")) for k in (present[0], present[-1]))
+    return (ly - fy) * 12 + lm - fm + 1
+
+
+def months(keys: Iterable[str], *, limit: int = MAX_MONTHS) -> list[str]:
+    """Every month from the first to the last of ``keys`` (empty months included). Past
+    ``limit`` months (dates no IMR letter can hold, in an index made before they were
+    refused), the latest ``limit`` months that hold items, without the empty ones."""
     present = sorted(keys)
     if not present:
         return []
+    if month_span(present) > limit:
+        return present[-limit:]
     out, (y, m) = [], _month_span(present[0])[0].timetuple()[:2]
     last = present[-1]
     while (key := f"{y:04d}-{m:02d}") <= last:

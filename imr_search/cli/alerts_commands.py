@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from imr_search.cli.options import (
 )
 from imr_search.config import Settings
 from imr_search.errors import UsageError
+from imr_search.present.export import write_csv
 from imr_search.present.jsonforms import (
     to_json,
 )
@@ -185,11 +185,9 @@ def alerts_new(name: str, fmt: str, index_dir: Path | None) -> None:
         for row in rows:
             click.echo(to_json(row))
     elif fmt == "csv":
-        out = csv.writer(sys.stdout, lineterminator="\n")
         header = ["item_id", "letter_id", "case_number", "decision_date", "decision", "service",
                   "seen_at"]  # fmt: skip
-        out.writerow(header)
-        out.writerows([[row[k] or "" for k in header] for row in rows])
+        write_csv(sys.stdout, [header, *([row[k] for k in header] for row in rows)])
     else:
         if not items:
             click.echo(f"{name}: nothing new in the latest index run")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from imr_search.engines.registry import (
     outdated,
     replacing,
 )
-from imr_search.errors import UsageError
+from imr_search.errors import StoreError, UsageError
 from imr_search.ingest.indexer import IndexReport, index_paths, index_records
 from imr_search.ingest.pipeline import ingest
 from imr_search.parse import iter_sources
@@ -195,9 +196,13 @@ def index(
         else:
             with open_index(settings, create=True) as opened:
                 report = run(opened)
-    finally:
+    except BaseException:
         if cache is not None:
-            cache.close()
+            with contextlib.suppress(StoreError):  # the run's own error is the one to tell
+                cache.close()
+        raise
+    if cache is not None:
+        cache.close()
     click.echo(report_text(report))
     if alert_lines := record_alerts(settings):
         click.echo(alert_lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from imr_search.cli.flags import settings_from
+from imr_search.cli.flags import setting_options, settings_from
 from imr_search.cli.options import (
     all_hits,
     build_request,
@@ -26,7 +25,7 @@ from imr_search.cli.options import (
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
-from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows
+from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows, write_csv
 from imr_search.present.jsonforms import (
     crosstab_dict,
     hit_dict,
@@ -78,12 +77,7 @@ if TYPE_CHECKING:
     "xlsx",
     help="csv, xlsx and jsonl export every match (or --limit of them); xlsx to a file or pipe.",
 )
-@click.option(
-    "--base-url",
-    default=None,
-    metavar="URL",
-    help="Server the exports' Letter URL column points at (default: http://HOST:PORT of serve).",
-)
+@setting_options("serve, search")
 @index_option
 @reports_errors
 def search(
@@ -94,7 +88,6 @@ def search(
     limit: int | None,
     page: int,
     fmt: str,
-    base_url: str | None,
     index_dir: Path | None,
     cases_file: TextIO | None = None,
     **options: Any,
@@ -116,7 +109,8 @@ def search(
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
             request = checked_request(engine, build_request(text, options, sort=sort))
-            url = base_url or f"http://{settings.host}:{settings.port}"
+            # The Letter URL column: the server's public address, as its own exports give.
+            url = settings.base_url or f"http://{settings.host}:{settings.port}"
             if fmt == "xlsx":
                 if sys.stdout.isatty():
                     raise UsageError("--format xlsx writes a workbook: redirect it to a file")
@@ -124,8 +118,7 @@ def search(
                 sys.stdout.buffer.write(data)
             elif fmt == "csv":
                 # The same columns and cell rules as the server's export.
-                out = csv.writer(sys.stdout, lineterminator="\n")
-                out.writerows(csv_rows(engine.iter_items(request, limit=limit), url))
+                write_csv(sys.stdout, csv_rows(engine.iter_items(request, limit=limit), url))
             else:
                 for hit in all_hits(engine, request, cap=limit or 1_000_000):
                     click.echo(to_json(hit_dict(hit)))

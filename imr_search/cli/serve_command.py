@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 @click.command()
 @index_option
 @setting_options("serve")
+@setting_options("serve, search")
 @reports_errors
 def serve(index_dir: Path | None) -> None:
     """Serve the search page and the JSON API (read-only)."""

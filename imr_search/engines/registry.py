@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from imr_search.config import MAX_QUERY_LENGTH
-from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
+from imr_search.errors import DamagedIndexError, IndexError_, OutdatedIndexError, UsageError
 from imr_search.search.backend import Backend, Engine
 from imr_search.search.service import SearchService
 
@@ -160,10 +160,10 @@ def folder_engine(index_dir: Path) -> EngineName | None:
 
 def outdated(index_dir: Path) -> bool:
     """Whether ``index_dir`` holds an index its engine refuses as made by an older
-    imr-search."""
+    imr-search, or cannot read: ``index --rebuild`` builds its replacement beside it."""
     try:
         open_engine(index_dir).close()
-    except OutdatedIndexError:
+    except (OutdatedIndexError, DamagedIndexError):
         return True
     except IndexError_:
         return False

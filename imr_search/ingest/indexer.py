@@ -24,6 +24,7 @@ from imr_search.ingest.pipeline import ingest, warning_kind
 from imr_search.ingest.tasks import Runner, SerialRunner, content_hash
 from imr_search.model import Letter
 from imr_search.parse import MAX_BYTES, STDIN, iter_sources
+from imr_search.parse.dates import plausible_dates
 from imr_search.search.backend import Engine
 
 __all__ = [
@@ -110,14 +111,14 @@ def index_paths(
                 outcome, reason = "failed", done.reason or "failed"
                 report.failed.append((done.source, reason))
             else:
-                writer.put(
-                    done.letter, source_key=source_key(done.source), content_hash=done.digest
-                )
-                put_ids.add(done.letter.id)
+                # A record cached by an older parser may still hold an impossible date.
+                letter = plausible_dates(done.letter)
+                writer.put(letter, source_key=source_key(done.source), content_hash=done.digest)
+                put_ids.add(letter.id)
                 outcome = "indexed"
                 report.indexed += 1
                 report.cached += done.outcome == "cached"
-                report.warnings.update(warning_kind(w) for w in done.letter.warnings)
+                report.warnings.update(warning_kind(w) for w in letter.warnings)
             if progress is not None:
                 progress(IndexProgress(done.seq + 1, len(sources), done.source, outcome, reason))
         if prune and not rebuild:
@@ -127,8 +128,10 @@ def index_paths(
                 if gone and state.letter_id not in put_ids:
                     writer.delete(state.letter_id)
                     report.pruned += 1
-    if cache is not None:
-        cache.commit()
+        if cache is not None:
+            # Before the index commits: a cache that cannot be written (a full disk) fails
+            # the run while the index is still as it was.
+            cache.commit()
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     report.unclassified = stats.unclassified
@@ -178,6 +181,8 @@ def index_records(
                     outcome = "unchanged"
                     report.unchanged += 1
                 else:
+                    # A record from elsewhere is held to what the parser would keep.
+                    letter = plausible_dates(letter)
                     writer.put(letter, source_key=key, content_hash=digest)
                     outcome = "indexed"
                     report.indexed += 1

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
+
+from imr_search.model import Letter
 
 _MONTHS = {
     name: i
@@ -79,3 +82,33 @@ def parse_date(text: str, *, pivot: int | None = None) -> dt.date | None:
         if d:
             return d
     return None
+
+
+# -- dates a letter can hold ---------------------------------------------------------------------
+
+# Independent Medical Review began on 1 January 2013 (SB 863): no IMR letter was assigned,
+# applied for, or decided before it, nor was the utilization review denial it reviews.
+IMR_BEGAN = dt.date(2013, 1, 1)
+# An injury can be decades older than its review, but not older than this.
+EARLIEST_INJURY = dt.date(1900, 1, 1)
+_PROCESS_DATES = ("date_assigned", "decision_date", "ur_denial_date", "application_received")
+
+
+def plausible_dates(letter: Letter, *, today: dt.date | None = None) -> Letter:
+    """``letter`` without the dates it cannot hold (an IMR date before the program began, any
+    date after ``today``: "12/31/9999", "01/01/0001" and OCR slips), each named in a warning;
+    the same letter when every date is possible. Counts by month, the index's date range and
+    the Trends page enumerate the span of these dates, so none may reach the index."""
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)  # a day for time zones
+    dropped: dict[str, None] = {}
+    warnings: list[str] = []
+    for name in (*_PROCESS_DATES, "date_of_injury"):
+        value: dt.date | None = getattr(letter, name)
+        earliest = EARLIEST_INJURY if name == "date_of_injury" else IMR_BEGAN
+        if value is not None and not earliest <= value <= latest:
+            dropped[name] = None
+            when = "in the future" if value > latest else f"before {earliest.isoformat()}"
+            warnings.append(f"impossible {name}: {value.isoformat()} is {when}; left out")
+    if not dropped:
+        return letter
+    return replace(letter, **dropped, warnings=[*letter.warnings, *warnings])  # type: ignore[arg-type]

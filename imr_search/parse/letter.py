@@ -14,7 +14,7 @@ from pathlib import PurePath
 from imr_search.errors import ParseError
 from imr_search.model import Layout, Letter
 from imr_search.parse import legacy
-from imr_search.parse.dates import parse_date
+from imr_search.parse.dates import parse_date, plausible_dates
 from imr_search.parse.header import parse_header
 from imr_search.parse.items import parse_items
 from imr_search.parse.patient import injury_date, parse_patient
@@ -94,7 +94,7 @@ def parse_text(raw: str, *, source: str, stem: str | None = None) -> Letter:
         item.reason_sentences = {r.code: list(r.sentences) for r in reasons}
         if item.category is None:
             letter.warnings.append(f"item {item.number}: no DWC category for {item.service!r}")
-    return letter
+    return plausible_dates(letter)
 
 
 def _parse_2014(lines: list[str], *, source: str, stem: str) -> Letter:

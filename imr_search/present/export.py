@@ -3,8 +3,10 @@
 The CLI and the server export the same columns in the same order (``COLUMNS``, documented in
 docs/exports.md): one row per disputed item, with its letter's fields, human-readable headers.
 Cells are typed here (dates, numbers, booleans) and written by each format: CSV as text, XLSX
-as typed cells. A text cell a spreadsheet would run as a formula (CSV injection) is written as
-text in both.
+as typed cells. Every export the CLI and the server write (search, facets, precedents, the
+citator, cross-tabs, alerts) goes through ``csv_lines``/``write_csv`` or ``xlsx_bytes`` here, so
+a text cell a spreadsheet would run as a formula (CSV injection: one beginning with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is defused in this one place.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from imr_search.present.terminal import citation_line
@@ -56,8 +58,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 HEADERS: tuple[str, ...] = tuple(header for _, header in COLUMNS)
 
-# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
+# A text cell a spreadsheet would run as a formula (CSV injection, OWASP's list): CSV gets a
+# leading apostrophe, XLSX a string cell with Excel's quote prefix.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def runs_as_formula(text: str) -> bool:
+    """True for text a spreadsheet would evaluate if it were typed into a cell."""
+    return text.startswith(_FORMULA_START)
 
 
 def letter_url(base_url: str, letter_id: str, item_number: int | None = None) -> str:
@@ -118,15 +126,42 @@ def text_cell(value: object) -> str:
         value = "; ".join(str(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)  # a number (even a negative one) is data, not a formula
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if runs_as_formula(text) else text
 
 
-def csv_rows(records: Iterable[ItemRecord], base_url: str) -> Iterator[list[str]]:
-    """The header, then one row per item."""
+def csv_lines(rows: Iterable[Iterable[object]], *, chunk: int = 64 * 1024) -> Iterator[str]:
+    """CSV text (RFC 4180 line ends) in pieces of about ``chunk`` characters, every cell through
+    ``text_cell``: what the server streams."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([text_cell(v) for v in row])
+        if buffer.tell() >= chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(out: TextIO, rows: Iterable[Iterable[object]]) -> None:
+    """CSV to a terminal or pipe (``\\n`` line ends), every cell through ``text_cell``."""
+    writer = csv.writer(out, lineterminator="\n")
+    # With "\n" line ends Python 3.11's writer leaves a carriage return inside a cell unquoted,
+    # which a reader takes for the end of the row: such a row is quoted whole.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [text_cell(v) for v in row]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
+
+
+def csv_rows(records: Iterable[ItemRecord], base_url: str) -> Iterator[list[object]]:
+    """The header, then one row per item (for ``csv_lines`` or ``write_csv``)."""
     yield list(HEADERS)
     for record in records:
-        yield [text_cell(v) for v in record_values(record, base_url)]
+        yield record_values(record, base_url)
 
 
 def xlsx_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
@@ -149,6 +184,8 @@ def xlsx_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes
         c = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         if isinstance(value, str):
             c.data_type = "s"  # openpyxl would take "=..." for a formula
+            # and Excel would make it one again when the cell is edited, without the prefix
+            c.quotePrefix = runs_as_formula(value)
         if head:
             c.font = bold
         if isinstance(value, dt.date):
@@ -220,11 +257,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 def table_csv(rows: Iterable[Sequence[object]]) -> str:
     """A table (its header first) as CSV text, each cell as ``text_cell`` writes it (formulas
     defused): the one CSV writer of every table the CLI and the server export."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([text_cell(v) for v in row])
-    return buffer.getvalue()
+    return "".join(csv_lines(rows))
 
 
 def table_xlsx(rows: Iterable[Sequence[object]]) -> bytes:

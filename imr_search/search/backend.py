@@ -30,6 +30,7 @@ from imr_search.search.response_cache import CacheStats
 from imr_search.search.results import (
     IndexStats,
     ItemRecord,
+    LetterSource,
     SearchResult,
     Segment,
     SourceState,
@@ -169,8 +170,9 @@ class Backend(Protocol):
     def get_letter(self, letter_id: str) -> Letter:
         """The whole record; NotFoundError if unknown."""
 
-    def letter_source(self, letter_id: str) -> str:
-        """The source key the letter was indexed from; NotFoundError if unknown."""
+    def letter_source(self, letter_id: str) -> LetterSource:
+        """The source key the letter was indexed from and its bytes' hash; NotFoundError if
+        unknown."""
 
     def similar(
         self,
@@ -205,10 +207,11 @@ class Engine(Protocol):
     def get_letter(self, letter_id: str) -> Letter:
         """The whole record; NotFoundError if unknown."""
 
-    def letter_source(self, letter_id: str) -> str:
+    def letter_source(self, letter_id: str) -> LetterSource:
         """The source key the letter was indexed from (its file's absolute path, or another
-        key a writer gave); NotFoundError if unknown. Serving the original file looks the
-        path up here, by id, so no part of a URL ever becomes a path."""
+        key a writer gave) and the hash of the bytes parsed; NotFoundError if unknown.
+        Serving the original file looks the path up here, by id, so no part of a URL ever
+        becomes a path, and checks the bytes against the hash."""
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None

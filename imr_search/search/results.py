@@ -183,6 +183,15 @@ class SourceState:
     content_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class LetterSource:
+    """Where a letter was indexed from: its source key (a file's absolute path, or another key
+    a writer gave) and the sha256 of the bytes that were parsed."""
+
+    key: str
+    content_hash: str
+
+
 @dataclass(slots=True)
 class ItemRecord:
     """A whole stored item with the letter fields precedent analysis needs."""

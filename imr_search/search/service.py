@@ -50,6 +50,7 @@ from imr_search.search.results import (
     IndexStats,
     ItemRecord,
     LetterGroup,
+    LetterSource,
     SearchResult,
     SourceState,
 )
@@ -265,7 +266,7 @@ class SearchService(ClosesOnExit):
     def get_letter(self, letter_id: str) -> Letter:
         return self.backend.get_letter(letter_id)
 
-    def letter_source(self, letter_id: str) -> str:
+    def letter_source(self, letter_id: str) -> LetterSource:
         return self.backend.letter_source(letter_id)
 
     def similar(

@@ -7,10 +7,8 @@ threadpool. ``/api/precedents`` and ``/api/similar/{item_id}`` return exactly wh
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
@@ -29,11 +27,11 @@ from imr_search.present.appeal_forms import appeal_dict
 from imr_search.present.export import (
     FACET_HEADERS,
     PRECEDENT_HEADERS,
+    csv_lines,
     csv_rows,
     facet_rows,
     precedent_rows,
     records_xlsx,
-    text_cell,
     xlsx_bytes,
 )
 from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
@@ -48,7 +46,7 @@ from imr_search.server.schemas import (
     SearchResponse,
     StatsResponse,
 )
-from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.state import get_engine, get_settings, root_path, site_url
 from imr_search.server.views import search_data
 
 # Rows in one CSV export; a larger result set is cut here (X-Total-Count says how many matched).
@@ -340,11 +338,11 @@ def _export(
     if first.warnings:
         headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
     records = engine.iter_items(search, limit=EXPORT_LIMIT)
-    base_url = f"{request.url.scheme}://{request.url.netloc}{root_path(request)}"
+    base_url = site_url(request)
     if fmt == "xlsx":
         return Response(records_xlsx(records, base_url), media_type=XLSX_TYPE, headers=headers)
     return StreamingResponse(
-        _csv_chunks(csv_rows(records, base_url)),
+        csv_lines(csv_rows(records, base_url)),
         media_type="text/csv; charset=utf-8",
         headers=headers,
     )
@@ -355,19 +353,5 @@ def _table(header: Sequence[str], rows: Iterable[list[object]], fmt: str, name: 
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "xlsx":
         return Response(xlsx_bytes(header, rows), media_type=XLSX_TYPE, headers=headers)
-    text = [list(header), *([text_cell(v) for v in row] for row in rows)]
-    return Response(
-        "".join(_csv_chunks(iter(text))), media_type="text/csv; charset=utf-8", headers=headers
-    )
-
-
-def _csv_chunks(rows: Iterator[list[str]], chunk: int = 64 * 1024) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= chunk:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    text = "".join(csv_lines([list(header), *rows]))
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -35,9 +35,10 @@ import imr_search
 from imr_search.config import Settings
 from imr_search.engines.registry import open_engine
 from imr_search.search.backend import Engine
-from imr_search.server import analysis, api, appeal_page, error_shape, feeds, pages
+from imr_search.server import analysis, api, appeal_page, error_shape, feeds, originals, pages
+from imr_search.server.connections import HeadAsGet, with_header_timeout
 from imr_search.server.schemas import ErrorResponse
-from imr_search.server.state import AppState, EngineFactory
+from imr_search.server.state import AppState, EngineFactory, display_url
 
 # A strict policy: the pages load only their own CSS and script, so even a letter text that
 # slipped past escaping could not run anything.
@@ -159,6 +160,7 @@ def create_app(
     app.state.templates = pages.make_environment()
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(originals.router)  # a letter's original file
     app.include_router(appeal_page.router)  # the appeal workbench's printable page
     app.include_router(analysis.router)  # the citator and cross-tabs
     app.include_router(analysis.pages)
@@ -169,6 +171,7 @@ def create_app(
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET for every route and every error
     return app
 
 
@@ -191,10 +194,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
         raise
     sock.set_inheritable(True)
     return sock
-
-
-def _display_url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 # How ``serve`` hands its settings to worker processes (they start afresh, by spawn, and build
@@ -228,13 +227,16 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
     state: AppState = app.state.imr
     state.engine()  # fail now, with the engine's message, rather than on the first request
+    sock = bind_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    # The port bound (port 0 picks one): the absolute links' default base.
+    settings = settings.model_copy(update={"port": port})
+    state.settings = settings
     workers = worker_count(settings)
     if workers > 1:
         state.close()  # the workers open their own
         fields = settings.model_dump() | {"index_dir": str(settings.index_dir)}
         os.environ[_WORKER_SETTINGS] = json.dumps(fields)
-    sock = bind_socket(settings.host, settings.port)
-    port = sock.getsockname()[1]
     config = uvicorn.Config(
         "imr_search.server.app:app_from_parent" if workers > 1 else app,
         factory=workers > 1,
@@ -247,7 +249,8 @@ def serve(settings: Settings) -> None:
         timeout_graceful_shutdown=10,
         limit_concurrency=256,  # beyond this, 503 rather than an ever-growing queue
     )
-    print(f"Serving imr-search on {_display_url(settings.host, port)}", flush=True)
+    with_header_timeout(config, settings.header_time_limit)
+    print(f"Serving imr-search on {display_url(settings.host, port)}", flush=True)
     try:
         if workers > 1:
             Multiprocess(config, sockets=[sock]).run()

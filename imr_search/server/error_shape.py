@@ -113,8 +113,8 @@ def install(
         detail = query_error_detail(exc) if isinstance(exc, QueryError) else None
         status = exc.http_status
         if status >= 500:
-            log.error("%s: %s", type(exc).__name__, exc)
-        return respond(request, status, str(exc), detail)
+            log.error("%s: %s", type(exc).__name__, exc)  # the operator's log names the file
+        return respond(request, status, exc.public, detail)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -8,6 +8,7 @@ XML is built with ElementTree, which escapes every text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from typing import Annotated
 from urllib.parse import quote
@@ -19,7 +20,7 @@ from imr_search.analysis.alerts import AlertStore, SavedSearch, SeenItem, alerts
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError
 from imr_search.server.schemas import ErrorResponse
-from imr_search.server.state import get_settings, root_path
+from imr_search.server.state import get_settings, site_url
 from imr_search.server.views import letter_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,10 +29,22 @@ FEED_ENTRIES = 100
 router = APIRouter()
 
 
+# What XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
+# U+FFFE/U+FFFF): ElementTree escapes markup but writes these as they are, and a feed reader
+# rejects the whole document.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (a saved query, a service or a case
+    number may carry them)."""
+    return _NOT_XML.sub("", text)
+
+
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        e.text = text
+        e.text = xml_text(text)
     return e
 
 
@@ -95,6 +108,7 @@ def alert_feed(
     with AlertStore(path, readonly=True) as store:
         search = store.get(name)
         items = store.items(name, limit=FEED_ENTRIES)
-    base = str(request.base_url).rstrip("/") + root_path(request)
-    body = atom_feed(search, items, base=base, self_url=str(request.url))
+    base = site_url(request)
+    self_url = f"{base}/alerts/{quote(name, safe='')}.atom"
+    body = atom_feed(search, items, base=base, self_url=self_url)
     return Response(body, media_type="application/atom+xml; charset=utf-8")

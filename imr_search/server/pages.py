@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 import imr_search
 from imr_search.analysis.appeal import appeal
@@ -27,7 +27,7 @@ from imr_search.analysis.crosstab import overturned_facets
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
 from imr_search.config import Settings
-from imr_search.errors import NotFoundError, QueryError, UsageError
+from imr_search.errors import QueryError, UsageError
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.present.jsonforms import precedents_dict, similar_dict
 from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
@@ -50,7 +50,7 @@ from imr_search.server.params import (
     FilterParams,
     SearchParams,
 )
-from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.state import get_engine, get_settings, root_path, site_url
 from imr_search.server.trail import highlight, hit_url, trail
 from imr_search.server.views import letter_path, search_data
 
@@ -381,7 +381,7 @@ def letter_page(
     }
     for item in letter.items:
         related[item.number]["citation"] = citation(letter, item)
-    page_url = f"{request.url.scheme}://{request.url.netloc}{letter_path(root, letter.id)}"
+    page_url = letter_path(site_url(request), letter.id)
     return render(
         request,
         "letter.html",
@@ -466,39 +466,6 @@ def api_docs_page(request: Request) -> HTMLResponse:
         for method, op in ops.items()
     ]
     return render(request, "api_docs.html", endpoints=endpoints, info=schema.get("info", {}))
-
-
-# -- the letter's source file -------------------------------------------------------------------
-
-# Content types of the files the parser reads (imr_search.parse.sources.SUFFIXES).
-SOURCE_TYPES: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".txt": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-}
-
-
-@router.get("/letters/{letter_id}/source")
-def letter_source(letter_id: str, engine: Annotated[Engine, Depends(get_engine)]) -> Response:
-    """The file the letter was indexed from, as DWC published it, named by its case number.
-
-    The path is the one the index recorded for this id (``Engine.letter_source``); nothing
-    from the URL but the id is used, so only indexed files can ever be served. A letter put
-    from standard input or by a program has no file: 404."""
-    letter = engine.get_letter(letter_id)
-    path = Path(engine.letter_source(letter_id))
-    if not path.is_absolute() or not path.is_file():
-        raise NotFoundError(f"the source file of {letter_id!r} is not on this server")
-    suffix = path.suffix.lower()
-    return FileResponse(
-        path,
-        media_type=SOURCE_TYPES.get(suffix, "application/octet-stream"),
-        filename=f"{letter.case_number or letter.id}{suffix}",
-        content_disposition_type="inline",  # a PDF opens in the browser; saving keeps the name
-        # An HTML letter is shown, never run: no scripts, no plugins, no same-origin access.
-        headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"},
-    )
 
 
 # -- precedents and similar rationales ---------------------------------------------------------

@@ -184,6 +184,20 @@ async def get_settings(request: Request) -> Settings:
     return app_state(request).settings
 
 
+def display_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def site_url(request: Request) -> str:
+    """The site's absolute root URL, no trailing slash, for links that leave the page (feeds,
+    exports, the printed URL): the ``base_url`` setting, else the address the server listens
+    on. Never the request's Host header: a client could point them anywhere."""
+    settings = app_state(request).settings
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    return display_url(settings.host, settings.port) + root_path(request)
+
+
 def root_path(request: Request) -> str:
     """The path prefix the app is mounted under (behind a proxy), "" otherwise."""
     return str(request.scope.get("root_path", "")).rstrip("/")

@@ -487,7 +487,9 @@ def test_letter_source_is_the_key_the_writer_gave(
 ) -> None:
     # index_letters puts each letter under its own source name.
     for letter in corpus[:3]:
-        assert corpus_engine.letter_source(letter.id) == letter.source
+        source = corpus_engine.letter_source(letter.id)
+        assert source.key == letter.source
+        assert source.content_hash == f"hash-{letter.id}"
     for unknown in ("CM99-0000000", f"{corpus[0].id}#1", "../etc/passwd", ""):
         with pytest.raises(NotFoundError):
             corpus_engine.letter_source(unknown)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import imr_search.parse.sources
-from imr_search.errors import ConfigError
+from imr_search.errors import StoreError
 from imr_search.ingest.cache import RecordCache, cache_version
 from imr_search.ingest.indexer import index_paths
 from imr_search.ingest.pipeline import ingest
@@ -142,11 +142,46 @@ class _Replay:
             yield item if isinstance(item, Done) else self.done
 
 
-def test_an_unusable_cache_file_is_a_config_error(tmp_path: Path) -> None:
+def test_an_unusable_cache_file_is_a_store_error_with_the_way_out(tmp_path: Path) -> None:
     bad = tmp_path / "records.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(ConfigError, match=r"cannot use the record cache .*records\.sqlite"):
+    with pytest.raises(StoreError, match=r"the record cache .*records\.sqlite: .*--no-cache"):
         RecordCache(bad, version="x")
+
+
+def test_a_full_disk_while_caching_is_a_store_error(tmp_path: Path) -> None:
+    # SQLite's page limit makes it answer SQLITE_FULL, the error a full disk gives it.
+    cache = open_cache(tmp_path)
+    assert cache._db is not None
+    pages = cache._db.execute("PRAGMA page_count").fetchone()[0]
+    cache._db.execute(f"PRAGMA max_page_count = {pages + 1}")
+    letter = parse_path(LETTERS[0])
+
+    def fill() -> None:
+        for n in range(200):
+            cache.put(f"digest-{n}", str(LETTERS[0]), letter)
+        cache.commit()
+
+    with pytest.raises(StoreError) as caught:
+        fill()
+    assert str(caught.value) == (
+        f"the record cache {tmp_path / 'records.sqlite'}: the disk is full; free space, or "
+        "index with --no-cache"
+    )
+    cache.close()  # after the failure: nothing to do, and no second error
+
+
+def test_a_damaged_row_is_parsed_again(tmp_path: Path) -> None:
+    with open_cache(tmp_path) as cache:
+        list(ingest([str(LETTERS[0])], ProcessPool(1), cache=cache))
+    db = sqlite3.connect(tmp_path / "records.sqlite")
+    with db:
+        db.execute("UPDATE records SET record = '{\"id\": 5'")
+    db.close()
+    with open_cache(tmp_path) as cache:
+        done = list(ingest([str(LETTERS[0])], ProcessPool(1), cache=cache))
+        assert cache.hits == 0
+    assert [d.letter for d in done] == [parse_path(LETTERS[0])]
 
 
 def test_rows_are_plain_json(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
-from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
+from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
 from imr_search.search.tree import Every, Node, matches_by_negation
 
 Q = tantivy.Query
@@ -222,9 +222,10 @@ class TantivyEngine(ClosesOnExit):
         s, addr = self._letter(letter_id)
         return Letter.from_dict(_record(s, addr))
 
-    def letter_source(self, letter_id: str) -> str:
+    def letter_source(self, letter_id: str) -> LetterSource:
         s, addr = self._letter(letter_id)
-        return str(s.doc(addr).get_first("source_key"))
+        doc = s.doc(addr)
+        return LetterSource(str(doc.get_first("source_key")), str(doc.get_first("content_hash")))
 
     def _letter(self, letter_id: str) -> tuple[Any, Any]:
         """The searcher and the address of the letter document ``letter_id``."""

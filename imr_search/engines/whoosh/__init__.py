@@ -5,12 +5,13 @@ This package is the only place in imr-search that imports Whoosh.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from imr_search.engines.whoosh._whoosh import index
 from imr_search.engines.whoosh.engine import WRITER_POOL_MB, WhooshEngine
 from imr_search.engines.whoosh.schema import build_schema
-from imr_search.errors import IndexError_, OutdatedIndexError
+from imr_search.errors import DamagedIndexError, ImrSearchError, IndexError_, OutdatedIndexError
 
 __all__ = ["WhooshEngine", "open_backend"]
 
@@ -53,6 +54,12 @@ def open_backend(
             raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
     except OSError as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    except ImrSearchError:
+        raise
+    except Exception as exc:  # the TOC is a pickle: a damaged one raises anything
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        _close_files(exc)
+        raise DamagedIndexError(str(index_dir), why) from None
     return WhooshEngine(
         ix,
         index_dir,
@@ -60,3 +67,16 @@ def open_backend(
         private_hooks=private_hooks,
         pool_mb=pool_mb,
     )
+
+
+def _close_files(exc: BaseException) -> None:
+    """Close the files Whoosh left open in the frames ``exc`` passed through: it opens the TOC
+    and does not close it when it cannot read it (a server would leak a descriptor a request)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            inner = getattr(value, "file", None)  # Whoosh's StructFile wraps the file
+            for f in (value, inner):
+                if isinstance(f, io.IOBase) and not f.closed:
+                    f.close()
+        tb = tb.tb_next

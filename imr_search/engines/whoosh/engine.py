@@ -39,7 +39,7 @@ from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
-from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
+from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
 from imr_search.search.tree import Node, matches_by_negation
 
 ITEMS = wq.Term("kind", KIND_ITEM)
@@ -161,11 +161,13 @@ class WhooshEngine(ClosesOnExit):
             fields = s.stored_fields(_letter_docnum(s, letter_id))
             return Letter.from_dict(json.loads(fields["stored"]))
 
-    def letter_source(self, letter_id: str) -> str:
+    def letter_source(self, letter_id: str) -> LetterSource:
         with self._searcher() as s:
             docnum = _letter_docnum(s, letter_id)
-            key, _, _ = _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
-        return str(key)
+            key, _, content_hash = (
+                _column(s.reader(), "src")[docnum].decode("utf-8").partition("\0")
+            )
+        return LetterSource(key, content_hash)
 
     def similar(
         self,
