@@ -33,7 +33,14 @@ from typing import Literal
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
-from imr_search.search.fields import ALL_FIELDS, DATE_FIELDS, ENUM_SYNONYMS, QUERY_FIELDS, Field
+from imr_search.search.fields import (
+    ALL_FIELDS,
+    DATE_FIELDS,
+    ENUM_SYNONYMS,
+    MAX_AGE,
+    QUERY_FIELDS,
+    Field,
+)
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 from imr_search.taxonomy import state_code
 
@@ -89,6 +96,14 @@ def _date_span(field: str, value: str, pos: int) -> tuple[dt.date, dt.date]:
 def _age(value: str, pos: int) -> int:
     if not value.isdigit():
         raise _err(f"age: {value!r} is not a whole number", pos, hint="e.g. age:[40 TO 60]")
+    # Engines hold ages in 32- or 64-bit integers, and a value past them failed inside the
+    # engine; no patient is older than MAX_AGE, so a larger number is a typing mistake.
+    if len(value.lstrip("0")) > 3 or int(value) > MAX_AGE:
+        raise _err(
+            f"age: {value} is out of range (ages are 0 to {MAX_AGE})",
+            pos,
+            hint="leave an end open for no bound: age:[60 TO]",
+        )
     return int(value)
 
 
@@ -253,6 +268,14 @@ _NUMBER = r"(\d++(?:\.\d++)?|\.\d++)"
 _BOOST_RE = re.compile(r"\^" + _NUMBER)
 _BOOST_NUMBER = re.compile(_NUMBER)
 _SLOP_RE = re.compile(r"~([1-9]\d*+)")
+# A phrase with a slop (``"a b c"~5``) costs the engines more than its length: tantivy keeps
+# every way the words can be placed within the slop, which doubles with each repeated word
+# ("the the the ..."~1000 took gigabytes), and Whoosh compares every position of each word
+# with every other within the slop. Bounding the slop and the words of a sloppy phrase bounds
+# both (docs/limits.md); a phrase without a slop has no bound beyond the query's length.
+MAX_SLOP = 20
+MAX_SLOPPY_WORDS = 8
+_PHRASE_WORD = re.compile(r"[^\W_]+")  # what the engines' tokenizers split a phrase into
 # Parentheses and NOTs, one inside the other, a query may hold: the parser and the engines'
 # compilers recurse once per level, and 1,000 characters of "(" would pass Python's limit.
 MAX_NESTING = 32
@@ -342,6 +365,24 @@ def _tokens(text: str) -> list[_Tok]:
     if depth:
         raise _err("unbalanced parenthesis: '(' is never closed", depth[-1])
     return toks
+
+
+def _check_sloppy(t: _Tok) -> None:
+    """Refuse a phrase whose slop or number of words would let its search run unbounded."""
+    if t.slop > MAX_SLOP:
+        raise _err(
+            f"a phrase's slop may be at most {MAX_SLOP}, not {t.slop}",
+            t.pos,
+            hint=f'e.g. "{" ".join(t.text.split()[:2])}"~{MAX_SLOP}, or AND the words',
+        )
+    words = len(_PHRASE_WORD.findall(t.text))
+    if words > MAX_SLOPPY_WORDS:
+        raise _err(
+            f"a phrase with a slop (~{t.slop}) may hold at most {MAX_SLOPPY_WORDS} words, "
+            f"not {words}",
+            t.pos,
+            hint="drop the ~ to search the exact phrase, or AND shorter phrases",
+        )
 
 
 def _range_end(text: str, start: int) -> int:
@@ -485,6 +526,8 @@ class _Parser:
             return _value_node(field, t.text, t.pos, boost=t.boost)
         if not t.text.strip():
             return None
+        if t.slop > 1:
+            _check_sloppy(t)
         return Phrase(field.name if field else None, t.text, t.slop, t.boost)
 
     def word(self, field: Field | None, t: _Tok) -> Node | None:

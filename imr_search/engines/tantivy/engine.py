@@ -39,8 +39,8 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy import readonly, spelling
 from imr_search.engines.tantivy import schema as sc
-from imr_search.engines.tantivy import spelling
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
@@ -87,8 +87,12 @@ class TantivyEngine(ClosesOnExit):
         index_dir: Path,
         *,
         max_expansions: int = MAX_EXPANSIONS,
+        read_only: bool = False,
     ) -> None:
         self._index = index
+        # A folder this process cannot write: each commit is read through links
+        # (``readonly``), and writing is refused with the reason.
+        self.read_only = read_only
         self.schema = index.schema
         self.index_dir = index_dir
         self.max_expansions = max_expansions
@@ -117,8 +121,12 @@ class TantivyEngine(ClosesOnExit):
         with self._lock:
             view = self._current
             if view is None or view.stamp != stamp:
-                self._index.reload()
-                view = self._current = _View(self._index.searcher(), stamp)
+                if self.read_only:
+                    searcher = readonly.open_searcher(self.index_dir)
+                else:
+                    self._index.reload()
+                    searcher = self._index.searcher()
+                view = self._current = _View(searcher, stamp)
         return view
 
     def _item_count(self, view: _View) -> int:
@@ -297,6 +305,11 @@ class TantivyEngine(ClosesOnExit):
 
     @contextmanager
     def writer(self, *, rebuild: bool = False) -> Iterator[TantivyWriterSession]:
+        if self.read_only:
+            raise IndexError_(
+                f"cannot write the index in {self.index_dir}: the folder is read-only "
+                "(searching needs only read access; indexing needs write access)"
+            )
         committed = self._view().searcher
         try:
             w = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
@@ -310,6 +323,7 @@ class TantivyEngine(ClosesOnExit):
             yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild)
             w.commit()
             w.garbage_collect_files()
+            _readable_like_segments(self.index_dir)
         except BaseException as exc:
             # tantivy removes what no commit refers to at the next garbage collection.
             with contextlib.suppress(Exception):
@@ -417,6 +431,19 @@ class _TantivyReader:
                 if found:
                     out[token] = found[0]
         return out, True
+
+
+def _readable_like_segments(index_dir: Path) -> None:
+    """Give ``meta.json`` the permissions of the segment files: tantivy writes it through a
+    temporary file readable by its owner only, so a server running as another user could not
+    open an index it can read every segment of."""
+    meta = index_dir / "meta.json"
+    with contextlib.suppress(OSError):
+        segment = next(
+            e for e in os.scandir(index_dir) if not e.name.startswith(".") and "." in e.name
+            and e.name != "meta.json" and e.name != "imr-search.json"
+        )  # fmt: skip
+        os.chmod(meta, segment.stat().st_mode & 0o777)
 
 
 def _count(searcher: Any, query: Any) -> int:

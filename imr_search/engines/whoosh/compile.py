@@ -8,7 +8,8 @@ boosted.
 A pattern matches words as written, never stems: the text fields hold stems ("oxycodon"), so
 a pattern on them is matched against the unstemmed vocabulary (the ``words`` field of letter
 documents) and each word it matches is searched by its stem. On keyword fields a pattern
-matches the whole values. More than ``max_expansions`` matches is a QueryError.
+matches the whole values. More than ``max_expansions`` matches, or more than
+``MAX_QUERY_EXPANSIONS`` for all the query's patterns together, is a QueryError.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import datetime as dt
 from typing import Any
 
 from imr_search.engines.whoosh._whoosh import query as wq
-from imr_search.errors import QueryError
 from imr_search.search import fields
 from imr_search.search import tree as q
-from imr_search.search.fields import MAX_EXPANSIONS
+from imr_search.search.fields import MAX_EXPANSIONS, ExpansionBudget
 
 
 def _day_start(d: dt.date) -> dt.datetime:
@@ -44,6 +44,7 @@ class Compiler:
         self.schema = schema
         self.max_expansions = max_expansions
         self._reader = reader
+        self._budget = ExpansionBudget(max_expansions)
 
     def compile(self, node: q.Node) -> Any:
         """The Whoosh query for ``node`` (``NullQuery`` when nothing searchable is left, as for
@@ -96,14 +97,11 @@ class Compiler:
         prefix = node.prefix
         pattern = wq.Prefix(field, prefix) if prefix else wq.Wildcard(field, node.pattern)
         found: list[str] = []
-        for count, (_, btext) in enumerate(pattern.expanded_terms(self._reader), 1):
-            if count > self.max_expansions:
-                raise QueryError(
-                    f"{node.pattern!r} matches too many terms (more than "
-                    f"{self.max_expansions}); make the pattern longer",
-                    hint="use more letters before the *",
-                )
+        for _, btext in pattern.expanded_terms(self._reader):
             found.append(btext.decode("utf-8"))
+            if len(found) > self.max_expansions:
+                break  # the budget's error says so; reading on would only cost time
+        self._budget.spend(node.pattern, len(found))
         return found
 
     def _pattern(self, node: q.Pattern) -> Any:
