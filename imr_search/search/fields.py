@@ -106,19 +106,20 @@ MAX_AGE = 150
 # The words one pattern (``lumb*``) may stand for: past it the pattern is a QueryError asking
 # for a longer prefix, in every engine (a pattern over every word would cost a search of each).
 MAX_EXPANSIONS = 2000
-# The words all the patterns of one query may stand for together: each search compiles them
-# anew and neither engine can stop while it does, so 182 OR-ed prefixes (each under the limit
-# above) made one citator answer 20 s on Whoosh. Past it: a query error.
+# The words all the patterns of one query may stand for together: twice what one may. Each
+# search compiles them anew and neither engine can stop while it does, so 182 OR-ed prefixes
+# (each under the limit above) made one citator answer 20 s on Whoosh. Past it: a query error.
 MAX_QUERY_EXPANSIONS = 2 * MAX_EXPANSIONS
 
 
 class ExpansionBudget:
     """The words one query's patterns have stood for so far (an engine's compiler keeps one
-    per query): ``spend`` raises QueryError past either limit."""
+    per query, and expands a pattern written twice once): ``spend`` raises QueryError past
+    either limit."""
 
     def __init__(self, per_pattern: int = MAX_EXPANSIONS) -> None:
         self.per_pattern = per_pattern
-        self.total = max(per_pattern, MAX_QUERY_EXPANSIONS)
+        self.total = per_pattern * MAX_QUERY_EXPANSIONS // MAX_EXPANSIONS
         self.spent = 0
 
     def spend(self, pattern: str, words: int) -> None:

@@ -27,6 +27,7 @@ import calendar
 import datetime as dt
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -275,6 +276,9 @@ _SLOP_RE = re.compile(r"~([1-9]\d*+)")
 # both (docs/limits.md); a phrase without a slop has no bound beyond the query's length.
 MAX_SLOP = 20
 MAX_SLOPPY_WORDS = 8
+# A word repeated in a phrase multiplies the places Whoosh tries for it at every position of
+# it in a letter ("the" 120 times: 8 s over 2,000 letters, where no time limit reaches).
+MAX_PHRASE_REPEATS = 4
 _PHRASE_WORD = re.compile(r"[^\W_]+")  # what the engines' tokenizers split a phrase into
 # Parentheses and NOTs, one inside the other, a query may hold: the parser and the engines'
 # compilers recurse once per level, and 1,000 characters of "(" would pass Python's limit.
@@ -365,6 +369,18 @@ def _tokens(text: str) -> list[_Tok]:
     if depth:
         raise _err("unbalanced parenthesis: '(' is never closed", depth[-1])
     return toks
+
+
+def _check_repeats(t: _Tok) -> None:
+    counts = Counter(w.lower() for w in _PHRASE_WORD.findall(t.text))
+    word, times = counts.most_common(1)[0] if counts else ("", 0)
+    if times > MAX_PHRASE_REPEATS:
+        raise _err(
+            f"a phrase may repeat a word at most {MAX_PHRASE_REPEATS} times "
+            f"({word!r} is there {times} times)",
+            t.pos,
+            hint="search the phrase's distinct part",
+        )
 
 
 def _check_sloppy(t: _Tok) -> None:
@@ -528,6 +544,7 @@ class _Parser:
             return None
         if t.slop > 1:
             _check_sloppy(t)
+        _check_repeats(t)
         return Phrase(field.name if field else None, t.text, t.slop, t.boost)
 
     def word(self, field: Field | None, t: _Tok) -> Node | None:

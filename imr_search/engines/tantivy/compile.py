@@ -72,7 +72,8 @@ class Compiler:
         # text field -> analysed terms to highlight
         self.highlight: dict[str, set[str]] = {}
         self._negated = 0
-        self._words: dict[str, list[str]] = {}  # pattern -> the vocabulary's words it matches
+        # (field, pattern) -> the terms it matches (the vocabulary's words for text fields)
+        self._words: dict[tuple[str, str], list[str]] = {}
         self._budget = ExpansionBudget(max_expansions)
 
     # -- entry points ----------------------------------------------------------------------
@@ -183,17 +184,23 @@ class Compiler:
 
     def _pattern(self, pattern: str, field: str) -> Any | None:
         if ALL_FIELDS[field].kind == "text":
-            if pattern not in self._words:
-                self._words[pattern] = self.expand(pattern, VOCABULARY)
-            stems = (t for w in self._words[pattern] for t in self.analyzer.analyze(w))
-            terms = list(dict.fromkeys(stems))
+            words = self._expanded(pattern, VOCABULARY)
+            terms = list(dict.fromkeys(t for w in words for t in self.analyzer.analyze(w)))
         else:
-            terms = self.expand(pattern, field)
+            terms = self._expanded(pattern, field)
         if not terms:
             return Q.empty_query()
         if ALL_FIELDS[field].kind == "text" and not self._negated:
             self.highlight.setdefault(field, set()).update(terms)
         return Q.term_set_query(self.schema, field, terms)
+
+    def _expanded(self, pattern: str, field: str) -> list[str]:
+        """``expand``, once per pattern and field in a query (the default fields share the
+        vocabulary's expansion)."""
+        key = (field, pattern)
+        if key not in self._words:
+            self._words[key] = self.expand(pattern, field)
+        return self._words[key]
 
     def expand(self, pattern: str, field: str) -> list[str]:
         """The field's indexed terms that ``pattern`` matches; QueryError past

@@ -28,6 +28,8 @@ import datetime as dt
 import json
 import math
 import os
+import re
+import shutil
 import threading
 import time
 from collections import Counter
@@ -317,6 +319,7 @@ class TantivyEngine(ClosesOnExit):
             if "LockBusy" in str(exc):
                 raise IndexBusyError(str(self.index_dir)) from None
             raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from exc
+        _remove_temporary_files(self.index_dir)  # ours now: the writer's lock is held
         try:
             if rebuild:
                 w.delete_all_documents()
@@ -330,7 +333,7 @@ class TantivyEngine(ClosesOnExit):
                 w.rollback()
             if isinstance(exc, OSError | ValueError) and not isinstance(exc, UnicodeError):
                 # tantivy-py reports I/O failures as ValueError("... IoError ...").
-                raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from None
+                raise IndexError_(write_failure(self.index_dir, exc)) from None
             raise
         finally:
             # Consumes the writer: its threads end and the lock file is released now.
@@ -433,16 +436,56 @@ class _TantivyReader:
         return out, True
 
 
+# What tantivy's atomic writes name their temporary file (``tempfile``'s default: ".tmp" and
+# six characters); a commit killed between writing it and renaming it leaves it behind.
+_TEMPORARY = re.compile(r"\.tmp[A-Za-z0-9]{6}")
+_SEGMENT_FILE = re.compile(r"[0-9a-f]{32}\.[a-z]+")
+# Free space under which a failed write is put down to a full disk: a segment is flushed from
+# a heap of WRITER_HEAP bytes.
+_NEARLY_FULL = WRITER_HEAP
+
+
+def _remove_temporary_files(index_dir: Path) -> None:
+    """Remove the temporary files killed commits left (only a writer calls this, holding the
+    lock, so no commit is writing one now)."""
+    with contextlib.suppress(OSError), os.scandir(index_dir) as entries:
+        for entry in entries:
+            if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def write_failure(index_dir: Path, exc: BaseException) -> str:
+    """One line for a failed write. A full disk reaches tantivy's indexing threads first, and
+    the writer then says only "An index writer was killed": the free space tells."""
+    text = str(exc)
+    try:
+        free = shutil.disk_usage(index_dir).free
+    except OSError:
+        free = None
+    full = "os error 28" in text or "No space left" in text
+    killed = "writer was killed" in text
+    if full or (killed and free is not None and free < _NEARLY_FULL):
+        left = f" ({free / 1e6:.1f} MB free)" if free is not None else ""
+        return (
+            f"cannot write the index in {index_dir}: the disk is full{left}; free space and "
+            "run again (the index keeps its previous content)"
+        )
+    if killed:
+        return (
+            f"cannot write the index in {index_dir}: an indexing thread failed (an I/O error "
+            "most likely); check the disk and run again (the index keeps its previous content)"
+        )
+    return f"cannot write the index in {index_dir}: {text}"
+
+
 def _readable_like_segments(index_dir: Path) -> None:
     """Give ``meta.json`` the permissions of the segment files: tantivy writes it through a
     temporary file readable by its owner only, so a server running as another user could not
     open an index it can read every segment of."""
     meta = index_dir / "meta.json"
-    with contextlib.suppress(OSError):
-        segment = next(
-            e for e in os.scandir(index_dir) if not e.name.startswith(".") and "." in e.name
-            and e.name != "meta.json" and e.name != "imr-search.json"
-        )  # fmt: skip
+    with contextlib.suppress(OSError, StopIteration), os.scandir(index_dir) as entries:
+        segment = next(e for e in entries if _SEGMENT_FILE.fullmatch(e.name))
         os.chmod(meta, segment.stat().st_mode & 0o777)
 
 

@@ -70,9 +70,10 @@ def _through_links(index_dir: Path, use: Callable[[Any], Any]) -> Any:
                 f"folder is writable to read it through ({exc}); set TMPDIR to one"
             ) from None
         try:
-            for entry in os.scandir(index_dir):
-                if not entry.name.startswith(_LEFT_OUT):
-                    os.symlink(os.path.abspath(entry.path), links / entry.name)
+            with os.scandir(index_dir) as entries:
+                for entry in entries:
+                    if not entry.name.startswith(_LEFT_OUT):
+                        os.symlink(os.path.abspath(entry.path), links / entry.name)
             index = tantivy.Index.open(str(links))
             index.config_reader(reload_policy="manual")
             return use(index)
