@@ -10,6 +10,7 @@ after it. The memory baseline is taken after a first search has loaded the engin
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import string
@@ -95,10 +96,10 @@ def main(index: str, time_limit: float) -> None:
     print(json.dumps({"name": "baseline", "peak_mb": _peak_mb()}), flush=True)
     for name, text in QUERIES.items():
         request = SearchRequest(text, facets=True, letters=True, time_limit=time_limit)
-        print(json.dumps(_measure(name, lambda r=request: engine.search(r))), flush=True)
+        print(json.dumps(_measure(name, functools.partial(engine.search, request))), flush=True)
     for name, text in CITATOR.items():
         request = SearchRequest(text, time_limit=time_limit)
-        print(json.dumps(_measure(name, lambda r=request: citator(engine, r))), flush=True)
+        print(json.dumps(_measure(name, functools.partial(citator, engine, request))), flush=True)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,15 @@ from imr_search.search import tree as q
 from imr_search.search.fields import MAX_EXPANSIONS, ExpansionBudget
 
 
+class _Excluded(wq.Or):  # type: ignore[misc]
+    """The union of what an AND's negations exclude, its documents read into an array once
+    (Whoosh's preloading union): asked "is this document excluded?" at every document of the
+    rest, a tree of hundreds of unions cost seconds before a first match (4.4 s for 84 NOTs
+    over 2,000 letters, 0.7 s so)."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+
 def _day_start(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
@@ -158,7 +167,7 @@ class Compiler:
             positive = positive.with_boost(node.boost)
         if not excluded:
             return positive
-        return wq.AndNot(positive, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+        return wq.AndNot(positive, _Excluded(excluded))
 
     def _node(self, node: q.Node) -> Any:
         if isinstance(node, q.Term):
