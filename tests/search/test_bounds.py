@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORST = ROOT / "tests" / "worst_queries.py"
 TIME_LIMIT = 5.0  # the server's default
 MAX_SLOP, MAX_SLOPPY_WORDS = 20, 8  # docs/limits.md
+BUSY_BOX = 3  # how much longer than on an idle box a step may take on the busy 2-core box
 # What a query may cost beyond the engine loaded: the sloppy phrases issue 28 found reached
 # gigabytes; every admitted query on the 25 letters needs a few megabytes.
 PEAK_GROWTH_MB = 300
@@ -161,7 +162,9 @@ def test_the_worst_queries_answer_in_time_and_bounded_memory(letters_index_of: P
     assert len(measured) == 15, report
     for name, row in measured.items():
         assert row["outcome"] in ("answered", "refused"), (name, report)
-        assert row["wall"] <= TIME_LIMIT + 1, (name, report)
+        # The limit plus a second, on a box whose other work may leave this process a third
+        # of a core (the load these tests run under): CPU seconds are the strict bound below.
+        assert row["wall"] <= BUSY_BOX * (TIME_LIMIT + 1), (name, report)
         # CPU seconds do not grow with the box's load: every query here is a few hundred
         # milliseconds of work on 25 letters (the 1,000-letter word's spelling correction
         # was 2.9 s before a word's length was bounded).
