@@ -14,8 +14,10 @@ import click
 from imr_search import __version__
 from imr_search.cli.alerts_commands import alerts_group
 from imr_search.cli.analysis_commands import citator_command, precedents_command, similar_command
+from imr_search.cli.appeal_command import appeal_command
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
+from imr_search.cli.publish_command import publish
 from imr_search.cli.search_commands import search, show, stats
 from imr_search.cli.serve_command import serve
 from imr_search.config import describe
@@ -56,6 +58,8 @@ for command in (
     precedents_command,
     similar_command,
     citator_command,
+    appeal_command,
     alerts_group,
+    publish,
 ):
     main.add_command(command)

@@ -27,13 +27,13 @@ import calendar
 import datetime as dt
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
+from imr_search.search.aliases import aliases
 from imr_search.search.fields import (
     ALL_FIELDS,
     DATE_FIELDS,
@@ -42,6 +42,7 @@ from imr_search.search.fields import (
     QUERY_FIELDS,
     Field,
 )
+from imr_search.search.phrases import check_phrase
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 from imr_search.taxonomy import state_code
 
@@ -71,13 +72,37 @@ def _unknown_field(name: str, pos: int) -> QueryError:
 # -- values ----------------------------------------------------------------------------------
 
 _DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# How people in California write a day (and the letters do): 01/15/2017.
+_US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+DATE_FORMS = "YYYY-MM-DD or MM/DD/YYYY"
+
+
+def user_date(text: str) -> dt.date | None:
+    """A day as a user types it, ``2017-01-15`` or ``01/15/2017``; None for anything else
+    (including an impossible day). The one reading of a typed date for the CLI's options, the
+    API's parameters, the page's fields and the query language."""
+    text = text.strip()
+    m = _US_DATE_RE.fullmatch(text)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
 
 
 def _date_span(field: str, value: str, pos: int) -> tuple[dt.date, dt.date]:
-    """The first and last day of ``2016``, ``2016-05`` or ``2016-05-04``."""
+    """The first and last day of ``2016``, ``2016-05``, ``2016-05-04`` or ``05/04/2016``."""
+    if _US_DATE_RE.fullmatch(value):
+        day = user_date(value)
+        if day is None:
+            raise _err(f"{field}: {value!r} is not a valid date", pos)
+        return day, day
     if not _DATE_RE.fullmatch(value):
         raise _err(
-            f"{field}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+            f"{field}: {value!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or MM/DD/YYYY)",
             pos,
             hint=f"e.g. {field}:2016 or {field}:[2016-01-01 TO 2016-06-30]",
         )
@@ -109,11 +134,22 @@ def _age(value: str, pos: int) -> int:
 
 
 def enum_value(f: Field, value: str, pos: int) -> str:
+    """An enum value as the index holds it: its synonyms and the filter of that name's aliases
+    (``decision:denied`` is ``decision:upheld`` as ``--decision denied`` is), else an error
+    naming the closest values."""
     v = value.lower()
     v = ENUM_SYNONYMS.get(f.name, {}).get(v, v)
+    v = aliases().get(f.name, {}).get(v.casefold(), v).lower()
     if v not in f.values:
         allowed = ", ".join(f.values + tuple(ENUM_SYNONYMS.get(f.name, {})))
-        raise _err(f"{f.name}: {value!r} is not one of {allowed}", pos)
+        known = [*f.values, *ENUM_SYNONYMS.get(f.name, {}), *aliases().get(f.name, {})]
+        near = difflib.get_close_matches(value.lower(), known, n=5, cutoff=0.6)
+        closest = f"; the closest values are {', '.join(repr(n) for n in near)}" if near else ""
+        raise _err(
+            f"{f.name}: {value!r} is not one of {allowed}{closest}",
+            pos,
+            hint=f"closest {f.name} values: {', '.join(near)}" if near else None,
+        )
     return v
 
 
@@ -203,6 +239,13 @@ def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) 
             low = _age(low_s, pos) + (1 if open_low else 0)
         if high_s:
             high = _age(high_s, pos) - (1 if open_high else 0)
+    # A range that ends before it starts matches nothing: an error, as --from after --to is.
+    if low is not None and high is not None and low > high:  # type: ignore[operator]
+        raise _err(
+            f"{f.name}: the range starts ({low_s}) after it ends ({high_s})",
+            pos,
+            hint=f"{f.name}:[{high_s} TO {low_s}]",
+        )
     return Range(f.name, low, high)
 
 
@@ -269,17 +312,6 @@ _NUMBER = r"(\d++(?:\.\d++)?|\.\d++)"
 _BOOST_RE = re.compile(r"\^" + _NUMBER)
 _BOOST_NUMBER = re.compile(_NUMBER)
 _SLOP_RE = re.compile(r"~([1-9]\d*+)")
-# A phrase with a slop (``"a b c"~5``) costs the engines more than its length: tantivy keeps
-# every way the words can be placed within the slop, which doubles with each repeated word
-# ("the the the ..."~1000 took gigabytes), and Whoosh compares every position of each word
-# with every other within the slop. Bounding the slop and the words of a sloppy phrase bounds
-# both (docs/limits.md); a phrase without a slop has no bound beyond the query's length.
-MAX_SLOP = 20
-MAX_SLOPPY_WORDS = 8
-# A word repeated in a phrase multiplies the places Whoosh tries for it at every position of
-# it in a letter ("the" 120 times: 8 s over 2,000 letters, where no time limit reaches).
-MAX_PHRASE_REPEATS = 4
-_PHRASE_WORD = re.compile(r"[^\W_]+")  # what the engines' tokenizers split a phrase into
 # Parentheses and NOTs, one inside the other, a query may hold: the parser and the engines'
 # compilers recurse once per level, and 1,000 characters of "(" would pass Python's limit.
 MAX_NESTING = 32
@@ -369,36 +401,6 @@ def _tokens(text: str) -> list[_Tok]:
     if depth:
         raise _err("unbalanced parenthesis: '(' is never closed", depth[-1])
     return toks
-
-
-def _check_repeats(t: _Tok) -> None:
-    counts = Counter(w.lower() for w in _PHRASE_WORD.findall(t.text))
-    word, times = counts.most_common(1)[0] if counts else ("", 0)
-    if times > MAX_PHRASE_REPEATS:
-        raise _err(
-            f"a phrase may repeat a word at most {MAX_PHRASE_REPEATS} times "
-            f"({word!r} is there {times} times)",
-            t.pos,
-            hint="search the phrase's distinct part",
-        )
-
-
-def _check_sloppy(t: _Tok) -> None:
-    """Refuse a phrase whose slop or number of words would let its search run unbounded."""
-    if t.slop > MAX_SLOP:
-        raise _err(
-            f"a phrase's slop may be at most {MAX_SLOP}, not {t.slop}",
-            t.pos,
-            hint=f'e.g. "{" ".join(t.text.split()[:2])}"~{MAX_SLOP}, or AND the words',
-        )
-    words = len(_PHRASE_WORD.findall(t.text))
-    if words > MAX_SLOPPY_WORDS:
-        raise _err(
-            f"a phrase with a slop (~{t.slop}) may hold at most {MAX_SLOPPY_WORDS} words, "
-            f"not {words}",
-            t.pos,
-            hint="drop the ~ to search the exact phrase, or AND shorter phrases",
-        )
 
 
 def _range_end(text: str, start: int) -> int:
@@ -542,9 +544,7 @@ class _Parser:
             return _value_node(field, t.text, t.pos, boost=t.boost)
         if not t.text.strip():
             return None
-        if t.slop > 1:
-            _check_sloppy(t)
-        _check_repeats(t)
+        check_phrase(t.text, t.slop, t.pos)
         return Phrase(field.name if field else None, t.text, t.slop, t.boost)
 
     def word(self, field: Field | None, t: _Tok) -> Node | None:

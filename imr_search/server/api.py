@@ -8,6 +8,7 @@ threadpool. ``/api/precedents`` and ``/api/similar/{item_id}`` return exactly wh
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -17,11 +18,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from imr_search.analysis.appeal import appeal_of
 from imr_search.analysis.crosstab import overturned_facets
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
+from imr_search.analysis.timelines import california_today
 from imr_search.config import Settings
 from imr_search.model import Letter
+from imr_search.present.appeal_forms import appeal_dict
 from imr_search.present.export import (
     FACET_HEADERS,
     PRECEDENT_HEADERS,
@@ -35,7 +39,8 @@ from imr_search.present.export import (
 from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
-from imr_search.search.lookup import find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import find_item
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.schemas import (
     ErrorResponse,
@@ -95,6 +100,8 @@ def search(
     result = engine.search(deadline.narrowed(search_request))
     # The aliases applied and a case number read as such, before the engine's own warnings.
     result.warnings[:0] = prepared.all_notes
+    if not result.total:  # say why, as the CLI and the page do
+        result.warnings.append(why_nothing(engine, search_request))
     over = (
         overturned_facets(engine, search_request, deadline=deadline, warnings=result.warnings)
         if params.facets and params.rates
@@ -170,10 +177,45 @@ def letter(
     citations and rationale, and the case ``outcome``. ``source`` is the file's name only
     (the server's folders are not the client's business); ``/letters/{id}/source`` serves
     the file."""
-    letter = find_letter(engine, letter_id)
-    body = letter.to_dict()
+    letter, item = find_item(engine, letter_id)  # ID#N (encoded %23): that item alone
+    body = (letter if item is None else replace(letter, items=[item])).to_dict()
     body["source"] = PurePath(letter.source).name
     return JSONResponse(body)
+
+
+@router.get(
+    "/api/letters/{letter_id}/appeal",
+    tags=["letters"],
+    summary="The appeal workbench of one letter",
+    response_model=None,
+    responses={200: {"description": "Deadline, clocks, grounds, flags"}, **_BAD, **_MISSING},
+)
+def appeal_api(
+    engine: EngineDep,
+    letter_id: Annotated[str, Path(description="The letter id or its IMR case number.")],
+    served: Annotated[
+        dt.date | None,
+        Query(
+            description="The mailing date from the proof of service (default: the decision "
+            "date stands for it)."
+        ),
+    ] = None,
+    address: Annotated[
+        Literal["ca", "us", "abroad"],
+        Query(description="Where it was mailed: adds 5, 10 or 20 days (8 CCR 10605)."),
+    ] = "ca",
+    today: Annotated[
+        dt.date | None,
+        Query(description="Count the days left from this date (default: California's today)."),
+    ] = None,
+) -> Response:
+    """What ``imr-search appeal ID --format json`` prints: the estimated deadline to appeal to
+    the WCAB (``deadline``, YYYY-MM-DD) and how it was counted, the claims administrator's
+    clock on overturned items, the five grounds of Labor Code 4610.6(h) with what the letter
+    shows on each, flags to check against the records, a caption skeleton. Not legal advice."""
+    today = today or california_today(dt.datetime.now(dt.UTC))  # the clock, read at the edge
+    answer = appeal_of(engine, letter_id, today=today, served=served, address=address)
+    return JSONResponse(appeal_dict(answer))
 
 
 @router.get(
@@ -260,8 +302,21 @@ def stats(engine: EngineDep) -> Response:
     responses={200: {"model": HealthResponse, "description": "Serving"}, **_DOWN},
 )
 def healthz(engine: EngineDep) -> Response:
-    """``{"status": "ok"}`` once the index is open."""
-    return JSONResponse({"status": "ok"})
+    """``{"status": "ok"}`` once the index is open, with what the response cache of the process
+    that answered has done (each server process keeps its own)."""
+    cache = engine.cache_stats()
+    return JSONResponse(
+        {
+            "status": "ok",
+            "cache": {
+                "size": cache.size,
+                "held": cache.held,
+                "hits": cache.hits,
+                "misses": cache.misses,
+                "hit_rate": cache.hit_rate,
+            },
+        }
+    )
 
 
 # -- exports ----------------------------------------------------------------------------------
