@@ -73,10 +73,10 @@ def citator(
     them)."""
     deadline = Deadline.start(request.time_limit)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = engine.search(deadline.narrowed(base))
+    everything = deadline.timed(engine.search, base)
     tree = request.tree if request.tree is not None else parse(request.query)
-    overturned = engine.search(
-        deadline.narrowed(replace(base, tree=all_of(tree, Term("decision", "overturned"))))
+    overturned = deadline.timed(
+        engine.search, replace(base, tree=all_of(tree, Term("decision", "overturned")))
     )
     warnings: list[str] = []
     if ran_out([*everything.warnings, *overturned.warnings]):
@@ -92,10 +92,10 @@ def citator(
     chosen = sort_rows(rows, sort)[:limit]
     answered = 0
     for row in chosen:
-        if deadline.passed():
+        if not deadline.room():  # another search would end past the limit
             break
         section = Term("citation", keyword_value("citation", row.citation))
-        sub = engine.search(deadline.narrowed(replace(base, tree=all_of(tree, section))))
+        sub = deadline.timed(engine.search, replace(base, tree=all_of(tree, section)))
         if ran_out(sub.warnings):
             break
         row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})

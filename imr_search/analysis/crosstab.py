@@ -132,8 +132,8 @@ def _counts(
     if dim == MONTH:
         return _month_counts(engine, request, deadline, warnings)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = engine.search(deadline.narrowed(base))
-    overturned = engine.search(deadline.narrowed(_narrowed(base, Term("decision", "overturned"))))
+    everything = deadline.timed(engine.search, base)
+    overturned = deadline.timed(engine.search, _narrowed(base, Term("decision", "overturned")))
     if ran_out([*everything.warnings, *overturned.warnings]):
         _warn(warnings, deadline.message("the counts are partial or left out; narrow the search"))
     over = {f.value: f.count for f in overturned.facets.get(dim, [])}
@@ -231,7 +231,7 @@ def crosstab(
             table.rows = sorted(table.rows, key=lambda c: -c.items)[:MAX_ROWS]
         seen: dict[str, int] = {}
         for done, row in enumerate(table.rows):
-            if deadline.passed():
+            if not deadline.room(2):  # a row's two searches would end past the limit
                 _warn(
                     warnings,
                     deadline.message(

@@ -26,6 +26,7 @@ never loads tantivy.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import json
 import os
@@ -299,12 +300,43 @@ def _old(index_dir: Path) -> Path:
 
 
 def _recover(index_dir: Path) -> None:
-    """Finish or undo a swap that a crash interrupted between its two renames."""
+    """Finish or undo a swap that a crash interrupted between its two renames, and remove the
+    new indexes that killed switches left half built beside ``index_dir``."""
     old = _old(index_dir)
     if old.exists() and not index_dir.exists():
         os.rename(old, index_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
+    _remove_abandoned(index_dir)
+
+
+def _build_prefix(index_dir: Path, engine: EngineName) -> str:
+    return f".{index_dir.name}.{engine}-"
+
+
+def _remove_abandoned(index_dir: Path) -> None:
+    """Remove the sibling folders of unfinished builds (``replacing``) that no process is
+    building any more: a build holds a lock on its folder while it runs, and the lock goes
+    with the process, however it ends (a killed switch left its folder, as large as the
+    index could be, forever)."""
+    prefixes = tuple(_build_prefix(index_dir, name) for name in ENGINES)
+    try:
+        with os.scandir(index_dir.parent) as entries:
+            siblings = [e for e in entries if e.name.startswith(prefixes)]
+    except OSError:
+        return
+    for entry in siblings:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a build under way
+        finally:
+            os.close(fd)  # releases the lock taken, if any
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 @contextmanager
@@ -316,7 +348,10 @@ def replacing(
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(index_dir)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.{engine}-", dir=index_dir.parent))
+    fresh = Path(tempfile.mkdtemp(prefix=_build_prefix(index_dir, engine), dir=index_dir.parent))
+    # Held while the build runs, so that ``_remove_abandoned`` leaves this folder alone.
+    building = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(building, fcntl.LOCK_EX)
     try:
         new = _open(engine, fresh, create=True, max_query_length=max_query_length, cache_size=0)
         try:
@@ -326,10 +361,14 @@ def replacing(
         _record(fresh, engine)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
+        os.close(building)
         raise
-    if index_dir.exists():
-        os.rename(index_dir, _old(index_dir))
-    os.rename(fresh, index_dir)
+    try:
+        if index_dir.exists():
+            os.rename(index_dir, _old(index_dir))
+        os.rename(fresh, index_dir)
+    finally:
+        os.close(building)
     shutil.rmtree(_old(index_dir), ignore_errors=True)
 
 

@@ -11,20 +11,29 @@ with ``message``. Past it an answer is partial, never wrong in silence.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from imr_search.search.request import SearchRequest
+
+T = TypeVar("T")
 
 OUT_OF_TIME = "ran out of time"  # in every warning of a search or an answer cut short
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deadline:
-    """``limit`` seconds from when it was started (``start``); no limit when None."""
+    """``limit`` seconds from when it was started (``start``); no limit when None.
+
+    A search cannot always be stopped once it runs (tantivy's never, Whoosh's not while it
+    prepares a long query), so a step of an answer of several searches is started only when
+    the time left holds one as slow as the slowest so far (``room``; ``timed`` measures them).
+    """
 
     limit: float | None
     at: float | None
+    slowest: float = 0.0  # seconds, of the steps ``timed`` measured
 
     @classmethod
     def start(cls, limit: float | None) -> Deadline:
@@ -36,6 +45,19 @@ class Deadline:
 
     def passed(self) -> bool:
         return self.at is not None and time.monotonic() >= self.at
+
+    def room(self, steps: int = 1) -> bool:
+        """Whether the time left holds ``steps`` more steps as slow as the slowest so far."""
+        left = self.left()
+        return left is None or (left > 0.0 and left >= steps * self.slowest)
+
+    def timed(self, search: Callable[[SearchRequest], T], request: SearchRequest) -> T:
+        """``search`` of ``request`` with the time left as its limit, its duration recorded."""
+        started = time.monotonic()
+        try:
+            return search(self.narrowed(request))
+        finally:
+            self.slowest = max(self.slowest, time.monotonic() - started)
 
     def narrowed(self, request: SearchRequest) -> SearchRequest:
         """``request`` with the time that is left as its own limit."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from imr_search.errors import QueryError
 from imr_search.model import LETTER_OUTCOMES, REASON_CODES
 
 # -- the fields ------------------------------------------------------------------------------
@@ -98,8 +99,46 @@ AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
     "50-59": (50, 59),
     "60+": (60, None),
 }
+# The longest word spelling suggestions look for a correction of: Whoosh compares a word with
+# every indexed word, at a cost that grows with its length (a 1,000-letter word took 10 s and
+# cannot be stopped), and no misspelt word of a letter is this long.
+MAX_CORRECTED_LENGTH = 40
+# The oldest age a query may name (``age:[60 TO 200]`` is a query error, never an engine's).
+MAX_AGE = 150
 # The words one pattern (``lumb*``) may stand for: past it the pattern is a QueryError asking
 # for a longer prefix, in every engine (a pattern over every word would cost a search of each).
 MAX_EXPANSIONS = 2000
+# The words all the patterns of one query may stand for together: twice what one may. Each
+# search compiles them anew and neither engine can stop while it does, so 182 OR-ed prefixes
+# (each under the limit above) made one citator answer 20 s on Whoosh. Past it: a query error.
+MAX_QUERY_EXPANSIONS = 2 * MAX_EXPANSIONS
+
+
+class ExpansionBudget:
+    """The words one query's patterns have stood for so far (an engine's compiler keeps one
+    per query, and expands a pattern written twice once): ``spend`` raises QueryError past
+    either limit."""
+
+    def __init__(self, per_pattern: int = MAX_EXPANSIONS) -> None:
+        self.per_pattern = per_pattern
+        self.total = per_pattern * MAX_QUERY_EXPANSIONS // MAX_EXPANSIONS
+        self.spent = 0
+
+    def spend(self, pattern: str, words: int) -> None:
+        if words > self.per_pattern:
+            raise QueryError(
+                f"{pattern!r} matches too many terms (more than {self.per_pattern}); "
+                "make the pattern longer",
+                hint="use more letters before the *",
+            )
+        self.spent += words
+        if self.spent > self.total:
+            raise QueryError(
+                f"the query's patterns match too many terms together (more than "
+                f"{self.total}, at {pattern!r}); use fewer patterns or longer ones",
+                hint="use more letters before each *",
+            )
+
+
 # IMR citation sources of the ``guideline`` facet and filter; "none" when the IMR cited nothing.
 GUIDELINE_VALUES = ("MTUS", "ODG", "ACOEM", "other", "none")

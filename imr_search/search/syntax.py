@@ -34,7 +34,15 @@ from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
 from imr_search.search.aliases import aliases
-from imr_search.search.fields import ALL_FIELDS, DATE_FIELDS, ENUM_SYNONYMS, QUERY_FIELDS, Field
+from imr_search.search.fields import (
+    ALL_FIELDS,
+    DATE_FIELDS,
+    ENUM_SYNONYMS,
+    MAX_AGE,
+    QUERY_FIELDS,
+    Field,
+)
+from imr_search.search.phrases import check_phrase
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 from imr_search.taxonomy import state_code
 
@@ -114,6 +122,14 @@ def _date_span(field: str, value: str, pos: int) -> tuple[dt.date, dt.date]:
 def _age(value: str, pos: int) -> int:
     if not value.isdigit():
         raise _err(f"age: {value!r} is not a whole number", pos, hint="e.g. age:[40 TO 60]")
+    # Engines hold ages in 32- or 64-bit integers, and a value past them failed inside the
+    # engine; no patient is older than MAX_AGE, so a larger number is a typing mistake.
+    if len(value.lstrip("0")) > 3 or int(value) > MAX_AGE:
+        raise _err(
+            f"age: {value} is out of range (ages are 0 to {MAX_AGE})",
+            pos,
+            hint="leave an end open for no bound: age:[60 TO]",
+        )
     return int(value)
 
 
@@ -528,6 +544,7 @@ class _Parser:
             return _value_node(field, t.text, t.pos, boost=t.boost)
         if not t.text.strip():
             return None
+        check_phrase(t.text, t.slop, t.pos)
         return Phrase(field.name if field else None, t.text, t.slop, t.boost)
 
     def word(self, field: Field | None, t: _Tok) -> Node | None:

@@ -6,9 +6,11 @@ This package is the only place in imr-search that imports tantivy (a test enforc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy import readonly
 from imr_search.engines.tantivy.engine import TantivyEngine
 from imr_search.engines.tantivy.publish import publish
 from imr_search.engines.tantivy.schema import build_schema, missing_fields
@@ -29,6 +31,9 @@ def open_backend(
     index_dir = Path(index_dir)
     try:
         if (index_dir / "meta.json").exists():
+            read_only = not readonly.writable(index_dir)
+            if read_only:  # opened through links (engines/tantivy/readonly.py)
+                return _engine(readonly.open_index(index_dir), index_dir, read_only=True)
             index = tantivy.Index.open(str(index_dir))
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)
@@ -39,8 +44,12 @@ def open_backend(
         index.config_reader(reload_policy="manual")
     except (OSError, ValueError) as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    return _engine(index, index_dir, read_only=False)
+
+
+def _engine(index: Any, index_dir: Path, *, read_only: bool) -> TantivyEngine:
     if missing := missing_fields(index.schema):
         # An older imr-search (before the outcome and the received / UR denial dates):
         # OutdatedIndexError, so `imr-search index --rebuild` makes it anew beside the old one.
         raise OutdatedIndexError(str(index_dir), f"it has no {', '.join(missing)}")
-    return TantivyEngine(index, index_dir)
+    return TantivyEngine(index, index_dir, read_only=read_only)

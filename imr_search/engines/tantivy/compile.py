@@ -10,8 +10,8 @@
   so there the pattern is matched against the unstemmed vocabulary (the ``words`` field of
   letter documents) and each word it matches is searched by its stem; on keyword fields it
   matches the whole values. Expanded here, in Python, so that a pattern matching more than
-  ``max_expansions`` terms is a QueryError (as with Whoosh) and the expansions can be
-  highlighted.
+  ``max_expansions`` terms, or the query's patterns more than ``MAX_QUERY_EXPANSIONS``
+  together, is a QueryError (as with Whoosh) and the expansions can be highlighted.
 - ``Range``: integer ranges (dates as day ordinals, see ``schema``).
 - ``Not``: tantivy matches nothing with only ``MustNot`` clauses, so a negation stands beside
   ``Must all`` unless it sits in an AND that has positive clauses.
@@ -32,8 +32,13 @@ from typing import Any
 import tantivy
 
 from imr_search.engines.tantivy.pairs import Pairs
-from imr_search.errors import QueryError
-from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
+from imr_search.search.fields import (
+    ALL_FIELDS,
+    DEFAULT_FIELDS,
+    FIELD_BOOSTS,
+    MAX_EXPANSIONS,
+    ExpansionBudget,
+)
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 
 Q = tantivy.Query
@@ -77,7 +82,9 @@ class Compiler:
         # text field -> analysed terms to highlight
         self.highlight: dict[str, set[str]] = {}
         self._negated = 0
-        self._words: dict[str, list[str]] = {}  # pattern -> the vocabulary's words it matches
+        # (field, pattern) -> the terms it matches (the vocabulary's words for text fields)
+        self._words: dict[tuple[str, str], list[str]] = {}
+        self._budget = ExpansionBudget(max_expansions)
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -193,21 +200,28 @@ class Compiler:
 
     def _pattern(self, pattern: str, field: str) -> Any | None:
         if ALL_FIELDS[field].kind == "text":
-            if pattern not in self._words:
-                self._words[pattern] = self.expand(pattern, VOCABULARY)
-            stems = (t for w in self._words[pattern] for t in self.analyzer.analyze(w))
-            terms = list(dict.fromkeys(stems))
+            words = self._expanded(pattern, VOCABULARY)
+            terms = list(dict.fromkeys(t for w in words for t in self.analyzer.analyze(w)))
         else:
-            terms = self.expand(pattern, field)
+            terms = self._expanded(pattern, field)
         if not terms:
             return Q.empty_query()
         if ALL_FIELDS[field].kind == "text" and not self._negated:
             self.highlight.setdefault(field, set()).update(terms)
         return Q.term_set_query(self.schema, field, terms)
 
+    def _expanded(self, pattern: str, field: str) -> list[str]:
+        """``expand``, once per pattern and field in a query (the default fields share the
+        vocabulary's expansion)."""
+        key = (field, pattern)
+        if key not in self._words:
+            self._words[key] = self.expand(pattern, field)
+        return self._words[key]
+
     def expand(self, pattern: str, field: str) -> list[str]:
         """The field's indexed terms that ``pattern`` matches; QueryError past
-        ``max_expansions``. Only the terms sharing the pattern's literal prefix are read."""
+        ``max_expansions`` (or the query's budget). Only the terms sharing the pattern's
+        literal prefix are read."""
         prefix = literal_prefix(pattern)
         exact_prefix = pattern == prefix + "*" or pattern == prefix
         limit = self.max_expansions + 1 if exact_prefix else None
@@ -219,12 +233,7 @@ class Compiler:
         else:
             rx = pattern_regex(pattern)
             found = [t for t, _ in candidates if rx.fullmatch(t)]
-        if len(found) > self.max_expansions:
-            raise QueryError(
-                f"{pattern!r} matches too many terms (more than {self.max_expansions}); "
-                "make the pattern longer",
-                hint="use more letters before the *",
-            )
+        self._budget.spend(pattern, len(found))
         return found
 
     def _range(self, node: Range) -> Any:

@@ -40,9 +40,14 @@ from typing import Any
 import tantivy
 from cachetools import LRUCache
 
-from imr_search.engines.tantivy import letters, pairs, spelling
+from imr_search.engines.tantivy import letters, pairs, readonly, spelling
 from imr_search.engines.tantivy import schema as sc
 from imr_search.engines.tantivy.compile import Compiler
+from imr_search.engines.tantivy.files import (
+    _readable_like_segments,
+    _remove_temporary_files,
+    write_failure,
+)
 from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
@@ -97,8 +102,12 @@ class TantivyEngine(ClosesOnExit):
         index_dir: Path,
         *,
         max_expansions: int = MAX_EXPANSIONS,
+        read_only: bool = False,
     ) -> None:
         self._index = index
+        # A folder this process cannot write: each commit is read through links
+        # (``readonly``), and writing is refused with the reason.
+        self.read_only = read_only
         self.schema = index.schema
         self.index_dir = index_dir
         self.max_expansions = max_expansions
@@ -112,10 +121,9 @@ class TantivyEngine(ClosesOnExit):
         self._states = sc.has_field(self.schema, sc.STATE_FIELD)
         # False: letter pages from every hit's letter (to compare, ``benchmarks.mechanisms``)
         self.letter_aggregation = True
-        index.reload()
-        self.pairs = pairs.load(
-            index_dir, self.schema, self.analyzer, empty=index.searcher().num_docs == 0
-        )
+        # Through the view: a read-only index can only be read through its links.
+        empty = self._view().searcher.num_docs == 0
+        self.pairs = pairs.load(index_dir, self.schema, self.analyzer, empty=empty)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -134,8 +142,12 @@ class TantivyEngine(ClosesOnExit):
         with self._lock:
             view = self._current
             if view is None or view.stamp != stamp:
-                self._index.reload()
-                view = self._current = _View(self._index.searcher(), stamp)
+                if self.read_only:
+                    searcher = readonly.open_searcher(self.index_dir)
+                else:
+                    self._index.reload()
+                    searcher = self._index.searcher()
+                view = self._current = _View(searcher, stamp)
         return view
 
     def _item_count(self, view: _View) -> int:
@@ -346,6 +358,11 @@ class TantivyEngine(ClosesOnExit):
 
     @contextmanager
     def writer(self, *, rebuild: bool = False) -> Iterator[TantivyWriterSession]:
+        if self.read_only:
+            raise IndexError_(
+                f"cannot write the index in {self.index_dir}: the folder is read-only "
+                "(searching needs only read access; indexing needs write access)"
+            )
         committed = self._view().searcher
         try:
             w = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
@@ -353,19 +370,21 @@ class TantivyEngine(ClosesOnExit):
             if "LockBusy" in str(exc):
                 raise IndexBusyError(str(self.index_dir)) from None
             raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from exc
+        _remove_temporary_files(self.index_dir)  # ours now: the writer's lock is held
         try:
             if rebuild:
                 w.delete_all_documents()
             yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild, pairs=self.pairs)
             w.commit()
             w.garbage_collect_files()
+            _readable_like_segments(self.index_dir)
         except BaseException as exc:
             # tantivy removes what no commit refers to at the next garbage collection.
             with contextlib.suppress(Exception):
                 w.rollback()
             if isinstance(exc, OSError | ValueError) and not isinstance(exc, UnicodeError):
                 # tantivy-py reports I/O failures as ValueError("... IoError ...").
-                raise IndexError_(f"cannot write the index in {self.index_dir}: {exc}") from None
+                raise IndexError_(write_failure(self.index_dir, exc)) from None
             raise
         finally:
             # Consumes the writer: its threads end and the lock file is released now.

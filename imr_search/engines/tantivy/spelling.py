@@ -14,6 +14,8 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from imr_search.search.fields import MAX_CORRECTED_LENGTH
+
 SPELL_FIELD = "words"
 MAX_DISTANCE = 2
 _ALPHABET = string.ascii_lowercase + string.digits
@@ -49,8 +51,9 @@ def known(searcher: Any, word: str) -> bool:
 
 
 def suggest(searcher: Any, word: str, *, limit: int = 5) -> list[str]:
-    """Indexed words close to ``word`` (never ``word`` itself), best first."""
-    if not word:
+    """Indexed words close to ``word`` (never ``word`` itself), best first; none for a word
+    longer than ``MAX_CORRECTED_LENGTH`` (its candidates grow with its length)."""
+    if not word or len(word) > MAX_CORRECTED_LENGTH:
         return []
     ranked: list[tuple[int, int, str]] = []
     for cand in _edits1(word):

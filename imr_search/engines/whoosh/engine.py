@@ -36,7 +36,7 @@ from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
 from imr_search.search.backend import ClosesOnExit, Matches
 from imr_search.search.documents import UNCLASSIFIED
-from imr_search.search.fields import MAX_EXPANSIONS
+from imr_search.search.fields import MAX_CORRECTED_LENGTH, MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
@@ -202,7 +202,7 @@ class WhooshEngine(ClosesOnExit):
 
     def suggest(self, term: str) -> list[str]:
         word = term.strip().lower()
-        if not word:
+        if not word or len(word) > MAX_CORRECTED_LENGTH:
             return []
         with self._searcher() as s:
             found: list[str] = s.reader().corrector("words").suggest(word, limit=5, maxdist=2)

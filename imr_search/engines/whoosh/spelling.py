@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from imr_search.search.fields import MAX_CORRECTED_LENGTH
+
 SPELL_FIELD = "words"
 
 
 def suggestions_for(
     words: Sequence[str], searcher: Any, out_of_time: Callable[[], bool]
 ) -> tuple[dict[str, str], bool]:
-    """Plain query word -> best correction, for each word that occurs in no document; those
-    found before ``out_of_time``. The flag is False when time left words without a correction
-    search."""
+    """Plain query word -> best correction, for each word of at most ``MAX_CORRECTED_LENGTH``
+    letters that occurs in no document; those found before ``out_of_time``. The flag is
+    False when time left words without a correction search."""
     reader = searcher.reader()
     analyzer = searcher.schema[SPELL_FIELD].analyzer
     corrector = reader.corrector(SPELL_FIELD)
@@ -21,7 +23,9 @@ def suggestions_for(
     for given in words:
         for token in analyzer(given, mode="query"):
             word = str(token.text)
-            if word in out or reader.doc_frequency(SPELL_FIELD, word) > 0:
+            if len(word) > MAX_CORRECTED_LENGTH or word in out:
+                continue
+            if reader.doc_frequency(SPELL_FIELD, word) > 0:
                 continue
             if out_of_time():
                 return out, False
