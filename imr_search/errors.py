@@ -10,9 +10,12 @@ the server to one JSON error shape and an HTML error page)::
     │   ├── ConfigError             a bad setting (index path, port, ...)
     │   └── RecordError             a JSON record that is not a letter record
     ├── NotFoundError               no letter or item with that id (exit 1, HTTP 404)
-    └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
-        ├── IndexBusyError          another process holds the write lock
-        └── OutdatedIndexError      made by an older imr-search: rebuild it
+    ├── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
+    │   ├── IndexBusyError          another process holds the write lock
+    │   └── OutdatedIndexError      made by an older imr-search: rebuild it
+    └── FetchError                  DWC's decision search could not be read (exit 1)
+        ├── SiteError               the site did not answer usably after every retry
+        └── ProtocolError           a page that does not look like DWC-SEARCH.md says (saved)
 
 ``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
 (a mistake Whoosh itself makes).
@@ -99,3 +102,24 @@ class OutdatedIndexError(IndexError_):
             f"imr-search index PATHS... --rebuild --index {path}"
         )
         self.path = path
+
+
+class FetchError(ImrSearchError):
+    """Letters or DWC's rows could not be fetched from DWC's decision search."""
+
+
+class SiteError(FetchError):
+    """The site did not answer usably (connection refused, 5xx, 429, timeouts) after every
+    allowed try."""
+
+
+class ProtocolError(FetchError):
+    """A response that does not look like the protocol (``imr_search/fetch/protocol.py``):
+    ``what`` names the difference, ``saved`` the file the response was saved to, so that a
+    maintainer can compare it with the module and update it."""
+
+    def __init__(self, what: str, saved: str | None = None) -> None:
+        where = f" (page saved to {saved}; the protocol is imr_search/fetch/protocol.py)"
+        super().__init__(f"DWC's site differs from the protocol: {what}" + (where if saved else ""))
+        self.what = what
+        self.saved = saved

@@ -14,6 +14,7 @@ import click
 from imr_search import __version__
 from imr_search.cli.alerts_commands import alerts_group
 from imr_search.cli.analysis_commands import citator_command, precedents_command, similar_command
+from imr_search.cli.fetch_commands import agreement_command, fetch
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
 from imr_search.cli.search_commands import search, show, stats
@@ -57,5 +58,7 @@ for command in (
     similar_command,
     citator_command,
     alerts_group,
+    fetch,
+    agreement_command,
 ):
     main.add_command(command)

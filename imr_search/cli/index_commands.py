@@ -30,6 +30,8 @@ from imr_search.engines.registry import (
     replacing,
 )
 from imr_search.errors import UsageError
+from imr_search.fetch.labels import Labeller
+from imr_search.fetch.state import find_state
 from imr_search.ingest.indexer import IndexReport, index_paths, index_records
 from imr_search.ingest.pipeline import ingest
 from imr_search.parse import iter_sources
@@ -160,8 +162,11 @@ def index(
     if not no_cache:
         path = cache_dir / "records.sqlite" if cache_dir else default_cache_path(settings.index_dir)
         cache = RecordCache(path, version=cache_version("pdfium"))
+    # Letters fetched from DWC: their rows beside them give the items DWC's labels.
+    labeller = Labeller() if any(find_state(Path(p)) for p in paths if p != "-") else None
     run: Callable[[Engine], IndexReport] = functools.partial(
         index_paths,
+        relabel=labeller,
         paths=list(paths),
         rebuild=rebuild,
         prune=prune,
@@ -198,6 +203,8 @@ def index(
     finally:
         if cache is not None:
             cache.close()
+        if labeller is not None:
+            labeller.close()
     click.echo(report_text(report))
     if alert_lines := record_alerts(settings):
         click.echo(alert_lines)

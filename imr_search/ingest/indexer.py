@@ -81,13 +81,15 @@ def index_paths(
     max_bytes: int = MAX_BYTES,
     runner: Runner | None = None,
     cache: RecordCache | None = None,
+    relabel: Callable[[Letter], Letter] | None = None,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
     whose source file no longer exists. ``runner`` parses (default: in this process);
     ``cache`` supplies and keeps records by content hash. Raises IndexBusyError if another
-    process is writing.
+    process is writing. ``relabel`` gives each parsed letter as it is indexed (DWC's own
+    labels on its items: ``imr_search.fetch.labels``); the record cache keeps the parser's.
     """
     report = IndexReport()
     sources = list(iter_sources(paths))
@@ -110,14 +112,13 @@ def index_paths(
                 outcome, reason = "failed", done.reason or "failed"
                 report.failed.append((done.source, reason))
             else:
-                writer.put(
-                    done.letter, source_key=source_key(done.source), content_hash=done.digest
-                )
+                letter = done.letter if relabel is None else relabel(done.letter)
+                writer.put(letter, source_key=source_key(done.source), content_hash=done.digest)
                 put_ids.add(done.letter.id)
                 outcome = "indexed"
                 report.indexed += 1
                 report.cached += done.outcome == "cached"
-                report.warnings.update(warning_kind(w) for w in done.letter.warnings)
+                report.warnings.update(warning_kind(w) for w in letter.warnings)
             if progress is not None:
                 progress(IndexProgress(done.seq + 1, len(sources), done.source, outcome, reason))
         if prune and not rebuild:
