@@ -34,6 +34,9 @@ from imr_search.fetch.state import CaseRecord, State
 from imr_search.fetch.store import held_letter, letter_path, pdf_problem, sha256, write_letter
 
 LetterOutcome = Literal["new", "held", "unavailable", "failed"]
+# Tries of a page that does not read as the protocol says: an error page passes, a redesign
+# does not.
+PAGE_TRIES = 3
 # A run gives up when this many letters in a row fail (the site is down, not one letter).
 FAILURES_IN_A_ROW = 10
 
@@ -261,14 +264,14 @@ class Fetcher:
     ) -> ResultPage:
         """The page read; a page that does not read is asked for again (a passing error page
         is not a redesign) and, still unreadable, saved and reported."""
-        for attempt in range(1, self.client.tries + 1):
+        for attempt in range(1, PAGE_TRIES + 1):
             try:
                 return protocol.parse_page(html, search, url)
             except ProtocolError as e:
-                if attempt == self.client.tries:
+                if attempt == PAGE_TRIES:
                     saved = self._save_page(html)
                     raise ProtocolError(e.what, str(saved)) from None
-                time.sleep(min(self.client.backoff * 2 ** (attempt - 1), 30.0))
+                time.sleep(self.client.backoff * attempt)
                 html = again()
                 self.report.pages += 1
         raise AssertionError("unreachable")

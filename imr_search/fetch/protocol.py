@@ -5,7 +5,7 @@ site's vocabulary and how it maps to ``dwc-taxonomy.json``). No I/O here.
 None of it was checked against the live site. When DWC changes its site, a fetch stops with a
 ``ProtocolError`` naming what differed and the file the page was saved to: compare that page
 with this module, update the fact that changed, and run ``make check`` (the stand-in of
-``tests/fetch/standin.py`` serves pages the way this module describes them).
+``tests/dwc_standin.py`` serves pages the way this module describes them).
 
 A page the site says is empty (a results table with only its header and a total of 0, or a
 "no records" message instead of the table) is an empty window; anything else this module cannot

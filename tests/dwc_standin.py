@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 SEARCH = "/dwc/imr/IMRDecisionSearch.asp"
 PDF_PREFIX = "/dwc/imr/decisions/"
 ROWS = 25
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -294,7 +294,10 @@ class Site:
             nth = sum(self.counts.pdf_requests.values())
         data = case.pdf
         if number == self.faults.hang_pdf and self.once("hang"):
+            # The client gives up before the answer: what is sent after is no download.
             time.sleep(self.faults.hang)
+            self.send(h, 200, data, "application/pdf")
+            return
         if number == self.faults.truncated_pdf and self.once("truncated"):
             data = data[: len(data) // 2]
         if self.faults.pause_on_pdf == nth:
