@@ -111,6 +111,11 @@ class Site:
         self._done_once: set[str] = set()
         self.server: ThreadingHTTPServer | None = None
 
+    def fired(self) -> set[str]:
+        """The one-time faults that happened."""
+        with self.lock:
+            return set(self._done_once)
+
     def once(self, key: str) -> bool:
         with self.lock:
             if key in self._done_once:
