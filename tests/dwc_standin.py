@@ -69,6 +69,7 @@ class Faults:
     no_table_once: bool = False  # the first treatment-search page 1 is an error page
     redesigned: bool = False  # every result page has a new layout: no results table
     pause_on_pdf: int | None = None  # the Nth PDF: half its bytes, then wait for release
+    pause_on_search: int | None = None  # the Nth search waits for release before answering
 
 
 @dataclass
@@ -242,7 +243,11 @@ class Site:
                 length = int(self.headers.get("Content-Length") or 0)
                 site.request(self, "POST", self.rfile.read(length))
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client killed mid-answer (the kill tests) is expected
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -269,6 +274,10 @@ class Site:
             with self.lock:
                 self.counts.searches += 1
                 n = self.counts.searches
+            if self.faults.pause_on_search == n:
+                self.paused.set()
+                self.release.wait(60)
+                return
             if self.faults.first_search_503 and self.once("503"):
                 self.send(h, 503, "busy", "text/plain")
                 return

@@ -141,9 +141,12 @@ class Client:
         url = self.search_url
         return self._retrying(lambda: self._once("GET", url, params={"caseno": case_number}))
 
-    def letter(self, url: str, check: Callable[[bytes], str | None]) -> bytes:
-        """A letter's bytes; ``check`` says what is wrong with a download (None: nothing), and
-        a bad download is tried again like a 5xx. A 404 raises ``LookupError`` at once."""
+    def letter(self, href: str, check: Callable[[bytes], str | None]) -> bytes:
+        """A letter's bytes (``href``: its link as the result page gives it). ``check`` says
+        what is wrong with a download (None: nothing); a bad download is tried again like a
+        5xx. A 404 raises ``LookupError`` at once."""
+
+        url = urllib.parse.urljoin(self.search_url, href)
 
         def once() -> bytes:
             data = self._once("GET", url, missing_ok=True)

@@ -235,8 +235,7 @@ class Fetcher:
 
     def _case_treatments(self, number: str) -> tuple[protocol.TxRow, ...]:
         html = self.client.case_page(number)
-        url = f"{self.client.search_url}?caseno={number}"
-        page = self._parsed(html, "Tx", url, lambda: self.client.case_page(number))
+        page = self._parsed(html, "Tx", lambda: self.client.case_page(number))
         return page.treatments
 
     def _page(
@@ -257,16 +256,14 @@ class Fetcher:
         )
         html = self.client.search(form)
         self.report.pages += 1
-        return self._parsed(html, search, self.client.search_url, lambda: self.client.search(form))
+        return self._parsed(html, search, lambda: self.client.search(form))
 
-    def _parsed(
-        self, html: bytes, search: Search, url: str, again: Callable[[], bytes]
-    ) -> ResultPage:
+    def _parsed(self, html: bytes, search: Search, again: Callable[[], bytes]) -> ResultPage:
         """The page read; a page that does not read is asked for again (a passing error page
         is not a redesign) and, still unreadable, saved and reported."""
         for attempt in range(1, PAGE_TRIES + 1):
             try:
-                return protocol.parse_page(html, search, url)
+                return protocol.parse_page(html, search)
             except ProtocolError as e:
                 if attempt == PAGE_TRIES:
                     saved = self._save_page(html)

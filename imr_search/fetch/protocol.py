@@ -19,7 +19,6 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -232,14 +231,19 @@ def _date(text: str, what: str, *, required: bool = False) -> dt.date | None:
         raise ProtocolError(f"{what} {text!r} is not a date") from None
 
 
-def _link(cell: lxml.html.HtmlElement, page_url: str) -> tuple[str, str]:
+def _link(cell: lxml.html.HtmlElement) -> tuple[str, str]:
+    """The case number and the letter's link as the page gives it (site-relative: the
+    client joins it to the site, so the rows stay the same whatever --base-url was)."""
     links = _elements(cell, ".//a[@href]")
     if not links:
         raise ProtocolError("a row's first cell holds no link to the letter's PDF")
     number = _words(links[0].text_content())
     if not CASE_NUMBER.match(number):
         raise ProtocolError(f"case number {number!r} is not like CM17-0003591")
-    return number, urljoin(page_url, links[0].get("href", ""))
+    href = links[0].get("href", "").strip()
+    if not href:
+        raise ProtocolError(f"case {number}'s link to its PDF is empty")
+    return number, href
 
 
 def _elements(node: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
@@ -266,7 +270,7 @@ def _total(table: lxml.html.HtmlElement) -> int:
     return int(text)
 
 
-def parse_page(html: bytes, search: Search, page_url: str) -> ResultPage:
+def parse_page(html: bytes, search: Search) -> ResultPage:
     """The rows of one result page of ``search``, or ProtocolError naming what differed."""
     try:
         doc = lxml.html.document_fromstring(html)
@@ -293,15 +297,15 @@ def parse_page(html: bytes, search: Search, page_url: str) -> ResultPage:
     if total > 0 and not body:
         raise ProtocolError(f"the total is {total} but the page holds no rows")
     if search == "Case":
-        return ResultPage(total, more, cases=tuple(_case_row(r, page_url) for r in body))
-    return ResultPage(total, more, treatments=tuple(_tx_row(r, page_url) for r in body))
+        return ResultPage(total, more, cases=tuple(_case_row(r) for r in body))
+    return ResultPage(total, more, treatments=tuple(_tx_row(r) for r in body))
 
 
-def _case_row(row: lxml.html.HtmlElement, page_url: str) -> CaseRow:
+def _case_row(row: lxml.html.HtmlElement) -> CaseRow:
     cells = _cells(row)
     if len(cells) != CASE_CELLS:
         raise ProtocolError(f"a case row has {len(cells)} cells, not {CASE_CELLS}")
-    number, url = _link(cells[0], page_url)
+    number, url = _link(cells[0])
     text = [c.text_content() for c in cells]
     decided = _date(text[2], "decision date", required=True)
     assert decided is not None
@@ -316,7 +320,7 @@ def _case_row(row: lxml.html.HtmlElement, page_url: str) -> CaseRow:
     )
 
 
-def _tx_row(row: lxml.html.HtmlElement, page_url: str) -> TxRow:
+def _tx_row(row: lxml.html.HtmlElement) -> TxRow:
     cells = _cells(row)
     text = [c.text_content() for c in cells]
     if len(cells) == TX_MORE_CELLS and cells[0].get("colspan") == str(TX_CARRIED):
@@ -338,7 +342,7 @@ def _tx_row(row: lxml.html.HtmlElement, page_url: str) -> TxRow:
             f"a treatment row has {len(cells)} cells, not {TX_CELLS} (or {TX_MORE_CELLS} with "
             f"a first cell of colspan {TX_CARRIED})"
         )
-    number, url = _link(cells[0], page_url)
+    number, url = _link(cells[0])
     category, subcategory = _labels(text[5], text[6])
     return TxRow(
         case_number=number,

@@ -11,8 +11,6 @@ from dwc_standin import Case, Site, Treatment
 from imr_search.errors import ProtocolError
 from imr_search.fetch import protocol
 
-URL = "https://www.dir.ca.gov/dwc/imr/IMRDecisionSearch.asp"
-
 
 def _case(number: str, *treatments: tuple[str, str, str], day: int = 3) -> Case:
     return Case(
@@ -112,12 +110,12 @@ def test_a_case_page_reads_into_rows() -> None:
             ),
         ]
     )
-    page = protocol.parse_page(site.result_page({"Fname": "Case"}).encode(), "Case", URL)
+    page = protocol.parse_page(site.result_page({"Fname": "Case"}).encode(), "Case")
     assert page.total == 2
     assert not page.more
     first, second = page.cases
     assert first.case_number == "CM17-0000001"
-    assert first.pdf_url.startswith("https://www.dir.ca.gov/dwc/imr/decisions/")
+    assert first.pdf_url == "/dwc/imr/decisions/CM17-0000001.pdf"
     assert first.decided == dt.date(2017, 1, 3)
     assert first.received is None
     assert first.specialty == "Allergy and Immunology"
@@ -134,7 +132,7 @@ def test_a_treatment_page_reads_further_rows_and_unescapes_cells() -> None:
             )
         ]
     )
-    page = protocol.parse_page(site.result_page({"Fname": "Tx"}).encode(), "Tx", URL)
+    page = protocol.parse_page(site.result_page({"Fname": "Tx"}).encode(), "Tx")
     first, more = page.treatments
     assert (first.case_number, first.category, first.subcategory, first.decision) == (
         "CM17-0000002",
@@ -177,12 +175,12 @@ ROW = (
 )
 def test_every_departure_says_what_differed(html: bytes, what: str) -> None:
     with pytest.raises(ProtocolError, match="differs from the protocol") as caught:
-        protocol.parse_page(html, "Case", URL)
+        protocol.parse_page(html, "Case")
     assert what in str(caught.value)
 
 
 def test_a_window_the_site_says_is_empty_is_fine() -> None:
     empty = Site([]).result_page({"Fname": "Case"}).encode()
-    assert protocol.parse_page(empty, "Case", URL) == protocol.ResultPage(0, False)
+    assert protocol.parse_page(empty, "Case") == protocol.ResultPage(0, False)
     message = b"<html><body><p>No records found.</p></body></html>"
-    assert protocol.parse_page(message, "Tx", URL).total == 0
+    assert protocol.parse_page(message, "Tx").total == 0
