@@ -41,6 +41,7 @@ class Flag:
 
     name: str
     where: str = "imr-search"
+    metavar: str | None = None  # the value's name in --help, when not SECONDS or N
 
 
 class Settings(BaseSettings):
@@ -126,11 +127,10 @@ class Settings(BaseSettings):
     # -- imr-search fetch: DWC's decision search ------------------------------------------------
     base_url: Annotated[str, Flag("--base-url", "fetch")] = Field(
         default="https://www.dir.ca.gov",
-        pattern=r"^https?://[^/?#\s]+/?$",
         description="DWC's site: scheme and host (the decision search's paths are appended).",
     )
     # DWC-SEARCH.md: the site throttles heavy clients; about one request a second is polite.
-    fetch_rate: Annotated[float, Flag("--rate", "fetch")] = Field(
+    fetch_rate: Annotated[float, Flag("--rate", "fetch", metavar="N")] = Field(
         default=1.0, gt=0, description="Requests a second to DWC's site."
     )
     contact: Annotated[str | None, Flag("--contact", "fetch")] = Field(
@@ -176,6 +176,7 @@ class SettingInfo:
     minimum: int | None  # None: not a number
     maximum: int | None  # None: no upper bound
     above: bool  # the minimum itself is out of range (a number above 0)
+    metavar: str | None = None
 
 
 def _info(name: str, field: FieldInfo) -> SettingInfo:
@@ -204,6 +205,7 @@ def _info(name: str, field: FieldInfo) -> SettingInfo:
         minimum=low,
         maximum=high,
         above=above,
+        metavar=flag.metavar,
     )
 
 

@@ -74,6 +74,10 @@ class SynthLetter:
 
     def truth_line(self) -> str:
         d = self.truth.to_dict()
+        for item in d["items"]:
+            # Whose label an item carries (DWC's or the parser's) means nothing for the
+            # generator's own truth; left out, so the pinned corpus stays what it was.
+            item.pop("category_source", None)
         d["synth"] = self.meta
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -17,16 +18,18 @@ import click
 from imr_search.cli.flags import setting_options, settings_from
 from imr_search.cli.options import format_option, index_option, open_index, reports_errors
 from imr_search.config import Settings
+from imr_search.engines.registry import folder_engines
 from imr_search.errors import UsageError
 from imr_search.fetch.agreement import Agreement, agreement, parsed_letters
 from imr_search.fetch.client import Client
 from imr_search.fetch.fetcher import Fetcher, FetchReport, LetterProgress
 from imr_search.fetch.labels import Labeller
+from imr_search.fetch.ledger import STATE_FILE, State
 from imr_search.fetch.protocol import CASE_NUMBER
-from imr_search.fetch.state import STATE_FILE, State
 from imr_search.present.jsonforms import to_json
 from imr_search.search.backend import Engine
 
+SITE_ROOT = re.compile(r"^https?://[^/?#\s]+/?$")
 # --since-last starts this many days before the latest decision held: DWC posts letters late.
 SINCE_LAST_OVERLAP = 14
 
@@ -60,6 +63,10 @@ class FetchProgressView:
             click.echo(f"imr-search: {line}", err=True)
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
@@ -71,13 +78,15 @@ def _duration(seconds: float) -> str:
 def fetch_summary(report: FetchReport) -> str:
     if report.dry_run:
         return (
-            f"DWC lists {report.listed} letters in {report.windows} windows "
-            f"({report.pages_to_read} result pages of the case search, {report.splits} splits); "
+            f"DWC lists {report.listed} letters in {_count(report.windows, 'window')} "
+            f"({_count(report.pages_to_read, 'result page')} of the case search, "
+            f"{_count(report.splits, 'split')}); "
             f"{report.held} already here, {max(report.listed - report.held, 0)} to fetch; "
             f"{report.pages} pages read for this count"
         )
     lines = [
-        f"pages read {report.pages}, windows {report.windows} ({report.splits} splits), "
+        f"pages read {report.pages}, {_count(report.windows, 'window')} "
+        f"({_count(report.splits, 'split')}), "
         f"letters listed {report.listed}",
         f"letters new {report.new}, already here {report.held}, not on the site "
         f"{len(report.unavailable)}, failed {len(report.failed)}",
@@ -158,6 +167,13 @@ def _indexer(settings: Settings, engine: Engine, state: State, root: Path) -> Ca
     default=None,
     help="Index each letter as it lands into this index, with DWC's labels.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(folder_engines(), case_sensitive=False),
+    default=None,
+    help="Engine of a new --index (default: $IMR_SEARCH_ENGINE or whoosh; tantivy past "
+    "~20,000 letters).",
+)
 @click.option("--dry-run", is_flag=True, help="Count letters and pages; download nothing.")
 @setting_options("fetch")
 @reports_errors
@@ -169,6 +185,7 @@ def fetch(
     since_last: bool,
     out: Path,
     index_dir: Path | None,
+    engine: str | None,
     dry_run: bool,
 ) -> None:
     """Download letters and DWC's own rows from DWC's IMR decision search.
@@ -179,11 +196,16 @@ def fetch(
     maintainer. Letters DWC lists but does not serve (404) are reported; a letter that failed
     otherwise makes the exit status 1.
     """
-    settings = settings_from(index_dir=index_dir)
+    settings = settings_from(index_dir=index_dir, engine=engine)
     numbers = _cases(case_numbers, cases_file)
     modes = sum((bool(numbers), decided_from is not None, since_last))
     if modes != 1:
         raise UsageError("give one of: --decided-from DATE, --case/--cases, --since-last")
+    if not SITE_ROOT.match(settings.base_url):
+        raise UsageError(
+            f"--base-url {settings.base_url!r} is not a site's root: scheme and host, like "
+            "https://www.dir.ca.gov"
+        )
     if decided_to is not None and decided_from is None:
         raise UsageError("--decided-to needs --decided-from")
     today = dt.date.today()
@@ -206,9 +228,9 @@ def fetch(
             on_retry=lambda said: click.echo(f"imr-search: retrying: {said}", err=True),
         )
         with client:
-            engine = open_index(settings, create=True) if index_dir and not dry_run else None
+            opened = open_index(settings, create=True) if index_dir and not dry_run else None
             try:
-                landed = _indexer(settings, engine, state, out) if engine else None
+                landed = _indexer(settings, opened, state, out) if opened else None
                 if landed is not None:
                     landed()  # letters a killed run wrote and did not index
                 fetcher = Fetcher(
@@ -225,8 +247,8 @@ def fetch(
                 else:
                     report = fetcher.fetch_window(first, last)
             finally:
-                if engine is not None:
-                    engine.close()
+                if opened is not None:
+                    opened.close()
     click.echo(fetch_summary(report))
     if report.failed:
         sys.exit(1)

@@ -31,7 +31,7 @@ from imr_search.engines.registry import (
 )
 from imr_search.errors import UsageError
 from imr_search.fetch.labels import Labeller
-from imr_search.fetch.state import find_state
+from imr_search.fetch.ledger import find_state
 from imr_search.ingest.indexer import IndexReport, index_paths, index_records
 from imr_search.ingest.pipeline import ingest
 from imr_search.parse import iter_sources

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from imr_search.fetch.labels import Labeller, match
-from imr_search.fetch.state import CaseRecord, Treatment
+from imr_search.fetch.ledger import CaseRecord, Treatment
 from imr_search.model import Letter
 
 FIELDS = (

@@ -20,6 +20,7 @@ from typing import Literal
 from imr_search.errors import ProtocolError, SiteError
 from imr_search.fetch import protocol
 from imr_search.fetch.client import Client
+from imr_search.fetch.ledger import CaseRecord, State
 from imr_search.fetch.listing import (
     case_record,
     case_row,
@@ -30,7 +31,6 @@ from imr_search.fetch.listing import (
     unique_cases,
 )
 from imr_search.fetch.protocol import ResultPage, Search
-from imr_search.fetch.state import CaseRecord, State
 from imr_search.fetch.store import held_letter, letter_path, pdf_problem, sha256, write_letter
 
 LetterOutcome = Literal["new", "held", "unavailable", "failed"]

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from imr_search.fetch.state import CaseRecord, State, Treatment, find_state
+from imr_search.fetch.ledger import CaseRecord, State, Treatment, find_state
 from imr_search.model import Item, Letter
 
 COUNT_WARNING = "DWC's treatment count differs"

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from imr_search.errors import ProtocolError
+from imr_search.fetch.ledger import CaseRecord, Treatment
 from imr_search.fetch.protocol import CaseRow, TxRow
-from imr_search.fetch.state import CaseRecord, Treatment
 
 
 def row_dict(row: CaseRow | TxRow) -> dict[str, Any]:

@@ -198,3 +198,63 @@ def test_agreement_over_an_index_without_dwcs_rows_says_so(tmp_path: Path) -> No
     done = run("agreement", "--index", str(tmp_path / "ix"))
     assert done.exit_code == 2
     assert "has DWC's rows beside it" in done.output
+
+
+def test_since_last_fetches_what_is_new_and_nothing_again(
+    letters: list[Case], tmp_path: Path
+) -> None:
+    ordered = sorted(letters[:30], key=lambda c: (c.decided, c.number))
+    held = ordered[:12]
+    cut = held[-1].decided
+    site = Site(ordered)
+    url = site.serve()
+    try:
+        first = run(
+            "fetch",
+            "--decided-from",
+            "2013-01-01",
+            "--decided-to",
+            cut.isoformat(),
+            "--rate",
+            "500",
+            "--base-url",
+            url,
+            "--out",
+            str(tmp_path),
+        )
+        assert first.exit_code == 0, first.output
+        before = sum(site.counts.pdf_requests.values())
+        done = run(
+            "fetch", "--since-last", "--rate", "500", "--base-url", url, "--out", str(tmp_path)
+        )
+    finally:
+        site.close()
+    assert done.exit_code == 0, done.output
+    new = [c for c in ordered if c.decided > cut]
+    assert f"letters new {len(new)}," in done.stdout
+    assert sum(site.counts.pdf_requests.values()) - before == len(new)
+    assert len(list(tmp_path.glob("*/*.pdf"))) == len(ordered)
+
+
+def test_a_dry_run_says_how_many_letters_and_pages(letters: list[Case], tmp_path: Path) -> None:
+    site = Site(letters[:30])
+    url = site.serve()
+    try:
+        done = run(
+            "fetch",
+            "--decided-from",
+            "2013-01-01",
+            "--dry-run",
+            "--rate",
+            "500",
+            "--base-url",
+            url,
+            "--out",
+            str(tmp_path),
+        )
+    finally:
+        site.close()
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("DWC lists 30 letters in 1 window (2 result pages")
+    assert "0 already here, 30 to fetch" in done.stdout
+    assert sum(site.counts.pdf_requests.values()) == 0

@@ -12,8 +12,8 @@ from dwc_standin import Case, Faults, Site, fixture_cases, synth_cases
 from imr_search.errors import ProtocolError
 from imr_search.fetch.client import Client
 from imr_search.fetch.fetcher import Fetcher, FetchReport
+from imr_search.fetch.ledger import STATE_FILE, State
 from imr_search.fetch.protocol import request_label
-from imr_search.fetch.state import STATE_FILE, State
 
 FIRST, LAST = dt.date(2013, 1, 1), dt.date(2024, 12, 31)
 

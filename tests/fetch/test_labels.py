@@ -5,7 +5,7 @@ from __future__ import annotations
 from factories import make_item, make_letter
 
 from imr_search.fetch.labels import COUNT_WARNING, apply, match
-from imr_search.fetch.state import Treatment
+from imr_search.fetch.ledger import Treatment
 
 
 def _t(category: str, sub: str | None, decision: str = "upheld") -> Treatment:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from imr_search.errors import ConfigError
-from imr_search.fetch.state import STATE_FILE, CaseRecord, State, Treatment, find_state
+from imr_search.fetch.ledger import STATE_FILE, CaseRecord, State, Treatment, find_state
 
 DAY = dt.date(2017, 1, 3)
 
