@@ -125,7 +125,8 @@ class Settings(BaseSettings):
     )
 
     # -- imr-search fetch: DWC's decision search ------------------------------------------------
-    base_url: Annotated[str, Flag("--base-url", "fetch")] = Field(
+    # Not base_url: that name is the public address of the server's own links.
+    dwc_url: Annotated[str, Flag("--base-url", "fetch")] = Field(
         default="https://www.dir.ca.gov",
         description="DWC's site: scheme and host (the decision search's paths are appended).",
     )

@@ -201,9 +201,9 @@ def fetch(
     modes = sum((bool(numbers), decided_from is not None, since_last))
     if modes != 1:
         raise UsageError("give one of: --decided-from DATE, --case/--cases, --since-last")
-    if not SITE_ROOT.match(settings.base_url):
+    if not SITE_ROOT.match(settings.dwc_url):
         raise UsageError(
-            f"--base-url {settings.base_url!r} is not a site's root: scheme and host, like "
+            f"--base-url {settings.dwc_url!r} is not a site's root: scheme and host, like "
             "https://www.dir.ca.gov"
         )
     if decided_to is not None and decided_from is None:
@@ -221,7 +221,7 @@ def fetch(
             if last < first:
                 raise UsageError(f"--decided-to {last} is before --decided-from {first}")
         client = Client(
-            settings.base_url,
+            settings.dwc_url,
             rate=settings.fetch_rate,
             contact=settings.contact,
             timeout=settings.fetch_timeout,
