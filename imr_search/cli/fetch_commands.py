@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from imr_search.cli.flags import setting_options, settings_from
 from imr_search.cli.options import format_option, index_option, open_index, reports_errors
 from imr_search.config import Settings
 from imr_search.engines.registry import folder_engines
-from imr_search.errors import UsageError
+from imr_search.errors import FetchError, UsageError
 from imr_search.fetch.agreement import Agreement, agreement, parsed_letters
 from imr_search.fetch.client import Client
 from imr_search.fetch.fetcher import Fetcher, FetchReport, LetterProgress
@@ -209,6 +210,38 @@ def fetch(
     if decided_to is not None and decided_from is None:
         raise UsageError("--decided-to needs --decided-from")
     today = dt.date.today()
+    try:
+        report = _run(
+            settings,
+            out,
+            numbers,
+            decided_from,
+            decided_to,
+            since_last,
+            dry_run,
+            today,
+            indexing=index_dir is not None and not dry_run,
+        )
+    except sqlite3.Error as e:  # a full disk, a database another program locked
+        raise FetchError(f"{out / STATE_FILE}: {e}") from None
+    click.echo(fetch_summary(report))
+    if report.failed:
+        sys.exit(1)
+
+
+def _run(
+    settings: Settings,
+    out: Path,
+    numbers: list[str],
+    decided_from: dt.datetime | None,
+    decided_to: dt.datetime | None,
+    since_last: bool,
+    dry_run: bool,
+    today: dt.date,
+    *,
+    indexing: bool,
+) -> FetchReport:
+    first = last = today
     with State(out / STATE_FILE) as state:
         if since_last:
             latest = state.latest_decided()
@@ -228,7 +261,7 @@ def fetch(
             on_retry=lambda said: click.echo(f"imr-search: retrying: {said}", err=True),
         )
         with client:
-            opened = open_index(settings, create=True) if index_dir and not dry_run else None
+            opened = open_index(settings, create=True) if indexing else None
             try:
                 landed = _indexer(settings, opened, state, out) if opened else None
                 if landed is not None:
@@ -249,9 +282,7 @@ def fetch(
             finally:
                 if opened is not None:
                     opened.close()
-    click.echo(fetch_summary(report))
-    if report.failed:
-        sys.exit(1)
+    return report
 
 
 def agreement_csv(report: Agreement) -> str:
