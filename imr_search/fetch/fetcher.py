@@ -186,13 +186,17 @@ class Fetcher:
         return cases
 
     def _read_pages(self, search: Search, run: int, window: Window) -> None:
-        total, read, _ = self.state.window(run, search, window.first, window.last)
-        more = total is None or read < protocol.pages_for(total)
+        _, read, more, _ = self.state.window_progress(run, search, window.first, window.last)
         number = read + 1
         while more:
             page = self._page(search, run=run, window=window, number=number)
             self._keep(search, run, window, number, page)
             more = page.more
+            if search == "Tx":
+                # What the treatment search's total counts (rows or cases) is not known: its
+                # pages end where the site offers no next one.
+                number += 1
+                continue
             expected = protocol.pages_for(page.total)
             if more and number >= expected + 1:
                 raise ProtocolError(
@@ -211,7 +215,14 @@ class Fetcher:
     ) -> None:
         rows = page.cases if search == "Case" else page.treatments
         self.state.save_page(
-            run, search, window.first, window.last, number, page.total, [row_dict(r) for r in rows]
+            run,
+            search,
+            window.first,
+            window.last,
+            number,
+            page.total,
+            [row_dict(r) for r in rows],
+            more=page.more,
         )
 
     def _store_window(self, run: int, window: Window) -> None:

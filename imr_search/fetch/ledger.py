@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS windows (
     last TEXT NOT NULL,
     total INTEGER,
     pages_read INTEGER NOT NULL DEFAULT 0,
+    more INTEGER NOT NULL DEFAULT 1,  -- the last page read offered a next one
     listed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run, search, first, last)
 );
@@ -201,14 +202,21 @@ class State:
         self, run: int, search: str, first: dt.date, last: dt.date
     ) -> tuple[int | None, int, bool]:
         """(total, pages read, listed) of a window of a run."""
+        total, read, _, listed = self.window_progress(run, search, first, last)
+        return total, read, listed
+
+    def window_progress(
+        self, run: int, search: str, first: dt.date, last: dt.date
+    ) -> tuple[int | None, int, bool, bool]:
+        """(total, pages read, whether the last page read offered a next one, listed)."""
         row = self.db.execute(
-            "SELECT total, pages_read, listed FROM windows WHERE run=? AND search=? AND first=? "
-            "AND last=?",
+            "SELECT total, pages_read, more, listed FROM windows WHERE run=? AND search=? "
+            "AND first=? AND last=?",
             (run, search, first.isoformat(), last.isoformat()),
         ).fetchone()
         if row is None:
-            return None, 0, False
-        return row[0], int(row[1]), bool(row[2])
+            return None, 0, True, False
+        return row[0], int(row[1]), bool(row[2]), bool(row[3])
 
     def save_page(
         self,
@@ -219,16 +227,17 @@ class State:
         page: int,
         total: int,
         rows: Sequence[dict[str, object]],
+        more: bool = True,
     ) -> None:
         """One page read, its rows with it, in one transaction."""
         key = (run, search, first.isoformat(), last.isoformat())
         db = self._tx()
         try:
             db.execute(
-                "INSERT INTO windows (run, search, first, last, total, pages_read) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total=excluded.total, "
-                "pages_read=excluded.pages_read",
-                (*key, total, page),
+                "INSERT INTO windows (run, search, first, last, total, pages_read, more) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total=excluded.total, "
+                "pages_read=excluded.pages_read, more=excluded.more",
+                (*key, total, page, int(more)),
             )
             db.execute(
                 "DELETE FROM page_rows WHERE run=? AND search=? AND first=? AND last=? AND page=?",

@@ -136,8 +136,10 @@ def case_outcome(text: str) -> LetterOutcome:
     return found
 
 
-def specialty(text: str) -> str:
-    """A reviewer specialty, as named in dwc-taxonomy.json."""
+def specialty(text: str) -> str | None:
+    """A reviewer specialty, as named in dwc-taxonomy.json (None for an empty cell)."""
+    if not _words(text):
+        return None
     known = (*load_taxonomy().reviewer_specialties, *_EXTRA_SPECIALTIES)
     by_key = {_words(name).casefold(): name for name in known}
     found = by_key.get(_words(text).casefold())
@@ -172,6 +174,7 @@ TX_CELLS = 8
 TX_MORE_CELLS = 4  # a further treatment: a colspan cell, then category, subcategory, decision
 TX_CARRIED = 5  # the colspan of that first cell: the case's values carried over
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")  # not seen; unambiguous, so read too
 _EMPTY_MESSAGE = re.compile(
     r"\b(no (records?|results?|matches|decisions?|cases?)( were)? found|0 (records|results))\b",
     re.IGNORECASE,
@@ -188,7 +191,7 @@ class CaseRow:
     decided: dt.date
     injured: dt.date | None
     received: dt.date | None
-    specialty: str
+    specialty: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +226,13 @@ def _date(text: str, what: str, *, required: bool = False) -> dt.date | None:
     if not text and not required:
         return None
     m = _DATE.match(text)
-    if m is None:
+    iso = _ISO_DATE.match(text) if m is None else None
+    if m is None and iso is None:
         raise ProtocolError(f"{what} {text!r} is not a date M/D/YYYY")
     try:
+        if iso is not None:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        assert m is not None
         return dt.date(int(m[3]), int(m[1]), int(m[2]))
     except ValueError:
         raise ProtocolError(f"{what} {text!r} is not a date") from None
@@ -288,8 +295,10 @@ def parse_page(html: bytes, search: Search) -> ResultPage:
     rows = _elements(table, "./tr | ./thead/tr | ./tbody/tr")
     if not rows:
         raise ProtocolError("the results table has no header row")
-    total = _total(table)
     body = rows[1:]
+    if not body and not more and _EMPTY_MESSAGE.search(" ".join(str(t) for t in doc.itertext())):
+        return ResultPage(0, False)
+    total = _total(table)
     if len(body) > PAGE_SIZE:
         raise ProtocolError(f"a page holds {len(body)} rows, more than {PAGE_SIZE}")
     if total == 0 and body:

@@ -167,7 +167,7 @@ ROW = (
         (_page(ROW, "\n<p>Total: <strong>many</strong></p>"), "not a number"),
         (_page(ROW, "\n<p>Total: 1</p>"), "no <strong> total"),
         (_page(ROW.replace("<td>Uphold</td>", "")), "5 cells, not 6"),
-        (_page(ROW.replace("1/3/2017", "2017-01-03")), "not a date"),
+        (_page(ROW.replace("1/3/2017", "Jan 3, 2017")), "not a date"),
         (_page(ROW.replace(">CM17-0000001<", ">17-1<")), "case number"),
         (_page(""), "no rows"),
         (_page(ROW * 26, "\n<p><strong>26</strong></p>"), "more than 25"),
@@ -184,3 +184,15 @@ def test_a_window_the_site_says_is_empty_is_fine() -> None:
     assert protocol.parse_page(empty, "Case") == protocol.ResultPage(0, False)
     message = b"<html><body><p>No records found.</p></body></html>"
     assert protocol.parse_page(message, "Tx").total == 0
+
+
+def test_an_empty_specialty_cell_and_an_iso_date_read() -> None:
+    row = ROW.replace("<td>Psychiatry</td>", "<td> </td>").replace("6/30/2015", "2015-06-30")
+    (case,) = protocol.parse_page(_page(row), "Case").cases
+    assert case.specialty is None
+    assert case.injured == dt.date(2015, 6, 30)
+
+
+def test_a_table_with_only_its_header_and_a_no_records_message_is_empty() -> None:
+    html = _page("", "\n<p>No records found</p>")
+    assert protocol.parse_page(html, "Case") == protocol.ResultPage(0, False)
