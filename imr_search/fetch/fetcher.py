@@ -287,7 +287,8 @@ class Fetcher:
     def _save_page(self, html: bytes) -> Path:
         folder = self.root / "unreadable-pages"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}.html"
+        # Not .html: `imr-search index DIR` would take it for a letter.
+        path = folder / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}.html.saved"
         path.write_bytes(html)
         return path
 
