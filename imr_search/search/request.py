@@ -24,6 +24,7 @@ FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
 # whole result set, not the page.
 FACETS: tuple[str, ...] = (
     "decision",
+    "reason",
     "outcome",
     "category",
     "subcategory",

@@ -62,6 +62,7 @@ FACET_LABELS: dict[str, str] = {
     "sex": "Patient sex",
     "outcome": "Case outcome",
     "era": "Guideline era",
+    "reason": "Decided because",
     "cites": "IMR cites",
     "citation": "Guideline section (IMR)",
     "urcitation": "Guideline section (claims administrator)",
@@ -326,6 +327,14 @@ def letter_page(
             "precedents_api": f"{root}/api/precedents?"
             + urlencode({"request": item.service, "exclude": letter.id}),
             "similar_url": f"{root}/similar/{quote(letter.item_id(item), safe='')}",
+            # Every item decided on the same ground, of the same kind of request.
+            "reason_urls": {
+                code: f"{root}/?"
+                + urlencode(
+                    {"reason": code, **({"category": item.category} if item.category else {})}
+                )
+                for code in item.reasons
+            },
         }
         for item in letter.items
     }

@@ -54,7 +54,12 @@ ENGINES = registry.folder_engines()
 
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
 # time limit gave similar rationales the "warnings" that search answers already had.
-NEW_KEYS: frozenset[str] = frozenset({"warnings", "category_source"})
+# "reasons", "reason_sentences" (each item), "reason" (a facet and a precedents breakdown) and
+# "why" (precedents per decision): the reason codes (docs/reasons.md); "category_source" (each
+# item): DWC's label or the parser's (docs/fetch.md).
+NEW_KEYS: frozenset[str] = frozenset(
+    {"warnings", "reasons", "reason_sentences", "reason", "why", "category_source"}
+)
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,
 # facets, letter grouping, a misspelling that draws a suggestion, a query with a case number,
