@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import imr_search
+from imr_search.analysis.appeal import appeal
 from imr_search.analysis.crosstab import overturned_facets
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
@@ -34,6 +35,7 @@ from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FACETS, SearchRequest
+from imr_search.server.appeal_page import today_in_california, workbench_data
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -354,6 +356,8 @@ def letter_page(
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
         letter_base=f"{root}/letters/",
+        # The appeal workbench from the decision date; its own page takes a service date.
+        appeal=workbench_data(appeal(letter, today=today_in_california()), root),
     )
 
 
