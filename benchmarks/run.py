@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import platform
+import random
 import shutil
 import socket
 import statistics
@@ -109,14 +110,20 @@ def _free_port() -> int:
         return port
 
 
-def start_server(index: Path, query_time_limit: float) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    index: Path, query_time_limit: float, cache_size: int = 0
+) -> tuple[subprocess.Popen[bytes], str]:
     """A real server (``python -m imr_search.server``, its default workers) on a free loopback
     port, once it answers; its output goes to a temporary file, read only to say why one did
     not start (a pipe nobody reads would stall a server that logs)."""
     import httpx
 
     port = _free_port()
-    env = dict(os.environ, IMR_SEARCH_QUERY_TIME_LIMIT=str(query_time_limit))
+    env = dict(
+        os.environ,
+        IMR_SEARCH_QUERY_TIME_LIMIT=str(query_time_limit),
+        IMR_SEARCH_CACHE_SIZE=str(cache_size),  # 0: every request searched (the default here)
+    )
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:  # the server keeps its own copy of the file
         proc = subprocess.Popen(
@@ -178,13 +185,46 @@ def _memory_mib(pid: int) -> tuple[float, float]:
     return rss / 1024, anon / 1024
 
 
-def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int) -> dict[str, Any]:
+def random_params(
+    rng: random.Random, mix: list[BenchQuery]
+) -> list[tuple[str, str | int | float | bool | None]]:
+    """A request of fresh parts (issue 27's randomised stream): one to three words drawn from
+    the mix's words, a phrase of the mix one time in four, a filter of the mix one time in
+    three, facets one time in two and letters one time in six; repeats are rare, so a response
+    cache meets what a crowd of users would send it."""
+    words = sorted({w for q in mix for w in q.words})
+    phrases = sorted({q.phrase for q in mix if q.phrase})
+    filters = sorted({f for q in mix for f in q.filters})
+    text = " ".join(rng.sample(words, rng.randint(1, 3)))
+    if phrases and rng.random() < 0.25:
+        text += f' "{rng.choice(phrases)}"'
+    params: list[tuple[str, str | int | float | bool | None]] = [("q", text)]
+    if filters and rng.random() < 1 / 3:
+        name, values = rng.choice(filters)
+        params += [(name, v) for v in values]
+    if rng.random() < 0.5:
+        params.append(("facets", "1"))
+    if rng.random() < 1 / 6:
+        params.append(("letters", "1"))
+    return params
+
+
+def load_server(
+    index: Path,
+    mix: list[BenchQuery],
+    seconds: float,
+    clients: int,
+    *,
+    cache_size: int = 0,
+    randomised: bool = False,
+) -> dict[str, Any]:
     """Requests/s, latency and memory of ``/api/search`` with ``clients`` threads looping over
-    the mix (the server as ``imr-search serve`` runs it: its default workers)."""
+    the mix, or sending a randomised stream (``random_params``), the server as ``imr-search
+    serve`` runs it (its default workers) with a response cache of ``cache_size`` answers."""
     import httpx
 
     try:
-        proc, base = start_server(index, 30)
+        proc, base = start_server(index, 30, cache_size)
     except RuntimeError as e:
         return {"skipped": str(e)}
     try:
@@ -195,12 +235,13 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
 
         def client(k: int) -> None:
             i = k * 7
+            rng = random.Random(k)
             with httpx.Client(base_url=base, timeout=60) as c:
                 while time.monotonic() < stop:
-                    q = mix[i % len(mix)]
+                    params = random_params(rng, mix) if randomised else _params(mix[i % len(mix)])
                     i += 1
                     start = time.perf_counter()
-                    r = c.get("/api/search", params=_params(q))
+                    r = c.get("/api/search", params=params)
                     took = time.perf_counter() - start
                     with lock:
                         latencies.append(took)
@@ -219,9 +260,20 @@ def load_server(index: Path, mix: list[BenchQuery], seconds: float, clients: int
         for t in threads:
             t.join()
         elapsed = time.monotonic() - began
+        # each worker process has its own cache: ask a few times, keep each pid's answer
+        caches = {}
+        for _ in range(8):
+            with contextlib.suppress(httpx.HTTPError):
+                cache = httpx.get(f"{base}/healthz", timeout=10).json().get("cache", {})
+                caches[(cache.get("hits"), cache.get("misses"))] = cache
+        hits = sum(c.get("hits") or 0 for c in caches.values())
+        misses = sum(c.get("misses") or 0 for c in caches.values())
     finally:
         stop_server(proc)
     return {
+        "cache_size": cache_size,
+        "stream": "randomised" if randomised else "mix",
+        "cache_hit_rate": hits / (hits + misses) if hits + misses else None,
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
@@ -285,7 +337,14 @@ def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> di
         e["precedents"] = time_precedents(index, args.rounds)
         log(f"  {engine} precedents: {e['precedents']}")
         if args.server_seconds > 0:
-            e["server"] = load_server(index, mix, args.server_seconds, args.clients)
+            e["server"] = load_server(
+                index,
+                mix,
+                args.server_seconds,
+                args.clients,
+                cache_size=args.cache_size,
+                randomised=args.stream == "random",
+            )
             log(f"  {engine} server: {e['server']}")
     return out
 
@@ -464,6 +523,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="timed runs of each query")
     ap.add_argument("--server-seconds", type=float, default=15.0, help="0 skips the server load")
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument(
+        "--cache-size", type=int, default=0, help="the server's response cache (0: off)"
+    )
+    ap.add_argument(
+        "--stream",
+        choices=("mix", "random"),
+        default="mix",
+        help="the server load: the mix in a loop, or fresh words, phrases and filters each time",
+    )
     ap.add_argument(
         "--prepare-jobs", type=int, default=1, help="processes that parse the corpus cache"
     )

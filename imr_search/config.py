@@ -90,6 +90,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Characters of a query; a longer one is refused.",
     )
+    # A new commit makes new keys, so nothing is ever stale; 0 turns the cache off. An answer
+    # (a page of 20 hits with snippets and facets) is tens of kilobytes.
+    cache_size: Annotated[int, Flag("--cache-size", "serve")] = Field(
+        default=1000,
+        ge=0,
+        description="Answers each server process keeps in its response cache (keyed by the "
+        "index's commit and the request); 0 turns it off.",
+    )
     max_file_bytes: Annotated[int, Flag("--max-file-bytes", "parse, index")] = Field(
         default=MAX_FILE_BYTES,
         gt=0,

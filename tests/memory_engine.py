@@ -421,6 +421,11 @@ class _Reader:
     def __init__(self, state: _State) -> None:
         self._state = state
 
+    @property
+    def commit(self) -> None:
+        # States are told apart only by identity, which Python reuses: never cached.
+        return None
+
     def _item(self, ref: Any) -> _Item:
         return self._state.items[int(ref)]
 

@@ -26,6 +26,7 @@ from imr_search.errors import ConfigError, NotFoundError, QueryError, UsageError
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import ItemRecord
+from imr_search.search.service import prepare
 
 ALERTS_FILE = "alerts.sqlite"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -175,7 +176,11 @@ class AlertStore:
         """Save ``search``; every item it matches now is its baseline. Returns that count.
         UsageError if the name is taken, QueryError for a bad query or filter."""
         check_name(search.name)
-        engine.search(replace(search.request(), size=1))  # a bad query fails here, saved not
+        # Checked as a search is (a bad query, or a value no item has, fails here, saved not)
+        # and stored resolved: ``--region lumbar`` is saved as 'lumbar spine', which items carry.
+        prepared = prepare(engine, search.request())
+        search = replace(search, filters=dict(prepared.request.filters))
+        engine.search(replace(prepared.request, size=1))
         created = _now()
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM alerts WHERE name = ?", (search.name,)).fetchone():
@@ -195,7 +200,7 @@ class AlertStore:
                 ),
             )
             rows = [
-                (search.name, *_seen_row(r), created) for r in engine.iter_items(search.request())
+                (search.name, *_seen_row(r), created) for r in engine.iter_items(prepared.request)
             ]
             db.executemany(
                 "INSERT INTO seen (name, item_id, letter_id, case_number, decided, decision, "
@@ -240,7 +245,7 @@ class AlertStore:
                     r[0] for r in db.execute("SELECT item_id FROM seen WHERE name = ?", (s.name,))
                 }
                 try:
-                    matched = list(engine.iter_items(s.request()))
+                    matched = list(engine.iter_items(prepare(engine, s.request()).request))
                 except QueryError as exc:
                     report.errors[s.name] = str(exc)
                     continue
@@ -308,5 +313,5 @@ def monthly_rate(engine: Engine, search: SavedSearch) -> tuple[int, int, float] 
         return None
     first, last = stats.first_decision, stats.last_decision
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    total = engine.search(replace(search.request(), size=1)).total
+    total = engine.search(replace(prepare(engine, search.request()).request, size=1)).total
     return total, months, total / months

@@ -4,17 +4,25 @@ separates the overturned rationales from the upheld ones.
 The request is normalised by the parser's own classifier, then matched against the index along
 a ladder of "same kind", most specific first; the first rung with any item is used:
 
-    drug                 same category and generic drug        ("Norco 10/325 #120")
+    drug                 same generic drug, whatever category  ("Norco 10/325 #120")
     modality+region      same category, modality, body region  ("MRI cervical spine")
     subcategory+region   same category, subcategory, region    ("PT 2x6 lumbar")
     modality             same category and modality            ("MRI")
+    service              same service at any level or side     ("epidural steroid injection")
     subcategory          same category and subcategory         ("Opioids")
     category             same category                         ("Pharmaceuticals")
     region               same body region, when no category    ("cervical spine")
     service words        the request's words in the service text (nothing classified)
 
 A rung is tried only when the request has what it needs (a drug, a modality and a region ...).
-The user's filters narrow every rung.
+The user's filters narrow every rung. A drug is the same drug however its item was filed (a
+lidocaine patch under DMEPOS is still lidocaine); "the same service" is the request's words
+without its place (region, side, spinal level) and amounts, all in the service text: a
+cervical ESI finds ESIs at any level before every injection.
+
+Both sides: the answer names the closest overturned and the closest upheld precedent whenever
+the matched set holds any of each (an appeal needs the case that went the other way), and the
+list of closest precedents holds both.
 
 Cost. A rung is put to the engine as a query tree (``category:"Pharmaceuticals" AND
 drug:"tramadol"``) rather than as filters: the query drives the matching from its shortest
@@ -29,12 +37,20 @@ analysis use that sample, and the answer says so when it is smaller than the mat
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from imr_search.analysis.ladder import (
+    REQUEST_WORDS,
+    Rung,
+    any_word,
+    fallback_text,
+    ladder,
+    query_words,
+    rung_of,
+)
 from imr_search.analysis.stats import wilson_interval
 from imr_search.analysis.terms import TermContrast, content_words, distinctive_terms, overlap
 from imr_search.analysis.terms import key_sentence as rationale_key_sentence
@@ -42,18 +58,13 @@ from imr_search.errors import UsageError
 from imr_search.model import Classification, Item
 from imr_search.parse.classify import classify
 from imr_search.search.backend import Engine
-from imr_search.search.documents import drug_terms, item_regions
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import FacetCount, ItemRecord, ItemSummary
-from imr_search.search.syntax import any_of
-from imr_search.search.tree import AndMaybe, Node, Or, Term, all_of
+from imr_search.search.tree import AndMaybe, Node, Term, all_of
 
 CLOSEST = 10
 SAMPLE = 400  # items loaded for the closest precedents and the phrases
 MIN_SAMPLED = 25  # per decision: when the sample holds fewer, that decision is fetched apart
-# Words of the request that rank the sampled items (and make the "service words" rung): enough
-# to find the wording, few enough to keep the query fast on 160,000 items.
-REQUEST_WORDS = 8
 # How much the case summary weighs against the service wording in "closeness of the facts".
 SUMMARY_WEIGHT = 0.7
 # "era": the guideline era of the request (imr_search.eras): did the rate change with the MTUS?
@@ -62,32 +73,6 @@ SUMMARY_WEIGHT = 0.7
 BREAKDOWNS = ("year", "era", "specialty", "guideline", "reason")
 
 Filters = Mapping[str, Sequence[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rung:
-    """One step of the "same kind" ladder: its name, a description, and what its items share
-    with the request: ``fields`` (query-language field -> value), or for the last rung, any of
-    the request's ``words`` in the service text."""
-
-    name: str
-    label: str
-    fields: dict[str, str]
-    words: tuple[str, ...] = ()
-
-    @property
-    def query(self) -> str:
-        """The rung in the query language (shown to the user, who can search it)."""
-        if self.words:
-            return f"service:({' OR '.join(self.words)})"
-        return " AND ".join(f'{k}:"{v.replace(chr(34), " ")}"' for k, v in self.fields.items())
-
-    @property
-    def tree(self) -> Node:
-        """The rung as a query tree (what the engine is given)."""
-        if self.words:
-            return _any_word("service", self.words)
-        return all_of(*(any_of(k, [v]) for k, v in self.fields.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,103 +165,15 @@ class Precedents:
     sampled: bool
     terms: TermContrast
     notes: list[str] = field(default_factory=list)
+    # The closest precedent of each decision ("overturned", "upheld") the matched set holds.
+    sides: dict[str, Precedent] = field(default_factory=dict)
     # Said first, in words a reader cannot miss, when the ladder found nothing of the
     # request's own kind and the answer is about a broader group (see ``fallback_text``).
     fallback: str | None = None
 
 
-# -- the ladder --------------------------------------------------------------------------------
-
-
-def ladder(c: Classification, request: str) -> list[Rung]:
-    """The rungs that apply to a classified request, most specific first (see the module
-    docstring). A rung selecting the same items as an earlier one is left out."""
-    cat = {"category": c.category} if c.category else {}
-    drug = c.drug.name if c.drug else None
-    candidates: list[tuple[str, str, dict[str, str | None]]] = [
-        ("drug", f"same drug: {drug}", {**cat, "drug": drug}),
-        (
-            "modality+region",
-            f"same test and region: {c.modality}, {c.body_region}",
-            {**cat, "modality": c.modality, "region": c.body_region},
-        ),
-        (
-            "subcategory+region",
-            f"same subcategory and region: {c.subcategory}, {c.body_region}",
-            {**cat, "subcategory": c.subcategory, "region": c.body_region},
-        ),
-        ("modality", f"same test: {c.modality}", {**cat, "modality": c.modality}),
-        (
-            "subcategory",
-            f"same subcategory: {c.subcategory}",
-            {**cat, "subcategory": c.subcategory},
-        ),
-        ("category", f"same category: {c.category}", {"category": c.category}),
-    ]
-    if not c.category:
-        candidates.append(("region", f"same region: {c.body_region}", {"region": c.body_region}))
-    rungs: list[Rung] = []
-    for name, label, fields in candidates:
-        known = {k: v for k, v in fields.items() if v}
-        if len(known) == len(fields) and all(known != r.fields for r in rungs):
-            rungs.append(Rung(name, label, known))
-    words = tuple(_query_words(content_words(request), REQUEST_WORDS))
-    if words:
-        rungs.append(Rung("service words", f"service text mentions: {', '.join(words)}", {}, words))
-    return rungs
-
-
-def _query_words(candidates: Sequence[str], limit: int) -> list[str]:
-    """Up to ``limit`` distinct words safe to put in a query, longest first (long words are
-    the specific ones: "radiculopathy", not "pain")."""
-    distinct = list(dict.fromkeys(w for w in candidates if w.isalnum() and len(w) > 2))
-    return sorted(distinct, key=lambda w: -len(w))[:limit]
-
-
-def _any_word(field_name: str, words: Sequence[str]) -> Node:
-    return Or(tuple(Term(field_name, w) for w in words))
-
-
 def _and_decision(tree: Node, decision: str | None) -> Node:
     return all_of(tree, Term("decision", decision)) if decision else tree
-
-
-def _rung_of(item: Item, c: Classification, rungs: Sequence[Rung]) -> str:
-    """The most specific rung the item shares with the request ("drug+strength" above all)."""
-    # Regions and drug terms are lists, as the region and drug filters match them.
-    have: dict[str, list[str]] = {
-        "category": [item.category] if item.category else [],
-        "subcategory": [item.subcategory] if item.subcategory else [],
-        "region": item_regions(item),
-        "modality": [item.modality] if item.modality else [],
-        "drug": drug_terms(item),
-    }
-    strength = c.drug.strength if c.drug else None
-    same = (
-        c.drug is not None
-        and item.drug is not None
-        and item.drug.name == c.drug.name
-        and item.category == c.category
-    )
-    if (
-        same
-        and strength
-        and item.drug
-        and _strength_key(item.drug.strength) == _strength_key(strength)
-    ):
-        return "drug+strength"
-    for rung in rungs:
-        if rung.words or all(
-            (v or "").lower() in [h.lower() for h in have.get(k, [])]
-            for k, v in rung.fields.items()
-        ):
-            return rung.name
-    return "other"
-
-
-def _strength_key(strength: str | None) -> str:
-    """A strength compared without its unit spelling ("10/325" is "10/325mg")."""
-    return re.sub(r"[a-zµ%]+$", "", (strength or "").lower().replace(" ", ""))
 
 
 # -- the answer --------------------------------------------------------------------------------
@@ -411,7 +308,9 @@ def precedents(
             f"{total} items: the {SAMPLE} whose service text is most like the request, and at "
             f"least {MIN_SAMPLED} of each decision"
         )
-    answer.closest = _closest(sample, c, rungs, request_text, summary)
+    ranked = _closest(sample, c, rungs, request_text, summary)
+    answer.sides = {d: next(p for p in ranked if p.decision == d) for d in _decisions(ranked)}
+    answer.closest = _both_sides(ranked[:CLOSEST], answer.sides)
     answer.terms = distinctive_terms(
         [r.item.rationale for r in sample if r.item.decision == "overturned"],
         [r.item.rationale for r in sample if r.item.decision == "upheld"],
@@ -420,40 +319,9 @@ def precedents(
     return answer
 
 
-# What the items of a broader rung all are, for the fallback sentence.
-_BROADER: dict[str, str] = {
-    "modality+region": "{modality} of the {region}",
-    "subcategory+region": "{subcategory}, {region}",
-    "modality": "{modality} requests",
-    "subcategory": "{subcategory}",
-    "category": "{category}",
-    "region": "requests for the {region}",
-}
-
-
 def _ran_out(warnings: Sequence[str]) -> bool:
     """Whether an engine stopped a search at its time limit (its results are partial)."""
     return any("ran out of time" in w for w in warnings)
-
-
-def fallback_text(c: Classification, first: Rung, chosen: Rung) -> str | None:
-    """The sentence that says the answer is about a broader group than the request's own
-    kind ("No decided request of this kind; these are all Pharmaceuticals"), or None when
-    the request's own rung matched."""
-    if chosen.name == first.name:
-        return None
-    kind = first.label.split(": ", 1)[-1]
-    if chosen.words:
-        group = f"items whose service text mentions {', '.join(chosen.words)}"
-        return f"No decided request of this kind ({kind}); these are {group}, not the same service"
-    values = {
-        "category": c.category,
-        "subcategory": c.subcategory,
-        "modality": c.modality.upper() if c.modality in ("mri", "ct", "pet") else c.modality,
-        "region": c.body_region,
-    }
-    group = _BROADER.get(chosen.name, chosen.label).format(**values)
-    return f"No decided request of this kind ({kind}); these are all {group}"
 
 
 def _rate(overturned: int, items: int) -> Rate:
@@ -475,12 +343,12 @@ def _sample(
     Only the request's words steer the engine (``AndMaybe``: every item of the rung matches,
     the words only rank). The summary's words are left to the re-ranking: long OR queries
     over common words cost seconds on a large index."""
-    words = _query_words(content_words(request), REQUEST_WORDS)
+    words = query_words(content_words(request), REQUEST_WORDS)
 
     def fetch(decision: str | None, limit: int) -> list[ItemRecord]:
         tree = _and_decision(rung.tree, decision)
         if words and not rung.words:
-            tree = AndMaybe(tree, _any_word("service", words))
+            tree = AndMaybe(tree, any_word("service", words))
         found = engine.iter_items(
             SearchRequest(tree=tree, time_limit=left(), **narrow), limit=limit
         )
@@ -521,12 +389,33 @@ def _closest(
         if summary_words:
             facts = overlap(summary_words, content_words(record.summary))
             closeness = SUMMARY_WEIGHT * facts + (1 - SUMMARY_WEIGHT) * closeness
-        match = _rung_of(item, c, rungs)
+        match = rung_of(item, c, rungs)
         day = record.decision_date.toordinal() if record.decision_date else 0
         key = (order.get(match, len(order)), -closeness, -record.score, -day)
         ranked.append((key, record, match, closeness))
     ranked.sort(key=lambda row: row[0])
-    return [_precedent(r, match, near, request) for _, r, match, near in ranked[:CLOSEST]]
+    # Every one ranked, so the closest of each decision is found however far down it is; only
+    # those and the first CLOSEST are shown.
+    return [_precedent(r, match, near, request) for _, r, match, near in ranked]
+
+
+def _decisions(ranked: Sequence[Precedent]) -> list[str]:
+    return [d for d in ("overturned", "upheld") if any(p.decision == d for p in ranked)]
+
+
+def _both_sides(top: list[Precedent], sides: Mapping[str, Precedent]) -> list[Precedent]:
+    """The first CLOSEST precedents, where the closest of a decision they lack takes the last
+    place of the other decision: an upheld request's ten closest upheld cases hide the one
+    overturned case an appeal needs."""
+    out = list(top)
+    for decision, best in sides.items():
+        if any(p.decision == decision for p in out):
+            continue
+        for i in range(len(out) - 1, -1, -1):
+            if sum(p.decision == out[i].decision for p in out) > 1:
+                out[i] = best
+                break
+    return out
 
 
 def _has_digit(word: str) -> bool:

@@ -105,6 +105,7 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
     with open_index(settings) as engine:
         with AlertStore(alerts_path(settings.index_dir)) as store:
             baseline = store.add(engine, saved)
+            saved = store.get(name)  # as stored: its filter values resolved
         rate = monthly_rate(engine, saved)
     click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
     if rate is not None:

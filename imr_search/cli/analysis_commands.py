@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +17,10 @@ from imr_search.cli.options import (
     index_option,
     open_index,
     reports_errors,
+    write_table,
 )
 from imr_search.errors import UsageError
+from imr_search.present.export import PRECEDENT_HEADERS, TABLE_FORMATS, precedent_rows
 from imr_search.present.jsonforms import (
     citator_dict,
     precedents_dict,
@@ -54,7 +55,14 @@ if TYPE_CHECKING:
     help="Leave this letter's items out (the letter you are reading).",
 )
 @filter_options
-@format_option("text", "json", help="text: for reading; json: the dict the API returns.")
+@format_option(
+    "text",
+    "json",
+    "csv",
+    "xlsx",
+    help="text: for reading; json: the dict the API returns; csv, xlsx: the rates, the "
+    "breakdowns and the closest precedents as rows.",
+)
 @index_option
 @reports_errors
 def precedents_command(
@@ -95,6 +103,9 @@ def precedents_command(
         )
     if fmt == "json":
         click.echo(to_json(precedents_dict(answer), pretty=True))
+    elif fmt in TABLE_FORMATS:
+        header: list[object] = list(PRECEDENT_HEADERS)
+        write_table([header, *precedent_rows(precedents_dict(answer))], fmt)
     else:
         click.echo(precedents_text(answer, color=sys.stdout.isatty()), nl=False)
 
@@ -151,7 +162,7 @@ def similar_command(
     help="Most cited first, highest overturn rate, most overturned, or by name.",
 )
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Rows to show.")
-@format_option("text", "json", "csv")
+@format_option("text", "json", "csv", "xlsx", help="csv, xlsx: one row per cited section.")
 @index_option
 @reports_errors
 def citator_command(
@@ -179,7 +190,7 @@ def citator_command(
         table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(to_json(citator_dict(table), pretty=True))
-    elif fmt == "csv":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(citator_csv_rows(table))
+    elif fmt in TABLE_FORMATS:
+        write_table(citator_csv_rows(table), fmt)
     else:
         click.echo(citator_text(table), nl=False)

@@ -18,6 +18,7 @@ from imr_search.cli.appeal_command import appeal_command
 from imr_search.cli.fetch_commands import agreement_command, fetch
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
+from imr_search.cli.publish_command import publish
 from imr_search.cli.search_commands import search, show, stats
 from imr_search.cli.serve_command import serve
 from imr_search.config import describe
@@ -62,5 +63,6 @@ for command in (
     alerts_group,
     fetch,
     agreement_command,
+    publish,
 ):
     main.add_command(command)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from imr_search.search.filters import FILTER_TABLE
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest
 from imr_search.search.results import Hit
 from imr_search.search.service import prepare
+from imr_search.search.syntax import DATE_FORMS, user_date
 
 if TYPE_CHECKING:
     pass
@@ -79,6 +80,20 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
         show_default=True,
         help=help,
     )
+
+
+def write_table(rows: Iterable[Sequence[object]], fmt: str) -> None:
+    """A table (header first) on stdout as CSV or XLSX, with the server's cell rules
+    (``present.export``); a workbook only to a file or a pipe."""
+    from imr_search.present.export import table_csv, table_xlsx
+
+    if fmt == "xlsx":
+        if sys.stdout.isatty():
+            raise UsageError("--format xlsx writes a workbook: redirect it to a file")
+        sys.stdout.buffer.write(table_xlsx(rows))
+        sys.stdout.flush()
+    else:
+        click.echo(table_csv(rows), nl=False)
 
 
 def ingest_options(fn: F) -> F:
@@ -157,6 +172,26 @@ def size_note(settings: Settings, letters: int) -> str | None:
 _RANGE_OPTIONS: dict[str, str] = {name: FIELDS[name].description for name in RANGE_FILTERS}
 
 
+class _Date(click.ParamType[dt.datetime]):
+    """A day, ISO or as people in California write it (``syntax.user_date``, which the API,
+    the page and the query language read too), with their message for anything else."""
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time())
+        day = user_date(str(value))
+        if day is None:
+            self.fail(f"{str(value).strip()!r} is not a date (use {DATE_FORMS})", param, ctx)
+        return dt.datetime.combine(day, dt.time())
+
+
+_DATE = _Date()
+
+
 def filter_options(fn: F) -> F:
     """One repeatable option per filter of the one table
     (``imr_search.search.filters.FILTER_TABLE``):
@@ -168,15 +203,18 @@ def filter_options(fn: F) -> F:
             metavar="VALUE",
             help=f"{f.help} Repeat for any of several.",
         )(fn)
-    date = click.DateTime(formats=["%Y-%m-%d"])
+    date = _DATE
     for name, what in reversed(_RANGE_OPTIONS.items()):
         for end, word in (("to", "before"), ("from", "after")):
             fn = click.option(
-                f"--{name}-{end}", type=date, metavar="YYYY-MM-DD", help=f"{what}: on or {word}."
+                f"--{name}-{end}",
+                type=date,
+                metavar="YYYY-MM-DD",
+                help=f"{what}: on or {word} (or MM/DD/YYYY).",
             )(fn)
     for flag, name, help_ in (
-        ("--to", "date_to", "Decided on or before this day."),
-        ("--from", "date_from", "Decided on or after this day."),
+        ("--to", "date_to", "Decided on or before this day (or MM/DD/YYYY)."),
+        ("--from", "date_from", "Decided on or after this day (or MM/DD/YYYY)."),
     ):
         fn = click.option(flag, name, type=date, metavar="YYYY-MM-DD", help=help_)(fn)
     return fn

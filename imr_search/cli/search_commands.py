@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -20,10 +21,12 @@ from imr_search.cli.options import (
     open_index,
     reports_errors,
     size_note,
+    write_table,
 )
-from imr_search.errors import UsageError
+from imr_search.config import Settings
+from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
-from imr_search.present.export import csv_rows, records_xlsx
+from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows
 from imr_search.present.jsonforms import (
     crosstab_dict,
     hit_dict,
@@ -36,7 +39,8 @@ from imr_search.present.terminal import (
     letter_text,
     result_table,
 )
-from imr_search.search.lookup import find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import find_cases, find_item, split_cases
 from imr_search.search.request import MAX_PAGE_SIZE, SORT_ORDERS
 
 if TYPE_CHECKING:
@@ -57,6 +61,15 @@ if TYPE_CHECKING:
 )
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Results per page (20).")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.File("r"),
+    default=None,
+    metavar="FILE",
+    help="Answer each case of FILE (case numbers or letter ids, one a line; - for stdin): its "
+    "items, or not found.",
+)
 @format_option(
     "table",
     "json",
@@ -83,6 +96,7 @@ def search(
     fmt: str,
     base_url: str | None,
     index_dir: Path | None,
+    cases_file: TextIO | None = None,
     **options: Any,
 ) -> None:
     """Search items by keyword, field, filter and facet.
@@ -95,6 +109,9 @@ def search(
       imr-search search 'age:[40 TO 60]' --format csv > results.csv
     """
     settings = settings_from(index_dir=index_dir)
+    if cases_file is not None:
+        _answer_cases(settings, split_cases(cases_file.read()), fmt)
+        return
     with open_index(settings) as engine:
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
@@ -123,42 +140,101 @@ def search(
             page=page,
             size=size,
         )
-        result = engine.search(checked_request(engine, request))
+        checked = checked_request(engine, request)
+        result = engine.search(checked)
+        if not result.total:
+            result.warnings.append(why_nothing(engine, checked))
     if fmt == "json":
         click.echo(to_json(result_dict(result), pretty=True))
     else:
         click.echo(result_table(result, color=sys.stdout.isatty(), facets=facets), nl=False)
 
 
+def _answer_cases(settings: Settings, cases: list[str], fmt: str) -> None:
+    """Each case answered in turn (``lookup.find_cases``): its items, or not found."""
+    if not cases:
+        raise UsageError("--cases: the file names no case")
+    if fmt not in ("table", "json"):
+        raise UsageError("--cases answers as a table or as json")
+    with open_index(settings) as engine:
+        answers = find_cases(engine, cases)
+    if fmt == "json":
+        data = [
+            a.letter.to_dict() | {"requested": a.given}
+            if a.letter
+            else {"requested": a.given, "error": a.error}
+            for a in answers
+        ]
+        click.echo(to_json(data, pretty=True))
+    else:
+        found = sum(a.letter is not None for a in answers)
+        click.echo(f"{len(answers)} cases: {found} found, {len(answers) - found} not found")
+        for a in answers:
+            if a.letter is None:
+                click.echo(f"{a.given}: not found ({a.error})")
+                continue
+            click.echo(f"{a.given}: {citation(a.letter)}")
+            for item in a.letter.items:
+                click.echo(f"  #{item.number} {item.decision.upper():<10} {item.service}")
+    missing = [a.given for a in answers if a.letter is None]
+    if missing:
+        raise NotFoundError(f"not found: {', '.join(missing)}")
+
+
 # ---- show, stats, serve -----------------------------------------------------------------------
 
 
 @click.command()
-@click.argument("letter_id")
+@click.argument("letter_ids", nargs=-1, required=True, metavar="LETTER_ID...")
 @format_option("text", "json", "citation", help="citation: one line a brief can quote.")
 @index_option
 @reports_errors
-def show(letter_id: str, fmt: str, index_dir: Path | None) -> None:
-    """Show one letter with every item, its citations and rationale.
+def show(letter_ids: tuple[str, ...], fmt: str, index_dir: Path | None) -> None:
+    """Show letters with every item, its citations and rationale.
 
-    LETTER_ID may name one item, ID#N: --format citation then cites that item.
+    LETTER_ID is a letter id or case number; ID#N names one item (shown alone, and cited
+    alone with --format citation). Several are answered in turn, each found or "not found"
+    (exit 1 when any is not).
     """
     settings = settings_from(index_dir=index_dir)
-    letter_part, _, number = letter_id.partition("#")
+    found: list[tuple[str, Letter | None, Item | None, str | None]] = []
     with open_index(settings) as engine:
-        letter = find_letter(engine, letter_part)
-    if fmt == "citation":
-        click.echo(citation(letter, _item_of(letter, number) if number else None))
-    else:
-        click.echo(to_json(letter.to_dict(), pretty=True) if fmt == "json" else letter_text(letter))
+        for given in letter_ids:
+            try:
+                letter, item = find_item(engine, given)
+                found.append((given, letter, item, None))
+            except NotFoundError as exc:
+                if len(letter_ids) == 1:
+                    raise
+                found.append((given, None, None, str(exc)))
+    _show(found, fmt, several=len(letter_ids) > 1)
+    missing = [given for given, letter, _, _ in found if letter is None]
+    if missing:
+        raise NotFoundError(f"not found: {', '.join(missing)}")
 
 
-def _item_of(letter: Letter, number: str) -> Item:
-    for item in letter.items:
-        if str(item.number) == number.strip():
-            return item
-    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
-    raise UsageError(f"{letter.id} has no item {number!r} (its items: {numbers})")
+def _show(
+    found: list[tuple[str, Letter | None, Item | None, str | None]], fmt: str, *, several: bool
+) -> None:
+    if fmt == "json":
+        data = [
+            _only(letter, item).to_dict() if letter else {"requested": given, "error": error}
+            for given, letter, item, error in found
+        ]
+        click.echo(to_json(data if several else data[0], pretty=True))
+        return
+    for n, (given, letter, item, error) in enumerate(found):
+        if letter is None:
+            click.echo(f"{given}: {error}")
+        elif fmt == "citation":
+            click.echo(citation(letter, item))
+        else:
+            click.echo(("\n" if n else "") + letter_text(_only(letter, item)), nl=False)
+
+
+def _only(letter: Letter, item: Item | None) -> Letter:
+    """The letter, holding only ``item`` when one was named."""
+    return letter if item is None else dataclasses.replace(letter, items=[item])
 
 
 @click.command()
@@ -171,7 +247,14 @@ def _item_of(letter: Letter, number: str) -> Item:
     metavar="FACET",
     help="Tabulate the search by a facet, or month (give twice for rows and columns).",
 )
-@format_option("text", "json", "csv", help="csv: with --by, one line per row or cell.")
+@format_option(
+    "text",
+    "json",
+    "csv",
+    "xlsx",
+    help="csv, xlsx: one line per row or cell (with --by: the "
+    "cross-tab; without: the index summary).",
+)
 @index_option
 @reports_errors
 def stats(
@@ -201,21 +284,22 @@ def stats(
         table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
     if fmt == "json":
         click.echo(to_json(crosstab_dict(table), pretty=True))
-    elif fmt == "csv":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(crosstab_csv_rows(table))
+    elif fmt in TABLE_FORMATS:
+        write_table(crosstab_csv_rows(table), fmt)
     else:
         click.echo(crosstab_text(table), nl=False)
 
 
 def _index_stats(fmt: str, index_dir: Path | None) -> None:
-    if fmt == "csv":
-        raise UsageError("--format csv needs --by FACET (the index summary is text or json)")
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
         st = engine.stats()
     data = stats_dict(st)
     if fmt == "json":
         click.echo(to_json(data, pretty=True))
+        return
+    if fmt in TABLE_FORMATS:
+        write_table(stats_rows(data), fmt)
         return
     click.echo(f"letters: {st.letters}")
     if note := size_note(settings, st.letters):

@@ -36,6 +36,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import IndexError_, OutdatedIndexError, UsageError
@@ -169,9 +170,16 @@ def outdated(index_dir: Path) -> bool:
     return False
 
 
-def _open(name: EngineName, location: Location, *, create: bool, max_query_length: int) -> Engine:
+def _open(
+    name: EngineName,
+    location: Location,
+    *,
+    create: bool,
+    max_query_length: int,
+    cache_size: int,
+) -> Engine:
     backend = ENGINES[name].open_backend(location, create=create)
-    return SearchService(backend, max_query_length=max_query_length)
+    return SearchService(backend, max_query_length=max_query_length, cache_size=cache_size)
 
 
 def _record(index_dir: Path, name: EngineName) -> None:
@@ -186,9 +194,11 @@ def open_engine(
     engine: EngineName | None = None,
     create: bool = False,
     max_query_length: int = MAX_QUERY_LENGTH,
+    cache_size: int = 0,
 ) -> Engine:
     """Open the index at ``location`` (a folder, or a URL an engine serves) with the engine
-    it holds.
+    it holds. ``cache_size``: answers the response cache keeps (0, a command's one search:
+    none).
 
     With ``create``, a folder holding no index gets a new one (``engine``, or Whoosh). Asking
     for an ``engine`` other than the one the folder holds is a UsageError naming the way out.
@@ -197,7 +207,13 @@ def open_engine(
     if served is not None:
         if engine is not None and engine != served.name:
             raise UsageError(f"{location} is served by the {served.name} engine, not {engine}")
-        return _open(served.name, location, create=create, max_query_length=max_query_length)
+        return _open(
+            served.name,
+            location,
+            create=create,
+            max_query_length=max_query_length,
+            cache_size=cache_size,
+        )
     if engine is not None and not ENGINES[engine_name(engine)].in_folders:
         schemes = ", ".join(f"{s}://" for s in ENGINES[engine].schemes)
         raise UsageError(
@@ -205,16 +221,20 @@ def open_engine(
         )
     index_dir = Path(location)
     if not create:
-        return _open_existing(index_dir, engine, max_query_length)
+        return _open_existing(index_dir, engine, max_query_length, cache_size)
     _recover(index_dir)
     held = folder_engine(index_dir)
     if held is None:
         held = engine or DEFAULT_ENGINE
-        opened = _open(held, index_dir, create=True, max_query_length=max_query_length)
+        opened = _open(
+            held, index_dir, create=True, max_query_length=max_query_length, cache_size=cache_size
+        )
         _record(index_dir, held)
         return opened
     _check_engine(index_dir, held, engine)
-    return _open(held, index_dir, create=False, max_query_length=max_query_length)
+    return _open(
+        held, index_dir, create=False, max_query_length=max_query_length, cache_size=cache_size
+    )
 
 
 # A reader can meet a swap (``replacing``) at any moment: the folder renamed away between
@@ -225,7 +245,9 @@ _SWAP_ATTEMPTS = 10
 _SWAP_PAUSE = 0.02  # seconds
 
 
-def _open_existing(index_dir: Path, engine: EngineName | None, max_query_length: int) -> Engine:
+def _open_existing(
+    index_dir: Path, engine: EngineName | None, max_query_length: int, cache_size: int
+) -> Engine:
     failure: Exception = IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
     for _ in range(_SWAP_ATTEMPTS):
         before = _identity(index_dir)
@@ -238,7 +260,13 @@ def _open_existing(index_dir: Path, engine: EngineName | None, max_query_length:
             held = folder_engine(folder)
             if held is not None:
                 _check_engine(index_dir, held, engine)
-                return _open(held, folder, create=False, max_query_length=max_query_length)
+                return _open(
+                    held,
+                    folder,
+                    create=False,
+                    max_query_length=max_query_length,
+                    cache_size=cache_size,
+                )
         except (OutdatedIndexError, UsageError):
             raise  # about the index itself, not about a swap
         except Exception as exc:  # files gone mid-open: a swap, or a real failure (below)
@@ -290,7 +318,7 @@ def replacing(
     _recover(index_dir)
     fresh = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.{engine}-", dir=index_dir.parent))
     try:
-        new = _open(engine, fresh, create=True, max_query_length=max_query_length)
+        new = _open(engine, fresh, create=True, max_query_length=max_query_length, cache_size=0)
         try:
             yield new
         finally:
@@ -303,3 +331,17 @@ def replacing(
         os.rename(index_dir, _old(index_dir))
     os.rename(fresh, index_dir)
     shutil.rmtree(_old(index_dir), ignore_errors=True)
+
+
+def publish_index(index_dir: Path, replica: Path) -> Any:
+    """Copy the commit of the index in ``index_dir`` to ``replica`` (servers read it), with
+    the engine's ``publish``; UsageError for an engine without replicas."""
+    name = folder_engine(index_dir)
+    if name is None:
+        raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
+    publish: Callable[[Path, Path], Any] | None = getattr(
+        importlib.import_module(ENGINES[name].package), "publish", None
+    )
+    if publish is None:
+        raise UsageError(f"the {name} engine has no replicas: publish needs a tantivy index")
+    return publish(index_dir, replica)

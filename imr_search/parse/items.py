@@ -35,8 +35,14 @@ _MAXIMUS = re.compile(
 )
 _RATIONALE = re.compile("^" + loose(r"Decision\s*rationale") + r"\s*:\s*", re.I)
 # Where a rationale ends and the next service begins when no blank line separates them:
-# the last sentence end before the decision.
-_SENTENCE_END = re.compile(r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])""")
+# the last sentence end before the decision. Not after a title or an initial ("Consultation
+# with Dr. Smith", "per J. Doe"); extraction can glue the next line's first word to the
+# period ("medically necessary.Ultram"), which a lower-case word before and a capitalised word
+# after tell from "U.S." or "Inc.".
+_SENTENCE_END = re.compile(
+    r"""(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bNo)(?<!\bvs)(?<!\bSt)(?<!\b[A-Z])"""
+    r"""[.!?]["')\]]?\s+(?=[A-Z0-9"'(\[])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])"""
+)
 
 # A partly authorised request (FORMATS.md), in three wordings:
 #   <original> was the original request. <authorised> was authorized by the Claims
@@ -140,7 +146,12 @@ def _merge_lone_decisions(lines: list[str]) -> list[str]:
 def _heading_start(lines: list[str], end: int, floor: int) -> tuple[int, bool]:
     """Index of the first line of the service heading that ends at line ``end``: back to the
     previous empty line (a clean cut), or else to the previous labelled line or ``floor``
-    (then the lines may include the end of the previous rationale)."""
+    (then the lines may include the end of the previous rationale).
+
+    An empty line below the previous item's labels is no clean cut: a rationale has
+    paragraphs, and when no blank line comes before the next service, the lines after the
+    last paragraph break are the rationale's last paragraph ("Therefore the request for
+    Norco ... is not medically necessary.") and then the service."""
     start = end
     while start - 1 >= floor:
         prev = lines[start - 1]
@@ -148,11 +159,20 @@ def _heading_start(lines: list[str], end: int, floor: int) -> tuple[int, bool]:
             start -= 1  # a page break inside the heading: "leaving the original" / "request IMR"
             continue
         if not prev:
-            return start, True
+            return start, not _labelled(lines, floor, start)
         if _CLAIMS.match(prev) or _MAXIMUS.match(prev) or _RATIONALE.match(prev):
             return start, False
         start -= 1
     return start, True  # right after the previous decision line
+
+
+def _labelled(lines: list[str], floor: int, start: int) -> bool:
+    """Whether a guideline or rationale label stands between ``floor`` and ``start``: then a
+    previous item's rationale runs on up to ``start``."""
+    return any(
+        _CLAIMS.match(line) or _MAXIMUS.match(line) or _RATIONALE.match(line)
+        for line in lines[floor:start]
+    )
 
 
 def _continues(lines: list[str], start: int, floor: int) -> bool:

@@ -84,10 +84,14 @@ NOTICE_HEADINGS = {
 # Extraction can glue words ("notmedically"), so spaces are optional between the words. The
 # service is a bounded lazy repeat: unbounded, each unfinished sentence was read to the end of
 # the letter, quadratic in all (docs/benchmarks.md, "Hostile input"); no service is near 600
-# characters.
+# characters. The service stops at the first "is (not) medically necessary", with or without
+# "and appropriate", and never runs into the next numbered decision: a sentence worded without
+# "and appropriate" made the service run on to the next one's ("Tramadol ER 150mg #60 is not
+# medically necessary. 2) MAXIMUS ... the request for physical therapy").
 _DETERMINED = re.compile(
     r"(\d{1,2})\s*[).]\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined\s*the\s*"
-    r"request\s*for\s*(.{1,600}?)\s*is\s*(not\s*)?medically\s*necessary\s*and\s*appropriate",
+    r"request\s*for\s*((?:(?!\d{1,2}\s*[).]\s*MAXIMUS\s*Federal).){1,600}?)\s*"
+    r"is\s*(not\s*)?medically\s*necessary(?:\s*and\s*appropriate)?",
     _H | re.DOTALL,
 )
 _REGARDING = re.compile(r"^(\d{1,2})\s*[).]\s*Regarding\s+the\s+request\s+for\s+(.+?):?\s*$", _H)

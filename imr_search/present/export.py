@@ -9,9 +9,11 @@ text in both.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -200,9 +202,55 @@ def precedent_rows(answer: Mapping[str, Any]) -> Iterator[list[object]]:
     for name, rows in answer["breakdowns"].items():
         for row in rows:
             yield rate(f"by {name}", row["value"], row)
-    for x in answer["closest"]:
+    sides = [(f"closest {d}", answer.get(f"closest_{d}")) for d in ("overturned", "upheld")]
+    for section, x in [*sides, *(("closest", x) for x in answer["closest"])]:
+        if x is None:
+            continue
         yield [
-            "closest", None, *([None] * 6), x["case_number"], x["item_id"], x["decision_date"],
+            section, None, *([None] * 6), x["case_number"], x["item_id"], x["decision_date"],
             x["decision"], x["service"], x["match"], x["closeness"], x["guideline"],
             x["key_sentence"],
         ]  # fmt: skip
+
+
+# -- any table the tool shows (stats, cross-tabs, the citator, precedents) ---------------------
+
+TABLE_FORMATS = ("csv", "xlsx")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def table_csv(rows: Iterable[Sequence[object]]) -> str:
+    """A table (its header first) as CSV text, each cell as ``text_cell`` writes it (formulas
+    defused): the one CSV writer of every table the CLI and the server export."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([text_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def table_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
+    """A table (its header first) as a one-sheet workbook (``xlsx_bytes``): numbers written
+    as numbers, so a spreadsheet can sum them."""
+    it = iter(rows)
+    header = [str(h) for h in next(it, [])]
+    return xlsx_bytes(header, ([_number(v) for v in row] for row in it))
+
+
+def _number(value: object) -> object:
+    """A numeric string of the CSV forms ("12", "0.2500") as a number, for a workbook."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def stats_rows(stats: Mapping[str, Any]) -> Iterator[list[object]]:
+    """The index summary (``jsonforms.stats_dict``) as a table: one measure per row, then
+    each top category's items."""
+    yield ["measure", "value"]
+    for key, value in stats.items():
+        if key == "top_categories":
+            for row in value:
+                yield [f"category: {row['category']}", row["count"]]
+        elif not isinstance(value, list | dict):
+            yield [key.replace("_", " "), value]

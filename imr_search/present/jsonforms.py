@@ -108,6 +108,8 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "rung": p.rung.name,
             "label": p.rung.label,
             "fields": dict(p.rung.fields),
+            # Words the service text must all have (the "same service at any level" rung).
+            "service_words": list(p.rung.service),
             "query": p.rung.query,
         },
         "fallback": p.fallback,
@@ -134,6 +136,9 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             "min_per_decision": MIN_SAMPLED,
         },
         "closest": [dump(x) for x in p.closest],
+        # The closest precedent of each decision the matched set holds (null for none).
+        "closest_overturned": dump(p.sides["overturned"]) if "overturned" in p.sides else None,
+        "closest_upheld": dump(p.sides["upheld"]) if "upheld" in p.sides else None,
         "terms": {
             "test": "log-likelihood ratio G² per phrase (2x2: decision x rationale has phrase), "
             "Bonferroni over the phrases tested",

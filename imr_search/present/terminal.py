@@ -208,12 +208,15 @@ def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
             f"{result.total} {unit}; showing {first}-{first + shown - 1} "
             f"(page {result.page} of {result.pages})"
         )
-    else:
-        out.append("No matches.")
+    # An empty answer says why (search.emptiness.why_nothing) where it can, on this line.
+    why = [w for w in result.warnings if w.startswith("No matches:")]
+    if not result.total:
+        out.append(why[0] if why else "No matches.")
     for term, suggestion in result.suggestions.items():
         out.append(f"No hits for {term!r}; did you mean: {suggestion}")
     for w in result.warnings:
-        out.append(f"warning: {w}")
+        if w not in why:
+            out.append(f"warning: {w}")
     out.append("")
     if result.groups:
         for g in result.groups:
@@ -293,6 +296,19 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         out += [f"    {_shorten(b.value, 34):<36}{_rate_cells(b.rate)}" for b in rows[:top]]
         if len(rows) > top:
             out.append(f"    (+{len(rows) - top} more)")
+    if p.sides:
+        out += ["", "Closest on each side:"]
+        for decision in ("overturned", "upheld"):
+            x = p.sides.get(decision)
+            if x is None:
+                out.append(f"  {decision}: none among the {r.items} items")
+                continue
+            date = x.decision_date.isoformat() if x.decision_date else "----------"
+            out.append(
+                f"  {_decision(x.decision, color)}  {_case(x.item_id, x.case_number)}  {date}  "
+                f"[{x.match}, closeness {x.closeness:.2f}]"
+            )
+            out.append(f"     {_shorten(x.service, 94)}")
     out += ["", "Closest precedents (same kind first, then closeness of the facts):"]
     for n, x in enumerate(p.closest, 1):
         date = x.decision_date.isoformat() if x.decision_date else "----------"

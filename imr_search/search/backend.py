@@ -17,14 +17,16 @@ back unopened (a compiled query, a match's references): no engine object leaks o
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 from imr_search.model import Letter
 from imr_search.search.request import SearchRequest, SortOrder
+from imr_search.search.response_cache import CacheStats
 from imr_search.search.results import (
     IndexStats,
     ItemRecord,
@@ -78,6 +80,11 @@ class Reader(Protocol):
     """One committed state of the index, held for one request: every answer of a search comes
     from the same state, however many commits land meanwhile."""
 
+    @property
+    def commit(self) -> Hashable | None:
+        """What names the committed state this reader sees, equal only for equal content
+        (None: it cannot say, and nothing read through it is cached)."""
+
     def compile(self, tree: Node, filters: Node | None) -> Any:
         """The engine's query for items matching ``tree`` and narrowed by ``filters`` (which
         never score). Raises QueryError for what the engine cannot run (a pattern that
@@ -118,6 +125,30 @@ class Reader(Protocol):
     ) -> tuple[dict[str, str], bool]:
         """A spelling for each of ``words`` the index does not know (word -> suggestion), and
         whether every word was looked at before ``out_of_time``."""
+
+
+@dataclass(slots=True)
+class LetterPage:
+    """A page of letters: ``matches`` (the items matched: their total, no hits; ``payload``
+    as in ``Matches``), the number of letters they belong to, and the hits of the page's
+    letters, a list per letter in the order of each letter's first hit."""
+
+    matches: Matches
+    letters: int
+    groups: list[list[tuple[Any, float]]]
+
+
+@runtime_checkable
+class PagesLetters(Protocol):
+    """A ``Reader`` that pages letters itself, without the letter of every matched item: the
+    search service asks it instead of matching every item (``group_letters`` is what it must
+    equal)."""
+
+    def letter_page(
+        self, query: Any, sort: SortOrder, *, start: int, size: int, facets: bool
+    ) -> LetterPage:
+        """The letters ``start`` to ``start + size`` of the items ``query`` matches; ``facets``:
+        the facet counts will be asked for next (``facet_counts`` with ``matches``)."""
 
 
 class Backend(Protocol):
@@ -201,9 +232,27 @@ class Engine(Protocol):
 
     def stats(self) -> IndexStats: ...
 
+    def cache_stats(self) -> CacheStats:
+        """What the response cache has done (``imr_search.search.response_cache``)."""
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self:
         """``with open_engine(...) as engine:`` (see ``ClosesOnExit``)."""
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+def group_letters(
+    keys: Sequence[Hashable], hits: list[tuple[Any, float]], start: int, size: int
+) -> tuple[int, list[list[tuple[Any, float]]]]:
+    """(number of letters, the hits of the letters ``start`` to ``start + size``), letters in
+    the order of their first hit; only the page's letters collect their hits."""
+    letters = dict.fromkeys(keys)  # first-hit order, deduplicated
+    page = {key: i for i, key in enumerate(itertools.islice(letters, start, start + size))}
+    groups: list[list[tuple[Any, float]]] = [[] for _ in page]
+    for key, one in zip(keys, hits, strict=True):
+        i = page.get(key)
+        if i is not None:
+            groups[i].append(one)
+    return len(letters), groups

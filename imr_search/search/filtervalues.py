@@ -26,39 +26,25 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from imr_search.eras import era_names
 from imr_search.errors import QueryError, UsageError
 from imr_search.guidelines import CITES_VALUES
+from imr_search.search.aliases import aliases
 from imr_search.search.backend import Engine
 from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import AGE_BANDS, ALL_FIELDS, ENUM_SYNONYMS, GUIDELINE_VALUES
 from imr_search.search.filters import FILTER_FIELDS, filter_tree
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.syntax import keyword_value
+from imr_search.search.tree import Node, Term, map_terms
 from imr_search.taxonomy import load_taxonomy, state_codes
 
 # How many close values a message names.
 CLOSEST = 5
-
-
-@functools.cache
-def aliases() -> Mapping[str, Mapping[str, str]]:
-    """Filter name -> casefolded alias -> the value items carry (``data/filter-aliases.json``)."""
-    raw = resources.files("imr_search").joinpath("data/filter-aliases.json").read_text("utf-8")
-    data = json.loads(raw)
-    return MappingProxyType(
-        {
-            name: MappingProxyType({k.casefold(): v for k, v in table.items()})
-            for name, table in data.items()
-            if not name.startswith("_")
-        }
-    )
 
 
 def _regions() -> Iterable[str]:
@@ -144,6 +130,8 @@ def _known_values(engine: Engine, name: str) -> list[str]:
     field = ALL_FIELDS.get(FILTER_FIELDS.get(name, ""))
     if field is not None and field.kind == "enum":
         values += [*field.values, *ENUM_SYNONYMS.get(field.name, {})]
+    # An alias is a value a user may type too: "lumbr" is closest to "lumbar".
+    values += list(aliases().get(name, {}))
     return list(dict.fromkeys(values))
 
 
@@ -167,31 +155,35 @@ def _exists(engine: Engine, name: str, value: str) -> bool:
     return engine.search(SearchRequest(filters={name: (value,)}, size=1)).total > 0
 
 
-def _refuse(engine: Engine, name: str, value: str) -> UsageError:
+def _refuse(engine: Engine, name: str, value: str, label: str) -> UsageError:
     known = _known_values(engine, name)
     near = closest(value, known)
     if near:
         listed = ", ".join(repr(v) for v in near)
         return QueryError(
-            f"{name} filter: no item has {value!r}; the closest values are {listed}",
+            f"{label}: no item has {value!r}; the closest values are {listed}",
             hint=f"closest {name} values: {', '.join(near)}",
         )
     # Nothing alike: name a few values that do exist, so the user sees what a value looks like.
     if known:
         shown = ", ".join(repr(v) for v in known[:8])
         return QueryError(
-            f"{name} filter: no item has {value!r}; values look like {shown}",
+            f"{label}: no item has {value!r}; values look like {shown}",
             hint=f"the {name} facet (search --facets) lists the values items have",
         )
     return QueryError(
-        f"{name} filter: no item has {value!r}",
+        f"{label}: no item has {value!r}",
         hint=f"the {name} facet (search --facets) lists the values items have",
     )
 
 
-def check_value(engine: Engine, name: str, value: str) -> tuple[str, str | None]:
+def check_value(
+    engine: Engine, name: str, value: str, *, label: str | None = None
+) -> tuple[str, str | None]:
     """``value`` as the index holds it and the note for an alias (None when none applied).
-    Raises QueryError for an unknown filter or a value no item has (see the module doc)."""
+    Raises QueryError for an unknown filter or a value no item has (see the module doc).
+    ``label`` names the value in messages (default: "NAME filter")."""
+    label = label or f"{name} filter"
     if name not in FILTER_FIELDS:
         raise QueryError(f"unknown filter {name!r} (filters: {', '.join(FILTER_FIELDS)})")
     given = value.strip()
@@ -213,7 +205,7 @@ def check_value(engine: Engine, name: str, value: str) -> tuple[str, str | None]
         ) from None
     if _closed_form(name) or _exists(engine, name, resolved):
         return resolved, note
-    raise _refuse(engine, name, given)
+    raise _refuse(engine, name, given, label)
 
 
 def check_filters(engine: Engine, filters: Mapping[str, Iterable[str]]) -> CheckedFilters:
@@ -232,3 +224,33 @@ def check_filters(engine: Engine, filters: Mapping[str, Iterable[str]]) -> Check
         if kept:
             out[name] = tuple(kept)
     return CheckedFilters(out, tuple(notes))
+
+
+# Query field -> the filter of the same values (``region:`` and ``--region``). Enum fields
+# (decision, sex, outcome) are resolved by the query language itself; the ranges (year, age)
+# are not values.
+_FIELD_FILTERS: Mapping[str, str] = MappingProxyType(
+    {
+        FILTER_FIELDS[name]: name
+        for name in FILTER_FIELDS
+        if ALL_FIELDS[FILTER_FIELDS[name]].kind == "keyword"
+    }
+)
+
+
+def check_query_values(engine: Engine, tree: Node) -> tuple[Node, tuple[str, ...]]:
+    """``tree`` with each ``field:value`` of a filter's field checked as that filter's value
+    (``check_value``: aliases applied, a value no item has refused with the closest ones),
+    and a note per alias applied. Patterns (``region:lumb*``) are left as typed."""
+    notes: list[str] = []
+
+    def term(node: Term) -> Node:
+        name = _FIELD_FILTERS.get(node.field or "")
+        if name is None:
+            return node
+        resolved, note = check_value(engine, name, node.text, label=node.field)
+        if note and note not in notes:
+            notes.append(note)
+        return replace(node, text=keyword_value(FILTER_FIELDS[name], resolved))
+
+    return map_terms(tree, term), tuple(notes)

@@ -9,10 +9,11 @@ letter, not a word search for "cm16" and "0229336".
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from imr_search.errors import NotFoundError
-from imr_search.model import Letter
+from imr_search.model import Item, Letter
 from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.tree import Term
@@ -42,6 +43,63 @@ def find_letter(engine: Engine, given: str) -> Letter:
     if letter_id is not None:
         return engine.get_letter(letter_id)
     raise NotFoundError(f"no letter {given!r} in the index (by letter id or case number)")
+
+
+def find_item(engine: Engine, given: str) -> tuple[Letter, Item | None]:
+    """The letter ``given`` names and, for ``ID#N``, its item N (None for a bare id).
+    NotFoundError naming the letter's items when it has no item N: never the whole letter in
+    its place."""
+    letter_part, hash_, number = given.partition("#")
+    letter = find_letter(engine, letter_part)
+    if not hash_:
+        return letter, None
+    for item in letter.items:
+        if str(item.number) == number.strip():
+            return letter, item
+    numbers = ", ".join(str(i.number) for i in letter.items) or "none"
+    raise NotFoundError(f"{letter.id} has no item {number.strip()!r}: its items are {numbers}")
+
+
+# A list of cases pasted or read from a file: separated by lines, commas, semicolons or spaces.
+_LIST_SEPARATOR = re.compile(r"[\s,;]+")
+
+
+def case_list(text: str) -> list[str] | None:
+    """The case numbers of ``text`` when it is nothing but two or more of them (a list pasted
+    into the search box), in order, repeats left out; else None (an ordinary query)."""
+    parts = [p.strip('"') for p in _LIST_SEPARATOR.split(text.strip()) if p.strip('"')]
+    if len(parts) < 2 or not all(CASE_NUMBER.fullmatch(p) for p in parts):
+        return None
+    return list(dict.fromkeys(p.upper() for p in parts))
+
+
+def split_cases(text: str) -> list[str]:
+    """Letter ids or case numbers, one a line or separated by commas, semicolons or spaces (a
+    ``--cases`` file); repeats left out."""
+    return list(dict.fromkeys(p for p in _LIST_SEPARATOR.split(text) if p.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAnswer:
+    """One case of a list: its letter, or why there is none."""
+
+    given: str
+    letter: Letter | None
+    error: str | None = None
+
+
+def find_cases(engine: Engine, given: Iterable[str]) -> list[CaseAnswer]:
+    """Each case of a list answered in turn: its letter (by id, case number or ``ID#N``), or
+    "not found" with the reason; never one missing case for the whole list."""
+    out: list[CaseAnswer] = []
+    for case in given:
+        try:
+            letter, item = find_item(engine, case)
+        except NotFoundError as exc:
+            out.append(CaseAnswer(case, None, str(exc)))
+            continue
+        out.append(CaseAnswer(case, letter if item is None else replace(letter, items=[item])))
+    return out
 
 
 def case_number_letter(engine: Engine, query: str) -> str | None:

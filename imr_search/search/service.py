@@ -12,13 +12,16 @@ Two parts, each written once:
   highlighting and spelling suggestions. One clock bounds the whole search: past the
   request's time limit the phases left are skipped, with a warning naming them, and the
   answer is partial, never wrong in silence.
+
+Whole answers are kept in a response cache (``imr_search.search.response_cache``) keyed by
+the commit the reader sees and the normalised request: the same request on the same commit is
+answered from it, a commit makes every key new.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,12 +29,22 @@ from typing import Any
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import QueryError
 from imr_search.model import Letter
-from imr_search.search.backend import Backend, ClosesOnExit, Engine, Reader, WriterSession
+from imr_search.search.backend import (
+    Backend,
+    ClosesOnExit,
+    Engine,
+    LetterPage,
+    PagesLetters,
+    Reader,
+    WriterSession,
+    group_letters,
+)
 from imr_search.search.filters import request_tree
-from imr_search.search.filtervalues import check_filters
+from imr_search.search.filtervalues import check_filters, check_query_values
 from imr_search.search.hits import facet_counts, item_record, make_hit
 from imr_search.search.lookup import case_number_letter
 from imr_search.search.request import MAX_PAGE_SIZE, SearchRequest
+from imr_search.search.response_cache import CacheStats, ResponseCache
 from imr_search.search.results import (
     Hit,
     IndexStats,
@@ -40,6 +53,7 @@ from imr_search.search.results import (
     SearchResult,
     SourceState,
 )
+from imr_search.search.syntax import parse
 from imr_search.search.tree import Term, plain_words
 
 clock = time.monotonic  # the time limit's clock (a test replaces it)
@@ -99,6 +113,15 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
         number = request.query.strip().strip('"').strip()
         case_note = f"{number!r} is the case number of letter {case_letter}: showing its items"
         request = replace(request, tree=Term("case", number.lower()))
+    elif request.tree is None and ":" in request.query:
+        # ``region:lumbar`` means what ``--region lumbar`` does (issue 25, point 3).
+        # The service's own limit, so the query is refused here exactly when its search would.
+        limit = getattr(engine, "max_query_length", MAX_QUERY_LENGTH)
+        tree = parse(request.query, max_length=limit)
+        resolved, field_notes = check_query_values(engine, tree)
+        notes += [n for n in field_notes if n not in notes]
+        if resolved != tree:
+            request = replace(request, tree=resolved)
     return Prepared(request, tuple(notes), case_letter, case_note)
 
 
@@ -106,9 +129,16 @@ class SearchService(ClosesOnExit):
     """``imr_search.search.backend.Engine`` over an engine's ``Backend``: searches are run
     here, everything else is the backend's."""
 
-    def __init__(self, backend: Backend, *, max_query_length: int = MAX_QUERY_LENGTH) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        max_query_length: int = MAX_QUERY_LENGTH,
+        cache_size: int = 0,
+    ) -> None:
         self.backend = backend
         self.max_query_length = max_query_length
+        self.cache = ResponseCache(cache_size)
 
     # -- a search ----------------------------------------------------------------------------
 
@@ -130,6 +160,16 @@ class SearchService(ClosesOnExit):
         """Run ``request`` as given (``prepare`` first for a user's request). Raises
         QueryError for a query that cannot be run."""
         check_page(request)
+        with self.backend.reading() as reader:
+            commit = reader.commit
+            cached = self.cache.get(commit, request)
+            if cached is not None:
+                return cached
+            result = self._search(reader, request)
+        self.cache.put(commit, request, result)
+        return result
+
+    def _search(self, reader: Reader, request: SearchRequest) -> SearchResult:
         started = clock()
         limit = request.time_limit
 
@@ -139,8 +179,15 @@ class SearchService(ClosesOnExit):
         skipped: list[str] = []
         result = SearchResult(total=0, page=request.page, size=request.size)
         start = (request.page - 1) * request.size
-        with self.backend.reading() as reader:
-            tree, query = self._compiled(reader, request)
+        tree, query = self._compiled(reader, request)
+        page: LetterPage | None = None
+        if request.letters and isinstance(reader, PagesLetters):
+            # The engine pages letters itself (counting them without every hit's letter).
+            page = reader.letter_page(
+                query, request.sort, start=start, size=request.size, facets=request.facets
+            )
+            matches = page.matches
+        else:
             matches = reader.match(
                 query,
                 request.sort,
@@ -149,35 +196,37 @@ class SearchService(ClosesOnExit):
                 every=request.letters,
                 time_limit=limit,
             )
-            if matches.partial:
-                result.warnings.append(
-                    f"the search ran out of time ({limit or 0:g} s); results are partial"
-                )
-            highlight = not out_of_time()
-            if not highlight:
-                skipped.append("highlighting")
+        if matches.partial:
+            result.warnings.append(
+                f"the search ran out of time ({limit or 0:g} s); results are partial"
+            )
+        highlight = not out_of_time()
+        if not highlight:
+            skipped.append("highlighting")
 
-            def hit(ref: Any, score: float) -> Hit:
-                record = reader.record(ref)
-                return make_hit(record, reader.snippet(record, query, highlight=highlight), score)
+        def hit(ref: Any, score: float) -> Hit:
+            record = reader.record(ref)
+            return make_hit(record, reader.snippet(record, query, highlight=highlight), score)
 
-            if request.letters:
+        if request.letters:
+            if page is None:
                 keys = reader.letter_keys([ref for ref, _ in matches.hits])
-                result.total, groups = _letter_page(keys, matches.hits, start, request.size)
-                result.groups = [_group([hit(r, s) for r, s in g]) for g in groups]
+                page = LetterPage(matches, *group_letters(keys, matches.hits, start, request.size))
+            result.total = page.letters
+            result.groups = [_group([hit(r, s) for r, s in g]) for g in page.groups]
+        else:
+            result.total = matches.total
+            result.hits = [hit(ref, score) for ref, score in matches.hits]
+        if request.facets:
+            if out_of_time():
+                skipped.append("facet counts")
             else:
-                result.total = matches.total
-                result.hits = [hit(ref, score) for ref, score in matches.hits]
-            if request.facets:
-                if out_of_time():
-                    skipped.append("facet counts")
-                else:
-                    counts = reader.facet_counts(query, matches, blank=_blank(request))
-                    result.facets = facet_counts(counts, request.filters)
-            if request.query.strip():
-                result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
-                if not complete:
-                    skipped.append("some spelling suggestions")
+                counts = reader.facet_counts(query, matches, blank=_blank(request))
+                result.facets = facet_counts(counts, request.filters)
+        if request.query.strip():
+            result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
+            if not complete:
+                skipped.append("some spelling suggestions")
         if skipped:
             result.warnings.append(
                 f"the search ran out of time ({limit or 0:g} s); "
@@ -235,23 +284,11 @@ class SearchService(ClosesOnExit):
     def stats(self) -> IndexStats:
         return self.backend.stats()
 
+    def cache_stats(self) -> CacheStats:
+        return self.cache.stats()
+
     def close(self) -> None:
         self.backend.close()
-
-
-def _letter_page(
-    keys: Sequence[Hashable], hits: list[tuple[Any, float]], start: int, size: int
-) -> tuple[int, list[list[tuple[Any, float]]]]:
-    """(number of letters, the hits of the letters ``start`` to ``start + size``), letters in
-    the order of their first hit; only the page's letters collect their hits."""
-    letters = dict.fromkeys(keys)  # first-hit order, deduplicated
-    page = {key: i for i, key in enumerate(itertools.islice(letters, start, start + size))}
-    groups: list[list[tuple[Any, float]]] = [[] for _ in page]
-    for key, one in zip(keys, hits, strict=True):
-        i = page.get(key)
-        if i is not None:
-            groups[i].append(one)
-    return len(letters), groups
 
 
 def _group(hits: list[Hit]) -> LetterGroup:

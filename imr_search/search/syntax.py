@@ -33,6 +33,7 @@ from typing import Literal
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
+from imr_search.search.aliases import aliases
 from imr_search.search.fields import ALL_FIELDS, DATE_FIELDS, ENUM_SYNONYMS, QUERY_FIELDS, Field
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
 from imr_search.taxonomy import state_code
@@ -63,13 +64,37 @@ def _unknown_field(name: str, pos: int) -> QueryError:
 # -- values ----------------------------------------------------------------------------------
 
 _DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# How people in California write a day (and the letters do): 01/15/2017.
+_US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+DATE_FORMS = "YYYY-MM-DD or MM/DD/YYYY"
+
+
+def user_date(text: str) -> dt.date | None:
+    """A day as a user types it, ``2017-01-15`` or ``01/15/2017``; None for anything else
+    (including an impossible day). The one reading of a typed date for the CLI's options, the
+    API's parameters, the page's fields and the query language."""
+    text = text.strip()
+    m = _US_DATE_RE.fullmatch(text)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
 
 
 def _date_span(field: str, value: str, pos: int) -> tuple[dt.date, dt.date]:
-    """The first and last day of ``2016``, ``2016-05`` or ``2016-05-04``."""
+    """The first and last day of ``2016``, ``2016-05``, ``2016-05-04`` or ``05/04/2016``."""
+    if _US_DATE_RE.fullmatch(value):
+        day = user_date(value)
+        if day is None:
+            raise _err(f"{field}: {value!r} is not a valid date", pos)
+        return day, day
     if not _DATE_RE.fullmatch(value):
         raise _err(
-            f"{field}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+            f"{field}: {value!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or MM/DD/YYYY)",
             pos,
             hint=f"e.g. {field}:2016 or {field}:[2016-01-01 TO 2016-06-30]",
         )
@@ -93,11 +118,22 @@ def _age(value: str, pos: int) -> int:
 
 
 def enum_value(f: Field, value: str, pos: int) -> str:
+    """An enum value as the index holds it: its synonyms and the filter of that name's aliases
+    (``decision:denied`` is ``decision:upheld`` as ``--decision denied`` is), else an error
+    naming the closest values."""
     v = value.lower()
     v = ENUM_SYNONYMS.get(f.name, {}).get(v, v)
+    v = aliases().get(f.name, {}).get(v.casefold(), v).lower()
     if v not in f.values:
         allowed = ", ".join(f.values + tuple(ENUM_SYNONYMS.get(f.name, {})))
-        raise _err(f"{f.name}: {value!r} is not one of {allowed}", pos)
+        known = [*f.values, *ENUM_SYNONYMS.get(f.name, {}), *aliases().get(f.name, {})]
+        near = difflib.get_close_matches(value.lower(), known, n=5, cutoff=0.6)
+        closest = f"; the closest values are {', '.join(repr(n) for n in near)}" if near else ""
+        raise _err(
+            f"{f.name}: {value!r} is not one of {allowed}{closest}",
+            pos,
+            hint=f"closest {f.name} values: {', '.join(near)}" if near else None,
+        )
     return v
 
 
@@ -187,6 +223,13 @@ def _range_node(f: Field, body: str, open_low: bool, open_high: bool, pos: int) 
             low = _age(low_s, pos) + (1 if open_low else 0)
         if high_s:
             high = _age(high_s, pos) - (1 if open_high else 0)
+    # A range that ends before it starts matches nothing: an error, as --from after --to is.
+    if low is not None and high is not None and low > high:  # type: ignore[operator]
+        raise _err(
+            f"{f.name}: the range starts ({low_s}) after it ends ({high_s})",
+            pos,
+            hint=f"{f.name}:[{high_s} TO {low_s}]",
+        )
     return Range(f.name, low, high)
 
 

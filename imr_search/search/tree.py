@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 # -- the tree --------------------------------------------------------------------------------
@@ -102,6 +102,21 @@ def walk(node: Node) -> Iterator[Node]:
     elif isinstance(node, AndMaybe):
         yield from walk(node.required)
         yield from walk(node.optional)
+
+
+def map_terms(node: Node, change: Callable[[Term], Node]) -> Node:
+    """``node`` with every Term replaced by ``change(term)`` (the rest rebuilt as it was)."""
+    if isinstance(node, Term):
+        return change(node)
+    if isinstance(node, And):
+        return And(tuple(map_terms(c, change) for c in node.children), node.boost)
+    if isinstance(node, Or):
+        return Or(tuple(map_terms(c, change) for c in node.children), node.boost)
+    if isinstance(node, Not):
+        return Not(map_terms(node.child, change))
+    if isinstance(node, AndMaybe):
+        return AndMaybe(map_terms(node.required, change), map_terms(node.optional, change))
+    return node
 
 
 def plain_words(node: Node) -> list[str]:

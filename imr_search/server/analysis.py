@@ -4,8 +4,6 @@ and ``/crosstab`` (the monthly histogram is an SVG drawn here: it needs no JavaS
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,9 +15,10 @@ from imr_search.analysis.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_c
 from imr_search.config import Settings
 from imr_search.errors import UsageError
 from imr_search.guidelines import CITES_VALUES
+from imr_search.present.export import TABLE_FORMATS, table_csv, table_xlsx
 from imr_search.present.jsonforms import citator_dict, crosstab_dict
 from imr_search.search.backend import Engine
-from imr_search.server.api import _BAD, _CSV, _DOWN
+from imr_search.server.api import _BAD, _CSV, _DOWN, _XLSX, XLSX_TYPE
 from imr_search.server.charts import month_histogram
 from imr_search.server.pages import render
 from imr_search.server.params import CitatorParams, CrosstabParams
@@ -32,14 +31,12 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _csv(rows: list[list[str]], name: str) -> Response:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+def _export(rows: list[list[str]], fmt: str, name: str) -> Response:
+    """A table as CSV or XLSX, with the cell rules of every export (``present.export``)."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "xlsx":
+        return Response(table_xlsx(rows), media_type=XLSX_TYPE, headers=headers)
+    return Response(table_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get(
@@ -48,7 +45,10 @@ def _csv(rows: list[list[str]], name: str) -> Response:
     summary="Overturn rate per cited guideline section",
     response_model=None,
     responses={
-        200: {"content": _CSV, "description": "Rows: citation, items, overturned, rate, interval"},
+        200: {
+            "content": {**_CSV, **_XLSX},
+            "description": "Rows: citation, items, overturned, rate, interval",
+        },
         **_BAD,
         **_DOWN,
     },
@@ -60,8 +60,8 @@ def citator_api(
     rate with its 95% Wilson interval, and the claims administrator's citations it answered
     (``answered``). ``format=csv`` for a spreadsheet."""
     table = citator(engine, params.to_request(settings), sort=params.sort, limit=params.limit)
-    if params.format == "csv":
-        return _csv(citator_csv_rows(table), "imr-citator.csv")
+    if params.format in TABLE_FORMATS:
+        return _export(citator_csv_rows(table), params.format, "imr-citator")
     return JSONResponse(citator_dict(table))
 
 
@@ -75,7 +75,10 @@ def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
     summary="Cross-tabulate a search by one or two facets (or month)",
     response_model=None,
     responses={
-        200: {"content": _CSV, "description": "Counts, overturned, rate and interval per cell"},
+        200: {
+            "content": {**_CSV, **_XLSX},
+            "description": "Counts, overturned, rate and interval per cell",
+        },
         **_BAD,
         **_DOWN,
     },
@@ -87,8 +90,8 @@ def crosstab_api(
     overturned, the rate and its 95% Wilson interval; ``small`` marks fewer than 10 items.
     ``format=csv`` gives one line per row (one-way) or per cell (two-way)."""
     table = _table(params, engine, settings)
-    if params.format == "csv":
-        return _csv(crosstab_csv_rows(table), "imr-crosstab.csv")
+    if params.format in TABLE_FORMATS:
+        return _export(crosstab_csv_rows(table), params.format, "imr-crosstab")
     return JSONResponse(crosstab_dict(table))
 
 
@@ -129,6 +132,7 @@ def citator_page(
         cites_values=CITES_VALUES,
         json_url=_url(f"{root}/api/citator", [*pairs, ("sort", params.sort)]),
         csv_url=_url(f"{root}/api/citator", [*pairs, ("sort", params.sort), ("format", "csv")]),
+        xlsx_url=_url(f"{root}/api/citator", [*pairs, ("sort", params.sort), ("format", "xlsx")]),
     )
 
 
@@ -159,4 +163,5 @@ def crosstab_page(
         chart=Markup(chart),  # built and escaped by charts.month_histogram
         json_url=_url(f"{root}/api/crosstab", pairs),
         csv_url=_url(f"{root}/api/crosstab", [*pairs, ("format", "csv")]),
+        xlsx_url=_url(f"{root}/api/crosstab", [*pairs, ("format", "xlsx")]),
     )

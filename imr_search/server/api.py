@@ -39,7 +39,8 @@ from imr_search.present.export import (
 from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
-from imr_search.search.lookup import find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import find_item
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.schemas import (
     ErrorResponse,
@@ -99,6 +100,8 @@ def search(
     result = engine.search(deadline.narrowed(search_request))
     # The aliases applied and a case number read as such, before the engine's own warnings.
     result.warnings[:0] = prepared.all_notes
+    if not result.total:  # say why, as the CLI and the page do
+        result.warnings.append(why_nothing(engine, search_request))
     over = (
         overturned_facets(engine, search_request, deadline=deadline, warnings=result.warnings)
         if params.facets and params.rates
@@ -174,8 +177,8 @@ def letter(
     citations and rationale, and the case ``outcome``. ``source`` is the file's name only
     (the server's folders are not the client's business); ``/letters/{id}/source`` serves
     the file."""
-    letter = find_letter(engine, letter_id)
-    body = letter.to_dict()
+    letter, item = find_item(engine, letter_id)  # ID#N (encoded %23): that item alone
+    body = (letter if item is None else replace(letter, items=[item])).to_dict()
     body["source"] = PurePath(letter.source).name
     return JSONResponse(body)
 
@@ -299,8 +302,21 @@ def stats(engine: EngineDep) -> Response:
     responses={200: {"model": HealthResponse, "description": "Serving"}, **_DOWN},
 )
 def healthz(engine: EngineDep) -> Response:
-    """``{"status": "ok"}`` once the index is open."""
-    return JSONResponse({"status": "ok"})
+    """``{"status": "ok"}`` once the index is open, with what the response cache of the process
+    that answered has done (each server process keeps its own)."""
+    cache = engine.cache_stats()
+    return JSONResponse(
+        {
+            "status": "ok",
+            "cache": {
+                "size": cache.size,
+                "held": cache.held,
+                "hits": cache.hits,
+                "misses": cache.misses,
+                "hit_rate": cache.hit_rate,
+            },
+        }
+    )
 
 
 # -- exports ----------------------------------------------------------------------------------

@@ -112,7 +112,11 @@ class ImrSearchApp(FastAPI):
 
 def _default_factory(settings: Settings) -> EngineFactory:
     def open_default() -> Engine:
-        return open_engine(settings.index_dir, max_query_length=settings.max_query_length)
+        return open_engine(
+            settings.index_dir,
+            max_query_length=settings.max_query_length,
+            cache_size=settings.cache_size,
+        )
 
     return open_default
 

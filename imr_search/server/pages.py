@@ -33,7 +33,14 @@ from imr_search.present.jsonforms import precedents_dict, similar_dict
 from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
-from imr_search.search.lookup import case_number_letter, find_letter
+from imr_search.search.emptiness import why_nothing
+from imr_search.search.lookup import (
+    case_list,
+    case_number_letter,
+    find_cases,
+    find_item,
+    find_letter,
+)
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.server.appeal_page import today_in_california, workbench_data
 from imr_search.server.params import (
@@ -44,6 +51,7 @@ from imr_search.server.params import (
     SearchParams,
 )
 from imr_search.server.state import get_engine, get_settings, root_path
+from imr_search.server.trail import highlight, hit_url, trail
 from imr_search.server.views import letter_path, search_data
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -123,6 +131,7 @@ def make_environment() -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["paragraphs"] = _paragraphs
     env.filters["citation"] = _citation
+    env.filters["mark"] = highlight
     # The page names the source file only, not where it lies on the server.
     env.filters["basename"] = lambda s: PurePath(str(s)).name
     env.globals["facet_labels"] = FACET_LABELS
@@ -250,6 +259,13 @@ def search_page(
     base = f"{root}/"
     if case_letter := case_number_letter(engine, params.q):  # a case number goes to its letter
         return RedirectResponse(letter_path(root, case_letter), status_code=303)
+    if cases := case_list(params.q):  # a pasted list of cases: each found, or not found
+        answers = [
+            {"given": a.given, "letter": a.letter, "error": a.error,
+             "url": letter_path(root, a.letter.id) if a.letter else None}
+            for a in find_cases(engine, cases)
+        ]  # fmt: skip
+        return render(request, "cases.html", q=params.q, answers=answers)
     error: str | None = None
     hint: str | None = None
     data: dict[str, Any] | None = None
@@ -259,6 +275,8 @@ def search_page(
         request_ = prepared.request
         result = engine.search(deadline.narrowed(request_))
         result.warnings[:0] = prepared.all_notes
+        if not result.total:  # say why, as the CLI and the API do
+            result.warnings.append(why_nothing(engine, request_))
         # Facet values' overturn rates, when asked for: one more search.
         overturned = (
             overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)
@@ -270,6 +288,7 @@ def search_page(
         hint = exc.hint if isinstance(exc, QueryError) else None
     else:
         data = search_data(result, params, base=base, root=root, overturned=overturned)
+        _link_results(data, params, root)
 
     export = params.changed(letters=False, size=DEFAULT_PAGE_SIZE)
     date_fields = {"from", "to", *(f"{n}_{e}" for n in DATE_RANGE_LABELS for e in ("from", "to"))}
@@ -311,15 +330,35 @@ def search_page(
     return render(request, "search.html", status=400 if error else 200, **context)
 
 
+def _link_results(data: dict[str, Any], params: SearchParams, root: str) -> None:
+    """Each result's letter link carries the search and the result's place in it, so the
+    letter page can highlight the query and link to the previous and next result."""
+    first = (params.page - 1) * params.size + 1
+    for n, hit in enumerate(data.get("results", []), start=first):
+        number = str(hit["item_id"]).rpartition("#")[2]
+        hit["url"] = hit_url(root, hit["letter_id"], int(number), params, n)
+    for n, group in enumerate(data.get("groups") or [], start=first):
+        group["url"] = hit_url(root, group["letter_id"], None, params, n)
+
+
 # -- the letter page ------------------------------------------------------------------------
 
 
-@router.get("/letters/{letter_id}", response_class=HTMLResponse)
+@router.get("/letters/{letter_id}", response_class=HTMLResponse, response_model=None)
 def letter_page(
-    request: Request, letter_id: str, engine: Annotated[Engine, Depends(get_engine)]
-) -> HTMLResponse:
-    letter: Letter = find_letter(engine, letter_id)
+    request: Request,
+    letter_id: str,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    params: Annotated[SearchParams, Query()],
+    hit: Annotated[int | None, Query(ge=1, description="Place in the search it came from.")] = None,
+) -> HTMLResponse | RedirectResponse:
     root = root_path(request)
+    if "#" in letter_id:  # ID#N typed or pasted (encoded %23): that item, or the items there are
+        found, item = find_item(engine, letter_id)
+        number = item.number if item else None
+        return RedirectResponse(letter_path(root, found.id, number), status_code=303)
+    letter: Letter = find_letter(engine, letter_id)
     counts = {d: sum(1 for i in letter.items if i.decision == d) for d in DECISION_TITLES}
     related = {
         item.number: {
@@ -358,6 +397,7 @@ def letter_page(
         letter_base=f"{root}/letters/",
         # The appeal workbench from the decision date; its own page takes a service date.
         appeal=workbench_data(appeal(letter, today=today_in_california()), root),
+        trail=trail(engine, settings, params, hit, root) if hit else None,
     )
 
 
@@ -493,7 +533,8 @@ def precedents_page(
                 time_limit=settings.query_time_limit,
             )
         )
-        for p in answer["closest"]:
+        sides = [answer["closest_overturned"], answer["closest_upheld"]]
+        for p in [*answer["closest"], *(x for x in sides if x)]:
             p["url"] = letter_path(root, p["letter_id"], _number(p))
     # The API link asks what the page shows: the same request, filters and left-out letter.
     pairs = [("request", request_text), *filters.filter_pairs()]
@@ -509,6 +550,7 @@ def precedents_page(
         json_url=json_url,
         filters=filters,
         csv_url=json_url + "&format=csv",
+        xlsx_url=json_url + "&format=xlsx",
         current_era_only="current" in {v.lower() for v in filters.filters().get("era", ())},
     )
 

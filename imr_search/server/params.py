@@ -22,6 +22,7 @@ from imr_search.search.fields import FIELDS, RANGE_FILTERS
 from imr_search.search.filters import FILTER_HELP
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest, SortOrder
 from imr_search.search.service import Prepared, prepare
+from imr_search.search.syntax import DATE_FORMS, user_date
 
 # DWC's decision search shows 25 rows a page; the page offers PAGE_SIZES.
 DEFAULT_PAGE_SIZE = 25
@@ -68,20 +69,30 @@ class FilterParams(BaseModel):
     # -- the other date ranges (RANGES), as {name}_from / {name}_to --
     received_from: str | None = Field(None, description="Application received on or after.")
     received_to: str | None = Field(None, description="Application received on or before.")
-    injured_from: str | None = Field(None, description="Injured on or after (YYYY-MM-DD).")
-    injured_to: str | None = Field(None, description="Injured on or before (YYYY-MM-DD).")
-    urdenial_from: str | None = Field(None, description="UR denial on or after (YYYY-MM-DD).")
-    urdenial_to: str | None = Field(None, description="UR denial on or before (YYYY-MM-DD).")
+    injured_from: str | None = Field(
+        None, description="Injured on or after (YYYY-MM-DD or MM/DD/YYYY)."
+    )
+    injured_to: str | None = Field(
+        None, description="Injured on or before (YYYY-MM-DD or MM/DD/YYYY)."
+    )
+    urdenial_from: str | None = Field(
+        None, description="UR denial on or after (YYYY-MM-DD or MM/DD/YYYY)."
+    )
+    urdenial_to: str | None = Field(
+        None, description="UR denial on or before (YYYY-MM-DD or MM/DD/YYYY)."
+    )
     citation: list[str] = _filter_field("citation")
     urcitation: list[str] = _filter_field("urcitation")
     cites: list[str] = _filter_field("cites")
     era: list[str] = _filter_field("era")
     reason: list[str] = _filter_field("reason")
     date_from: str | None = Field(
-        None, alias="from", description="Earliest decision date (YYYY-MM-DD), inclusive."
+        None,
+        alias="from",
+        description="Earliest decision date (YYYY-MM-DD or MM/DD/YYYY), inclusive.",
     )
     date_to: str | None = Field(
-        None, alias="to", description="Latest decision date (YYYY-MM-DD), inclusive."
+        None, alias="to", description="Latest decision date (YYYY-MM-DD or MM/DD/YYYY), inclusive."
     )
 
     _filters: dict[str, tuple[str, ...]] | None = PrivateAttr(None)  # filters(), computed once
@@ -342,10 +353,10 @@ def _query(q: str, settings: Settings) -> str:
 def _date(name: str, raw: str | None) -> dt.date | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise UsageError(f"{name}: {raw.strip()!r} is not a date (use YYYY-MM-DD)") from None
+    day = user_date(raw)
+    if day is None:
+        raise UsageError(f"{name}: {raw.strip()!r} is not a date (use {DATE_FORMS})")
+    return day
 
 
 # -- the citator and cross-tabs ---------------------------------------------------------------
@@ -355,7 +366,7 @@ class AnalysisParams(FilterParams):
     """A search to analyse: the query and filters of a search, without paging."""
 
     q: str = Field("", description="Query in the imr-search query language; empty: every item.")
-    format: Literal["json", "csv"] = Field("json", description="json, or csv.")
+    format: Literal["json", "csv", "xlsx"] = Field("json", description="json, csv or xlsx.")
 
     def to_request(self, settings: Settings) -> SearchRequest:
         return self.search_request(self.q, settings)

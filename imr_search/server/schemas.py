@@ -87,5 +87,14 @@ class StatsResponse(IndexStats):
     """The index statistics: their class's JSON, nothing added."""
 
 
+class CacheResponse(BaseModel):
+    size: int = Field(description="Answers the response cache may keep (0: off).")
+    held: int = Field(description="Answers it keeps now.")
+    hits: int = Field(description="Searches answered from it since the process started.")
+    misses: int = Field(description="Searches it could not answer (off: 0).")
+    hit_rate: float | None = Field(description="hits / (hits + misses); null before any.")
+
+
 class HealthResponse(BaseModel):
     status: str = Field(description='"ok"')
+    cache: CacheResponse = Field(description="This server process's response cache.")

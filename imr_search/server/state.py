@@ -136,6 +136,7 @@ class FollowingEngine(ClosesOnExit):
     suggest = _follows(Engine.suggest)
     stats = _follows(Engine.stats)
     sources = _follows(Engine.sources)
+    cache_stats = _follows(Engine.cache_stats)
 
     def iter_items(
         self, request: SearchRequest, *, limit: int | None = None

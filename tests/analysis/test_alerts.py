@@ -162,3 +162,29 @@ def test_bad_alert_commands_say_what_is_wrong(flow: dict[str, object], tmp_path:
     listed = run("alerts", "list", "--index", ix).output
     assert "scratch" not in listed
     assert "labs" in listed
+
+
+def test_an_alert_checks_its_values_and_stores_them_resolved(
+    tmp_path: Path, records: dict[Path, Letter]
+) -> None:
+    # Issue 25, point 3: "--region lumbar" saved as 'lumbar spine' (an alert that fires), and
+    # "--region lumbr" or "region:lumbr" refused with the closest values, nothing saved.
+    ix = str(tmp_path / "index")
+    built = run("index", *map(str, letter_paths()), "--index", ix)
+    assert built.exit_code == 0, built.output
+    lumbar = sum(1 for lt in records.values() for i in lt.items if "lumbar spine" in i.body_regions)
+    assert lumbar > 0
+    added = run("alerts", "add", "lumbar", "--region", "lumbar", "--index", ix)
+    assert added.exit_code == 0, added.output
+    assert f"({lumbar} items match now)" in added.output
+    saved = json.loads(run("alerts", "list", "--format", "json", "--index", ix).output)
+    assert saved[0]["filters"] == {"region": ["lumbar spine"]}
+    in_query = run("alerts", "add", "lumbar-q", "region:lumbar", "--index", ix)
+    assert f"({lumbar} items match now)" in in_query.output
+    for args in (("--region", "lumbr"), ("region:lumbr",)):
+        refused = run("alerts", "add", "typo", *args, "--index", ix)
+        assert refused.exit_code == 2
+        assert "no item has 'lumbr'" in refused.output
+        assert "'lumbar'" in refused.output
+    listed = json.loads(run("alerts", "list", "--format", "json", "--index", ix).output)
+    assert [a["name"] for a in listed] == ["lumbar", "lumbar-q"]

@@ -17,7 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.analysis import precedents as precedents_module
+from imr_search.analysis.ladder import service_words
 from imr_search.analysis.precedents import precedents, why
+from imr_search.analysis.terms import content_words
 from imr_search.cli import main
 from imr_search.engines.registry import open_engine
 from imr_search.errors import QueryError, UsageError
@@ -62,14 +64,22 @@ def expected_rung(item: Item) -> str:
         return "subcategory+region"
     if item.modality:
         return "modality"
+    words = set(service_words(item.service))
+    if item.category and words and not words <= set(content_words(item.subcategory or "")):
+        return "service"  # the same service at any level or side, not named by its subcategory
     if item.subcategory:
         return "subcategory"
     return "category"
 
 
 def same_kind(rung: str, a: Item, b: Item) -> bool:
+    if rung == "service":
+        words = set(service_words(a.service))
+        return (a.category, a.subcategory) == (b.category, b.subcategory) and words <= set(
+            content_words(b.service)
+        )
     fields = {
-        "drug": ("category", "drug"),
+        "drug": ("drug",),
         "modality+region": ("category", "modality", "body_region"),
         "subcategory+region": ("category", "subcategory", "body_region"),
         "modality": ("category", "modality"),
@@ -200,15 +210,23 @@ def test_items_without_a_decision_date_are_counted_as_unknown_year(
     assert {b.value: b.rate.items for b in p.breakdowns["year"]} == dict(years)
 
 
-def test_the_ladder_falls_through_to_the_drug_class(engine: Engine, records: list[Letter]) -> None:
-    # Norco is hydrocodone/acetaminophen: only a post-op Norco (a surgical item) is indexed, so
-    # the drug rung (Pharmaceuticals + the drug) is empty and the opioid class answers.
-    opioids = items_where(records, lambda i: i.subcategory == "Opioids")
+def test_the_drug_rung_finds_the_drug_whatever_its_category(
+    engine: Engine, records: list[Letter]
+) -> None:
+    # Norco is hydrocodone/acetaminophen: the only one indexed is a post-op Norco, filed as a
+    # surgical item. It is the same drug, so the drug rung finds it (issue 25, point 4), where
+    # the opioid class used to answer.
+    norco = items_where(
+        records, lambda i: i.drug is not None and i.drug.name == "hydrocodone/acetaminophen"
+    )
+    assert norco
+    assert {i.category for _, i in norco} != {"Pharmaceuticals"}
     p = precedents(engine, "Norco 10/325 #120")
-    assert [(r.name, r.items) for r in p.ladder] == [("drug", 0), ("subcategory", len(opioids))]
+    assert [(r.name, r.items) for r in p.ladder] == [("drug", len(norco))]
     assert p.normalised.drug is not None
     assert p.normalised.drug.name == "hydrocodone/acetaminophen"
-    assert [x.item_id for x in p.closest] == [i for i, _ in opioids]
+    assert p.fallback is None
+    assert {x.item_id for x in p.closest} == {i for i, _ in norco}
 
 
 def test_a_strength_match_ranks_above_the_same_drug(engine: Engine) -> None:

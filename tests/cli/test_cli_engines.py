@@ -22,6 +22,7 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 
+from imr_search.analysis.terms import content_words
 from imr_search.cli import main
 from imr_search.engines.registry import folder_engine, folder_engines
 from imr_search.model import Item, Letter
@@ -229,8 +230,16 @@ def item_value(item: Item, field: str) -> str | None:
     return value
 
 
-def in_rung(letter: Letter, item: Item, fields: dict[str, str], options: tuple[str, ...]) -> bool:
+def in_rung(
+    letter: Letter,
+    item: Item,
+    fields: dict[str, str],
+    options: tuple[str, ...],
+    service_words: tuple[str, ...] = (),
+) -> bool:
     """Whether the item is of the rung's kind and passes the (few) options used here."""
+    if not set(service_words) <= set(content_words(item.service)):
+        return False
     opts = dict(zip(options[::2], options[1::2], strict=True))
     if "--decision" in opts and item.decision != opts["--decision"]:
         return False
@@ -259,7 +268,7 @@ def test_precedents_give_whooshs_counts(
         letter.item_id(item)
         for letter in records
         for item in letter.items
-        if in_rung(letter, item, fields, options)
+        if in_rung(letter, item, fields, options, tuple(tantivy["match"]["service_words"]))
     }
     assert tantivy["items"] == len(kind) > 0
     closest = {row["item_id"] for row in tantivy["closest"]}

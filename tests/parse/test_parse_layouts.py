@@ -287,3 +287,109 @@ def test_professional_review_layout() -> None:
     assert letter.reviewer.specialties == ["Orthopedic Surgery"]
     assert letter.reviewer.license_states == ["CA"]
     assert (letter.patient.age, letter.patient.sex) == (61, "female")
+
+
+# An item's service is the service alone, never the end of the previous item's rationale
+# (issue 25, point 7). The rationale's last paragraph ("Therefore the request for ... is not
+# medically necessary.") sat right above the next service with no blank line between, and the
+# paragraph break above it was taken for the start of the heading.
+_RATIONALE_1 = (
+    "Decision rationale: There is no documented functional improvement. The request is not\n"
+    "medically necessary.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "last_paragraph"),
+    [
+        (
+            "a paragraph break, then the decision sentence",
+            "Decision rationale: There is no documented functional improvement.\n\n"
+            "Therefore the request for Norco 10/325mg #60 is not medically necessary.\n",
+        ),
+        (
+            "two paragraph breaks",
+            "Decision rationale: The guidelines require functional improvement.\n\n"
+            "None is documented.\n\n"
+            "Therefore the request for Norco 10/325mg #60 is not\nmedically necessary.\n",
+        ),
+        (
+            "the next line glued to the period",
+            "Decision rationale: There is no documented functional improvement. The request is"
+            " not\nmedically necessary.",
+        ),
+        (
+            "a page break inside the decision sentence",
+            "Decision rationale: There is no documented functional improvement.\n\n"
+            "Therefore the request for Norco 10/325mg\n\nis not medically necessary.\n",
+        ),
+    ],
+)
+def test_the_next_service_does_not_carry_the_previous_decision_sentence(
+    name: str, last_paragraph: str
+) -> None:
+    text = BODY.replace(_RATIONALE_1, last_paragraph)
+    assert text != BODY, name
+    letter = parse_text(text, source="x.txt")
+    assert [i.service for i in letter.items] == [
+        "Norco 10/325mg #60",
+        "Lumbar epidural steroid injection at L4-5 and L5-S1",
+    ]
+    # The decision sentence stays with the item it decides.
+    assert "necessary" in letter.items[0].rationale
+    assert letter.items[0].rationale.rstrip().endswith(("necessary.", "necessary"))
+    assert letter.items[1].category == "Injection"
+
+
+def test_a_title_inside_a_service_is_no_sentence_end() -> None:
+    text = BODY.replace(
+        "Lumbar epidural steroid injection at L4-5\nand L5-S1:",
+        "Consultation with Dr. Smith for pain management:",
+    )
+    letter = parse_text(text, source="x.txt")
+    assert [i.service for i in letter.items][1] == "Consultation with Dr. Smith for pain management"
+
+
+def test_a_multi_paragraph_rationale_then_a_drug_in_the_2016_wording() -> None:
+    # Crafted as the 2016 letters lay out three items: the second's rationale ends in a
+    # paragraph that restates the request, the third service follows on the next line.
+    text = BODY.replace(
+        "Decision rationale: Radiculopathy is documented by examination and imaging. The "
+        "request is\nmedically necessary.\n",
+        "Decision rationale: Radiculopathy is documented by examination and imaging.\n\n"
+        "As such, the request for Lumbar epidural steroid injection at L4-5 and L5-S1 is "
+        "medically necessary.\n"
+        "Ultram (tramadol) 50mg #90: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS Opioid Treatment 2016.\n"
+        "MAXIMUS guideline: Decision based on MTUS Opioid Treatment 2016, Section(s): 3.3.9.\n"
+        "Decision rationale: No urine drug screen is documented. The request is not medically "
+        "necessary.\n",
+    )
+    letter = parse_text(text, source="x.txt")
+    assert [(i.service, i.decision) for i in letter.items] == [
+        ("Norco 10/325mg #60", "upheld"),
+        ("Lumbar epidural steroid injection at L4-5 and L5-S1", "overturned"),
+        ("Ultram (tramadol) 50mg #90", "upheld"),
+    ]
+    assert letter.items[2].drug is not None
+    assert letter.items[2].drug.name == "tramadol"
+    assert letter.items[1].rationale.endswith("is medically necessary.")
+
+
+def test_2013_notice_without_and_appropriate_keeps_each_service_apart() -> None:
+    text = NOTICE.replace(
+        "is\nnotmedically necessary and appropriate.", "is\nnot medically necessary."
+    )
+    letter = parse_text(text, source="notice.txt")
+    assert [(i.service, i.decision) for i in letter.items] == [
+        ("Tramadol ER 150mg #60", "upheld"),
+        ("physical therapy 2x6 for the lumbar spine", "overturned"),
+    ]
+
+
+def test_professional_review_lists_each_numbered_service_alone() -> None:
+    text = PROFESSIONAL.replace(
+        "MRI of the right shoulder\n", "1) MRI of the right shoulder\n2) Norco 10/325mg #90\n"
+    )
+    letter = parse_text(text, source="pr.txt")
+    assert [i.service for i in letter.items] == ["MRI of the right shoulder", "Norco 10/325mg #90"]

@@ -55,10 +55,11 @@ ENGINES = registry.folder_engines()
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
 # time limit gave similar rationales the "warnings" that search answers already had.
 # "reasons", "reason_sentences" (each item), "reason" (a facet and a precedents breakdown) and
-# "why" (precedents per decision): the reason codes (docs/reasons.md); "category_source" (each
-# item): DWC's label or the parser's (docs/fetch.md).
+# "why" (precedents per decision): the reason codes (docs/reasons.md); "cache": /healthz's
+# response cache (issue 27); "category_source" (each item): DWC's label or the parser's
+# (docs/fetch.md).
 NEW_KEYS: frozenset[str] = frozenset(
-    {"warnings", "reasons", "reason_sentences", "reason", "why", "category_source"}
+    {"warnings", "reasons", "reason_sentences", "reason", "why", "cache", "category_source"}
 )
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,

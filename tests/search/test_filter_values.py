@@ -18,10 +18,12 @@ from imr_search.cli import main
 from imr_search.errors import NotFoundError, QueryError
 from imr_search.model import Letter
 from imr_search.search.backend import Engine
+from imr_search.search.fields import ALL_FIELDS, QUERY_FIELDS
 from imr_search.search.filters import FILTER_FIELDS
 from imr_search.search.filtervalues import check_filters, closest
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FILTERS, SearchRequest
+from imr_search.search.service import prepare
 
 # (filter, a misspelt value, a value the message must offer) over the sample corpus.
 TYPOS = [
@@ -241,3 +243,83 @@ def test_an_unclassified_item_is_counted_as_none(new_engine: Engine, tmp_path: P
     checked = check_filters(new_engine, {"category": ("(none)",)})
     hits = new_engine.search(SearchRequest(filters=checked.filters)).hits
     assert [h.service for h in hits] == ["Zorblax widget"]
+
+
+# -- field values typed in a query are the filters' values (issue 25, point 3) -----------------
+
+
+def query_count(engine: Engine, query: str) -> tuple[int, list[str]]:
+    prepared = prepare(engine, SearchRequest(query=query, size=1))
+    return engine.search(prepared.request).total, prepared.all_notes
+
+
+@pytest.mark.parametrize(("name", "alias", "value"), ALIASES)
+def test_a_field_value_gets_the_filters_alias(
+    corpus_engine: Engine, corpus: list[Letter], name: str, alias: str, value: str
+) -> None:
+    field = FILTER_FIELDS[name]
+    quoted = f'"{alias}"' if " " in alias else alias
+    total, notes = query_count(corpus_engine, f"{field}:{quoted}")
+    assert total == count(corpus_engine, **{name: (value,)})
+    if ALL_FIELDS[field].kind == "keyword":  # enum aliases are the language's own words
+        assert notes == [f"{name}: {alias.lower()!r} read as {value!r}"]
+
+
+def test_field_values_count_what_the_records_say(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    items = [it for le in corpus for it in le.items]
+    lumbar = sum(1 for it in items if "lumbar spine" in it.body_regions)
+    upheld = sum(1 for it in items if it.decision == "upheld")
+    pt = sum(1 for it in items if it.subcategory == "Physical Therapy/Occupational Therapy (PT/OT)")
+    ortho = sum(len(le.items) for le in corpus if "Orthopedic Surgery" in le.reviewer.specialties)
+    assert min(lumbar, upheld, pt, ortho) > 0
+    assert query_count(corpus_engine, "region:lumbar")[0] == lumbar
+    assert query_count(corpus_engine, "decision:denied")[0] == upheld
+    assert query_count(corpus_engine, "subcategory:PT/OT")[0] == pt
+    assert query_count(corpus_engine, "specialty:ortho")[0] == ortho
+    # Inside a boolean query and a group too.
+    both = sum(1 for it in items if "lumbar spine" in it.body_regions and it.decision == "upheld")
+    assert query_count(corpus_engine, "decision:denied AND region:(lumbar)")[0] == both
+
+
+# Every filter whose field the query language has, but the year (a range over "decided").
+@pytest.mark.parametrize(
+    ("name", "typo", "meant"),
+    [t for t in TYPOS if t[0] != "year" and FILTER_FIELDS[t[0]] in QUERY_FIELDS],
+)
+def test_a_misspelt_field_value_names_the_closest_values(
+    corpus_engine: Engine, name: str, typo: str, meant: str
+) -> None:
+    field = FILTER_FIELDS[name]
+    with pytest.raises(QueryError) as exc:
+        query_count(corpus_engine, f'{field}:"{typo}"')
+    assert repr(meant) in str(exc.value)
+    assert exc.value.hint
+    assert meant in exc.value.hint
+
+
+def test_region_lumbr_is_refused_as_the_flag_refuses_it(corpus_engine: Engine) -> None:
+    with pytest.raises(QueryError) as flag:
+        check_filters(corpus_engine, {"region": ("lumbr",)})
+    with pytest.raises(QueryError) as field:
+        query_count(corpus_engine, "region:lumbr")
+    assert "'lumbar'" in str(field.value)
+    assert flag.value.hint == field.value.hint
+
+
+def test_a_field_pattern_is_left_as_typed(corpus_engine: Engine, corpus: list[Letter]) -> None:
+    lumbar = sum(1 for le in corpus for it in le.items if "lumbar spine" in it.body_regions)
+    assert query_count(corpus_engine, "region:lumb*") == (lumbar, [])
+
+
+def test_cli_field_values_as_the_flags(letters_index: Path, letter_records: list[Letter]) -> None:
+    lumbar = sum(1 for le in letter_records for it in le.items if it.body_region == "lumbar spine")
+    result = run("search", "region:lumbar", "--index", str(letters_index))
+    assert result.exit_code == 0, result.output
+    assert "region: 'lumbar' read as 'lumbar spine'" in result.stderr
+    assert result.stdout.startswith(f"{lumbar} items")
+    bad = run("search", "region:lumbr", "--index", str(letters_index))
+    assert bad.exit_code == 2
+    assert "no item has 'lumbr'" in bad.stderr
+    assert "'lumbar'" in bad.stderr

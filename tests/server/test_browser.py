@@ -337,3 +337,54 @@ def test_received_date_filter(
 @pytest.fixture(autouse=True, scope="module")
 def _artifacts() -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+
+
+# -- where you came from (issue 25, point 6) --------------------------------------------------
+
+
+def test_a_letter_opened_from_a_search_highlights_it_and_walks_the_results(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    page.goto(live_server.url + "/")
+    page.fill("#q", "cervical")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"\?q=cervical"))
+    found = total(page)
+    assert found >= 3
+    links = page.locator(".hit-service a")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(3)]
+    links.nth(1).click()
+    page.wait_for_url(re.compile(r"hit=2"))
+    expect(page.locator(".result-trail .trail-place")).to_contain_text(f"Result 2 of {found} for")
+    # The query's word is marked wherever the letter says it (as the letter's text says it).
+    letter_id = page.locator("article.letter").get_attribute("data-letter-id") or ""
+    letter = server_index.records[letter_id]
+    said = sum(
+        len(re.findall(r"\bcervical\w*", text, re.I))
+        for text in [letter.summary, *(t for i in letter.items for t in (i.service, i.rationale))]
+    )
+    assert said > 0
+    marks = page.locator("article.letter mark")
+    assert marks.count() == said
+    assert {m.lower() for m in marks.all_inner_texts()} <= {"cervical"}
+    page.screenshot(path=str(ARTIFACTS / "letter-from-search.png"))
+    # Next is the third result, previous the first, and back returns to the results.
+    page.locator(".result-trail a.trail-next").click()
+    page.wait_for_url(re.compile(r"hit=3"))
+    assert page.url.endswith(hrefs[2])
+    expect(page.locator(".result-trail .trail-place")).to_contain_text(f"Result 3 of {found}")
+    page.locator(".result-trail a.trail-prev").click()
+    page.locator(".result-trail a.trail-prev").click()
+    page.wait_for_url(re.compile(r"hit=1"))
+    assert page.url.endswith(hrefs[0])
+    expect(page.locator(".result-trail .trail-prev")).not_to_have_attribute("href", re.compile("."))
+    page.locator(".result-trail a.trail-back").click()
+    page.wait_for_url(re.compile(r"/\?q=cervical$"))
+    assert total(page) == found
+
+
+def test_a_letter_opened_alone_has_no_trail(page: Page, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/letters/CM17-0014449")
+    expect(page.locator("article.letter")).to_be_visible()
+    assert page.locator(".result-trail").count() == 0
+    assert page.locator("article.letter mark").count() == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from server_fixtures import ARTIFACTS, ServerIndex, ServerProcess
@@ -72,3 +73,47 @@ def test_citator_sorts_and_links_to_the_search(page: Page, live_server: ServerPr
 @pytest.fixture(autouse=True, scope="module")
 def _artifacts() -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+
+
+def test_the_letter_panel_shows_the_closest_case_of_each_side(
+    page: Page,  # noqa: F811
+    live_server: ServerProcess,
+    server_index: ServerIndex,
+) -> None:
+    # Issue 25, point 4: an item whose kind (other letters) holds both decisions; the panel
+    # names the closest overturned and the closest upheld case, each linked to its item.
+    decisions = {
+        lt.item_id(it): it.decision for lt in server_index.records.values() for it in lt.items
+    }
+    with httpx.Client(base_url=live_server.url, timeout=60) as api:
+        for letter in server_index.records.values():
+            item = next(
+                (
+                    it
+                    for it in letter.items
+                    if (
+                        answer := api.get(
+                            "/api/precedents",
+                            params={"request": it.service, "exclude": letter.id},
+                        ).json()
+                    )["overturned"]
+                    and answer["upheld"]
+                ),
+                None,
+            )
+            if item is not None:
+                break
+        else:
+            pytest.fail("no fixture item's kind holds both decisions")
+    page.goto(f"{live_server.url}/letters/{letter.id}#item-{item.number}")
+    panel = page.locator(f"#item-{item.number} details.related")
+    panel.locator("summary").click()
+    for side in ("overturned", "upheld"):
+        line = panel.locator(f".related-sides li.side-{side}")
+        expect(line).to_contain_text(f"Closest {side}")
+        href = line.locator("a").get_attribute("href") or ""
+        letter_id, number = re.fullmatch(r"/letters/([^/#]+)#item-(\d+)", href).groups()  # type: ignore[union-attr]
+        assert letter_id != letter.id
+        assert decisions[f"{letter_id}#{number}"] == side
+        assert answer[f"closest_{side}"]["item_id"] == f"{letter_id}#{number}"
+    page.screenshot(path=str(ARTIFACTS / "precedents-both-sides.png"))

@@ -22,6 +22,7 @@ from expected import cites_of, era_of
 from markupsafe import escape
 from server_fixtures import XSS_ID, ServerIndex, ServerProcess
 
+from imr_search.config import Settings
 from imr_search.guidelines import labels
 from imr_search.model import Item, Letter
 from imr_search.search.request import FACETS, FILTERS, MAX_PAGE_SIZE
@@ -141,7 +142,10 @@ def test_serve_prints_the_address(live_server: ServerProcess) -> None:
 def test_healthz_answers_ok(api: httpx.Client) -> None:
     response = api.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["cache"]) == {"size", "held", "hits", "misses", "hit_rate"}
+    assert body["cache"]["size"] == Settings().cache_size
 
 
 def test_stats_count_the_records(api: httpx.Client, server_index: ServerIndex) -> None:

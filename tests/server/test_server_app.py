@@ -187,3 +187,24 @@ def test_search_params_round_trip_through_urls(spied: httpx.Client, spy: SpyEngi
     assert request.time_limit is not None
     assert request.time_limit <= 1.5
     assert (str(request.date_from), str(request.date_to)) == ("2016-01-01", "2017-12-31")
+
+
+@pytest.mark.parametrize("size", [50, 0])
+def test_the_response_cache_answers_a_repeated_request_and_reports_its_hit_rate(
+    server_index: ServerIndex, size: int
+) -> None:
+    app = create_app(Settings(index_dir=server_index.path, cache_size=size))
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        params = {"q": "knee", "facets": "1"}
+        first = client.get("/api/search", params=params).json()
+        again = client.get("/api/search", params=params).json()
+        assert again == first
+        assert first["total"] > 0
+        cache = client.get("/healthz").json()["cache"]
+    assert cache["size"] == size
+    if size:
+        assert cache["hits"] == 1
+        assert cache["misses"] >= 1
+        assert cache["hit_rate"] == cache["hits"] / (cache["hits"] + cache["misses"])
+    else:
+        assert (cache["hits"], cache["misses"], cache["held"], cache["hit_rate"]) == (0, 0, 0, None)

@@ -104,6 +104,28 @@ def test_api_aliases_count_what_their_value_counts(
     assert f"{name}: {alias!r} read as {value!r}" in with_alias["warnings"]
 
 
+def test_api_and_page_read_field_values_as_the_filters(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    # Issue 25, point 3: "region:lumbar" in the box is "--region lumbar".
+    lumbar = sum(
+        1
+        for le in server_index.records.values()
+        for it in le.items
+        if "lumbar spine" in it.body_regions
+    )
+    assert lumbar > 0
+    body = api.get("/api/search", params={"q": "region:lumbar"}).json()
+    assert body["total"] == lumbar
+    assert "region: 'lumbar' read as 'lumbar spine'" in body["warnings"]
+    bad = api.get("/api/search", params={"q": "region:lumbr"})
+    assert bad.status_code == 400
+    assert "'lumbar'" in bad.json()["error"]["message"]
+    page = api.get("/", params={"q": "region:lumbr"})
+    assert page.status_code == 400
+    assert str(escape("no item has 'lumbr'")) in page.text
+
+
 def test_letters_by_any_case_and_by_case_number(
     api: httpx.Client, server_index: ServerIndex
 ) -> None:

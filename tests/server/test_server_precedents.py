@@ -142,12 +142,49 @@ def test_precedents_can_leave_the_letter_being_read_out(
     others = api.get(
         "/api/precedents", params={"request": request, "exclude": "CM17-0014449"}
     ).json()
-    own = [
-        it
-        for it in server_index.records["CM17-0014449"].items
-        if it.subcategory == everything["normalised"]["subcategory"]
+    subcategory = everything["normalised"]["subcategory"]
+    same = [
+        (le.id, it)
+        for le in server_index.records.values()
+        for it in le.items
+        if it.subcategory == subcategory
     ]
+    own = [it for letter_id, it in same if letter_id == "CM17-0014449"]
     assert own
-    assert others["items"] == everything["items"] - len(own)
+    # The only Ultrasling is this letter's: left out, the same-service rung is empty and the
+    # subcategory answers with the other letters' items.
+    assert [(r["rung"], r["items"]) for r in others["ladder"]] == [
+        ("service", 0),
+        ("subcategory", len(same) - len(own)),
+    ]
+    assert others["items"] == len(same) - len(own)
     assert not any(c["letter_id"] == "CM17-0014449" for c in others["closest"])
     assert others == cli_json(server_index, "precedents", request, "--exclude", "CM17-0014449")
+
+
+REQUEST = "Pre-op labs"
+
+
+def test_precedents_name_the_closest_case_of_each_side(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    # Issue 25, point 4: pre-op labs (surgical items, modality "lab") — the records hold
+    # both decisions.
+    kind = {
+        f"{le.id}#{it.number}": it.decision
+        for le in server_index.records.values()
+        for it in le.items
+        if it.modality == "lab" and it.category == "Surgery"
+    }
+    assert set(kind.values()) == {"overturned", "upheld"}
+    data = api.get("/api/precedents", params={"request": REQUEST}).json()
+    assert data["match"]["rung"] == "modality"
+    for side in ("overturned", "upheld"):
+        assert kind[data[f"closest_{side}"]["item_id"]] == side
+        assert side in {c["decision"] for c in data["closest"]}
+    text = CliRunner().invoke(main, ["precedents", REQUEST, "--index", str(server_index.path)])
+    assert "Closest on each side:" in text.stdout
+    assert data["closest_overturned"]["item_id"].split("#")[0] in text.stdout
+    rows = api.get("/api/precedents", params={"request": REQUEST, "format": "csv"}).text
+    assert "closest overturned" in rows
+    assert "closest upheld" in rows

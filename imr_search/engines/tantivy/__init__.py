@@ -10,10 +10,11 @@ from pathlib import Path
 import tantivy
 
 from imr_search.engines.tantivy.engine import TantivyEngine
+from imr_search.engines.tantivy.publish import publish
 from imr_search.engines.tantivy.schema import build_schema, missing_fields
 from imr_search.errors import IndexError_, OutdatedIndexError
 
-__all__ = ["TantivyEngine", "open_backend"]
+__all__ = ["TantivyEngine", "open_backend", "publish"]
 
 
 def open_backend(

@@ -3,7 +3,9 @@
 - ``Term`` on a text field: the word analysed as the index analysed it (``en_stem``); a word
   that analyses into several tokens (``L4-5``, ``hydrocodone/acetaminophen``) needs them all.
   On a keyword or enum field: the whole, already normalised value.
-- ``Phrase``: a phrase query over the analysed tokens (the tree's slop 1 is tantivy's 0).
+- ``Phrase``: a phrase query over the analysed tokens (the tree's slop 1 is tantivy's 0); a
+  phrase with no slop whose adjacent words are all frequent is answered from pair terms
+  instead (``pairs``: the same items, no positions read).
 - ``Pattern``: matches words as written, never stems. Text fields hold stems ("oxycodon"),
   so there the pattern is matched against the unstemmed vocabulary (the ``words`` field of
   letter documents) and each word it matches is searched by its stem; on keyword fields it
@@ -29,6 +31,7 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy.pairs import Pairs
 from imr_search.errors import QueryError
 from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
 from imr_search.search.tree import And, AndMaybe, Every, Node, Not, Or, Pattern, Phrase, Range, Term
@@ -58,9 +61,16 @@ class Compiler:
     """Compiles one request's trees against one searcher (patterns expand over its terms)."""
 
     def __init__(
-        self, schema: Any, searcher: Any, analyzer: Any, *, max_expansions: int = MAX_EXPANSIONS
+        self,
+        schema: Any,
+        searcher: Any,
+        analyzer: Any,
+        *,
+        max_expansions: int = MAX_EXPANSIONS,
+        pairs: Pairs | None = None,
     ) -> None:
         self.schema = schema
+        self.pairs = pairs
         self.searcher = searcher
         self.analyzer = analyzer
         self.max_expansions = max_expansions
@@ -162,12 +172,18 @@ class Compiler:
             return None
         if len(tokens) == 1:
             q = Q.term_query(self.schema, field, tokens[0])
+        elif isinstance(node, Phrase) and node.slop <= 1 and self._paired(tokens):
+            assert self.pairs is not None
+            q = self.pairs.query(self.schema, field, tokens)
         elif isinstance(node, Phrase):
             words: list[str | tuple[int, str]] = list(tokens)
             q = Q.phrase_query(self.schema, field, words, slop=max(0, node.slop - 1))
         else:
             q = Q.boolean_query([(MUST, Q.term_query(self.schema, field, t)) for t in tokens])
         return _boosted(q, boost)
+
+    def _paired(self, tokens: list[str]) -> bool:
+        return self.pairs is not None and self.pairs.covers(tokens)
 
     def _analyse(self, text: str, field: str) -> list[str]:
         tokens: list[str] = self.analyzer.analyze(text)

@@ -31,28 +31,29 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tantivy
+from cachetools import LRUCache
 
+from imr_search.engines.tantivy import letters, pairs, spelling
 from imr_search.engines.tantivy import schema as sc
-from imr_search.engines.tantivy import spelling
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.highlight import snippet
 from imr_search.engines.tantivy.session import TantivyWriterSession
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
-from imr_search.search.backend import ClosesOnExit, Matches
+from imr_search.search.backend import ClosesOnExit, LetterPage, Matches, group_letters
 from imr_search.search.documents import UNCLASSIFIED
 from imr_search.search.fields import MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, Segment, SourceState
-from imr_search.search.tree import Node, matches_by_negation
+from imr_search.search.tree import Every, Node, matches_by_negation
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -60,10 +61,15 @@ MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur
 # The writer's indexing memory, shared by its threads: segments are flushed when it fills.
 WRITER_HEAP = 256_000_000
 WRITER_THREADS = max(1, min(2, os.cpu_count() or 1))
-# Buckets asked of the facet terms aggregation: more than every distinct facet value an index
-# of the whole corpus has (a few thousand), within tantivy's limit of 65,000 per request.
-FACET_BUCKETS = 60_000
 SIMILAR_TERMS = 20
+# Facet counts of filter-only requests kept per commit.
+FILTER_FACETS = 256
+# Past this share of the items a query matches, facet values are counted by walking the facet
+# terms with the query as filter (``terms_with_prefix(filter_query=...)``, Solr's "enum"
+# method), whose cost does not grow with the result; below it, a terms aggregation over the
+# matches; past COMPLEMENT_SHARE, an aggregation over the few items left out.
+ENUM_SHARE = 0.10
+COMPLEMENT_SHARE = 0.90
 clock = time.monotonic  # the time_limit's clock (a test replaces it)
 
 
@@ -75,6 +81,10 @@ class _View:
     stamp: tuple[int, int, int]
     items: int | None = None
     blank_facets: dict[str, Counter[str]] | None = None
+    # Filter-only requests' facet counts (every page and sort of a filter shares them).
+    filter_facets: LRUCache[Hashable, dict[str, Counter[str]]] = field(
+        default_factory=lambda: LRUCache(FILTER_FACETS)
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -99,6 +109,13 @@ class TantivyEngine(ClosesOnExit):
         self._closed = False
         self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
         self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
+        self._states = sc.has_field(self.schema, sc.STATE_FIELD)
+        # False: letter pages from every hit's letter (to compare, ``benchmarks.mechanisms``)
+        self.letter_aggregation = True
+        index.reload()
+        self.pairs = pairs.load(
+            index_dir, self.schema, self.analyzer, empty=index.searcher().num_docs == 0
+        )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -146,6 +163,9 @@ class TantivyEngine(ClosesOnExit):
         hits = [(float(s) if sort == "relevance" else 0.0, a) for s, a in found.hits]
         return hits, total
 
+    def count(self, searcher: Any, query: Any) -> int:
+        return _count(searcher, query)
+
     def every_match(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
         """Every matched document, in order. Counted first: tantivy's top-N collector sizes
         its buffer by the limit, and the index size would cost memory on every query."""
@@ -155,24 +175,42 @@ class TantivyEngine(ClosesOnExit):
         hits, _ = self.ranked(view.searcher, query, sort, limit=n)
         return hits
 
-    def facets(self, view: _View, query: Any, matched: int, blank: bool) -> dict[str, Counter[str]]:
+    def facets(
+        self, view: _View, query: Any, matched: int, blank: bool, key: Hashable | None = None
+    ) -> dict[str, Counter[str]]:
         """Exact facet counts over the items ``query`` matches. The blank query's counts are
-        computed once per commit; a query matching most items is counted over its complement
-        (every item minus the ones it leaves out), which touches fewer documents."""
-        everything = self._blank_facets(view)
+        computed once per commit, and a filter-only request's (``key``: its filters) once per
+        commit and filter. The way of counting depends on the share of items matched (see
+        ENUM_SHARE)."""
         if blank:
-            return everything
-        if matched * 2 > self._item_count(view):
-            complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
-            left_out = _count_facets(view.searcher, complement)
-            return {
-                name: Counter(
-                    {v: n - left_out[name][v] for v, n in everything[name].items()
-                     if n - left_out[name][v] > 0}
-                )
-                for name in FACETS
-            }  # fmt: skip
-        return _count_facets(view.searcher, query)
+            return self._blank_facets(view)
+        if key is not None:
+            with view.lock:
+                kept = view.filter_facets.get(key)
+            if kept is not None:
+                return kept
+        counts = self._facets(view, query, matched)
+        if key is not None:
+            with view.lock:
+                view.filter_facets[key] = counts
+        return counts
+
+    def _facets(self, view: _View, query: Any, matched: int) -> dict[str, Counter[str]]:
+        items = self._item_count(view)
+        if matched <= ENUM_SHARE * items:
+            return _count_facets(view.searcher, query)
+        if matched <= COMPLEMENT_SHARE * items:
+            return _enum_facets(view.searcher, query)
+        everything = self._blank_facets(view)
+        complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
+        left_out = _count_facets(view.searcher, complement)
+        return {
+            name: Counter(
+                {v: n - left_out[name][v] for v, n in everything[name].items()
+                 if n - left_out[name][v] > 0}
+            )
+            for name in FACETS
+        }  # fmt: skip
 
     def _blank_facets(self, view: _View) -> dict[str, Counter[str]]:
         with view.lock:
@@ -260,6 +298,16 @@ class TantivyEngine(ClosesOnExit):
         out: dict[str, SourceState] = {}
         if not s.num_docs:
             return out
+        if self._states:
+            # The state terms of live letter documents (a deleted one's term stays in the
+            # dictionary until a merge, counted 0 under the filter): no document is loaded.
+            terms = s.terms_with_prefix(sc.STATE_FIELD, "", filter_query=self._letter_q)
+            for term, n in terms:
+                if n:
+                    key, letter_id, content_hash = sc.parse_state(str(term))
+                    out[key] = SourceState(letter_id, content_hash)
+            return out
+        # An index made before the state terms: every letter document is read.
         for _, addr in s.search(self._letter_q, limit=s.num_docs, count=False).hits:
             doc = s.doc(addr)
             out[str(doc.get_first("source_key"))] = SourceState(
@@ -307,7 +355,7 @@ class TantivyEngine(ClosesOnExit):
         try:
             if rebuild:
                 w.delete_all_documents()
-            yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild)
+            yield TantivyWriterSession(w, committed, self.schema, rebuild=rebuild, pairs=self.pairs)
             w.commit()
             w.garbage_collect_files()
         except BaseException as exc:
@@ -336,6 +384,7 @@ class _Query:
 
     query: Any
     highlight: dict[str, set[str]]
+    facet_key: Hashable | None = None  # a filter-only request: its filters
 
 
 class _TantivyReader:
@@ -346,10 +395,19 @@ class _TantivyReader:
         self._view = view
         self._s = view.searcher
 
+    @property
+    def commit(self) -> Hashable | None:
+        # meta.json's identity: every commit writes a new file and renames it into place.
+        return self._view.stamp
+
     def compile(self, tree: Node, filters: Node | None) -> _Query:
         engine = self._engine
         compiler = Compiler(
-            engine.schema, self._s, engine.analyzer, max_expansions=engine.max_expansions
+            engine.schema,
+            self._s,
+            engine.analyzer,
+            max_expansions=engine.max_expansions,
+            pairs=engine.pairs,
         )
         clauses = [(MUST, compiler.compile(tree))]
         if filters is not None:
@@ -358,7 +416,8 @@ class _TantivyReader:
         if matches_by_negation(tree) or (filters is not None and matches_by_negation(filters)):
             clauses.append((MUST, engine.item_q))
         query = clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
-        return _Query(query, compiler.highlight)
+        key = ("filters", filters) if isinstance(tree, Every) and filters is not None else None
+        return _Query(query, compiler.highlight, key)
 
     def match(
         self,
@@ -379,6 +438,27 @@ class _TantivyReader:
         page, total = self._engine.ranked(self._s, query.query, sort, limit=size, offset=start)
         return Matches(total, [(a, s) for s, a in page])
 
+    def letter_page(
+        self, query: _Query, sort: SortOrder, *, start: int, size: int, facets: bool
+    ) -> LetterPage:
+        if self._s.num_docs == 0:
+            return LetterPage(Matches(0), 0, [])
+        if not self._engine.letter_aggregation:  # the plain way (the benchmark's "off")
+            hits = self._engine.every_match(self._view, query.query, sort)
+            keys = self.letter_keys([a for _, a in hits])
+            found = [(a, s) for s, a in hits]
+            return LetterPage(Matches(len(hits)), *group_letters(keys, found, start, size))
+        return letters.letter_page(
+            self._engine,
+            self._s,
+            query.query,
+            sort,
+            start=start,
+            size=size,
+            facets=facets,
+            separator=sc.FACET_SEP,
+        )
+
     def letter_keys(self, refs: Sequence[Any]) -> Sequence[int]:
         # The integer ``lkey`` fast field: exact at any number of letters.
         keys: list[int] = self._s.fast_field_values("lkey", list(refs))
@@ -389,7 +469,9 @@ class _TantivyReader:
     ) -> dict[str, Counter[str]]:
         if self._s.num_docs == 0:
             return {}
-        return self._engine.facets(self._view, query.query, matches.total, blank)
+        if isinstance(matches.payload, dict):  # counted with the letters (``letter_page``)
+            return matches.payload
+        return self._engine.facets(self._view, query.query, matches.total, blank, query.facet_key)
 
     def record(self, ref: Any) -> dict[str, Any]:
         return _record(self._s, ref)
@@ -431,26 +513,26 @@ def _record(searcher: Any, addr: Any) -> dict[str, Any]:
     return record
 
 
+def _enum_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
+    """Counts per facet value over ``query``'s documents from the facet field's terms, each
+    counted over the query's matches (exact: every term is walked, no limit)."""
+    try:
+        found = searcher.terms_with_prefix("facets", "", filter_query=query)
+    except ValueError as exc:
+        raise IndexError_(f"cannot count facets: {exc}") from exc
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for term, n in found:
+        name, _, value = str(term).partition(sc.FACET_SEP)
+        if name in counters and n:
+            counters[name][value] = int(n)
+    return counters
+
+
 def _count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
     """Counts per facet value over ``query``'s documents, from one terms aggregation over the
     combined ``facets`` field; exact, or IndexError_ when tantivy could not count every value."""
-    agg = {
-        "facets": {
-            "terms": {"field": "facets", "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}
-        }
-    }
     try:
-        out = searcher.aggregate(query, agg).get("facets", {})
+        out = searcher.aggregate(query, {"facets": letters.facet_aggregation()})
     except ValueError as exc:
         raise IndexError_(f"cannot count facets: {exc}") from exc
-    if out.get("sum_other_doc_count", 0) or out.get("doc_count_error_upper_bound", 0):
-        raise IndexError_(
-            "too many distinct facet values to count exactly "
-            f"(more than {FACET_BUCKETS}); the counts would be approximate"
-        )
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for bucket in out.get("buckets", []):
-        name, _, value = str(bucket["key"]).partition(sc.FACET_SEP)
-        if name in counters:
-            counters[name][value] = int(bucket["doc_count"])
-    return counters
+    return letters.parse_facets(out.get("facets", {}), sc.FACET_SEP)

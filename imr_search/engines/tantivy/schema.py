@@ -17,6 +17,8 @@ a mapped document always agree, plus these internal ones:
 - ``day``: the decision date's ordinal (0: none) as an integer fast field, for sorting by date.
 - ``facets``: every facet value of the item as ``"facet\\x1fvalue"`` in one multi-valued raw
   fast field, so one terms aggregation counts all facets at once.
+- ``<text field>__pairs``: adjacent frequent words of the text field as single terms, for
+  phrases without positions (``pairs``).
 - ``decided``, ``injured``, ``assigned``, ``received``, ``urdenial`` and ``age``: integer
   fields (dates as day ordinals), present only when the letter has the value, so an open
   range never matches a missing date.
@@ -29,12 +31,14 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy.pairs import Pairs, pair_field
 from imr_search.search.documents import ItemDocument, LetterDocument
 from imr_search.search.fields import ALL_FIELDS, TEXT_FIELDS
 
 KIND_ITEM = "item"
 KIND_LETTER = "letter"
 FACET_SEP = "\x1f"
+STATE_FIELD = "source_state"
 # The built-in tokenizer of every text field: Unicode words, long tokens (>40 bytes) dropped,
 # lower case, Snowball English stemmer. Built in, so an index opens without registering
 # anything, and ``ANALYZER`` below reproduces it for queries and highlighting.
@@ -81,12 +85,17 @@ def build_schema() -> Any:
     b.add_integer_field("day", fast=True, indexed=True)
     b.add_text_field("source_key", stored=True, tokenizer_name="raw", index_option="basic")
     b.add_text_field("content_hash", stored=True, tokenizer_name="raw", index_option="basic")
+    # source key, letter id and content hash of a letter document as one term, so that an
+    # incremental run reads every source's state from the term dictionary, not the documents
+    b.add_text_field(STATE_FIELD, tokenizer_name="raw", index_option="basic")
     b.add_bytes_field("stored", stored=True)  # JSON: the item record or the whole letter
     b.add_text_field("facets", fast=True, tokenizer_name="raw", index_option="basic")
     b.add_text_field("words", tokenizer_name=WORDS_TOKENIZER, index_option="basic")
     # searchable text (positions, for phrases)
     for name in sorted(TEXT_FIELDS):
         b.add_text_field(name, tokenizer_name=TEXT_TOKENIZER, index_option="position")
+        # adjacent frequent words as one term (``pairs``), given pre-tokenized
+        b.add_text_field(pair_field(name), tokenizer_name="raw", index_option="position")
     # whole, normalised values
     for name in KEYWORD_FIELDS:
         b.add_text_field(name, tokenizer_name="raw", index_option="basic")
@@ -110,6 +119,25 @@ def missing_fields(schema: Any) -> list[str]:
     return missing
 
 
+def state_term(source_key: str, letter_id: str, content_hash: str) -> str:
+    return FACET_SEP.join((source_key, letter_id, content_hash))
+
+
+def parse_state(term: str) -> tuple[str, str, str]:
+    """(source key, letter id, content hash); a source key may hold the separator, the others
+    never do."""
+    source_key, letter_id, content_hash = term.rsplit(FACET_SEP, 2)
+    return source_key, letter_id, content_hash
+
+
+def has_field(schema: Any, name: str) -> bool:
+    try:
+        tantivy.Query.term_query(schema, name, "x")
+    except ValueError:
+        return False
+    return True
+
+
 def letter_key(letter_id: str) -> int:
     """A stable 62-bit integer for a letter id (a collision among 2 million letters has odds
     of about 1 in 2 billion). 62 bits: tantivy-py turns Python ints above 2**63 into floats."""
@@ -117,8 +145,8 @@ def letter_key(letter_id: str) -> int:
     return int.from_bytes(digest, "big") >> 2
 
 
-def item_document(doc: ItemDocument) -> Any:
-    """The tantivy document of one item."""
+def item_document(doc: ItemDocument, pairs: Pairs | None = None) -> Any:
+    """The tantivy document of one item (with the pair terms of its text, given ``pairs``)."""
     fields: dict[str, Any] = {
         "kind": KIND_ITEM,
         "uid": doc.item_id,
@@ -140,7 +168,12 @@ def item_document(doc: ItemDocument) -> Any:
         fields[name] = day.toordinal()
     if doc.age is not None:
         fields["age"] = doc.age
-    return tantivy.Document(**fields)
+    document = tantivy.Document(**fields)
+    if pairs is not None:
+        for name, text in doc.text.items():
+            if text:
+                pairs.add(document, name, text)
+    return document
 
 
 def letter_document(doc: LetterDocument) -> Any:
@@ -154,6 +187,7 @@ def letter_document(doc: LetterDocument) -> Any:
         "source_key": doc.source_key,
         "content_hash": doc.content_hash,
         "stored": doc.stored.encode("utf-8"),
+        STATE_FIELD: state_term(doc.source_key, doc.letter_id, doc.content_hash),
     }
     if doc.words:
         fields["words"] = doc.words

@@ -13,6 +13,7 @@ from typing import Any
 import tantivy
 
 from imr_search.engines.tantivy import schema as sc
+from imr_search.engines.tantivy.pairs import Pairs
 from imr_search.model import Letter
 from imr_search.search.documents import item_documents, letter_document
 
@@ -23,8 +24,11 @@ MUST = tantivy.Occur.Must
 class TantivyWriterSession:
     """The ``WriterSession`` of ``TantivyEngine.writer``."""
 
-    def __init__(self, writer: Any, committed: Any, schema: Any, *, rebuild: bool) -> None:
+    def __init__(
+        self, writer: Any, committed: Any, schema: Any, *, rebuild: bool, pairs: Pairs | None
+    ) -> None:
         self._w = writer
+        self._pairs = pairs
         self._committed = committed  # a searcher of the content before this batch
         self._schema = schema
         self._rebuild = rebuild
@@ -48,7 +52,7 @@ class TantivyWriterSession:
                 if other not in self._batch and other != letter.id:
                     self._w.delete_documents_by_term("letter_id", other)
         for doc in item_documents(letter):
-            self._w.add_document(sc.item_document(doc))
+            self._w.add_document(sc.item_document(doc, self._pairs))
         self._w.add_document(
             sc.letter_document(
                 letter_document(letter, source_key=source_key, content_hash=content_hash)

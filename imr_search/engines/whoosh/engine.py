@@ -17,7 +17,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,6 +323,12 @@ class _WhooshReader:
     def __init__(self, engine: WhooshEngine, searcher: Any) -> None:
         self._engine = engine
         self._s = searcher
+
+    @property
+    def commit(self) -> Hashable | None:
+        # Whoosh numbers its commits (a rebuild too); an index with no segments has none.
+        generation: int | None = self._s.reader().generation()
+        return generation
 
     def compile(self, tree: Node, filters: Node | None) -> _Query:
         s = self._s

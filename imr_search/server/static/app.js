@@ -63,6 +63,26 @@
             ol.appendChild(li);
           });
           out.appendChild(ol);
+          // Both sides: the closest overturned and the closest upheld case, whenever the
+          // matched set holds any of each (an appeal needs the one that went the other way).
+          var sides = document.createElement("ul");
+          sides.className = "related-sides";
+          [["overturned", a.closest_overturned], ["upheld", a.closest_upheld]].forEach(function (s) {
+            if (!s[1]) { return; }
+            var c = s[1];
+            var li = document.createElement("li");
+            li.className = "related-side side-" + s[0];
+            li.appendChild(document.createTextNode("Closest " + s[0] + ": "));
+            var link = document.createElement("a");
+            var number = String(c.item_id).split("#").pop();
+            link.href = (panel.dataset.letterBase || "/letters/") + encodeURIComponent(c.letter_id) +
+              "#item-" + number;
+            link.textContent = (c.case_number || c.letter_id) + " #" + number;
+            li.appendChild(link);
+            li.appendChild(document.createTextNode(" · " + c.service));
+            sides.appendChild(li);
+          });
+          if (sides.childNodes.length) { out.insertBefore(sides, ol); }
         })
         .catch(function () { out.textContent = "Could not load the precedents; use the link above."; });
     });
