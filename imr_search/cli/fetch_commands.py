@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -21,14 +21,13 @@ from imr_search.cli.options import format_option, index_option, open_index, repo
 from imr_search.config import Settings
 from imr_search.engines.registry import folder_engines
 from imr_search.errors import FetchError, UsageError
-from imr_search.fetch.agreement import Agreement, agreement, parsed_letters
-from imr_search.fetch.client import Client
-from imr_search.fetch.fetcher import Fetcher, FetchReport, LetterProgress
-from imr_search.fetch.labels import Labeller
 from imr_search.fetch.ledger import STATE_FILE, State
-from imr_search.fetch.protocol import CASE_NUMBER
 from imr_search.present.jsonforms import to_json
 from imr_search.search.backend import Engine
+
+if TYPE_CHECKING:  # the protocol reads pages with lxml: --help loads none of it
+    from imr_search.fetch.agreement import Agreement
+    from imr_search.fetch.fetcher import FetchReport, LetterProgress
 
 SITE_ROOT = re.compile(r"^https?://[^/?#\s]+/?$")
 # --since-last starts this many days before the latest decision held: DWC posts letters late.
@@ -103,6 +102,8 @@ def _cases(given: tuple[str, ...], file: TextIO | None) -> list[str]:
     numbers = list(given)
     if file is not None:
         numbers += [line.strip() for line in file if line.strip() and not line.startswith("#")]
+    from imr_search.fetch.protocol import CASE_NUMBER
+
     bad = [n for n in numbers if not CASE_NUMBER.match(n)]
     if bad:
         raise UsageError(f"not a case number: {bad[0]!r} (like CM17-0003591)")
@@ -111,6 +112,7 @@ def _cases(given: tuple[str, ...], file: TextIO | None) -> list[str]:
 
 def _indexer(settings: Settings, engine: Engine, state: State, root: Path) -> Callable[[], None]:
     """Index the letters that landed and are not indexed yet (``landed`` of the Fetcher)."""
+    from imr_search.fetch.labels import Labeller
     from imr_search.ingest.cache import RecordCache, cache_version, default_cache_path
     from imr_search.ingest.indexer import index_paths
     from imr_search.ingest.tasks import SerialRunner
@@ -241,6 +243,9 @@ def _run(
     *,
     indexing: bool,
 ) -> FetchReport:
+    from imr_search.fetch.client import Client
+    from imr_search.fetch.fetcher import Fetcher
+
     first = last = today
     with State(out / STATE_FILE) as state:
         if since_last:
@@ -354,6 +359,8 @@ def agreement_command(index_dir: Path | None, fmt: str, show_all: bool) -> None:
     letters: category, subcategory, decision, treatment count, specialty, case outcome and
     dates, with the disagreeing items."""
     from imr_search.errors import ParseError
+    from imr_search.fetch.agreement import agreement, parsed_letters
+    from imr_search.fetch.labels import Labeller
     from imr_search.ingest.cache import RecordCache, cache_version, default_cache_path
     from imr_search.parse import parse_data, read_bytes
 
