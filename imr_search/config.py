@@ -41,6 +41,7 @@ class Flag:
 
     name: str
     where: str = "imr-search"
+    metavar: str | None = None  # the value's name in --help, when not SECONDS or N
 
 
 class Settings(BaseSettings):
@@ -146,6 +147,31 @@ class Settings(BaseSettings):
         default=64 * 1024, gt=0, description="Bytes of a request body; larger is 413."
     )
 
+    # -- imr-search fetch: DWC's decision search ------------------------------------------------
+    # Not base_url: that name is the public address of the server's own links.
+    dwc_url: Annotated[str, Flag("--base-url", "fetch")] = Field(
+        default="https://www.dir.ca.gov",
+        description="DWC's site: scheme and host (the decision search's paths are appended).",
+    )
+    # DWC-SEARCH.md: the site throttles heavy clients; about one request a second is polite.
+    fetch_rate: Annotated[float, Flag("--rate", "fetch", metavar="N")] = Field(
+        default=1.0, gt=0, description="Requests a second to DWC's site."
+    )
+    contact: Annotated[str | None, Flag("--contact", "fetch")] = Field(
+        default=None,
+        description="An e-mail address for the site's administrators, sent in the User-Agent.",
+    )
+    # A month is about 450 pages of the case search; smaller windows keep each listing short
+    # and a restart cheap.
+    window_results: Annotated[int, Flag("--window-results", "fetch")] = Field(
+        default=1000,
+        gt=0,
+        description="Results one date window may hold; a larger window is split in two.",
+    )
+    fetch_timeout: Annotated[float, Flag("--timeout", "fetch")] = Field(
+        default=30.0, gt=0, description="Seconds to wait for one answer of DWC's site."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -174,6 +200,7 @@ class SettingInfo:
     minimum: int | None  # None: not a number
     maximum: int | None  # None: no upper bound
     above: bool  # the minimum itself is out of range (a number above 0)
+    metavar: str | None = None
 
 
 def _info(name: str, field: FieldInfo) -> SettingInfo:
@@ -202,6 +229,7 @@ def _info(name: str, field: FieldInfo) -> SettingInfo:
         minimum=low,
         maximum=high,
         above=above,
+        metavar=flag.metavar,
     )
 
 

@@ -13,10 +13,13 @@ the server to one JSON error shape and an HTML error page)::
     ├── StoreError                  the record cache or the alerts database cannot be read or
     │                               written: full disk, read-only folder, damaged file (exit 1,
     │                               HTTP 503)
-    └── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
-        ├── IndexBusyError          another process holds the write lock
-        ├── DamagedIndexError       its files cannot be read: rebuild it
-        └── OutdatedIndexError      made by an older imr-search: rebuild it
+    ├── IndexError_                 the index cannot be opened or written (exit 1, HTTP 503)
+    │   ├── IndexBusyError          another process holds the write lock
+    │   ├── DamagedIndexError       its files cannot be read: rebuild it
+    │   └── OutdatedIndexError      made by an older imr-search: rebuild it
+    └── FetchError                  DWC's decision search could not be read (exit 1)
+        ├── SiteError               the site did not answer usably after every retry
+        └── ProtocolError           a page that does not look like DWC-SEARCH.md says (saved)
 
 ``IndexError_`` carries a trailing underscore so it never shadows the builtin ``IndexError``
 (a mistake Whoosh itself makes).
@@ -185,3 +188,24 @@ def store_error(
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         cause, way = reason, damaged
     return StoreError(f"{what} {path}: {cause}; {way}", public=f"{what}: {cause}")
+
+
+class FetchError(ImrSearchError):
+    """Letters or DWC's rows could not be fetched from DWC's decision search."""
+
+
+class SiteError(FetchError):
+    """The site did not answer usably (connection refused, 5xx, 429, timeouts) after every
+    allowed try."""
+
+
+class ProtocolError(FetchError):
+    """A response that does not look like the protocol (``imr_search/fetch/protocol.py``):
+    ``what`` names the difference, ``saved`` the file the response was saved to, so that a
+    maintainer can compare it with the module and update it."""
+
+    def __init__(self, what: str, saved: str | None = None) -> None:
+        where = f" (page saved to {saved}; the protocol is imr_search/fetch/protocol.py)"
+        super().__init__(f"DWC's site differs from the protocol: {what}" + (where if saved else ""))
+        self.what = what
+        self.saved = saved

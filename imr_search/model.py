@@ -22,6 +22,9 @@ from imr_search.errors import RecordError
 Decision = Literal["upheld", "overturned"]
 Layout = Literal["2014", "2013-notice", "professional-review"]
 Sex = Literal["male", "female"]
+# Whose category and subcategory an item carries: DWC's own label (imr-search fetch stores it)
+# or the parser's classification of the service text.
+CategorySource = Literal["dwc", "parsed"]
 GuidelineSource = Literal["MTUS", "ODG", "ACOEM", "other"]
 
 DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
@@ -180,6 +183,7 @@ class Item(_Record):
     # sentences it was read from.
     reasons: list[ReasonCode] = field(default_factory=list)
     reason_sentences: dict[ReasonCode, list[str]] = field(default_factory=dict)
+    category_source: CategorySource = "parsed"
 
     def __post_init__(self) -> None:
         # Records made before every region was listed: the one region they had.

@@ -75,10 +75,12 @@ class SynthLetter:
     def truth_line(self) -> str:
         d = self.truth.to_dict()
         # The generator knows no reason codes (the parser reads them from the rationale it
-        # wrote): the truth leaves them out, as it did before the record had them.
+        # wrote), and whose label an item carries (DWC's or the parser's) means nothing for
+        # its own truth: the truth leaves them out, as it did before the record had them.
         for item in d["items"]:
             item.pop("reasons", None)
             item.pop("reason_sentences", None)
+            item.pop("category_source", None)
         d["synth"] = self.meta
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 

@@ -15,6 +15,7 @@ from imr_search import __version__
 from imr_search.cli.alerts_commands import alerts_group
 from imr_search.cli.analysis_commands import citator_command, precedents_command, similar_command
 from imr_search.cli.appeal_command import appeal_command
+from imr_search.cli.fetch_commands import agreement_command, fetch
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
 from imr_search.cli.publish_command import publish
@@ -60,6 +61,8 @@ for command in (
     citator_command,
     appeal_command,
     alerts_group,
+    fetch,
+    agreement_command,
     publish,
 ):
     main.add_command(command)

@@ -70,7 +70,8 @@ def setting_options(where: str) -> Callable[[F], F]:
                 cls=_SettingOption,
                 envvar=info.env,
                 type=_range(info),
-                metavar="SECONDS" if info.kind is float else "N" if info.kind is int else None,
+                metavar=info.metavar
+                or ("SECONDS" if info.kind is float else "N" if info.kind is int else None),
                 default=None,
                 expose_value=False,
                 callback=_remember_setting,

@@ -31,6 +31,8 @@ from imr_search.engines.registry import (
     replacing,
 )
 from imr_search.errors import StoreError, UsageError
+from imr_search.fetch.labels import Labeller
+from imr_search.fetch.ledger import find_state
 from imr_search.ingest.indexer import IndexReport, index_paths, index_records
 from imr_search.ingest.pipeline import ingest
 from imr_search.parse import iter_sources
@@ -161,8 +163,11 @@ def index(
     if not no_cache:
         path = cache_dir / "records.sqlite" if cache_dir else default_cache_path(settings.index_dir)
         cache = RecordCache(path, version=cache_version("pdfium"))
+    # Letters fetched from DWC: their rows beside them give the items DWC's labels.
+    labeller = Labeller() if any(find_state(Path(p)) for p in paths if p != "-") else None
     run: Callable[[Engine], IndexReport] = functools.partial(
         index_paths,
+        relabel=labeller,
         paths=list(paths),
         rebuild=rebuild,
         prune=prune,
@@ -201,6 +206,9 @@ def index(
             with contextlib.suppress(StoreError):  # the run's own error is the one to tell
                 cache.close()
         raise
+    finally:
+        if labeller is not None:
+            labeller.close()
     if cache is not None:
         cache.close()
     click.echo(report_text(report))

@@ -82,13 +82,15 @@ def index_paths(
     max_bytes: int = MAX_BYTES,
     runner: Runner | None = None,
     cache: RecordCache | None = None,
+    relabel: Callable[[Letter], Letter] | None = None,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
     whose source file no longer exists. ``runner`` parses (default: in this process);
     ``cache`` supplies and keeps records by content hash. Raises IndexBusyError if another
-    process is writing.
+    process is writing. ``relabel`` gives each parsed letter as it is indexed (DWC's own
+    labels on its items: ``imr_search.fetch.labels``); the record cache keeps the parser's.
     """
     report = IndexReport()
     sources = list(iter_sources(paths))
@@ -113,6 +115,7 @@ def index_paths(
             else:
                 # A record cached by an older parser may still hold an impossible date.
                 letter = plausible_dates(done.letter)
+                letter = letter if relabel is None else relabel(letter)
                 writer.put(letter, source_key=source_key(done.source), content_hash=done.digest)
                 put_ids.add(letter.id)
                 outcome = "indexed"

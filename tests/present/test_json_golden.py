@@ -56,9 +56,10 @@ ENGINES = registry.folder_engines()
 # time limit gave similar rationales the "warnings" that search answers already had.
 # "reasons", "reason_sentences" (each item), "reason" (a facet and a precedents breakdown) and
 # "why" (precedents per decision): the reason codes (docs/reasons.md); "cache": /healthz's
-# response cache (issue 27).
+# response cache (issue 27); "category_source" (each item): DWC's label or the parser's
+# (docs/fetch.md).
 NEW_KEYS: frozenset[str] = frozenset(
-    {"warnings", "reasons", "reason_sentences", "reason", "why", "cache"}
+    {"warnings", "reasons", "reason_sentences", "reason", "why", "cache", "category_source"}
 )
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,

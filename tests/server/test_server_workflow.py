@@ -270,6 +270,10 @@ def test_letter_page_has_outcome_source_citation_and_print_header(
     assert f'case outcome <span class="outcome outcome-{case_outcome(letter)}' in page
     assert f"Case {PDF_LETTER} · decided 2017-02-02 · http://" in page  # the print header
     assert page.count('class="button button-small copy-citation"') == len(letter.items) + 1
+    # whose category each item carries: these letters were not fetched, so the parser's
+    classified = [i for i in letter.items if i.category]
+    assert page.count('class="category-source"') == len(classified)
+    assert page.count("(parsed)</small>") == len(classified)
 
 
 def test_similar_page_shows_the_query_items_rationale(
