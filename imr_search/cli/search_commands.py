@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from imr_search.cli.options import (
     index_option,
     open_index,
     reports_errors,
+    scope_options,
     size_note,
 )
 from imr_search.errors import UsageError
@@ -35,6 +37,7 @@ from imr_search.present.terminal import (
     citation,
     letter_text,
     result_table,
+    scope_notes,
 )
 from imr_search.search.lookup import find_letter
 from imr_search.search.request import MAX_PAGE_SIZE, SORT_ORDERS
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("query", nargs=-1)
 @filter_options
+@scope_options
 @click.option("--facets", is_flag=True, help="Show counts per facet value over all matches.")
 @click.option("--letters", is_flag=True, help="One result per letter instead of per item.")
 @click.option(
@@ -99,6 +103,10 @@ def search(
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
             request = checked_request(engine, build_request(text, options, sort=sort))
+            if text.strip():  # where the words searched, said where the export does not go
+                probe = engine.search(replace(request, size=1))
+                for note in scope_notes(probe):
+                    click.echo(f"note: {note}", err=True)
             url = base_url or f"http://{settings.host}:{settings.port}"
             if fmt == "xlsx":
                 if sys.stdout.isatty():
@@ -164,6 +172,7 @@ def _item_of(letter: Letter, number: str) -> Item:
 @click.command()
 @click.argument("query", nargs=-1)
 @filter_options
+@scope_options
 @click.option(
     "--by",
     "by",

@@ -34,7 +34,7 @@ class ItemDocument:
     item_id: str
     letter_id: str
     day: int  # the decision date's ordinal; 0 when the letter has none
-    text: dict[str, str]  # service, rationale, summary, guideline
+    text: dict[str, str]  # about, service, rationale, summary, guideline
     keywords: dict[str, list[str]]  # field -> normalised whole values (may be empty)
     dates: dict[str, dt.date]  # decided, injured, assigned, received, urdenial (those it has)
     age: int | None
@@ -107,6 +107,20 @@ def item_regions(item: Item) -> list[str]:
     return list(
         dict.fromkeys(item.body_regions or ([item.body_region] if item.body_region else []))
     )
+
+
+def about_text(item: Item) -> str:
+    """What plain words search (the ``about`` field): the service as written and what the
+    parser derived from it, so "norco" finds "Hydrocodone/APAP 10/325mg" (its brand),
+    "lumbar" finds "MRI L-spine" (its region) and "opioids" every opioid (its subcategory)."""
+    derived = [
+        *drug_terms(item),
+        item.category or "",
+        item.subcategory or "",
+        item.modality or "",
+        *item_regions(item),
+    ]
+    return "\n".join([item.service, *dict.fromkeys(d for d in derived if d)])
 
 
 def citation_text(item: Item) -> str:
@@ -219,6 +233,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
                 letter_id=letter.id,
                 day=day,
                 text={
+                    "about": about_text(item),
                     "service": item.service,
                     "rationale": item.rationale,
                     "summary": letter.summary,

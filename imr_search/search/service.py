@@ -18,15 +18,23 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import QueryError
 from imr_search.model import Letter
-from imr_search.search.backend import Backend, ClosesOnExit, Engine, Reader, WriterSession
+from imr_search.search.backend import (
+    Backend,
+    ClosesOnExit,
+    Engine,
+    Matches,
+    Reader,
+    WriterSession,
+)
+from imr_search.search.fields import EVERYWHERE_FIELDS, FIELD_BOOSTS
 from imr_search.search.filters import request_tree
 from imr_search.search.filtervalues import check_filters
 from imr_search.search.hits import facet_counts, item_record, make_hit
@@ -40,9 +48,30 @@ from imr_search.search.results import (
     SearchResult,
     SourceState,
 )
-from imr_search.search.tree import Term, plain_words
+from imr_search.search.tree import And, Node, Not, Term, has_default_fields, in_fields, plain_words
+from imr_search.search.vocabulary import (
+    Vocabulary,
+    expand,
+    lexicon_spelling,
+    respelled,
+    vocabulary,
+)
 
 clock = time.monotonic  # the time limit's clock (a test replaces it)
+
+
+@dataclass(slots=True)
+class Plan:
+    """The search run for a request: its tree, the engine's query, what it matched, where the
+    plain words searched and what else they searched (``SearchResult`` reports each)."""
+
+    tree: Node
+    query: Any
+    matches: Matches
+    scope: str = "services"
+    also: list[str] = field(default_factory=list)
+    fallback: bool = False
+    respelled: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +135,21 @@ class SearchService(ClosesOnExit):
     """``imr_search.search.backend.Engine`` over an engine's ``Backend``: searches are run
     here, everything else is the backend's."""
 
-    def __init__(self, backend: Backend, *, max_query_length: int = MAX_QUERY_LENGTH) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        max_query_length: int = MAX_QUERY_LENGTH,
+        vocab: Vocabulary | None = None,
+    ) -> None:
         self.backend = backend
         self.max_query_length = max_query_length
+        self.vocabulary = vocab if vocab is not None else vocabulary()
 
     # -- a search ----------------------------------------------------------------------------
 
-    def _compiled(self, reader: Reader, request: SearchRequest) -> tuple[Any, Any]:
-        """(the query tree, the engine's query of the request with its filters)."""
-        tree, ftree = request_tree(
+    def _trees(self, request: SearchRequest) -> tuple[Node, Node | None]:
+        return request_tree(
             request.query,
             request.tree,
             request.filters,
@@ -124,7 +159,59 @@ class SearchService(ClosesOnExit):
             max_length=self.max_query_length,
             ranges=request.ranges,
         )
-        return tree, reader.compile(tree, ftree)
+
+    def _planned(
+        self,
+        reader: Reader,
+        request: SearchRequest,
+        run: Callable[[Any], Matches],
+        out_of_time: Callable[[], bool],
+    ) -> Plan:
+        """The search a user's query asks for (the module docstring): its words and their
+        vocabulary in the request's scope; in "services" scope, when no service matches, the
+        words respelled (a word no item has), else the words searched everywhere."""
+        typed, ftree = self._trees(request)
+        plain = request.tree is None and has_default_fields(typed)
+        if not plain:
+            query = reader.compile(typed, ftree)
+            return Plan(typed, query, run(query), scope="fields" if request.query else "")
+
+        def planned(words: Node, scope: str) -> Plan:
+            expansion = expand(words, self.vocabulary) if request.synonyms else None
+            tree = expansion.tree if expansion else words
+            if scope == "everywhere":
+                tree = in_fields(tree, EVERYWHERE_FIELDS, FIELD_BOOSTS)
+            query = reader.compile(tree, ftree)
+            also = expansion.also if expansion else []
+            return Plan(tree, query, run(query), scope=scope, also=also)
+
+        plan = planned(typed, request.scope)
+        if request.scope == "everywhere" or plan.matches.total or out_of_time():
+            return plan
+        spellings = self._spellings(reader, typed, out_of_time)
+        if spellings:
+            respelt = planned(respelled(typed, spellings), "services")
+            if respelt.matches.total:
+                respelt.respelled = spellings
+                return respelt
+        wider = planned(typed, "everywhere")
+        wider.fallback = True
+        return wider
+
+    def _spellings(
+        self, reader: Reader, tree: Node, out_of_time: Callable[[], bool]
+    ) -> dict[str, str]:
+        """Word -> the spelling to search instead, for the words no item has: the index's
+        suggestion, else the vocabulary's name it is closest to."""
+        words = plain_words(tree)
+        suggested, _ = reader.suggestions(words, out_of_time)
+        out: dict[str, str] = {}
+        for word in words:
+            spelling = suggested.get(word)
+            fixed = lexicon_spelling(word, self.vocabulary) if spelling is None else spelling
+            if fixed and fixed != word:
+                out[word] = fixed
+        return out
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run ``request`` as given (``prepare`` first for a user's request). Raises
@@ -140,15 +227,23 @@ class SearchService(ClosesOnExit):
         result = SearchResult(total=0, page=request.page, size=request.size)
         start = (request.page - 1) * request.size
         with self.backend.reading() as reader:
-            tree, query = self._compiled(reader, request)
-            matches = reader.match(
-                query,
-                request.sort,
-                start=start,
-                size=request.size,
-                every=request.letters,
-                time_limit=limit,
-            )
+
+            def run(query: Any) -> Matches:
+                return reader.match(
+                    query,
+                    request.sort,
+                    start=start,
+                    size=request.size,
+                    every=request.letters,
+                    time_limit=limit,
+                )
+
+            plan = self._planned(reader, request, run, out_of_time)
+            tree, query, matches = plan.tree, plan.query, plan.matches
+            result.scope, result.fallback = plan.scope, plan.fallback
+            result.also_searched, result.respelled = plan.also, plan.respelled
+            if plan.scope == "services" and not out_of_time():
+                result.elsewhere = self._elsewhere(reader, request, plan)
             if matches.partial:
                 result.warnings.append(
                     f"the search ran out of time ({limit or 0:g} s); results are partial"
@@ -174,7 +269,7 @@ class SearchService(ClosesOnExit):
                 else:
                     counts = reader.facet_counts(query, matches, blank=_blank(request))
                     result.facets = facet_counts(counts, request.filters)
-            if request.query.strip():
+            if request.query.strip() and not plan.respelled:
                 result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
                 if not complete:
                     skipped.append("some spelling suggestions")
@@ -193,17 +288,29 @@ class SearchService(ClosesOnExit):
         if limit == 0:
             return
         with self.backend.reading() as reader:
-            _, query = self._compiled(reader, request)
-            matches = reader.match(
-                query,
-                request.sort,
-                start=0,
-                size=limit or 1,
-                every=limit is None,
-                time_limit=None,
-            )
+
+            def run(query: Any) -> Matches:
+                return reader.match(
+                    query,
+                    request.sort,
+                    start=0,
+                    size=limit or 1,
+                    every=limit is None,
+                    time_limit=None,
+                )
+
+            matches = self._planned(reader, request, run, lambda: False).matches
             for ref, score in matches.hits:
                 yield item_record(reader.record(ref), score)
+
+    def _elsewhere(self, reader: Reader, request: SearchRequest, plan: Plan) -> int:
+        """How many more items the words match everywhere but in the services (counted
+        apart: "26 more items mention norco")."""
+        _, ftree = self._trees(request)
+        wider = in_fields(plan.tree, EVERYWHERE_FIELDS, FIELD_BOOSTS)
+        only_there = And((wider, Not(plan.tree)))
+        query = reader.compile(only_there, ftree)
+        return reader.match(query, "relevance", start=0, size=1, every=False, time_limit=None).total
 
     # -- the rest is the backend's -----------------------------------------------------------
 

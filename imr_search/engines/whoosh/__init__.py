@@ -43,6 +43,12 @@ def open_backend(
                 raise OutdatedIndexError(
                     str(index_dir), "it has no outcome, received date, citation or era fields"
                 )
+            # Index format 4 added ``about`` (the service and what the parser derived from
+            # it), which plain words search.
+            if "about" not in held:
+                raise OutdatedIndexError(
+                    str(index_dir), "it has no about field (what plain words search)"
+                )
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)
