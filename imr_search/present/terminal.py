@@ -194,9 +194,9 @@ SERVICES = "the disputed services (and the drug, category and region derived fro
 EVERYWHERE = "the services, rationales, case summaries and citations"
 
 
-def scope_notes(result: SearchResult, wider: str = "--everywhere") -> list[str]:
+def scope_notes(result: SearchResult, wider: str | None = "--everywhere") -> list[str]:
     """Where the query's plain words searched, what else they searched, and how many more items
-    only mention them (``wider``: how to see those, e.g. the CLI flag)."""
+    only mention them (``wider``: how to see those, e.g. the CLI flag; None leaves that out)."""
     out: list[str] = []
     if result.scope == "services":
         out.append(f"searched {SERVICES}")
@@ -209,7 +209,7 @@ def scope_notes(result: SearchResult, wider: str = "--everywhere") -> list[str]:
         out.append(f"no item has {word!r}: searched {spelling!r}")
     if result.also_searched:
         out.append(f"also searched: {', '.join(result.also_searched)}")
-    if result.elsewhere:
+    if result.elsewhere and wider is not None:
         noun = "item mentions" if result.elsewhere == 1 else "items mention"
         out.append(
             f"{result.elsewhere} more {noun} it only in a rationale, summary or citation "

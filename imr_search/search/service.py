@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -72,6 +72,11 @@ class Plan:
     also: list[str] = field(default_factory=list)
     fallback: bool = False
     respelled: dict[str, str] = field(default_factory=dict)
+    # The plain words as typed (spelling suggestions), the index's spellings of them when
+    # already asked, and the phases the time limit left out.
+    words: list[str] | None = None
+    suggested: tuple[dict[str, str], bool] | None = None
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,25 +191,28 @@ class SearchService(ClosesOnExit):
             return Plan(tree, query, run(query), scope=scope, also=also)
 
         plan = planned(typed, request.scope)
-        if request.scope == "everywhere" or plan.matches.total or out_of_time():
+        plan.words = plain_words(typed)
+        if request.scope == "everywhere" or plan.matches.total:
             return plan
-        spellings = self._spellings(reader, typed, out_of_time)
+        if out_of_time():
+            plan.skipped.append("searching the rationales and summaries")
+            return plan
+        suggested, complete = reader.suggestions(plan.words, out_of_time)
+        spellings = self._spellings(plan.words, suggested) if request.synonyms else {}
         if spellings:
             respelt = planned(respelled(typed, spellings), "services")
             if respelt.matches.total:
-                respelt.respelled = spellings
+                respelt.respelled, respelt.words = spellings, plan.words
                 return respelt
         wider = planned(typed, "everywhere")
-        wider.fallback = True
+        wider.fallback, wider.words = True, plan.words
+        wider.suggested = (suggested, complete)
         return wider
 
-    def _spellings(
-        self, reader: Reader, tree: Node, out_of_time: Callable[[], bool]
-    ) -> dict[str, str]:
-        """Word -> the spelling to search instead, for the words no item has: the index's
-        suggestion, else the vocabulary's name it is closest to."""
-        words = plain_words(tree)
-        suggested, _ = reader.suggestions(words, out_of_time)
+    def _spellings(self, words: list[str], suggested: Mapping[str, str]) -> dict[str, str]:
+        """Word -> the spelling to search instead, for the words no item has (``suggested``:
+        the index's spellings): the index's suggestion, else the vocabulary's name it is
+        closest to."""
         out: dict[str, str] = {}
         for word in words:
             spelling = suggested.get(word)
@@ -242,8 +250,12 @@ class SearchService(ClosesOnExit):
             tree, query, matches = plan.tree, plan.query, plan.matches
             result.scope, result.fallback = plan.scope, plan.fallback
             result.also_searched, result.respelled = plan.also, plan.respelled
-            if plan.scope == "services" and not out_of_time():
-                result.elsewhere = self._elsewhere(reader, request, plan)
+            skipped += plan.skipped
+            if plan.scope == "services":
+                if out_of_time():
+                    skipped.append("the count of items that only mention it")
+                else:
+                    result.elsewhere = self._elsewhere(reader, request, plan, limit)
             if matches.partial:
                 result.warnings.append(
                     f"the search ran out of time ({limit or 0:g} s); results are partial"
@@ -270,7 +282,9 @@ class SearchService(ClosesOnExit):
                     counts = reader.facet_counts(query, matches, blank=_blank(request))
                     result.facets = facet_counts(counts, request.filters)
             if request.query.strip() and not plan.respelled:
-                result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
+                result.suggestions, complete = plan.suggested or reader.suggestions(
+                    plan.words if plan.words is not None else plain_words(tree), out_of_time
+                )
                 if not complete:
                     skipped.append("some spelling suggestions")
         if skipped:
@@ -303,14 +317,16 @@ class SearchService(ClosesOnExit):
             for ref, score in matches.hits:
                 yield item_record(reader.record(ref), score)
 
-    def _elsewhere(self, reader: Reader, request: SearchRequest, plan: Plan) -> int:
+    def _elsewhere(
+        self, reader: Reader, request: SearchRequest, plan: Plan, limit: float | None
+    ) -> int | None:
         """How many more items the words match everywhere but in the services (counted
-        apart: "26 more items mention norco")."""
+        apart: "26 more items mention norco"); None when the count ran out of time."""
         _, ftree = self._trees(request)
         wider = in_fields(plan.tree, EVERYWHERE_FIELDS, FIELD_BOOSTS)
-        only_there = And((wider, Not(plan.tree)))
-        query = reader.compile(only_there, ftree)
-        return reader.match(query, "relevance", start=0, size=1, every=False, time_limit=None).total
+        query = reader.compile(And((wider, Not(plan.tree))), ftree)
+        found = reader.match(query, "relevance", start=0, size=1, every=False, time_limit=limit)
+        return None if found.partial else found.total
 
     # -- the rest is the backend's -----------------------------------------------------------
 
