@@ -228,7 +228,9 @@ def generic_name(written: str) -> str | None:
     know every part. The query's drug vocabulary (``imr_search.search.vocabulary``)."""
     lex = _lexicon()
     key = _normalise(written)
-    if key in lex.kit_of:  # a kit is its brand (indexed among the item's drug terms)
+    # A kit, or a brand that is one form of its generic (Lidoderm is the lidocaine patch, not
+    # the ointment), stands for itself: the brand is among the item's drug terms.
+    if key in lex.kit_of or key in lex.topical_brands:
         return None
     if key in lex.generic_of:
         return lex.generic_of[key]

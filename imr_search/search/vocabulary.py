@@ -31,6 +31,7 @@ from imr_search.parse.drugs import generic_name, lexicon_words
 from imr_search.search.tree import And, AndMaybe, Node, Not, Or, Phrase, Term
 
 # Words the analyser splits ("w/o", "h-wave") are matched as typed, lower-cased.
+MIN_SHORT = 3  # the shortest short form a long form typed also searches
 MAX_RUN = 6  # the longest long form, in words, looked for among a query's plain words
 
 
@@ -40,11 +41,17 @@ class Vocabulary:
 
     long_forms: Mapping[str, tuple[str, ...]]
     short_forms: Mapping[str, tuple[str, ...]]
+    # short form -> words beside which it has another sense ("pt": "ptt", "inr")
+    senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def alternatives(self, text: str) -> list[str]:
         """What ``text`` (a word or words, as typed) also stands for, in a stable order."""
         key = " ".join(text.lower().split())
-        shorts = self.short_forms.get(key, ())
+        # Two-letter short forms are ambiguous (OT, ER): a long form searches them only when
+        # their other sense is known (``senses``: PT beside PTT is prothrombin time).
+        shorts = tuple(
+            s for s in self.short_forms.get(key, ()) if len(s) >= MIN_SHORT or s in self.senses
+        )
         # A long form also searches the other long forms of its short form ("cervical esi":
         # CESI and "cervical epidural steroid injection").
         out = [*self.long_forms.get(key, ()), *shorts]
@@ -53,7 +60,9 @@ class Vocabulary:
 
 
 def make_vocabulary(
-    pairs: Iterable[tuple[str, str]], narrower: Iterable[tuple[str, str]] = ()
+    pairs: Iterable[tuple[str, str]],
+    narrower: Iterable[tuple[str, str]] = (),
+    senses: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Vocabulary:
     """The vocabulary of ``(short form, long form)`` pairs, each searching the other, and of
     ``(term, narrower term)`` pairs, the first searching the second only."""
@@ -76,10 +85,17 @@ def make_vocabulary(
     return Vocabulary(
         MappingProxyType({k: tuple(v) for k, v in longs.items()}),
         MappingProxyType({k: tuple(v) for k, v in shorts.items()}),
+        MappingProxyType(dict(senses or {})),
     )
 
 
 Pairs = tuple[tuple[str, str], ...]
+
+
+@functools.cache
+def _builtin_senses() -> Mapping[str, tuple[str, ...]]:
+    raw = resources.files("imr_search").joinpath("data/abbreviations.json").read_text("utf-8")
+    return MappingProxyType({k: tuple(v) for k, v in json.loads(raw)["senses"].items()})
 
 
 @functools.cache
@@ -97,7 +113,7 @@ def builtin_pairs() -> tuple[Pairs, Pairs]:
 def vocabulary(extra: Iterable[tuple[str, str]] = ()) -> Vocabulary:
     """The built-in pairs and ``extra`` (those an index mined from its letters)."""
     pairs, narrower = builtin_pairs()
-    return make_vocabulary([*pairs, *extra], narrower)
+    return make_vocabulary([*pairs, *extra], narrower, _builtin_senses())
 
 
 # -- expansion ---------------------------------------------------------------------------------
@@ -129,7 +145,7 @@ class _Expander:
         drug it names when that is not the text itself."""
         nodes: list[Node] = []
         for alt in self.vocab.alternatives(text):
-            nodes.append(_alternative(alt, boost))
+            nodes.append(self._sense(alt, _alternative(alt, boost)))
             self._note(alt)
         generic = generic_name(text)
         if generic and generic != " ".join(text.lower().split()):
@@ -137,12 +153,21 @@ class _Expander:
             self._note(f"drug {generic}")
         return nodes
 
+    def _sense(self, word: str, node: Node) -> Node:
+        """``node`` without the items where ``word`` has its other sense ("PT" is not the PT
+        of "PT/PTT", prothrombin time)."""
+        other = self.vocab.senses.get(word.lower())
+        if not other:
+            return node
+        self._note(f"{word} not beside {', '.join(other)}")
+        return And((node, Not(Or(tuple(Term(None, w) for w in other)))))
+
     def node(self, node: Node) -> Node:
         if isinstance(node, Term):
             if node.field is not None:
                 return node
             alts = self._alternatives(node.text, node.boost)
-            return Or((node, *alts)) if alts else node
+            return self._sense(node.text, Or((node, *alts)) if alts else node)
         if isinstance(node, And):
             return And(self._run(node.children), node.boost)
         if isinstance(node, Or):
@@ -166,7 +191,9 @@ class _Expander:
                 text = " ".join(c.text for c in run if isinstance(c, Term))
                 alts = self._alternatives(text, 1.0)
                 if alts:
-                    out.append(Or((And(run), *alts)))
+                    # Each word keeps its own vocabulary too ("lumbar ESI": a TFESI at L5-S1).
+                    words = And(tuple(self.node(c) for c in run))
+                    out.append(Or((words, *alts)))
                     i = j
                     break
             else:

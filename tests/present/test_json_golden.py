@@ -54,7 +54,9 @@ ENGINES = registry.folder_engines()
 
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
 # time limit gave similar rationales the "warnings" that search answers already had.
-NEW_KEYS: frozenset[str] = frozenset({"warnings"})
+NEW_KEYS: frozenset[str] = frozenset(
+    {"warnings", "scope", "fallback", "also_searched", "respelled", "elsewhere"}
+)
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,
 # facets, letter grouping, a misspelling that draws a suggestion, a query with a case number,
