@@ -77,8 +77,9 @@ FIELD_QUERIES: list[tuple[str, Pred]] = [
     # ``about``: the service and what the parser derived from it (the drug, here).
     (
         "about:tramadol",
-        lambda lt, it: "tramadol" in it.service.lower()
-        or (it.drug is not None and "tramadol" in it.drug.name),
+        lambda lt, it: (
+            "tramadol" in it.service.lower() or (it.drug is not None and "tramadol" in it.drug.name)
+        ),
     ),
     ("service:mri", lambda lt, it: "MRI" in it.service),
     ("service:injection", lambda lt, it: "injection" in it.service.lower()),
@@ -647,8 +648,10 @@ def test_misspelt_word_is_searched_as_its_spelling_and_says_so(
     assert result.respelled == {"lumbr": "lumbar"}
     lumbar = ids_where(
         corpus,
-        lambda lt, it: "lumbar" in it.service.lower()
-        or "lumbar" in " ".join(it.body_regions or [it.body_region or ""]).lower(),
+        lambda lt, it: (
+            "lumbar" in it.service.lower()
+            or "lumbar" in " ".join(it.body_regions or [it.body_region or ""]).lower()
+        ),
     )
     assert {h.item_id for h in result.hits} == lumbar
 
