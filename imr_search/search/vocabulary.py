@@ -2,8 +2,8 @@
 
 A plain word (or run of plain words) that the vocabulary knows also searches what it stands
 for: ``PT`` also searches "physical therapy", "physical therapy" also searches ``PT``,
-``Norco`` and ``hydrocodone/apap`` also search the drug hydrocodone/acetaminophen, ``Flexeril``
-the drug cyclobenzaprine. Quoted phrases and fielded values are never expanded, and every
+``Norco`` and ``hydrocodone/apap`` also search hydrocodone/acetaminophen, ``Flexeril``
+cyclobenzaprine (the generic, as the parser names an item's drug). Quoted phrases and fielded values are never expanded, and every
 expansion is reported ("also searched: physical therapy") so the answer says what it searched.
 
 Three sources, all data files the parser reads too:
@@ -149,8 +149,11 @@ class _Expander:
             self._note(alt)
         generic = generic_name(text)
         if generic and generic != " ".join(text.lower().split()):
-            nodes.append(Term("drug", generic, boost))
-            self._note(f"drug {generic}")
+            # Plain words, so that a wider scope finds the generic's mentions too; ``about``
+            # holds every item's generic and ingredients.
+            one = "/" not in generic and " " not in generic
+            nodes.append(Term(None, generic, boost) if one else Phrase(None, generic, boost=boost))
+            self._note(generic)
         return nodes
 
     def _sense(self, word: str, node: Node) -> Node:

@@ -242,7 +242,15 @@ def _scope(result: SearchResult, params: SearchParams, base: str) -> dict[str, A
     scope ("26 more items mention norco"), back, and to the words as typed."""
     if result.scope not in ("services", "everywhere"):
         return None
-    out: dict[str, Any] = {"name": result.scope, "notes": scope_notes(result, wider=None)}
+    out: dict[str, Any] = {
+        "name": result.scope,
+        "notes": scope_notes(result, wider=None),
+        "elsewhere": None,
+        "elsewhere_url": None,
+        "services_url": None,
+        "synonyms_url": None,
+        "synonyms_label": None,
+    }
     if result.elsewhere:
         noun = "item mentions" if result.elsewhere == 1 else "items mention"
         out["elsewhere"] = (

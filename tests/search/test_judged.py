@@ -30,6 +30,8 @@ from imr_search.search.request import SearchRequest
 from judged import SOURCES, build, means, measure
 
 ENGINES = ("whoosh", "tantivy")
+# What "norco" also searches: its generic, as the vocabulary says (also_searched).
+NORCO_OR_ITS_GENERIC = re.compile(r"\bnorco\b|\bhydrocodone\W+acetaminophen\b", re.IGNORECASE)
 # The targets, on letters we do not have; our own set must reach them too.
 TARGETS = {"r_precision": 0.90, "recall": 0.95, "precision": 0.85}
 
@@ -77,7 +79,7 @@ def test_norco_answers_the_norco_decisions_and_counts_the_mentions_apart(
     mention = {
         lt.item_id(it)
         for lt, it in pairs(records)
-        if not about(lt, it) and (mentions(it.rationale, "norco") or mentions(lt.summary, "norco"))
+        if not about(lt, it) and NORCO_OR_ITS_GENERIC.search(it.rationale + " " + lt.summary)
     }
     result = judged_engine.search(SearchRequest(query="norco", size=100, facets=True))
     assert {h.item_id for h in result.hits} == asked
@@ -85,7 +87,7 @@ def test_norco_answers_the_norco_decisions_and_counts_the_mentions_apart(
     assert sum(f.count for f in result.facets["decision"]) == len(asked)
     assert result.scope == "services"
     assert result.elsewhere == len(mention)
-    assert "drug hydrocodone/acetaminophen" in result.also_searched
+    assert "hydrocodone/acetaminophen" in result.also_searched
 
     wider = judged_engine.search(SearchRequest(query="norco", size=100, scope="everywhere"))
     assert {h.item_id for h in wider.hits} == asked | mention
