@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from imr_search.errors import RecordError
+from imr_search.ingest.abbreviations import letter_pairs, save_counts
 from imr_search.ingest.cache import RecordCache
 from imr_search.ingest.pipeline import ingest, warning_kind
 from imr_search.ingest.tasks import Runner, SerialRunner, content_hash
@@ -81,8 +82,11 @@ def index_paths(
     max_bytes: int = MAX_BYTES,
     runner: Runner | None = None,
     cache: RecordCache | None = None,
+    abbreviations: Path | None = None,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
+    ``abbreviations``: where to count the abbreviations the letters define
+    (``imr_search.ingest.abbreviations``), after the commit.
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
     whose source file no longer exists. ``runner`` parses (default: in this process);
@@ -98,6 +102,7 @@ def index_paths(
         if s != STDIN and source_key(s) in states
     }
     put_ids: set[str] = set()
+    mined: Counter[tuple[str, str]] = Counter()
     runner = runner if runner is not None else SerialRunner(max_bytes=max_bytes)
     with engine.writer(rebuild=rebuild) as writer:
         outcomes = ingest(sources, runner, known=known, cache=cache, max_bytes=max_bytes)
@@ -114,6 +119,8 @@ def index_paths(
                     done.letter, source_key=source_key(done.source), content_hash=done.digest
                 )
                 put_ids.add(done.letter.id)
+                if abbreviations is not None:
+                    mined.update(letter_pairs(done.letter))
                 outcome = "indexed"
                 report.indexed += 1
                 report.cached += done.outcome == "cached"
@@ -129,6 +136,8 @@ def index_paths(
                     report.pruned += 1
     if cache is not None:
         cache.commit()
+    if abbreviations is not None and (mined or rebuild):
+        save_counts(abbreviations, mined, rebuild=rebuild)
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     report.unclassified = stats.unclassified

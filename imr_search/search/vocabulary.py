@@ -3,8 +3,9 @@
 A plain word (or run of plain words) that the vocabulary knows also searches what it stands
 for: ``PT`` also searches "physical therapy", "physical therapy" also searches ``PT``,
 ``Norco`` and ``hydrocodone/apap`` also search hydrocodone/acetaminophen, ``Flexeril``
-cyclobenzaprine (the generic, as the parser names an item's drug). Quoted phrases and fielded values are never expanded, and every
-expansion is reported ("also searched: physical therapy") so the answer says what it searched.
+cyclobenzaprine (the generic, as the parser names an item's drug). Quoted phrases and fielded
+values are never expanded, and every expansion is reported ("also searched: physical therapy")
+so the answer says what it searched.
 
 Three sources, all data files the parser reads too:
 
@@ -25,6 +26,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 
 from imr_search.parse.drugs import generic_name, lexicon_words
@@ -90,6 +92,30 @@ def make_vocabulary(
 
 
 Pairs = tuple[tuple[str, str], ...]
+# Pairs the letters define must be seen in this many letters to be searched (one letter's
+# idiosyncrasy is not the field's vocabulary).
+MIN_LETTERS = 3
+MINED_SUFFIX = ".abbreviations.json"
+
+
+def mined_path(index_dir: Path) -> Path:
+    """Where an index's mined abbreviations live: beside its folder, which a rebuild
+    replaces (``imr_search.ingest.abbreviations`` writes it)."""
+    return index_dir.parent / f"{index_dir.name}{MINED_SUFFIX}"
+
+
+def mined_pairs(path: Path, *, min_letters: int = MIN_LETTERS) -> list[tuple[str, str]]:
+    """The pairs at ``path`` seen in at least ``min_letters`` letters ([] when none)."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    out: list[tuple[str, str]] = []
+    for key, n in raw.get("counts", {}).items():
+        short, _, long = key.partition("\t")
+        if short and long and isinstance(n, int) and n >= min_letters:
+            out.append((short, long))
+    return out
 
 
 @functools.cache
