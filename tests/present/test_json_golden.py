@@ -53,7 +53,10 @@ REGOLD = os.environ.get("IMR_SEARCH_REGOLD") == "1"
 ENGINES = registry.folder_engines()
 
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
-# time limit gave similar rationales the "warnings" that search answers already had.
+# time limit gave similar rationales the "warnings" that search answers already had; issue 25
+# gave searches where their words searched (scope, fallback, also_searched, respelled,
+# elsewhere). Its plain queries answer "decisions about" the words: the search cases whose
+# answer that changed were recorded again.
 NEW_KEYS: frozenset[str] = frozenset(
     {"warnings", "scope", "fallback", "also_searched", "respelled", "elsewhere"}
 )
