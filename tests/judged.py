@@ -101,8 +101,8 @@ def main() -> None:
             with open_engine(path, engine=name) as engine:
                 scores = measure(engine)
         rp, rec, prec = means(scores)
-        print(f"{name}: {len(scores)} queries, R-precision {rp:.2f}, recall {rec:.2f}, "
-              f"match-set precision {prec:.2f}")  # fmt: skip
+        print(f"{name}: {len(scores)} queries, R-precision {rp:.3f}, recall {rec:.3f}, "
+              f"match-set precision {prec:.3f}")  # fmt: skip
         if verbose:
             for s in scores:
                 print(f"  {s.query!r:32} R-prec {s.r_precision:.2f} recall {s.recall:.2f} "
