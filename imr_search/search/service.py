@@ -198,12 +198,16 @@ class SearchService(ClosesOnExit):
             plan.skipped.append("searching the rationales and summaries")
             return plan
         suggested, complete = reader.suggestions(plan.words, out_of_time)
+        plan.suggested = (suggested, complete)
         spellings = self._spellings(plan.words, suggested) if request.synonyms else {}
-        if spellings:
+        if spellings and not out_of_time():
             respelt = planned(respelled(typed, spellings), "services")
             if respelt.matches.total:
                 respelt.respelled, respelt.words = spellings, plan.words
                 return respelt
+        if out_of_time():  # each further search would cost a whole search's time again
+            plan.skipped.append("searching the rationales and summaries")
+            return plan
         wider = planned(typed, "everywhere")
         wider.fallback, wider.words = True, plan.words
         wider.suggested = (suggested, complete)
@@ -231,6 +235,10 @@ class SearchService(ClosesOnExit):
         def out_of_time() -> bool:
             return limit is not None and clock() - started > limit
 
+        def left() -> float | None:
+            """The time the search has left: each phase gets what remains, not the limit."""
+            return None if limit is None else max(limit - (clock() - started), 1e-6)
+
         skipped: list[str] = []
         result = SearchResult(total=0, page=request.page, size=request.size)
         start = (request.page - 1) * request.size
@@ -243,7 +251,7 @@ class SearchService(ClosesOnExit):
                     start=start,
                     size=request.size,
                     every=request.letters,
-                    time_limit=limit,
+                    time_limit=left(),
                 )
 
             plan = self._planned(reader, request, run, out_of_time)
@@ -255,7 +263,7 @@ class SearchService(ClosesOnExit):
                 if out_of_time():
                     skipped.append("the count of items that only mention it")
                 else:
-                    result.elsewhere = self._elsewhere(reader, request, plan, limit)
+                    result.elsewhere = self._elsewhere(reader, request, plan, left())
             if matches.partial:
                 result.warnings.append(
                     f"the search ran out of time ({limit or 0:g} s); results are partial"
