@@ -29,6 +29,29 @@ DECISIONS: tuple[Decision, ...] = ("upheld", "overturned")
 # Overturn): every item upheld, every item overturned, or some of each.
 LetterOutcome = Literal["upheld", "overturned", "partially overturned"]
 LETTER_OUTCOMES: tuple[LetterOutcome, ...] = ("upheld", "overturned", "partially overturned")
+# What an item's decision rests on (imr_search.parse.reasons; docs/reasons.md), in the order
+# they are listed: the denial codes from the guideline's verdict to the records, then the
+# overturned items' code, then anything else.
+ReasonCode = Literal[
+    "not-recommended",
+    "no-functional-improvement",
+    "exceeds-limits",
+    "indications-not-met",
+    "missing-information",
+    "opioid-monitoring",
+    "criteria-met",
+    "other",
+]
+REASON_CODES: tuple[ReasonCode, ...] = (
+    "not-recommended",
+    "no-functional-improvement",
+    "exceeds-limits",
+    "indications-not-met",
+    "missing-information",
+    "opioid-monitoring",
+    "criteria-met",
+    "other",
+)
 
 
 # Built on first use (an adapter costs tens of milliseconds to build; a process that never
@@ -153,6 +176,10 @@ class Item(_Record):
     claims_citations: list[Citation] = field(default_factory=list)
     imr_citations: list[Citation] = field(default_factory=list)
     rationale: str = ""
+    # The codes the decision rests on (REASON_CODES order), and for each the rationale's
+    # sentences it was read from.
+    reasons: list[ReasonCode] = field(default_factory=list)
+    reason_sentences: dict[ReasonCode, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Records made before every region was listed: the one region they had.

@@ -74,6 +74,11 @@ class SynthLetter:
 
     def truth_line(self) -> str:
         d = self.truth.to_dict()
+        # The generator knows no reason codes (the parser reads them from the rationale it
+        # wrote): the truth leaves them out, as it did before the record had them.
+        for item in d["items"]:
+            item.pop("reasons", None)
+            item.pop("reason_sentences", None)
         d["synth"] = self.meta
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 

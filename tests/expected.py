@@ -102,6 +102,7 @@ def expected_facets(corpus: list[Letter], pred: Pred) -> dict[str, Counter[str]]
         if not pred(letter, item):
             continue
         counts["decision"][item.decision] += 1
+        counts["reason"].update(set(item.reasons))
         if item.category:
             counts["category"][item.category] += 1
         if item.subcategory:

@@ -155,8 +155,17 @@ _MTUS_NECK = Citation(
 
 def _corpus_items(n: int) -> list[Item]:
     """Items for the n-th corpus letter: a rotating mix of every kind of request."""
+    # Each kind's reason codes, as a reader gives them (docs/reasons.md), so that the
+    # ``reason`` field, filter and facet have every kind of value to find.
     kinds = [
-        lambda k: make_item(k),
+        lambda k: make_item(
+            k,
+            reasons=["no-functional-improvement", "exceeds-limits"],
+            reason_sentences={
+                "no-functional-improvement": ["No functional improvement is documented."],
+                "exceeds-limits": ["The visits requested exceed the guideline."],
+            },
+        ),
         lambda k: drug_item(
             k,
             "tramadol",
@@ -164,6 +173,7 @@ def _corpus_items(n: int) -> list[Item]:
             decision="overturned",
             rationale="Ongoing opioid use requires documented pain relief and urine drug "
             "screening. Tramadol is recommended for moderate to severe pain.",
+            reasons=["criteria-met"],
         ),
         lambda k: make_item(
             k,
@@ -178,6 +188,7 @@ def _corpus_items(n: int) -> list[Item]:
             claims_guideline=_ODG.text,
             rationale="Imaging of the neck is recommended when red flags or progressive "
             "neurologic deficit are present; none are documented.",
+            reasons=["indications-not-met"],
         ),
         lambda k: drug_item(
             k,
@@ -188,6 +199,7 @@ def _corpus_items(n: int) -> list[Item]:
             imr_guideline=None,
             rationale="Muscle relaxants are recommended only for short courses of treatment "
             "of acute exacerbations of chronic low back pain.",
+            reasons=["exceeds-limits"],
         ),
         lambda k: make_item(
             k,
@@ -200,6 +212,7 @@ def _corpus_items(n: int) -> list[Item]:
             imr_guideline=_ACOEM.text,
             rationale="Radiculopathy is documented by examination and corroborated by "
             "imaging, so an epidural steroid injection is medically necessary.",
+            reasons=["criteria-met"],
         ),
         lambda k: drug_item(
             k,
@@ -207,6 +220,7 @@ def _corpus_items(n: int) -> list[Item]:
             "Opioids",
             service="Norco 10/325mg #120",
             rationale="There is no documentation of functional improvement with opioids.",
+            reasons=["no-functional-improvement", "opioid-monitoring"],
         ),
     ]
     count = 1 + n % 3

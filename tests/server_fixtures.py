@@ -164,7 +164,12 @@ def server_process(
             process.wait()
 
 
-def _wait_for_address(server: ServerProcess, timeout: float = 30) -> str:
+# Generous: these wait for a server to start, not time it. Six test workers beside other work
+# on a 2-core box (load 20) took over 30 s to answer the first /healthz.
+STARTUP_SECONDS = 120
+
+
+def _wait_for_address(server: ServerProcess, timeout: float = STARTUP_SECONDS) -> str:
     prefix = "Serving imr-search on "
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -177,14 +182,16 @@ def _wait_for_address(server: ServerProcess, timeout: float = 30) -> str:
     raise RuntimeError(f"the server printed no address:\n{server.output()}")
 
 
-def _wait_until_healthy(server: ServerProcess, timeout: float = 30) -> None:
+def _wait_until_healthy(server: ServerProcess, timeout: float = STARTUP_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+            if httpx.get(f"{server.url}/healthz", timeout=10).status_code == 200:
                 return
         except httpx.TransportError:
             pass
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{server.output()}")
         time.sleep(0.05)
     raise RuntimeError(f"the server never became healthy:\n{server.output()}")
 

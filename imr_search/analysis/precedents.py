@@ -57,7 +57,9 @@ REQUEST_WORDS = 8
 # How much the case summary weighs against the service wording in "closeness of the facts".
 SUMMARY_WEIGHT = 0.7
 # "era": the guideline era of the request (imr_search.eras): did the rate change with the MTUS?
-BREAKDOWNS = ("year", "era", "specialty", "guideline")
+# "reason": what the decisions rest on (docs/reasons.md); an item has one to three, so its rows
+# add up to more than the items. ``why`` reads them per decision.
+BREAKDOWNS = ("year", "era", "specialty", "guideline", "reason")
 
 Filters = Mapping[str, Sequence[str]]
 
@@ -128,6 +130,37 @@ class Precedent(ItemSummary):
     guideline: str
     guideline_sources: list[str]
     key_sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """What the items of one decision rest on: ``of`` items with that decision, and for each
+    reason code the items that have it, most first ("of 28 upheld: 19 indications-not-met, 6
+    missing-information")."""
+
+    decision: str
+    of: int
+    reasons: tuple[tuple[str, int], ...]
+
+    def text(self) -> str:
+        said = ", ".join(f"{n} {code.replace('-', ' ')}" for code, n in self.reasons)
+        return f"of {self.of} {self.decision}: {said}" if said else f"of {self.of} {self.decision}"
+
+
+def why(overall: Rate, reason_rows: Sequence[Breakdown]) -> list[Why]:
+    """The reason breakdown read per decision (the upheld items first): how many of the upheld
+    items rest on each code, and of the overturned."""
+    out = []
+    for decision, of in (("upheld", overall.upheld), ("overturned", overall.overturned)):
+        if not of:
+            continue
+        counts = [
+            (b.value, b.rate.upheld if decision == "upheld" else b.rate.overturned)
+            for b in reason_rows
+        ]
+        counted = sorted(((v, n) for v, n in counts if n), key=lambda vc: (-vc[1], vc[0]))
+        out.append(Why(decision, of, tuple(counted)))
+    return out
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ import click
 from imr_search import __version__
 from imr_search.cli.alerts_commands import alerts_group
 from imr_search.cli.analysis_commands import citator_command, precedents_command, similar_command
+from imr_search.cli.appeal_command import appeal_command
 from imr_search.cli.flags import default_text, setting_options, where_text
 from imr_search.cli.index_commands import index, parse
 from imr_search.cli.search_commands import search, show, stats
@@ -56,6 +57,7 @@ for command in (
     precedents_command,
     similar_command,
     citator_command,
+    appeal_command,
     alerts_group,
 ):
     main.add_command(command)

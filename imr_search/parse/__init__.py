@@ -54,7 +54,7 @@ __all__ = [
 
 # Bump when a change to the parser (or to an extractor's output) can change a record: the
 # record cache (imr_search/cache.py) keeps records made by one version only.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)

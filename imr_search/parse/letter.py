@@ -18,6 +18,7 @@ from imr_search.parse.dates import parse_date
 from imr_search.parse.header import parse_header
 from imr_search.parse.items import parse_items
 from imr_search.parse.patient import injury_date, parse_patient
+from imr_search.parse.reasons import read_reasons
 from imr_search.parse.reviewer import parse_reviewer
 from imr_search.parse.sections import split_sections
 from imr_search.parse.text import clean_text, join_lines
@@ -88,6 +89,9 @@ def parse_text(raw: str, *, source: str, stem: str | None = None) -> Letter:
     if not letter.items:
         raise ParseError(source, f"no disputed item with a decision found ({layout} layout)")
     for item in letter.items:
+        reasons = read_reasons(item.rationale, item.decision)
+        item.reasons = [r.code for r in reasons]
+        item.reason_sentences = {r.code: list(r.sentences) for r in reasons}
         if item.category is None:
             letter.warnings.append(f"item {item.number}: no DWC category for {item.service!r}")
     return letter

@@ -26,6 +26,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("item_number", "Item"),
     ("decision_date", "Decision date"),
     ("decision", "Decision"),
+    ("reasons", "Reasons"),
+    ("reason_sentences", "Reason sentences"),
     ("outcome", "Case outcome"),
     ("partial", "Partial"),
     ("service", "Service"),
@@ -72,6 +74,11 @@ def record_values(record: ItemRecord, base_url: str) -> list[object]:
         "item_number": item.number,
         "decision_date": record.decision_date,
         "decision": item.decision,
+        "reasons": list(item.reasons),
+        # "code: sentence", one per sentence a reason was read from.
+        "reason_sentences": [
+            f"{code}: {s}" for code, said in item.reason_sentences.items() for s in said
+        ],
         "outcome": record.outcome,
         "partial": item.partial,
         "service": item.service,

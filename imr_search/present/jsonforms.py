@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from imr_search.analysis.precedents import MIN_SAMPLED, SAMPLE
+from imr_search.analysis.precedents import MIN_SAMPLED, SAMPLE, why
 from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS
 from imr_search.model import adapter
 
@@ -117,6 +117,16 @@ def precedents_dict(p: Precedents) -> dict[str, Any]:
             name: [{"value": b.value, **_rate_dict(b.rate)} for b in rows]
             for name, rows in p.breakdowns.items()
         },
+        # The reason breakdown per decision ("of 28 upheld: 19 indications not met, ...").
+        "why": [
+            {
+                "decision": w.decision,
+                "of": w.of,
+                "reasons": [{"code": code, "items": n} for code, n in w.reasons],
+                "text": w.text(),
+            }
+            for w in why(p.overall, p.breakdowns.get("reason", []))
+        ],
         "sample": {
             "items": p.sample_size,
             "sampled": p.sampled,

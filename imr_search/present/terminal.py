@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import click
 
-from imr_search.analysis.precedents import Precedents, Rate
+from imr_search.analysis.precedents import Precedents, Rate, why
 from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
 from imr_search.analysis.terms import TermContrast
 from imr_search.model import Citation, Item, Letter
@@ -97,6 +97,12 @@ def letter_text(letter: Letter) -> str:
             out.append(f"    {label} guideline: {raw or '-'}")
             for c in cites:
                 out.append(f"      - {citation_line(c)}")
+        if item.reasons:
+            out.append("    Decided because:")
+            for code in item.reasons:
+                out.append(f"      {code}")
+                for said in item.reason_sentences.get(code, []):
+                    out.append(_wrap(f"“{said}”", "        "))
         out.append("    Rationale:")
         out.append(_wrap(item.rationale or "(none)", "      "))
     if letter.warnings:
@@ -178,6 +184,8 @@ def _hit_block(hit: Hit, color: bool, indent: str = "") -> list[str]:
     head = f"{indent}{hit.case_number or hit.letter_id} #{hit.item_number}  {date}  "
     head += _decision(hit.decision, color)
     lines = [head, f"{indent}  {hit.service}"]
+    if hit.reasons:
+        lines.append(f"{indent}  decided because: {'; '.join(hit.reasons)}")
     meta = [", ".join(hit.specialties) or None, hit.imr_guideline and _shorten(hit.imr_guideline)]
     lines.append(f"{indent}  " + " | ".join(m for m in meta if m))
     snippet = snippet_text(hit.snippet, color=color).strip()
@@ -300,7 +308,9 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         f"{r.items} items: {r.overturned} overturned, {r.upheld} upheld; overturn rate "
         f"{_pct(r.rate)} (95% Wilson interval {_pct(r.low)}–{_pct(r.high)})",
     ]
+    out += [f"  {w.text()}" for w in why(r, p.breakdowns.get("reason", []))]
     titles = {
+        "reason": "reason (an item may have several)",
         "year": "decision year",
         "specialty": "reviewer specialty",
         "guideline": "IMR guideline",

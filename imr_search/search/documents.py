@@ -148,6 +148,7 @@ def item_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
     band = age_band(letter.patient.age)
     facets: dict[str, list[str]] = {
         "decision": [item.decision],
+        "reason": list(item.reasons),
         "category": [item.category or UNCLASSIFIED],
         "subcategory": [item.subcategory or UNCLASSIFIED],
         "specialty": list(dict.fromkeys(letter.reviewer.specialties)),
@@ -230,6 +231,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
         keywords: dict[str, list[str]] = {
             **letter_keywords,
             "decision": [item.decision],
+            "reason": list(item.reasons),
             "category": lower_values([item.category or UNCLASSIFIED]),
             "subcategory": lower_values([item.subcategory or UNCLASSIFIED]),
             "drug": drug_terms(item),

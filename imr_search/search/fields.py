@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from imr_search.model import LETTER_OUTCOMES
+from imr_search.model import LETTER_OUTCOMES, REASON_CODES
 
 # -- the fields ------------------------------------------------------------------------------
 
@@ -60,6 +60,8 @@ _FIELDS = (
     Field("urcitation", "keyword", "guideline section the claims administrator cited"),
     Field("cites", "keyword", "guidelines the IMR cited: none, MTUS only, outside MTUS, both"),
     Field("era", "keyword", "guideline era of the request (docs/eras.md; era:current)"),
+    # What the decision rests on (docs/reasons.md); an item has one to three.
+    Field("reason", "enum", "what the decision rests on (docs/reasons.md)", REASON_CODES),
 )
 # Query-language field name -> its description (the README's table).
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import QueryError
-from imr_search.model import LETTER_OUTCOMES
+from imr_search.model import LETTER_OUTCOMES, REASON_CODES
 from imr_search.search.fields import AGE_BANDS, ALL_FIELDS, DATE_FIELDS, GUIDELINE_VALUES
 from imr_search.search.syntax import enum_value, keyword_value, parse
 from imr_search.search.tree import And, Node, Not, Or, Range, Term
@@ -72,6 +72,11 @@ FILTER_TABLE: tuple[Filter, ...] = (
     Filter("urcitation", "urcitation", "Guideline section the claims administrator cited."),
     Filter("cites", "cites", "Guidelines the IMR cited: none, MTUS only, outside MTUS or both."),
     Filter("era", "era", "Guideline era of the request, e.g. mtus-2016, or current."),
+    Filter(
+        "reason",
+        "reason",
+        f"What the decision rests on (docs/reasons.md): {_one_of(REASON_CODES)}.",
+    ),
 )
 # Filter name -> the field it narrows.
 FILTER_FIELDS: dict[str, str] = {f.name: f.field for f in FILTER_TABLE}

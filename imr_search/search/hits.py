@@ -54,6 +54,8 @@ def make_hit(record: Mapping[str, Any], snippet: list[Segment], score: float) ->
         item_number=item.number,
         service=item.service,
         decision=item.decision,
+        reasons=list(item.reasons),
+        reason_sentences={k: list(v) for k, v in item.reason_sentences.items()},
         decision_date=_date(record["decision_date"]),
         specialties=list(record["specialties"]),
         license_states=list(record["license_states"]),

@@ -29,6 +29,7 @@ FILTERS: tuple[str, ...] = tuple(FILTER_FIELDS)
 # whole result set, not the page.
 FACETS: tuple[str, ...] = (
     "decision",
+    "reason",
     "outcome",
     "category",
     "subcategory",

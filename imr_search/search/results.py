@@ -11,7 +11,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, PlainSerializer, computed_field
 
-from imr_search.model import Decision, Item
+from imr_search.model import Decision, Item, ReasonCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,13 @@ class ItemSummary:
     decision_date: dt.date | None
     decision: Annotated[Decision, Field(description="upheld or overturned")]
     service: str
+    reasons: Annotated[
+        list[ReasonCode], Field(description="what the decision rests on (docs/reasons.md)")
+    ]
+    reason_sentences: Annotated[
+        dict[ReasonCode, list[str]],
+        Field(description="for each reason, the rationale's sentences it was read from"),
+    ]
 
     @classmethod
     def of(cls, record: ItemRecord, **more: Any) -> Self:
@@ -73,6 +80,8 @@ class ItemSummary:
             decision_date=record.decision_date,
             decision=record.item.decision,
             service=record.item.service,
+            reasons=list(record.item.reasons),
+            reason_sentences={k: list(v) for k, v in record.item.reason_sentences.items()},
             **more,
         )
 

@@ -8,6 +8,7 @@ threadpool. ``/api/precedents`` and ``/api/similar/{item_id}`` return exactly wh
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -17,11 +18,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from imr_search.analysis.appeal import appeal_of
 from imr_search.analysis.crosstab import overturned_facets
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
+from imr_search.analysis.timelines import california_today
 from imr_search.config import Settings
 from imr_search.model import Letter
+from imr_search.present.appeal_forms import appeal_dict
 from imr_search.present.export import (
     FACET_HEADERS,
     PRECEDENT_HEADERS,
@@ -174,6 +178,41 @@ def letter(
     body = letter.to_dict()
     body["source"] = PurePath(letter.source).name
     return JSONResponse(body)
+
+
+@router.get(
+    "/api/letters/{letter_id}/appeal",
+    tags=["letters"],
+    summary="The appeal workbench of one letter",
+    response_model=None,
+    responses={200: {"description": "Deadline, clocks, grounds, flags"}, **_BAD, **_MISSING},
+)
+def appeal_api(
+    engine: EngineDep,
+    letter_id: Annotated[str, Path(description="The letter id or its IMR case number.")],
+    served: Annotated[
+        dt.date | None,
+        Query(
+            description="The mailing date from the proof of service (default: the decision "
+            "date stands for it)."
+        ),
+    ] = None,
+    address: Annotated[
+        Literal["ca", "us", "abroad"],
+        Query(description="Where it was mailed: adds 5, 10 or 20 days (8 CCR 10605)."),
+    ] = "ca",
+    today: Annotated[
+        dt.date | None,
+        Query(description="Count the days left from this date (default: California's today)."),
+    ] = None,
+) -> Response:
+    """What ``imr-search appeal ID --format json`` prints: the estimated deadline to appeal to
+    the WCAB (``deadline``, YYYY-MM-DD) and how it was counted, the claims administrator's
+    clock on overturned items, the five grounds of Labor Code 4610.6(h) with what the letter
+    shows on each, flags to check against the records, a caption skeleton. Not legal advice."""
+    today = today or california_today(dt.datetime.now(dt.UTC))  # the clock, read at the edge
+    answer = appeal_of(engine, letter_id, today=today, served=served, address=address)
+    return JSONResponse(appeal_dict(answer))
 
 
 @router.get(

@@ -35,7 +35,7 @@ import imr_search
 from imr_search.config import Settings
 from imr_search.engines.registry import open_engine
 from imr_search.search.backend import Engine
-from imr_search.server import analysis, api, error_shape, feeds, pages
+from imr_search.server import analysis, api, appeal_page, error_shape, feeds, pages
 from imr_search.server.schemas import ErrorResponse
 from imr_search.server.state import AppState, EngineFactory
 
@@ -155,6 +155,7 @@ def create_app(
     app.state.templates = pages.make_environment()
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(appeal_page.router)  # the appeal workbench's printable page
     app.include_router(analysis.router)  # the citator and cross-tabs
     app.include_router(analysis.pages)
     app.include_router(feeds.router)  # saved searches as Atom feeds

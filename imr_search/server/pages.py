@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import imr_search
+from imr_search.analysis.appeal import appeal
 from imr_search.analysis.crosstab import overturned_facets
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
@@ -35,6 +36,7 @@ from imr_search.search.deadline import Deadline
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.results import SearchResult
+from imr_search.server.appeal_page import today_in_california, workbench_data
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -63,6 +65,7 @@ FACET_LABELS: dict[str, str] = {
     "sex": "Patient sex",
     "outcome": "Case outcome",
     "era": "Guideline era",
+    "reason": "Decided because",
     "cites": "IMR cites",
     "citation": "Guideline section (IMR)",
     "urcitation": "Guideline section (claims administrator)",
@@ -361,6 +364,14 @@ def letter_page(
             "precedents_api": f"{root}/api/precedents?"
             + urlencode({"request": item.service, "exclude": letter.id}),
             "similar_url": f"{root}/similar/{quote(letter.item_id(item), safe='')}",
+            # Every item decided on the same ground, of the same kind of request.
+            "reason_urls": {
+                code: f"{root}/?"
+                + urlencode(
+                    {"reason": code, **({"category": item.category} if item.category else {})}
+                )
+                for code in item.reasons
+            },
         }
         for item in letter.items
     }
@@ -380,6 +391,8 @@ def letter_page(
         json_url=f"{root}/api/letters/{quote(letter.id, safe='')}",
         search_url=f"{root}/",
         letter_base=f"{root}/letters/",
+        # The appeal workbench from the decision date; its own page takes a service date.
+        appeal=workbench_data(appeal(letter, today=today_in_california()), root),
     )
 
 

@@ -76,6 +76,7 @@ class FilterParams(BaseModel):
     urcitation: list[str] = _filter_field("urcitation")
     cites: list[str] = _filter_field("cites")
     era: list[str] = _filter_field("era")
+    reason: list[str] = _filter_field("reason")
     date_from: str | None = Field(
         None, alias="from", description="Earliest decision date (YYYY-MM-DD), inclusive."
     )

@@ -51,6 +51,21 @@ def test_two_way_cells_sum_to_their_rows_and_to_the_total(
     assert all(c.overturned == (c.items if c.col == "overturned" else 0) for c in table.cells)
 
 
+def test_reason_rows_count_each_item_under_each_of_its_codes(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    table = crosstab(corpus_engine, SearchRequest(), "reason", "category")
+    expected = Counter(
+        (code, it.category) for _, it in pairs(corpus) for code in it.reasons if it.category
+    )
+    assert {(c.row, c.col): c.items for c in table.cells} == dict(expected)
+    one_way = crosstab(corpus_engine, SearchRequest(), "reason")
+    by_code = Counter(code for _, it in pairs(corpus) for code in it.reasons)
+    assert {c.row: c.items for c in one_way.rows} == dict(by_code)
+    # A multi-valued facet: items with two codes count twice, so the rows add up to more.
+    assert sum(c.items for c in one_way.rows) > one_way.total
+
+
 def test_a_search_narrows_every_cell(corpus_engine: Engine, corpus: list[Letter]) -> None:
     request = SearchRequest(query="category:pharmaceuticals", filters={"sex": ("female",)})
     table = crosstab(corpus_engine, request, "decision", "year")

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imr_search.analysis import precedents as precedents_module
-from imr_search.analysis.precedents import precedents
+from imr_search.analysis.precedents import precedents, why
 from imr_search.cli import main
 from imr_search.engines.registry import open_engine
 from imr_search.errors import QueryError, UsageError
@@ -161,6 +161,27 @@ def test_breakdowns_split_each_value_by_decision(engine: Engine, records: list[L
     assert specialties == {"Surgery": (4, 3), "Orthopedic Surgery": (4, 0)}
     guidelines = {b.value: (b.rate.items, b.rate.overturned) for b in p.breakdowns["guideline"]}
     assert guidelines == {"ODG": (4, 3), "none": (4, 0)}
+
+
+def test_the_set_is_broken_down_by_reason_per_decision(engine: Engine, index_dir: Path) -> None:
+    # Read from the letters: CM17-0010420's CBC, CMP and urinalysis were overturned, the
+    # criteria met; its PT/PTT upheld, no bleeding history or anticoagulant (indications not
+    # met); CM17-0014449's four labs were upheld because the surgery they went with was.
+    p = precedents(engine, "Pre-op labs: CBC")
+    reasons = {b.value: (b.rate.items, b.rate.overturned) for b in p.breakdowns["reason"]}
+    assert reasons == {"criteria-met": (3, 3), "other": (4, 0), "indications-not-met": (1, 0)}
+    said = [w.text() for w in why(p.overall, p.breakdowns["reason"])]
+    assert said == [
+        "of 5 upheld: 4 other, 1 indications not met",
+        "of 3 overturned: 3 criteria met",
+    ]
+    d = precedents_dict(p)
+    assert d["why"][0]["reasons"] == [
+        {"code": "other", "items": 4},
+        {"code": "indications-not-met", "items": 1},
+    ]
+    result = run("precedents", "Pre-op labs: CBC", "--index", str(index_dir))
+    assert "of 5 upheld: 4 other, 1 indications not met" in result.output
 
 
 def test_items_without_a_decision_date_are_counted_as_unknown_year(

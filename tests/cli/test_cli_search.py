@@ -197,6 +197,27 @@ def test_csv_export_has_every_match(index_dir: Path, records: list[Letter]) -> N
     assert {"Case number", "Decision", "Service", "IMR guideline"} <= set(rows[0])
 
 
+def test_exports_and_the_table_carry_each_items_reasons(
+    index_dir: Path, records: list[Letter]
+) -> None:
+    result = run(
+        "search", "--reason", "exceeds-limits", "--format", "csv", "--index", str(index_dir)
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    items = {r.item_id(i): i for r in records for i in r.items if "exceeds-limits" in i.reasons}
+    assert {row["Item ID"] for row in rows} == set(items)
+    for row in rows:
+        item = items[row["Item ID"]]
+        assert row["Reasons"] == "; ".join(item.reasons)
+        for code in item.reasons:
+            assert all(
+                f"{code}: {s}" in row["Reason sentences"] for s in item.reason_sentences[code]
+            )
+    # CM17-0015198 #1, read from the letter: 12 more visits would exceed the MTUS's number.
+    table = run("search", "case:CM17-0015198", "--index", str(index_dir))
+    assert "decided because: exceeds-limits" in table.stdout
+
+
 def test_table_output_shows_rows_and_facets(index_dir: Path) -> None:
     result = run("search", "tramadol", "--facets", "--index", str(index_dir))
     assert result.exit_code == 0

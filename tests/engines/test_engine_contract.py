@@ -187,6 +187,11 @@ FIELD_QUERIES: list[tuple[str, Pred]] = [
     ("cites:both", lambda lt, it: cites_of(it) == "both"),
     ("era:mtus-2016", lambda lt, it: era_of(lt) == "mtus-2016"),
     ("era:acoem-2017", lambda lt, it: era_of(lt) == "acoem-2017"),
+    ("reason:exceeds-limits", lambda lt, it: "exceeds-limits" in it.reasons),
+    (
+        "decision:upheld AND NOT reason:no-functional-improvement",
+        lambda lt, it: it.decision == "upheld" and "no-functional-improvement" not in it.reasons,
+    ),
     # plain words search service, rationale, summary and citations
     ("flexeril", lambda lt, it: "Flexeril" in it.service),
     ("tramadol", lambda lt, it: "Tramadol" in it.service or "Tramadol" in it.rationale),
@@ -258,6 +263,11 @@ FILTER_CASES: list[tuple[str, tuple[str, ...], Pred]] = [
         c.source == "ODG" for c in it.claims_citations)),
     ("cites", ("none", "MTUS only"), lambda lt, it: cites_of(it) in ("none", "MTUS only")),
     ("era", ("mtus-2009", "acoem-2017"), lambda lt, it: era_of(lt) in ("mtus-2009", "acoem-2017")),
+    (
+        "reason",
+        ("opioid-monitoring", "indications-not-met"),
+        lambda lt, it: bool({"opioid-monitoring", "indications-not-met"} & set(it.reasons)),
+    ),
 ]  # fmt: skip
 
 

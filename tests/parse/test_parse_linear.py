@@ -22,6 +22,7 @@ from imr_search.parse.header import parse_header
 from imr_search.parse.items import parse_items, split_partial
 from imr_search.parse.letter import HEADINGS_2014, detect_layout, parse_text
 from imr_search.parse.patient import injury_date, parse_patient
+from imr_search.parse.reasons import read_reasons
 from imr_search.parse.reviewer import parse_reviewer
 from imr_search.parse.sections import split_sections
 from imr_search.parse.text import clean_text
@@ -70,6 +71,10 @@ def _notice(text: str) -> None:
 
 def _professional(text: str) -> None:
     legacy.parse_professional(clean_text(text).split("\n"), source="x.txt", stem="x")
+
+
+def _reasons(text: str) -> None:
+    read_reasons(text, "upheld")
 
 
 def _letter(text: str) -> None:
@@ -127,6 +132,13 @@ CASES: dict[str, Case] = {
     "classify: digits": Case(classify, "1"),
     "classify: strengths": Case(classify, "Norco 10 mg "),
     "classify: words": Case(classify, "lumbar epidural injection "),
+    # reason codes (a rule that looks across a sentence, a sentence with no end)
+    "reasons: risk without outweigh": Case(_reasons, "the risk "),
+    "reasons: extenuating factors": Case(_reasons, "no extenuating factors "),
+    "reasons: abbreviations": Case(_reasons, "e.g. A "),
+    "reasons: the request clause": Case(_reasons, "the request for x "),
+    "reasons: short quotations": Case(_reasons, '"no red flags" '),
+    "reasons: sentences": Case(_reasons, "The patient has no red flags. "),
     # the older layouts
     "notice: decision sentence without its end": Case(
         _notice, "1) MAXIMUS Federal Services, Inc. has determined the request for "

@@ -53,12 +53,15 @@ REGOLD = os.environ.get("IMR_SEARCH_REGOLD") == "1"
 ENGINES = registry.folder_engines()
 
 # Keys an output may have beyond the recorded ones (a field another issue adds): issue 13's
-# time limit gave similar rationales the "warnings" that search answers already had; issue 25
-# gave searches where their words searched (scope, fallback, also_searched, respelled,
-# elsewhere). Its plain queries answer "decisions about" the words: the search cases whose
-# answer that changed were recorded again.
+# time limit gave similar rationales the "warnings" that search answers already had.
+# "reasons", "reason_sentences" (each item), "reason" (a facet and a precedents breakdown) and
+# "why" (precedents per decision): the reason codes (docs/reasons.md). Issue 25 gave searches
+# where their words searched (scope, fallback, also_searched, respelled, elsewhere); its plain
+# queries answer "decisions about" the words: the search cases whose answer that changed were
+# recorded again.
 NEW_KEYS: frozenset[str] = frozenset(
-    {"warnings", "scope", "fallback", "also_searched", "respelled", "elsewhere"}
+    {"warnings", "reasons", "reason_sentences", "reason", "why"}
+    | {"scope", "fallback", "also_searched", "respelled", "elsewhere"}
 )
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,
@@ -105,6 +108,7 @@ CLI_CASES: dict[str, list[str]] = {
     "crosstab-two-way": ["stats", "--by", "category", "--by", "decision", "--format", "json"],
     "crosstab-month": ["stats", "pain", "--by", "month", "--format", "json"],
     "show": ["show", "CM17-0003591", "--format", "json"],
+    "appeal": ["appeal", "CM17-0010420", "--today", "2017-03-01", "--format", "json"],
 }  # fmt: skip
 
 # name -> a request of the JSON API (the path and query string).
@@ -135,6 +139,7 @@ API_CASES: dict[str, str] = {
     "api-crosstab": "/api/crosstab?rows=era",
     "api-crosstab-two-way": "/api/crosstab?rows=category&cols=decision",
     "api-crosstab-month": "/api/crosstab?rows=month&q=pain",
+    "api-appeal": "/api/letters/CM17-0010420/appeal?served=2017-02-21&address=us&today=2017-03-01",
     # The one error shape, as each kind of mistake meets it.
     "api-error-query": "/api/search?q=nosuchfield:x",
     "api-error-filter-value": "/api/search?category=Pharmaceutical",
@@ -272,6 +277,7 @@ def test_every_json_endpoint_has_a_case(golden_api: tuple[httpx.Client, str]) ->
     covered = {API_CASES[c].split("?")[0] for c in API_CASES}
     # Path templates: a case stands for its template.
     covered |= {"/api/letters/{letter_id}", "/api/similar/{item_id}"}
+    covered |= {"/api/letters/{letter_id}/appeal"}
     not_json = {"/api/search.csv", "/api/search.xlsx"}  # CSV / XLSX only
     feeds = {"/alerts/{name}.atom"}  # Atom
     assert documented - not_json - feeds <= covered, documented - not_json - feeds - covered

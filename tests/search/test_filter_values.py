@@ -176,6 +176,7 @@ CLI_BAD = [
     ("--urcitation", "MTUS > Knee Complaint 2004", "MTUS > Knee Complaints 2004"),
     ("--cites", "MTUS onl", "MTUS only"),
     ("--era", "mtus-216", "mtus-2016"),
+    ("--reason", "exceeds-limit", "exceeds-limits"),
 ]
 
 

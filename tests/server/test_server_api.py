@@ -67,6 +67,7 @@ def facet_values(letter: Letter, item: Item) -> dict[str, list[str]]:
     mtus = [c.part for c in item.imr_citations if c.source == "MTUS" and c.part]
     return {
         "decision": [item.decision],
+        "reason": list(item.reasons),
         "category": [item.category] if item.category else [],
         "subcategory": [item.subcategory] if item.subcategory else [],
         "specialty": list(dict.fromkeys(letter.reviewer.specialties)),
@@ -485,6 +486,14 @@ def test_letter_pages_show_every_item_and_citation(
             for raw in (item.claims_guideline, item.imr_guideline):
                 if raw:
                     assert str(escape(raw)) in page.text
+            # Each reason code, with the sentences it was read from quoted under it.
+            block = page.text.split(f'id="item-{item.number}"', 1)[1].split("</article>", 1)[0]
+            for code in item.reasons:
+                assert f'data-reason="{code}"' in block
+                for said in item.reason_sentences[code]:
+                    assert (
+                        f'<blockquote class="reason-sentence">{escape(said)}</blockquote>' in block
+                    )
         if record.decision_date:
             assert record.decision_date.isoformat() in page.text
 

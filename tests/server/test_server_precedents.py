@@ -6,7 +6,9 @@ against the fixture records parsed without the index.
 
 from __future__ import annotations
 
+import html
 import json
+from collections import Counter
 from urllib.parse import quote
 
 import httpx
@@ -45,6 +47,18 @@ def test_precedents_counts_match_the_records(api: httpx.Client, server_index: Se
     assert data["items"] == len(expected)
     assert data["overturned"] == sum(d == "overturned" for *_, d in expected)
     assert {c["item_id"] for c in data["closest"]} == {f"{i}#{n}" for i, n, _ in expected}
+    # Why: each upheld item under each of its codes, counted from the records.
+    upheld = Counter(
+        code
+        for le in server_index.records.values()
+        for it in le.items
+        if it.modality == "mri" and it.body_region == "cervical spine" and it.decision == "upheld"
+        for code in it.reasons
+    )
+    why = {w["decision"]: w for w in data["why"]}
+    assert {r["code"]: r["items"] for r in why["upheld"]["reasons"]} == dict(upheld)
+    page = api.get("/precedents", params={"request": "MRI cervical spine"})
+    assert html.escape(why["upheld"]["text"]) in page.text
 
 
 def test_precedents_filters_narrow_the_set(api: httpx.Client, server_index: ServerIndex) -> None:

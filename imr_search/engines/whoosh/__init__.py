@@ -38,10 +38,12 @@ def open_backend(
                 raise OutdatedIndexError(str(index_dir), "its text fields drop stop words")
             # Index format 3 added the letter outcome, the received / UR denial dates, the
             # citator and era fields and their facets in the column.
-            needed = ("outcome", "received", "urdenial", "citation", "era")
+            # Format 4, the reason codes (their field, and the items' stored records).
+            needed = ("outcome", "received", "urdenial", "citation", "era", "reason")
             if any(name not in held for name in needed):
                 raise OutdatedIndexError(
-                    str(index_dir), "it has no outcome, received date, citation or era fields"
+                    str(index_dir),
+                    "it has no outcome, received date, citation, era or reason fields",
                 )
             # Index format 4 added ``about`` (the service and what the parser derived from
             # it), which plain words search.

@@ -79,6 +79,7 @@ def build_schema() -> Any:
         urcitation=fields.ID(analyzer=kw()),
         cites=fields.ID(analyzer=kw()),
         era=fields.ID(analyzer=kw()),
+        reason=fields.ID(analyzer=kw()),
         # typed fields
         decided=fields.DATETIME(),
         injured=fields.DATETIME(),

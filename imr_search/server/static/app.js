@@ -83,6 +83,26 @@
       }
     });
   });
+  // The appeal workbench: "Copy as text" (the text is in data-copy, the same as
+  // `imr-search appeal` prints) and "Print".
+  document.querySelectorAll("button.copy-text").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = button.dataset.copy;
+      var done = function (label) {
+        button.textContent = label;
+        setTimeout(function () { button.textContent = button.dataset.label; }, 2000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done("Copied"); },
+          function () { window.prompt("Copy the text:", text); });
+      } else {
+        window.prompt("Copy the text:", text);
+      }
+    });
+  });
+  document.querySelectorAll("button.print-page").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // The filter drawer on a phone: the button above the results opens the filters.
   var toggle = document.getElementById("filters-toggle");
   var drawer = document.getElementById("filters");
