@@ -243,15 +243,19 @@ class SearchService(ClosesOnExit):
         result = SearchResult(total=0, page=request.page, size=request.size)
         start = (request.page - 1) * request.size
         with self.backend.reading() as reader:
+            runs: list[Any] = []
 
             def run(query: Any) -> Matches:
+                # The first search has the limit, as it always had; a later one (respelled,
+                # wider) what is left of it.
+                runs.append(query)
                 return reader.match(
                     query,
                     request.sort,
                     start=start,
                     size=request.size,
                     every=request.letters,
-                    time_limit=left(),
+                    time_limit=limit if len(runs) == 1 else left(),
                 )
 
             plan = self._planned(reader, request, run, out_of_time)
