@@ -41,7 +41,13 @@ from imr_search.search.documents import (
     item_documents,
     letter_document,
 )
-from imr_search.search.fields import ALL_FIELDS, DEFAULT_FIELDS, FIELD_BOOSTS, MAX_EXPANSIONS
+from imr_search.search.fields import (
+    ALL_FIELDS,
+    DEFAULT_FIELDS,
+    FIELD_BOOSTS,
+    MAX_EXPANSIONS,
+    TEXT_FIELDS,
+)
 from imr_search.search.hits import SNIPPET_CHARS, item_record, lead
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
@@ -125,7 +131,7 @@ class _State:
     def __init__(self, letters: dict[str, _Letter]) -> None:
         self.letters = letters
         self.items = [item for letter in letters.values() for item in letter.items]
-        self.df: dict[str, Counter[str]] = {name: Counter() for name in DEFAULT_FIELDS}
+        self.df: dict[str, Counter[str]] = {name: Counter() for name in TEXT_FIELDS}
         for item in self.items:
             for name, counts in item.tf.items():
                 self.df[name].update(counts.keys())

@@ -17,6 +17,7 @@ from imr_search.cli.options import (
     index_option,
     open_index,
     reports_errors,
+    scope_options,
     write_table,
 )
 from imr_search.errors import UsageError
@@ -154,6 +155,7 @@ def similar_command(
 @click.command("citator")
 @click.argument("query", nargs=-1)
 @filter_options
+@scope_options
 @click.option(
     "--sort",
     type=click.Choice(["items", "rate", "overturned", "citation"]),  # citator.CITATOR_SORTS

@@ -43,6 +43,7 @@ from imr_search.present.terminal import (
     letter_text,
 )
 from imr_search.search.backend import Engine
+from imr_search.search.vocabulary import mined_path
 
 if TYPE_CHECKING:
     pass
@@ -175,6 +176,7 @@ def index(
         max_bytes=settings.max_file_bytes,
         runner=runner,
         cache=cache,
+        abbreviations=mined_path(settings.index_dir),
     )
     if records is not None:
         run = functools.partial(

@@ -220,6 +220,24 @@ def filter_options(fn: F) -> F:
     return fn
 
 
+def scope_options(fn: F) -> F:
+    """``--everywhere`` and ``--no-synonyms``: where a query's plain words search and whether
+    they also search their abbreviations, synonyms and drug names."""
+    fn = click.option(
+        "--no-synonyms",
+        is_flag=True,
+        help="Search the words as typed: no abbreviations, synonyms or drug names "
+        "(PT: not also physical therapy).",
+    )(fn)
+    fn = click.option(
+        "--everywhere",
+        is_flag=True,
+        help="Plain words also search rationales, case summaries and citations (items that "
+        "only mention them); by default they search the disputed services.",
+    )(fn)
+    return fn
+
+
 def build_request(
     query: str,
     options: dict[str, Any],
@@ -241,6 +259,8 @@ def build_request(
             ranges[name] = (low.date() if low else None, high.date() if high else None)
     return SearchRequest(
         query=query,
+        scope="everywhere" if options.get("everywhere") else "services",
+        synonyms=not options.get("no_synonyms"),
         filters=filters,
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -19,6 +20,7 @@ from imr_search.cli.options import (
     index_option,
     open_index,
     reports_errors,
+    scope_options,
     size_note,
     write_table,
 )
@@ -37,6 +39,7 @@ from imr_search.present.terminal import (
     citation,
     letter_text,
     result_table,
+    scope_notes,
 )
 from imr_search.search.emptiness import why_nothing
 from imr_search.search.lookup import find_cases, find_item, split_cases
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("query", nargs=-1)
 @filter_options
+@scope_options
 @click.option("--facets", is_flag=True, help="Show counts per facet value over all matches.")
 @click.option("--letters", is_flag=True, help="One result per letter instead of per item.")
 @click.option(
@@ -109,6 +113,10 @@ def search(
         text = " ".join(query)
         if fmt in ("csv", "jsonl", "xlsx"):
             request = checked_request(engine, build_request(text, options, sort=sort))
+            if text.strip():  # where the words searched, said where the export does not go
+                probe = engine.search(replace(request, size=1))
+                for note in scope_notes(probe):
+                    click.echo(f"note: {note}", err=True)
             # The Letter URL column: the server's public address, as its own exports give.
             url = settings.base_url or f"http://{settings.host}:{settings.port}"
             if fmt == "xlsx":
@@ -233,6 +241,7 @@ def _only(letter: Letter, item: Item | None) -> Letter:
 @click.command()
 @click.argument("query", nargs=-1)
 @filter_options
+@scope_options
 @click.option(
     "--by",
     "by",

@@ -43,6 +43,7 @@ from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import DamagedIndexError, IndexError_, OutdatedIndexError, UsageError
 from imr_search.search.backend import Backend, Engine
 from imr_search.search.service import SearchService
+from imr_search.search.vocabulary import mined_pairs, mined_path, vocabulary
 
 EngineName = str  # a key of ENGINES
 Location = Path | str  # a folder, or "scheme://..." for an engine with schemes
@@ -180,7 +181,14 @@ def _open(
     cache_size: int,
 ) -> Engine:
     backend = ENGINES[name].open_backend(location, create=create)
-    return SearchService(backend, max_query_length=max_query_length, cache_size=cache_size)
+    # The abbreviations the index's letters define, beside a folder index.
+    extra = mined_pairs(mined_path(Path(location))) if isinstance(location, Path) else []
+    return SearchService(
+        backend,
+        max_query_length=max_query_length,
+        cache_size=cache_size,
+        vocab=vocabulary(extra),
+    )
 
 
 def _record(index_dir: Path, name: EngineName) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from imr_search.errors import RecordError
+from imr_search.ingest.abbreviations import letter_pairs, save_counts
 from imr_search.ingest.cache import RecordCache
 from imr_search.ingest.pipeline import ingest, warning_kind
 from imr_search.ingest.tasks import Runner, SerialRunner, content_hash
@@ -83,8 +84,11 @@ def index_paths(
     runner: Runner | None = None,
     cache: RecordCache | None = None,
     relabel: Callable[[Letter], Letter] | None = None,
+    abbreviations: Path | None = None,
 ) -> IndexReport:
     """Index the letters under ``paths`` (files and folders; ``-`` for standard input).
+    ``abbreviations``: where to count the abbreviations the letters define
+    (``imr_search.ingest.abbreviations``), after the commit.
 
     ``rebuild`` replaces the whole index with what this run finds; ``prune`` deletes letters
     whose source file no longer exists. ``runner`` parses (default: in this process);
@@ -101,6 +105,7 @@ def index_paths(
         if s != STDIN and source_key(s) in states
     }
     put_ids: set[str] = set()
+    mined: Counter[tuple[str, str]] = Counter()
     runner = runner if runner is not None else SerialRunner(max_bytes=max_bytes)
     with engine.writer(rebuild=rebuild) as writer:
         outcomes = ingest(sources, runner, known=known, cache=cache, max_bytes=max_bytes)
@@ -118,6 +123,8 @@ def index_paths(
                 letter = letter if relabel is None else relabel(letter)
                 writer.put(letter, source_key=source_key(done.source), content_hash=done.digest)
                 put_ids.add(letter.id)
+                if abbreviations is not None:
+                    mined.update(letter_pairs(letter))
                 outcome = "indexed"
                 report.indexed += 1
                 report.cached += done.outcome == "cached"
@@ -135,6 +142,8 @@ def index_paths(
             # Before the index commits: a cache that cannot be written (a full disk) fails
             # the run while the index is still as it was.
             cache.commit()
+    if abbreviations is not None and (mined or rebuild):
+        save_counts(abbreviations, mined, rebuild=rebuild)
     stats = engine.stats()
     report.letters, report.items = stats.letters, stats.items
     report.unclassified = stats.unclassified

@@ -222,6 +222,31 @@ def drug_class(name: str) -> str | None:
     return lex.class_of.get(generic.split("/")[0])
 
 
+def generic_name(written: str) -> str | None:
+    """The generic a name as a user types it stands for ("Norco", "hydrocodone/apap",
+    "APAP", "Flexeril"), combinations in the lexicon's order; None when the lexicon does not
+    know every part. The query's drug vocabulary (``imr_search.search.vocabulary``)."""
+    lex = _lexicon()
+    key = _normalise(written)
+    # A kit, or a brand that is one form of its generic (Lidoderm is the lidocaine patch, not
+    # the ointment), stands for itself: the brand is among the item's drug terms.
+    if key in lex.kit_of or key in lex.topical_brands:
+        return None
+    if key in lex.generic_of:
+        return lex.generic_of[key]
+    parts = [p.strip() for p in key.split("/")]
+    if len(parts) < 2 or not all(p in lex.generic_of for p in parts):
+        return None
+    ingredients = frozenset(i for p in parts for i in lex.generic_of[p].split("/"))
+    return lex.combination_of.get(ingredients, "/".join(lex.generic_of[p] for p in parts))
+
+
+def lexicon_words() -> frozenset[str]:
+    """Every name the lexicon recognises as written (generics, aliases, brands), casefolded:
+    what a misspelt drug is corrected towards."""
+    return frozenset(_lexicon().generic_of)
+
+
 def drug_names() -> frozenset[str]:
     """Every generic, combination and brand name the lexicon knows (the drug filter's
     vocabulary: an item's drug terms are its name, each ingredient and its brand)."""

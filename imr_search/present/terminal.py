@@ -198,6 +198,34 @@ def _shorten(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+SERVICES = "the disputed services (and the drug, category and region derived from them)"
+EVERYWHERE = "the services, rationales, case summaries and citations"
+
+
+def scope_notes(result: SearchResult, wider: str | None = "--everywhere") -> list[str]:
+    """Where the query's plain words searched, what else they searched, and how many more items
+    only mention them (``wider``: how to see those, e.g. the CLI flag; None leaves that out)."""
+    out: list[str] = []
+    if result.scope == "services":
+        out.append(f"searched {SERVICES}")
+    elif result.scope == "everywhere":
+        if result.fallback:
+            out.append(f"no disputed service matches: searched {EVERYWHERE}")
+        else:
+            out.append(f"searched {EVERYWHERE}")
+    for word, spelling in result.respelled.items():
+        out.append(f"no item has {word!r}: searched {spelling!r}")
+    if result.also_searched:
+        out.append(f"also searched: {', '.join(result.also_searched)}")
+    if result.elsewhere and wider is not None:
+        noun = "item mentions" if result.elsewhere == 1 else "items mention"
+        out.append(
+            f"{result.elsewhere} more {noun} it only in a rationale, summary or citation "
+            f"({wider} shows them)"
+        )
+    return out
+
+
 def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
     out: list[str] = []
     unit = "letters" if result.groups or (result.total and not result.hits) else "items"
@@ -212,6 +240,7 @@ def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
     why = [w for w in result.warnings if w.startswith("No matches:")]
     if not result.total:
         out.append(why[0] if why else "No matches.")
+    out.extend(scope_notes(result))
     for term, suggestion in result.suggestions.items():
         out.append(f"No hits for {term!r}; did you mean: {suggestion}")
     for w in result.warnings:

@@ -24,6 +24,7 @@ from typing import Any
 from imr_search.eras import letter_era
 from imr_search.guidelines import cites, labels
 from imr_search.model import Item, Letter
+from imr_search.parse.drugs import drug_class
 from imr_search.search.fields import AGE_BANDS, GUIDELINE_VALUES
 from imr_search.search.request import FACETS
 from imr_search.taxonomy import state_code
@@ -34,7 +35,7 @@ class ItemDocument:
     item_id: str
     letter_id: str
     day: int  # the decision date's ordinal; 0 when the letter has none
-    text: dict[str, str]  # service, rationale, summary, guideline
+    text: dict[str, str]  # about, service, rationale, summary, guideline
     keywords: dict[str, list[str]]  # field -> normalised whole values (may be empty)
     dates: dict[str, dt.date]  # decided, injured, assigned, received, urdenial (those it has)
     age: int | None
@@ -107,6 +108,32 @@ def item_regions(item: Item) -> list[str]:
     return list(
         dict.fromkeys(item.body_regions or ([item.body_region] if item.body_region else []))
     )
+
+
+# Subcategories and modalities that join several services: the service text says which one an
+# item is ("occupational therapy" must not find every physical therapy request, nor "EMG"
+# every nerve conduction study), so these are left out of ``about``.
+JOINED_LABELS = frozenset(
+    {"Physical Therapy/Occupational Therapy (PT/OT)", "EMG/NCV/NCS", "emg/ncv"}
+)
+
+
+def about_text(item: Item) -> str:
+    """What plain words search (the ``about`` field): the service as written and what the
+    parser derived from it, so "norco" finds "Hydrocodone/APAP 10/325mg" (its brand),
+    "lumbar" finds "MRI L-spine" (its region) and "opioids" every opioid (its subcategory)."""
+    derived = [
+        *drug_terms(item),
+        # The drug's class, whatever the item was filed under ("Post-op Norco" is an
+        # adjunct surgical service, and an opioid).
+        (drug_class(item.drug.name) or "") if item.drug else "",
+        item.category or "",
+        item.subcategory or "",
+        item.modality or "",
+        *item_regions(item),
+    ]
+    kept = (d for d in derived if d and d not in JOINED_LABELS)
+    return "\n".join([item.service, *dict.fromkeys(kept)])
 
 
 def citation_text(item: Item) -> str:
@@ -221,6 +248,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
                 letter_id=letter.id,
                 day=day,
                 text={
+                    "about": about_text(item),
                     "service": item.service,
                     "rationale": item.rationale,
                     "summary": letter.summary,

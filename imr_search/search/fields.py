@@ -26,6 +26,12 @@ class Field:
 
 
 _FIELDS = (
+    Field(
+        "about",
+        "text",
+        "the disputed service and what the parser derived from it (drug, ingredients, brand, "
+        "category, subcategory, modality, body region): what plain words search",
+    ),
     Field("service", "text", "the disputed service text"),
     Field("decision", "enum", "upheld or overturned", ("upheld", "overturned")),
     Field("category", "keyword", "DWC request category"),
@@ -70,8 +76,14 @@ INTERNAL_FIELDS: dict[str, Field] = {
     )
 }
 ALL_FIELDS: dict[str, Field] = {**FIELDS, **INTERNAL_FIELDS}
-DEFAULT_FIELDS = ("service", "rationale", "summary", "guideline")
-FIELD_BOOSTS: dict[str, float] = {"service": 2.0}
+# Plain words answer "decisions about" them: they search ``about``, the service and what the
+# parser derived from it. ``EVERYWHERE_FIELDS`` is the wider scope (``--everywhere``,
+# ``scope=everywhere``), also the texts that only mention a service: rationale, summary and
+# the guideline citations; it is also where a plain query that no service matches is searched
+# (a phrase of reasoning, "functional improvement").
+DEFAULT_FIELDS: tuple[str, ...] = ("about",)
+EVERYWHERE_FIELDS: tuple[str, ...] = ("about", "rationale", "summary", "guideline")
+FIELD_BOOSTS: dict[str, float] = {"about": 2.0}
 TEXT_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "text")
 DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.kind == "date")
 # Date fields that searches bound beside the decision date (``SearchRequest.ranges``; the CLI's

@@ -13,6 +13,11 @@ from imr_search.search.filters import FILTER_FIELDS
 from imr_search.search.tree import Node
 
 SortOrder = Literal["relevance", "decided", "-decided"]
+# Where plain words search: "services", the disputed services and what the parser derived
+# from them (decisions about the thing asked), or "everywhere", rationales, summaries and
+# citations too (items that only mention it). ``imr_search.search.fields.DEFAULT_FIELDS``.
+Scope = Literal["services", "everywhere"]
+SCOPES: tuple[Scope, ...] = ("services", "everywhere")
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "decided", "-decided")
 
 # Filter names accepted by SearchRequest.filters (and the CLI options / API parameters of the
@@ -69,3 +74,7 @@ class SearchRequest:
     time_limit: float | None = None
     # Letters whose items are left out: the letter being read, when looking for precedents.
     exclude_letters: tuple[str, ...] = ()
+    scope: Scope = "services"
+    # Plain words also search their abbreviations, synonyms and drug names
+    # (``imr_search.search.vocabulary``); False searches the words as typed.
+    synonyms: bool = True

@@ -168,6 +168,36 @@ class SearchResult:
     suggestions: Annotated[
         dict[str, str], Field(description="Query term -> suggested spelling.")
     ] = field(default_factory=dict)
+    scope: Annotated[
+        str,
+        Field(
+            description="Where plain words searched: services (the disputed services and what "
+            "the parser derived from them), everywhere (rationales, summaries and citations "
+            "too), or fields (the query names its fields)."
+        ),
+    ] = "services"
+    fallback: Annotated[
+        bool,
+        Field(
+            description="No service matched the plain words, so they were searched "
+            'everywhere (a phrase of reasoning such as "functional improvement").'
+        ),
+    ] = False
+    also_searched: Annotated[
+        list[str],
+        Field(description="What the query's words also searched: abbreviations, synonyms, drugs."),
+    ] = field(default_factory=list)
+    respelled: Annotated[
+        dict[str, str],
+        Field(description="Words no item has, searched as this spelling instead."),
+    ] = field(default_factory=dict)
+    elsewhere: Annotated[
+        int | None,
+        Field(
+            description="Further items that only mention the words (rationale, summary, "
+            "citations): scope=everywhere shows them; null when not counted."
+        ),
+    ] = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

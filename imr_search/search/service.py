@@ -21,9 +21,9 @@ answered from it, a commit makes every key new.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from imr_search.config import MAX_QUERY_LENGTH
@@ -34,11 +34,13 @@ from imr_search.search.backend import (
     ClosesOnExit,
     Engine,
     LetterPage,
+    Matches,
     PagesLetters,
     Reader,
     WriterSession,
     group_letters,
 )
+from imr_search.search.fields import EVERYWHERE_FIELDS, FIELD_BOOSTS
 from imr_search.search.filters import request_tree
 from imr_search.search.filtervalues import check_filters, check_query_values
 from imr_search.search.hits import facet_counts, item_record, make_hit
@@ -55,9 +57,35 @@ from imr_search.search.results import (
     SourceState,
 )
 from imr_search.search.syntax import parse
-from imr_search.search.tree import Term, plain_words
+from imr_search.search.tree import And, Node, Not, Term, has_default_fields, in_fields, plain_words
+from imr_search.search.vocabulary import (
+    Vocabulary,
+    expand,
+    lexicon_spelling,
+    respelled,
+    vocabulary,
+)
 
 clock = time.monotonic  # the time limit's clock (a test replaces it)
+
+
+@dataclass(slots=True)
+class Plan:
+    """The search run for a request: its tree, the engine's query, what it matched, where the
+    plain words searched and what else they searched (``SearchResult`` reports each)."""
+
+    tree: Node
+    query: Any
+    matches: Matches
+    scope: str = "services"
+    also: list[str] = field(default_factory=list)
+    fallback: bool = False
+    respelled: dict[str, str] = field(default_factory=dict)
+    # The plain words as typed (spelling suggestions), the index's spellings of them when
+    # already asked, and the phases the time limit left out.
+    words: list[str] | None = None
+    suggested: tuple[dict[str, str], bool] | None = None
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,16 +164,17 @@ class SearchService(ClosesOnExit):
         *,
         max_query_length: int = MAX_QUERY_LENGTH,
         cache_size: int = 0,
+        vocab: Vocabulary | None = None,
     ) -> None:
         self.backend = backend
         self.max_query_length = max_query_length
         self.cache = ResponseCache(cache_size)
+        self.vocabulary = vocab if vocab is not None else vocabulary()
 
     # -- a search ----------------------------------------------------------------------------
 
-    def _compiled(self, reader: Reader, request: SearchRequest) -> tuple[Any, Any]:
-        """(the query tree, the engine's query of the request with its filters)."""
-        tree, ftree = request_tree(
+    def _trees(self, request: SearchRequest) -> tuple[Node, Node | None]:
+        return request_tree(
             request.query,
             request.tree,
             request.filters,
@@ -155,7 +184,66 @@ class SearchService(ClosesOnExit):
             max_length=self.max_query_length,
             ranges=request.ranges,
         )
-        return tree, reader.compile(tree, ftree)
+
+    def _planned(
+        self,
+        reader: Reader,
+        request: SearchRequest,
+        run: Callable[[Any], Matches],
+        out_of_time: Callable[[], bool],
+    ) -> Plan:
+        """The search a user's query asks for (the module docstring): its words and their
+        vocabulary in the request's scope; in "services" scope, when no service matches, the
+        words respelled (a word no item has), else the words searched everywhere."""
+        typed, ftree = self._trees(request)
+        plain = request.tree is None and has_default_fields(typed)
+        if not plain:
+            query = reader.compile(typed, ftree)
+            return Plan(typed, query, run(query), scope="fields" if request.query else "")
+
+        def planned(words: Node, scope: str) -> Plan:
+            expansion = expand(words, self.vocabulary) if request.synonyms else None
+            tree = expansion.tree if expansion else words
+            if scope == "everywhere":
+                tree = in_fields(tree, EVERYWHERE_FIELDS, FIELD_BOOSTS)
+            query = reader.compile(tree, ftree)
+            also = expansion.also if expansion else []
+            return Plan(tree, query, run(query), scope=scope, also=also)
+
+        plan = planned(typed, request.scope)
+        plan.words = plain_words(typed)
+        if request.scope == "everywhere" or plan.matches.total:
+            return plan
+        if out_of_time():
+            plan.skipped.append("searching the rationales and summaries")
+            return plan
+        suggested, complete = reader.suggestions(plan.words, out_of_time)
+        plan.suggested = (suggested, complete)
+        spellings = self._spellings(plan.words, suggested) if request.synonyms else {}
+        if spellings and not out_of_time():
+            respelt = planned(respelled(typed, spellings), "services")
+            if respelt.matches.total:
+                respelt.respelled, respelt.words = spellings, plan.words
+                return respelt
+        if out_of_time():  # each further search would cost a whole search's time again
+            plan.skipped.append("searching the rationales and summaries")
+            return plan
+        wider = planned(typed, "everywhere")
+        wider.fallback, wider.words = True, plan.words
+        wider.suggested = (suggested, complete)
+        return wider
+
+    def _spellings(self, words: list[str], suggested: Mapping[str, str]) -> dict[str, str]:
+        """Word -> the spelling to search instead, for the words no item has (``suggested``:
+        the index's spellings): the index's suggestion, else the vocabulary's name it is
+        closest to."""
+        out: dict[str, str] = {}
+        for word in words:
+            spelling = suggested.get(word)
+            fixed = lexicon_spelling(word, self.vocabulary) if spelling is None else spelling
+            if fixed and fixed != word:
+                out[word] = fixed
+        return out
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run ``request`` as given (``prepare`` first for a user's request). Raises
@@ -177,26 +265,48 @@ class SearchService(ClosesOnExit):
         def out_of_time() -> bool:
             return limit is not None and clock() - started > limit
 
+        def left() -> float | None:
+            """The time the search has left: each phase gets what remains, not the limit."""
+            return None if limit is None else max(limit - (clock() - started), 1e-6)
+
         skipped: list[str] = []
         result = SearchResult(total=0, page=request.page, size=request.size)
         start = (request.page - 1) * request.size
-        tree, query = self._compiled(reader, request)
-        page: LetterPage | None = None
-        if request.letters and isinstance(reader, PagesLetters):
-            # The engine pages letters itself (counting them without every hit's letter).
-            page = reader.letter_page(
-                query, request.sort, start=start, size=request.size, facets=request.facets
-            )
-            matches = page.matches
-        else:
-            matches = reader.match(
+        runs: list[Any] = []
+        # The letter page an engine that pages letters itself gave for a run's matches.
+        pages: dict[int, LetterPage] = {}
+
+        def run(query: Any) -> Matches:
+            # The first search has the limit, as it always had; a later one (respelled,
+            # wider) what is left of it.
+            runs.append(query)
+            if request.letters and isinstance(reader, PagesLetters):
+                # The engine pages letters itself (counting them without every hit's letter).
+                page = reader.letter_page(
+                    query, request.sort, start=start, size=request.size, facets=request.facets
+                )
+                pages[id(page.matches)] = page
+                return page.matches
+            return reader.match(
                 query,
                 request.sort,
                 start=start,
                 size=request.size,
                 every=request.letters,
-                time_limit=limit,
+                time_limit=limit if len(runs) == 1 else left(),
             )
+
+        plan = self._planned(reader, request, run, out_of_time)
+        tree, query, matches = plan.tree, plan.query, plan.matches
+        page = pages.get(id(matches))
+        result.scope, result.fallback = plan.scope, plan.fallback
+        result.also_searched, result.respelled = plan.also, plan.respelled
+        skipped += plan.skipped
+        if plan.scope == "services":
+            if out_of_time():
+                skipped.append("the count of items that only mention it")
+            else:
+                result.elsewhere = self._elsewhere(reader, request, plan, left())
         if matches.partial:
             result.warnings.append(
                 f"the search ran out of time ({limit or 0:g} s); results are partial"
@@ -224,8 +334,10 @@ class SearchService(ClosesOnExit):
             else:
                 counts = reader.facet_counts(query, matches, blank=_blank(request))
                 result.facets = facet_counts(counts, request.filters)
-        if request.query.strip():
-            result.suggestions, complete = reader.suggestions(plain_words(tree), out_of_time)
+        if request.query.strip() and not plan.respelled:
+            result.suggestions, complete = plan.suggested or reader.suggestions(
+                plan.words if plan.words is not None else plain_words(tree), out_of_time
+            )
             if not complete:
                 skipped.append("some spelling suggestions")
         if skipped:
@@ -243,17 +355,31 @@ class SearchService(ClosesOnExit):
         if limit == 0:
             return
         with self.backend.reading() as reader:
-            _, query = self._compiled(reader, request)
-            matches = reader.match(
-                query,
-                request.sort,
-                start=0,
-                size=limit or 1,
-                every=limit is None,
-                time_limit=None,
-            )
+
+            def run(query: Any) -> Matches:
+                return reader.match(
+                    query,
+                    request.sort,
+                    start=0,
+                    size=limit or 1,
+                    every=limit is None,
+                    time_limit=None,
+                )
+
+            matches = self._planned(reader, request, run, lambda: False).matches
             for ref, score in matches.hits:
                 yield item_record(reader.record(ref), score)
+
+    def _elsewhere(
+        self, reader: Reader, request: SearchRequest, plan: Plan, limit: float | None
+    ) -> int | None:
+        """How many more items the words match everywhere but in the services (counted
+        apart: "26 more items mention norco"); None when the count ran out of time."""
+        _, ftree = self._trees(request)
+        wider = in_fields(plan.tree, EVERYWHERE_FIELDS, FIELD_BOOSTS)
+        query = reader.compile(And((wider, Not(plan.tree))), ftree)
+        found = reader.match(query, "relevance", start=0, size=1, every=False, time_limit=limit)
+        return None if found.partial else found.total
 
     # -- the rest is the backend's -----------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # -- the tree --------------------------------------------------------------------------------
 
@@ -140,3 +140,27 @@ def all_of(*nodes: Node | None) -> Node:
     if not parts:
         return Every()
     return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def has_default_fields(node: Node) -> bool:
+    """Whether ``node`` has a word, phrase or pattern without a field (plain words)."""
+    return any(isinstance(n, Term | Phrase | Pattern) and n.field is None for n in walk(node))
+
+
+def in_fields(node: Node, fields: tuple[str, ...], boosts: dict[str, float]) -> Node:
+    """``node`` with each plain word, phrase and pattern searched in ``fields`` instead of the
+    default fields (the wider scope of ``--everywhere``); fielded parts are kept."""
+    if isinstance(node, Term | Phrase | Pattern):
+        if node.field is not None:
+            return node
+        parts = tuple(replace(node, field=f, boost=node.boost * boosts.get(f, 1.0)) for f in fields)
+        return parts[0] if len(parts) == 1 else Or(parts)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(in_fields(c, fields, boosts) for c in node.children), node.boost)
+    if isinstance(node, Not):
+        return Not(in_fields(node.child, fields, boosts))
+    if isinstance(node, AndMaybe):
+        return AndMaybe(
+            in_fields(node.required, fields, boosts), in_fields(node.optional, fields, boosts)
+        )
+    return node

@@ -30,7 +30,7 @@ from imr_search.config import Settings
 from imr_search.errors import QueryError, UsageError
 from imr_search.model import LETTER_OUTCOMES, Citation, Letter
 from imr_search.present.jsonforms import precedents_dict, similar_dict
-from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts
+from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts, scope_notes
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.emptiness import why_nothing
@@ -42,6 +42,7 @@ from imr_search.search.lookup import (
     find_letter,
 )
 from imr_search.search.request import FACETS, SearchRequest
+from imr_search.search.results import SearchResult
 from imr_search.server.appeal_page import today_in_california, workbench_data
 from imr_search.server.params import (
     DEFAULT_PAGE_SIZE,
@@ -248,6 +249,39 @@ def case_page(
     return RedirectResponse(f"{root}/?{query}", status_code=303)
 
 
+def _scope(result: SearchResult, params: SearchParams, base: str) -> dict[str, Any] | None:
+    """Where the plain words searched, what else they searched, and the links to the wider
+    scope ("26 more items mention norco"), back, and to the words as typed."""
+    if result.scope not in ("services", "everywhere"):
+        return None
+    out: dict[str, Any] = {
+        "name": result.scope,
+        "notes": scope_notes(result, wider=None),
+        "elsewhere": None,
+        "elsewhere_url": None,
+        "services_url": None,
+        "synonyms_url": None,
+        "synonyms_label": None,
+    }
+    if result.elsewhere:
+        noun = "item mentions" if result.elsewhere == 1 else "items mention"
+        out["elsewhere"] = (
+            f"{result.elsewhere:,} more {noun} {params.q.strip()} only in a rationale, "
+            "summary or citation"
+        )
+        out["elsewhere_url"] = params.changed(scope="everywhere").url(base)
+    if result.scope == "everywhere" and not result.fallback:
+        out["services_url"] = params.changed(scope="services").url(base)
+    if result.also_searched or not params.synonyms:
+        out["synonyms_url"] = params.changed(synonyms=not params.synonyms).url(base)
+        out["synonyms_label"] = (
+            "Search the words as typed (no synonyms)"
+            if params.synonyms
+            else "Also search abbreviations, synonyms and drug names"
+        )
+    return out
+
+
 @router.get("/", response_class=HTMLResponse, response_model=None)
 def search_page(
     request: Request,
@@ -324,6 +358,7 @@ def search_page(
             else None
         ),
         "suggestion_url": _suggestion_url(params, base, data["suggestions"]) if data else None,
+        "scope": _scope(result, params, base) if data else None,
         "first": (params.page - 1) * params.size + 1,
         "max_query_length": settings.max_query_length,
     }

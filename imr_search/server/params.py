@@ -224,6 +224,18 @@ class SearchParams(FilterParams):
         description="Results per page (25 unless given; at most 100).",
     )
     letters: bool = Field(False, description="Group the results by letter.")
+    scope: Literal["services", "everywhere", "all"] = Field(
+        "services",
+        description="Where plain words search: services (the disputed services and the drug, "
+        "category and region derived from them: decisions about the thing asked) or "
+        "everywhere (also rationales, case summaries and citations: items that mention it; "
+        "all is the same).",
+    )
+    synonyms: bool = Field(
+        True,
+        description="Plain words also search their abbreviations, synonyms and drug names "
+        "(PT: physical therapy; Norco: hydrocodone/acetaminophen); false: as typed.",
+    )
     rates: bool = Field(
         False,
         description="With facets: each facet value's overturned count and overturn rate "
@@ -251,6 +263,8 @@ class SearchParams(FilterParams):
             sort=self.sort,
             page=self.page,
             size=self.size,
+            scope="services" if self.scope == "services" else "everywhere",
+            synonyms=self.synonyms,
         )
 
     # -- writing (URLs) -----------------------------------------------------------------------
@@ -264,6 +278,10 @@ class SearchParams(FilterParams):
             yield "sort", self.sort
         if self.letters:
             yield "letters", "1"
+        if self.scope != "services":
+            yield "scope", "everywhere"
+        if not self.synonyms:
+            yield "synonyms", "0"
         if self.rates:
             yield "rates", "1"
         if self.size != DEFAULT_PAGE_SIZE:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -226,9 +227,57 @@ def test_table_output_shows_rows_and_facets(index_dir: Path) -> None:
 
 
 def test_misspelt_term_gets_a_suggestion(index_dir: Path) -> None:
-    result = run("search", "lumbr", "--index", str(index_dir))
+    # As typed, a word no item has draws a suggestion ...
+    result = run("search", "lumbr", "--no-synonyms", "--index", str(index_dir))
     assert result.exit_code == 0
     assert "did you mean: lumbar" in result.stdout
+    # ... and by default it is searched as that spelling, which the answer says.
+    result = run("search", "lumbr", "--index", str(index_dir))
+    assert "no item has 'lumbr': searched 'lumbar'" in result.stdout
+
+
+# What "norco" also searches: its generic, as the answer says (also searched).
+NORCO_OR_ITS_GENERIC = re.compile(r"\bnorco\b|\bhydrocodone\W+acetaminophen\b", re.IGNORECASE)
+
+
+def _about(records: list[Letter], pred: Callable[[Letter, Item], bool]) -> set[str]:
+    return {lt.item_id(it) for lt in records for it in lt.items if pred(lt, it)}
+
+
+def test_a_plain_query_answers_decisions_about_it(index_dir: Path, records: list[Letter]) -> None:
+    # Norco: the one request for it (post-op Norco), not the letters that mention it.
+    asked = _about(records, lambda lt, it: it.drug is not None and "hydrocodone" in it.drug.name)
+    mention = _about(
+        records,
+        lambda lt, it: (
+            NORCO_OR_ITS_GENERIC.search(it.rationale + " " + lt.summary) is not None
+            and lt.item_id(it) not in asked
+        ),
+    )
+    data = search_json(index_dir, "norco", "--limit", "100")
+    assert {h["item_id"] for h in data["results"]} == asked
+    assert data["scope"] == "services"
+    assert data["elsewhere"] == len(mention)
+    text = run("search", "norco", "--index", str(index_dir)).stdout
+    assert "also searched: hydrocodone/acetaminophen" in text
+    more = "more item mentions" if len(mention) == 1 else "more items mention"
+    assert f"{len(mention)} {more} it only in a rationale, summary or citation" in text
+    wide = search_json(index_dir, "norco", "--everywhere", "--limit", "100")
+    assert {h["item_id"] for h in wide["results"]} == asked | mention
+    assert wide["scope"] == "everywhere"
+
+
+def test_no_synonyms_searches_the_words_as_typed(index_dir: Path) -> None:
+    data = search_json(index_dir, "TENS", "--no-synonyms", "--limit", "100")
+    assert data["also_searched"] == []
+    assert search_json(index_dir, "TENS")["also_searched"]
+
+
+def test_an_export_says_where_its_words_searched(index_dir: Path, records: list[Letter]) -> None:
+    result = run("search", "norco", "--format", "jsonl", "--index", str(index_dir))
+    assert result.exit_code == 0
+    assert "note: searched the disputed services" in result.stderr
+    assert len(result.stdout.splitlines()) == search_json(index_dir, "norco")["total"]
 
 
 @pytest.mark.parametrize(

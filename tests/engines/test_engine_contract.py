@@ -74,6 +74,13 @@ def engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
 # -- queries over every named field -------------------------------------------------------------
 
 FIELD_QUERIES: list[tuple[str, Pred]] = [
+    # ``about``: the service and what the parser derived from it (the drug, here).
+    (
+        "about:tramadol",
+        lambda lt, it: (
+            "tramadol" in it.service.lower() or (it.drug is not None and "tramadol" in it.drug.name)
+        ),
+    ),
     ("service:mri", lambda lt, it: "MRI" in it.service),
     ("service:injection", lambda lt, it: "injection" in it.service.lower()),
     ("decision:overturned", lambda lt, it: it.decision == "overturned"),
@@ -638,10 +645,27 @@ def test_any_query_string_either_runs_or_is_a_query_error(corpus_engine: Engine,
 
 
 def test_misspelt_word_gets_a_suggestion(corpus_engine: Engine) -> None:
-    result = corpus_engine.search(SearchRequest(query="lumbr"))
+    # As typed (no vocabulary, no respelling), a word no item has draws a suggestion.
+    result = corpus_engine.search(SearchRequest(query="lumbr", synonyms=False))
     assert result.total == 0
     assert result.suggestions == {"lumbr": "lumbar"}
     assert "lumbar" in corpus_engine.suggest("lumbr")
+
+
+def test_misspelt_word_is_searched_as_its_spelling_and_says_so(
+    corpus_engine: Engine, corpus: list[Letter]
+) -> None:
+    # By default the search box answers the word the index knows, and says which.
+    result = corpus_engine.search(SearchRequest(query="lumbr", size=100))
+    assert result.respelled == {"lumbr": "lumbar"}
+    lumbar = ids_where(
+        corpus,
+        lambda lt, it: (
+            "lumbar" in it.service.lower()
+            or "lumbar" in " ".join(it.body_regions or [it.body_region or ""]).lower()
+        ),
+    )
+    assert {h.item_id for h in result.hits} == lumbar
 
 
 def test_known_words_get_no_suggestion(corpus_engine: Engine) -> None:

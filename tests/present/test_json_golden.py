@@ -57,9 +57,12 @@ ENGINES = registry.folder_engines()
 # "reasons", "reason_sentences" (each item), "reason" (a facet and a precedents breakdown) and
 # "why" (precedents per decision): the reason codes (docs/reasons.md); "cache": /healthz's
 # response cache (issue 27); "category_source" (each item): DWC's label or the parser's
-# (docs/fetch.md).
+# (docs/fetch.md). Issue 25 gave searches where their words searched (scope, fallback,
+# also_searched, respelled, elsewhere); its plain queries answer "decisions about" the words:
+# the search cases whose answer that changed were recorded again.
 NEW_KEYS: frozenset[str] = frozenset(
     {"warnings", "reasons", "reason_sentences", "reason", "why", "cache", "category_source"}
+    | {"scope", "fallback", "also_searched", "respelled", "elsewhere"}
 )
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,

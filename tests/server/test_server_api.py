@@ -209,7 +209,8 @@ def test_search_results_carry_the_documented_fields(api: httpx.Client) -> None:
     hit = documented(api, "SearchHit")
     body = api.get("/api/search", params={"q": "knee", "size": 5}).json()
     assert set(body) == {
-        "total", "page", "size", "pages", "results", "facets", "warnings", "suggestions"
+        "total", "page", "size", "pages", "results", "facets", "warnings", "suggestions",
+        "scope", "fallback", "also_searched", "respelled", "elsewhere",
     }  # fmt: skip
     assert body["results"]
     for result in body["results"]:
@@ -463,10 +464,18 @@ def test_html_routes_answer_an_html_error_page(api: httpx.Client) -> None:
 
 
 def test_a_misspelling_gets_a_did_you_mean_link(api: httpx.Client) -> None:
-    body = api.get("/api/search", params={"q": "lumbr"}).json()
+    # As typed (synonyms=0) a word no item has gets a suggestion and its link ...
+    body = api.get("/api/search", params={"q": "lumbr", "synonyms": 0}).json()
     assert body["suggestions"] == {"lumbr": "lumbar"}
-    page = api.get("/", params={"q": "lumbr"})
-    assert 'href="/?q=lumbar"' in page.text
+    page = api.get("/", params={"q": "lumbr", "synonyms": 0})
+    assert 'href="/?q=lumbar&amp;synonyms=0"' in page.text
+    # ... and by default it is searched as that spelling, which the answer says.
+    body = api.get("/api/search", params={"q": "lumbr"}).json()
+    assert body["respelled"] == {"lumbr": "lumbar"}
+    assert (
+        "no item has &#39;lumbr&#39;: searched &#39;lumbar&#39;"
+        in api.get("/", params={"q": "lumbr"}).text
+    )
 
 
 def test_letter_pages_show_every_item_and_citation(

@@ -46,6 +46,12 @@ def open_backend(
                     str(index_dir),
                     "it has no outcome, received date, citation, era or reason fields",
                 )
+            # Format 5 added ``about`` (the service and what the parser derived from
+            # it), which plain words search.
+            if "about" not in held:
+                raise OutdatedIndexError(
+                    str(index_dir), "it has no about field (what plain words search)"
+                )
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)

@@ -55,6 +55,7 @@ def build_schema() -> Any:
         day=fields.COLUMN(columns.NumericColumn("i")),
         stored=fields.STORED(),  # JSON: the letter (letter docs) or the item record
         # searchable text
+        about=fields.TEXT(analyzer=text()),
         service=fields.TEXT(analyzer=text()),
         rationale=fields.TEXT(analyzer=text()),
         summary=fields.TEXT(analyzer=text()),
