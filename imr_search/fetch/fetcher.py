@@ -11,6 +11,7 @@ under its final name records it without downloading it again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,16 @@ from imr_search.fetch.listing import (
     unique_cases,
 )
 from imr_search.fetch.protocol import ResultPage, Search
-from imr_search.fetch.store import held_letter, letter_path, pdf_problem, sha256, write_letter
+from imr_search.fetch.store import (
+    adopt_partial,
+    drop_partial,
+    held_letter,
+    keep_partial,
+    letter_path,
+    pdf_problem,
+    sha256,
+    write_letter,
+)
 
 LetterOutcome = Literal["new", "held", "unavailable", "failed"]
 # Tries of a page that does not read as the protocol says: an error page passes, a redesign
@@ -306,8 +316,12 @@ class Fetcher:
             self.report.held += 1
             return "held", None
         relative = letter_path(case.decided, number)
-        whole = held_letter(self.root, relative)
-        if whole is not None:  # written by a run killed before its row
+        # Written by a run killed before its row: under its final name, or whole under its
+        # temporary one (killed between the last byte and the rename).
+        whole = held_letter(self.root, relative) or (
+            None if self.dry_run else adopt_partial(self.root, relative)
+        )
+        if whole is not None:
             self.state.put_letter(number, relative, *whole)
             self.report.held += 1
             self._landed()
@@ -315,12 +329,13 @@ class Fetcher:
         if self.dry_run:
             return "new", None
         try:
-            data = self.client.letter(case.pdf_url, pdf_problem)
+            data = self.client.letter(case.pdf_url, functools.partial(self._kept, relative))
         except LookupError as e:
             self.state.put_problem(number, "unavailable", str(e))
             self.report.unavailable.append((number, str(e)))
             return "unavailable", str(e)
         except SiteError as e:
+            drop_partial(self.root, relative)  # a bad download kept for checking
             self.state.put_problem(number, "failed", str(e))
             self.report.failed.append((number, str(e)))
             self._failing += 1
@@ -335,6 +350,11 @@ class Fetcher:
         self.report.new += 1
         self._landed()
         return "new", None
+
+    def _kept(self, relative: str, data: bytes) -> str | None:
+        """What is wrong with a download (``pdf_problem``), once it is kept on disk."""
+        keep_partial(self.root, relative, data)
+        return pdf_problem(data)
 
     def _landed(self) -> None:
         self._since_landed += 1

@@ -60,6 +60,38 @@ def write_letter(root: Path, relative: str, data: bytes) -> Path:
     return final
 
 
+def keep_partial(root: Path, relative: str, data: bytes) -> None:
+    """Keep a download beside its final name the moment it arrives, before it is checked: a
+    run killed between the last byte and the rename leaves it for the next run to adopt
+    (``adopt_partial``) instead of downloading the letter whole a second time."""
+    final = root / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # No fsync: a killed process loses nothing the kernel holds; the rename's fsync is
+    # for the letter that is kept.
+    final.with_name(final.name + PARTIAL).write_bytes(data)
+
+
+def drop_partial(root: Path, relative: str) -> None:
+    """Remove a download kept under its temporary name (one that failed its check)."""
+    final = root / relative
+    final.with_name(final.name + PARTIAL).unlink(missing_ok=True)
+
+
+def adopt_partial(root: Path, relative: str) -> tuple[str, int] | None:
+    """(hash, size) of a whole letter a killed run kept under its temporary name, now moved to
+    its final name; None when there is none or it is not a whole PDF."""
+    final = root / relative
+    partial = final.with_name(final.name + PARTIAL)
+    try:
+        data = partial.read_bytes()
+    except OSError:
+        return None
+    if pdf_problem(data) is not None:
+        return None
+    write_letter(root, relative, data)
+    return sha256(data), len(data)
+
+
 def held_letter(root: Path, relative: str) -> tuple[str, int] | None:
     """(hash, size) of a letter already under its final name and whole (a run killed after
     the rename, before its row), else None."""

@@ -116,6 +116,29 @@ def test_a_letter_written_before_a_kill_is_recorded_without_a_download(
     assert site.counts.pdf_requests[case.number] == 0
 
 
+def test_a_letter_received_whole_before_a_kill_is_not_downloaded_again(
+    letters: list[Case], tmp_path: Path
+) -> None:
+    # Killed after the last byte arrived, before the letter was checked and renamed: the
+    # bytes wait under the temporary name, and the next run adopts them.
+    whole, cut = letters[0], letters[1]
+    for case, data in ((whole, whole.pdf), (cut, cut.pdf[: len(cut.pdf) // 2])):
+        path = tmp_path / f"{case.decided:%Y-%m}" / f"{case.number}.pdf.part"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    site = Site(letters[:5])
+    report = _fetch(site, tmp_path)
+    assert (report.new, report.held) == (4, 1)
+    assert site.counts.pdf_requests[whole.number] == 0
+    assert site.counts.pdf_whole[cut.number] == 1  # half a letter is downloaded again
+    with State(tmp_path / STATE_FILE) as state:
+        for case in (whole, cut):
+            held = state.letter(case.number)
+            assert held is not None
+            assert (tmp_path / held.path).read_bytes() == case.pdf
+    assert not list(tmp_path.rglob("*.part"))
+
+
 def test_a_redesigned_page_stops_the_run_and_is_saved(letters: list[Case], tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match="no results table") as caught:
         _fetch(Site(letters[:5], Faults(redesigned=True)), tmp_path)
