@@ -85,9 +85,18 @@ class BenchQuery:
 
 
 def to_whoosh(q: BenchQuery, size: int = 20) -> SearchRequest:
-    """The imr-search request of a benchmark query."""
+    """The imr-search request of a benchmark query: its words searched as typed (no
+    abbreviations or drug names added) in every text field, as the baselines search them and
+    as the recorded figures were measured (the search box's default, decisions about the
+    words, is a narrower search)."""
     return SearchRequest(
-        query=q.text(), filters=q.filter_map, facets=q.facets, letters=q.letters, size=size
+        query=q.text(),
+        filters=q.filter_map,
+        facets=q.facets,
+        letters=q.letters,
+        size=size,
+        scope="everywhere",
+        synonyms=False,
     )
 
 

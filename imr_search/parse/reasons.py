@@ -53,8 +53,11 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|vs|Dr|Mr|Mrs|Ms|No|etc|approx|al|Fig|p|pp|St|Jr|U\.S|mg|ca)\.|"
     r"\b[A-Z]\.)[\"')\]]?$"
 )
-# Words glued at a line end by extraction ("neurological deficit.In this case").
-_GLUED = re.compile(r"(?<=[a-z)\"][.?!])(?=(?:In|The|Here|However|Therefore|As|Given)\b)")
+# Sentences glued at a line end by extraction ("neurological deficit.In this case", "per the
+# ACOEM.There was"): a word of two letters or more, its mark, then a capitalised word. Whether
+# the text has the space depends on the extractor, and the sentences (and so the reasons) must
+# not; an abbreviation so glued ("Dr.Smith") is kept whole by the check in ``sentences``.
+_GLUED = re.compile(r"(?<=[A-Za-z)\"][a-z)\"A-Z][.?!])(?=[A-Z][a-z])")
 
 
 # A run of text with no sentence end is read in pieces of about this many characters: the rules

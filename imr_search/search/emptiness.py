@@ -4,7 +4,9 @@ empty answer, instead of a bare "No matches." (a user reads a bare 0 as a count)
 The causes, most basic first: the index holds no items; one filter or date range on its own
 matches nothing (an era no indexed item is of, a month nothing was decided in); the query on
 its own matches nothing; else the parts match items apart but not together. Each costs a
-one-item search, and is asked only after an empty answer.
+one-item search, and is asked only after an empty answer, within what is left of the answer's
+own time limit (``Deadline``): a query that found nothing slowly (200 words no item has) must
+not then run unlimited to say why. Out of time, the sentence says the reason was not looked for.
 """
 
 from __future__ import annotations
@@ -13,18 +15,30 @@ import datetime as dt
 from dataclasses import replace
 
 from imr_search.search.backend import Engine
+from imr_search.search.deadline import Deadline, ran_out
 from imr_search.search.request import FACETS, SearchRequest
 
 
-def _count(engine: Engine, request: SearchRequest) -> int:
-    return engine.search(replace(request, page=1, size=1, facets=False, letters=False)).total
+class _OutOfTime(Exception):
+    """The answer's time ran out before its cause was found."""
 
 
-def _values_held(engine: Engine, name: str) -> str:
+def _count(engine: Engine, request: SearchRequest, deadline: Deadline) -> int:
+    if deadline.passed():
+        raise _OutOfTime
+    one = replace(request, page=1, size=1, facets=False, letters=False)
+    found = engine.search(deadline.narrowed(one))
+    if ran_out(found.warnings):
+        raise _OutOfTime
+    return found.total
+
+
+def _values_held(engine: Engine, name: str, deadline: Deadline) -> str:
     """``" (the index holds: mtus-2016 (40), ...)"`` for a filter with a facet, else ""."""
-    if name not in FACETS:
+    if name not in FACETS or deadline.passed():
         return ""
-    facets = engine.search(SearchRequest(facets=True, size=1)).facets.get(name, [])
+    every = deadline.narrowed(SearchRequest(facets=True, size=1))
+    facets = engine.search(every).facets.get(name, [])
     held = [f"{f.value} ({f.count})" for f in facets if f.count][:8]
     return f" (the index holds: {', '.join(held)})" if held else ""
 
@@ -33,19 +47,32 @@ def _span(low: dt.date | None, high: dt.date | None) -> str:
     return f"from {low or 'the start'} to {high or 'today'}"
 
 
-def why_nothing(engine: Engine, request: SearchRequest) -> str:
-    """The reason ``request`` (as prepared) matched no item, as one sentence."""
+def why_nothing(engine: Engine, request: SearchRequest, deadline: Deadline | None = None) -> str:
+    """The reason ``request`` (as prepared) matched no item, as one sentence, found before
+    ``deadline`` (the answer's; else one of the request's own time limit, started now)."""
+    deadline = deadline or Deadline.start(request.time_limit)
+    try:
+        return _why(engine, request, deadline)
+    except _OutOfTime:
+        return (
+            "No matches in the time the search had; why was not looked for "
+            "(try fewer words, or a filter)."
+        )
+
+
+def _why(engine: Engine, request: SearchRequest, deadline: Deadline) -> str:
     every = SearchRequest()
     stats = engine.stats()
     if stats.items == 0:
         return "No matches: the index holds no items yet (add letters with imr-search index)."
     for name, values in request.filters.items():
-        if not _count(engine, replace(every, filters={name: values})):
+        if not _count(engine, replace(every, filters={name: values}), deadline):
             shown = " or ".join(repr(v) for v in values)
-            return f"No matches: no indexed item has {name} {shown}{_values_held(engine, name)}."
+            held = _values_held(engine, name, deadline)
+            return f"No matches: no indexed item has {name} {shown}{held}."
     if request.date_from or request.date_to:
         dated = replace(every, date_from=request.date_from, date_to=request.date_to)
-        if not _count(engine, dated):
+        if not _count(engine, dated, deadline):
             held = f"{stats.first_decision or '?'} to {stats.last_decision or '?'}"
             asked = _span(request.date_from, request.date_to)
             return (
@@ -53,10 +80,12 @@ def why_nothing(engine: Engine, request: SearchRequest) -> str:
                 f"(the index holds decisions from {held})."
             )
     for name, (low, high) in request.ranges.items():
-        if (low or high) and not _count(engine, replace(every, ranges={name: (low, high)})):
+        if (low or high) and not _count(
+            engine, replace(every, ranges={name: (low, high)}), deadline
+        ):
             return f"No matches: no indexed item has {name} {_span(low, high)}."
     if request.query.strip() or request.tree is not None:
         alone = replace(every, query=request.query, tree=request.tree)
-        if not _count(engine, alone):
+        if not _count(engine, alone, deadline):
             return f"No matches: no item matches the query {request.query.strip()!r} on its own."
     return "No matches: the query and the filters each match items, but no item matches them all."

@@ -115,6 +115,10 @@ AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
 # every indexed word, at a cost that grows with its length (a 1,000-letter word took 10 s and
 # cannot be stopped), and no misspelt word of a letter is this long.
 MAX_CORRECTED_LENGTH = 40
+# The unknown words of one query given a correction search: a search box query with more words
+# no item has is not a typo (200 such words cost Whoosh 3 s of correction searches, every one of
+# them run before the answer). The words past it are searched as typed, with no suggestion.
+MAX_CORRECTED_WORDS = 8
 # The oldest age a query may name (``age:[60 TO 200]`` is a query error, never an engine's).
 MAX_AGE = 150
 # The words one pattern (``lumb*``) may stand for: past it the pattern is a QueryError asking

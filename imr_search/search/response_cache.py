@@ -16,8 +16,9 @@ values costs 10 to 35 ms of CPU, this a few microseconds).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
 from cachetools import LRUCache
@@ -41,23 +42,31 @@ class CacheStats:
         return self.hits / asked if asked else None
 
 
+# What does not change an answer: the time limit (a partial answer is never stored).
+_NOT_IN_KEY = frozenset({"time_limit"})
+
+
 def request_key(request: SearchRequest) -> Hashable:
-    """The request with what does not change its answer left out (the time limit: a partial
-    answer is never stored) and its mappings in a fixed order."""
-    return (
-        request.query.strip(),
-        request.tree,
-        tuple(sorted((k, tuple(v)) for k, v in request.filters.items())),
-        request.date_from,
-        request.date_to,
-        tuple(sorted((k, v) for k, v in request.ranges.items() if v[0] or v[1])),
-        request.facets,
-        request.letters,
-        request.sort,
-        request.page,
-        request.size,
-        tuple(request.exclude_letters),
-    )
+    """Every field of the request but those in ``_NOT_IN_KEY``, its mappings in a fixed order.
+
+    Read from the dataclass's fields, so a field added to ``SearchRequest`` (the search box's
+    scope and synonyms switch were) is part of the key without anyone remembering to add it
+    here; the query's surrounding spaces and a range with no bounds do not count."""
+    key: list[Hashable] = []
+    for spec in dataclasses.fields(request):
+        if spec.name in _NOT_IN_KEY:
+            continue
+        value = getattr(request, spec.name)
+        if spec.name == "query":
+            value = value.strip()
+        elif spec.name == "ranges":
+            value = tuple(sorted((k, v) for k, v in value.items() if v[0] or v[1]))
+        elif isinstance(value, Mapping):
+            value = tuple(sorted((k, tuple(v)) for k, v in value.items()))
+        elif isinstance(value, list):
+            value = tuple(value)
+        key.append((spec.name, value))
+    return tuple(key)
 
 
 class ResponseCache:

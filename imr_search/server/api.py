@@ -99,7 +99,7 @@ def search(
     # The aliases applied and a case number read as such, before the engine's own warnings.
     result.warnings[:0] = prepared.all_notes
     if not result.total:  # say why, as the CLI and the page do
-        result.warnings.append(why_nothing(engine, search_request))
+        result.warnings.append(why_nothing(engine, search_request, deadline))
     over = (
         overturned_facets(engine, search_request, deadline=deadline, warnings=result.warnings)
         if params.facets and params.rates

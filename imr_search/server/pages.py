@@ -310,7 +310,7 @@ def search_page(
         result = engine.search(deadline.narrowed(request_))
         result.warnings[:0] = prepared.all_notes
         if not result.total:  # say why, as the CLI and the API do
-            result.warnings.append(why_nothing(engine, request_))
+            result.warnings.append(why_nothing(engine, request_, deadline))
         # Facet values' overturn rates, when asked for: one more search.
         overturned = (
             overturned_facets(engine, request_, deadline=deadline, warnings=result.warnings)

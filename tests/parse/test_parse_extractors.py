@@ -30,6 +30,8 @@ FREE_TEXT = {
     "source",
     "section",
 }
+# Lists of the letter's own sentences (each code's supporting sentences): compared like free text.
+FREE_TEXT_LISTS = {"reason_sentences"}
 
 
 def differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -42,6 +44,10 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
                 if "".join(a[key].split()) != "".join(b[key].split()):
                     out.append(f"{path}.{key}: text differs")
                 continue
+            if key in FREE_TEXT_LISTS:
+                squeezed = _squeezed(a.get(key)), _squeezed(b.get(key))
+                out.extend(differences(*squeezed, f"{path}.{key}"))
+                continue
             out.extend(differences(a.get(key), b.get(key), f"{path}.{key}"))
         return out
     if isinstance(a, list) and isinstance(b, list):
@@ -53,6 +59,17 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
             for d in differences(x, y, f"{path}[{i}]")
         ]
     return [] if a == b else [f"{path}: {a!r} vs {b!r}"]
+
+
+def _squeezed(value: Any) -> Any:
+    """``value`` with the whitespace taken out of every string in it."""
+    if isinstance(value, str):
+        return "".join(value.split())
+    if isinstance(value, dict):
+        return {k: _squeezed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_squeezed(v) for v in value]
+    return value
 
 
 @pytest.mark.slow

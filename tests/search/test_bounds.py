@@ -23,12 +23,13 @@ from imr_search.engines.registry import ENGINES, open_engine
 from imr_search.errors import QueryError
 from imr_search.ingest.indexer import index_paths
 from imr_search.search.backend import Engine
+from imr_search.search.fields import MAX_CORRECTED_WORDS
 from imr_search.search.request import SearchRequest
 from imr_search.search.syntax import parse
 
 # isort: split
 from factories import LETTER_SOURCES
-from worst_queries import WORDS
+from worst_queries import CITATOR, WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORST = ROOT / "tests" / "worst_queries.py"
@@ -121,6 +122,17 @@ def test_a_word_too_long_to_be_misspelt_gets_no_correction_search(corpus_engine:
     assert corpus_engine.suggest(word) == []
 
 
+def test_only_the_first_unknown_words_get_a_correction_search(corpus_engine: Engine) -> None:
+    typos = ["painn", "lumbr", "physicl", "therapyy", "patiant", "requestt", "medicl",
+             "treatmnt", "injurry", "guidelne"]  # fmt: skip
+    alone = {
+        w: corpus_engine.search(SearchRequest(w, synonyms=False)).suggestions.get(w) for w in typos
+    }
+    assert all(alone.values()), alone  # each, alone, has a correction in the corpus
+    found = corpus_engine.search(SearchRequest(" ".join(typos), synonyms=False))
+    assert found.suggestions == {w: alone[w] for w in typos[:MAX_CORRECTED_WORDS]}
+
+
 # -- the worst queries, measured --------------------------------------------------------------
 
 
@@ -167,8 +179,11 @@ def test_the_worst_queries_answer_in_time_and_bounded_memory(letters_index_of: P
         assert row["wall"] <= BUSY_BOX * (TIME_LIMIT + 1), (name, report)
         # CPU seconds do not grow with the box's load: every query here is a few hundred
         # milliseconds of work on 25 letters (the 1,000-letter word's spelling correction
-        # was 2.9 s before a word's length was bounded).
-        assert row["cpu"] <= 1.5, (name, report)
+        # was 2.9 s before a word's length was bounded, 200 unknown words' 3 s before the
+        # words given a correction search were). The citator is a search per row of its
+        # table, paced by one deadline: its bound is the limit it keeps, plus a second.
+        bound = TIME_LIMIT + 1 if name in CITATOR else 1.5
+        assert row["cpu"] <= bound, (name, report)
     assert max(r["peak_mb"] for r in measured.values()) - baseline <= PEAK_GROWTH_MB, report
     assert measured["sloppy 20 words slop 1000"]["outcome"] == "refused"
     assert measured["age past 64 bits"]["outcome"] == "refused"

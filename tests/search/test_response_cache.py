@@ -108,3 +108,13 @@ def test_the_key_ignores_the_time_limit_and_the_order_of_mappings() -> None:
     assert request_key(a) == request_key(b)
     assert request_key(a) != request_key(SearchRequest(query="mri", page=2))
     assert request_key(a) != request_key(SearchRequest(query="mri", letters=True))
+
+
+def test_every_switch_that_changes_an_answer_changes_the_key() -> None:
+    # The search box's switches came after the cache: an answer searched as typed
+    # (synonyms off) or everywhere must not be served for the default request.
+    plain = request_key(SearchRequest(query="ultram"))
+    assert plain != request_key(SearchRequest(query="ultram", synonyms=False))
+    assert plain != request_key(SearchRequest(query="ultram", scope="everywhere"))
+    assert plain != request_key(SearchRequest(query="ultram", exclude_letters=("CM1",)))
+    assert plain != request_key(SearchRequest(query="ultram", sort="-decided"))

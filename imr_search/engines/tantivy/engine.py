@@ -54,7 +54,7 @@ from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
 from imr_search.model import Letter
 from imr_search.search.backend import ClosesOnExit, LetterPage, Matches, group_letters
 from imr_search.search.documents import UNCLASSIFIED
-from imr_search.search.fields import MAX_EXPANSIONS
+from imr_search.search.fields import MAX_CORRECTED_WORDS, MAX_EXPANSIONS
 from imr_search.search.hits import item_record
 from imr_search.search.request import FACETS, SortOrder
 from imr_search.search.results import IndexStats, ItemRecord, LetterSource, Segment, SourceState
@@ -504,17 +504,21 @@ class _TantivyReader:
     def suggestions(
         self, words: Sequence[str], out_of_time: Callable[[], bool]
     ) -> tuple[dict[str, str], bool]:
-        # Within the time limit too: 200 unknown words cost a correction search each.
+        # Within the time limit and MAX_CORRECTED_WORDS: each unknown word costs a search.
         s = self._s
         out: dict[str, str] = {}
         if not s.num_docs:
             return out, True
+        searched: set[str] = set()
         for word in words:
             for token in self._engine.words_analyzer.analyze(word):
-                if token in out or spelling.known(s, token):
+                if token in searched or spelling.known(s, token):
                     continue
+                if len(searched) == MAX_CORRECTED_WORDS:
+                    return out, True
                 if out_of_time():
                     return out, False
+                searched.add(token)
                 found = spelling.suggest(s, token, limit=1)
                 if found:
                     out[token] = found[0]
