@@ -104,10 +104,14 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
         with AlertStore(alerts_path(settings.index_dir)) as store:
-            baseline = store.add(engine, saved)
-            saved = store.get(name)  # as stored: its filter values resolved
+            added = store.add(engine, saved)
+            saved = store.get(name)  # as stored: its values resolved
         rate = monthly_rate(engine, saved)
-    click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
+    for note in added.notes:  # as `imr-search search` says them
+        click.echo(f"note: {note}", err=True)
+    typed = f" (typed: {saved.typed})" if saved.typed else ""
+    items = "item matches" if added.matched == 1 else "items match"
+    click.echo(f"saved {name}: {saved.describe()}{typed} ({added.matched} {items} now)")
     if rate is not None:
         total, months, per_month = rate
         click.echo(
@@ -132,7 +136,7 @@ def alerts_list(fmt: str, index_dir: Path | None) -> None:
             searches = store.saved()
     if fmt == "json":
         data = [
-            {"name": s.name, "query": s.query,
+            {"name": s.name, "query": s.query, "typed": s.typed or None,
              "filters": {k: list(v) for k, v in s.filters.items()},
              "from": s.date_from.isoformat() if s.date_from else None,
              "to": s.date_to.isoformat() if s.date_to else None, "created": s.created}
@@ -143,7 +147,7 @@ def alerts_list(fmt: str, index_dir: Path | None) -> None:
     if not searches:
         click.echo("no saved searches (imr-search alerts add NAME QUERY [filters])")
     for s in searches:
-        click.echo(f"{s.name}: {s.describe()}")
+        click.echo(f"{s.name}: {s.describe()}" + (f" (typed: {s.typed})" if s.typed else ""))
 
 
 @alerts_group.command("remove")

@@ -98,12 +98,8 @@ def _filter_value(name: str, value: str) -> Node:
         raise QueryError(f"guideline filter: {value!r} is not one of {', '.join(GUIDELINE_VALUES)}")
     f = ALL_FIELDS[FILTER_FIELDS[name]]
     if f.kind == "enum":
-        try:
-            return Term(f.name, enum_value(f, value.strip(), 0))
-        except QueryError:
-            raise QueryError(
-                f"{name} filter: {value!r} is not one of {', '.join(f.values)}"
-            ) from None
+        # The query language's check and message, so ``--decision x`` and ``decision:x`` agree.
+        return Term(f.name, enum_value(f, value.strip(), None, label=f"{name} filter"))
     return Term(f.name, keyword_value(f.name, value))
 
 

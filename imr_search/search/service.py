@@ -98,6 +98,9 @@ class Prepared:
     notes: tuple[str, ...] = ()
     case_letter: str | None = None
     case_note: str | None = None
+    # The query text with its field values as the filters name them (``decision:denied`` ->
+    # ``decision:upheld``): what a saved search stores. None: the request's query as it is.
+    resolved_query: str | None = None
 
     @property
     def all_notes(self) -> list[str]:
@@ -132,6 +135,7 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
     if request.date_from and request.date_to and request.date_from > request.date_to:
         raise QueryError(f"from ({request.date_from}) is after to ({request.date_to})")
     notes: list[str] = []
+    resolved_query: str | None = None
     if request.filters:
         checked = check_filters(engine, request.filters)
         notes += checked.notes
@@ -147,11 +151,13 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
         # The service's own limit, so the query is refused here exactly when its search would.
         limit = getattr(engine, "max_query_length", MAX_QUERY_LENGTH)
         tree = parse(request.query, max_length=limit)
-        resolved, field_notes = check_query_values(engine, tree)
-        notes += [n for n in field_notes if n not in notes]
-        if resolved != tree:
-            request = replace(request, tree=resolved)
-    return Prepared(request, tuple(notes), case_letter, case_note)
+        values = check_query_values(engine, tree)
+        notes += [n for n in values.notes if n not in notes]
+        if values.tree != tree:
+            request = replace(request, tree=values.tree)
+        if values.changes:
+            resolved_query = values.text(request.query)
+    return Prepared(request, tuple(notes), case_letter, case_note, resolved_query)
 
 
 class SearchService(ClosesOnExit):
