@@ -188,7 +188,7 @@ def citator_command(
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
-        request = build_request(" ".join(query), options)
+        request = checked_request(engine, build_request(" ".join(query), options))
         table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(to_json(citator_dict(table), pretty=True))

@@ -283,6 +283,7 @@ def stats(
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
+        request = checked_request(engine, request)  # values as every search reads them
         table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
     if fmt == "json":
         click.echo(to_json(crosstab_dict(table), pretty=True))

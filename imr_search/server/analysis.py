@@ -18,6 +18,8 @@ from imr_search.guidelines import CITES_VALUES
 from imr_search.present.export import TABLE_FORMATS, table_csv, table_xlsx
 from imr_search.present.jsonforms import citator_dict, crosstab_dict
 from imr_search.search.backend import Engine
+from imr_search.search.request import SearchRequest
+from imr_search.search.service import prepare
 from imr_search.server.api import _BAD, _CSV, _DOWN, _XLSX, XLSX_TYPE
 from imr_search.server.charts import month_histogram
 from imr_search.server.pages import render
@@ -29,6 +31,13 @@ pages = APIRouter(include_in_schema=False)
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _checked(engine: Engine, request: SearchRequest) -> tuple[SearchRequest, list[str]]:
+    """The table's search as every search is prepared (``region:lumbar`` and ``region=lumbar``
+    read as 'lumbar spine', a value no item has a 400 naming the closest), and its notes."""
+    prepared = prepare(engine, request)
+    return prepared.request, prepared.all_notes
 
 
 def _export(rows: list[list[str]], fmt: str, name: str) -> Response:
@@ -59,14 +68,19 @@ def citator_api(
     """For each guideline section the IMR cited in the matching items: items, overturned, the
     rate with its 95% Wilson interval, and the claims administrator's citations it answered
     (``answered``). ``format=csv`` for a spreadsheet."""
-    table = citator(engine, params.to_request(settings), sort=params.sort, limit=params.limit)
+    search, notes = _checked(engine, params.to_request(settings))
+    table = citator(engine, search, sort=params.sort, limit=params.limit)
+    table.warnings[:0] = notes
     if params.format in TABLE_FORMATS:
         return _export(citator_csv_rows(table), params.format, "imr-citator")
     return JSONResponse(citator_dict(table))
 
 
 def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
-    return crosstab(engine, params.to_request(settings), params.rows, params.cols or None)
+    search, notes = _checked(engine, params.to_request(settings))
+    table = crosstab(engine, search, params.rows, params.cols or None)
+    table.warnings[:0] = notes
+    return table
 
 
 @router.get(
@@ -112,7 +126,10 @@ def citator_page(
     settings: SettingsDep,
 ) -> HTMLResponse:
     root = root_path(request)
-    table = citator_dict(citator(engine, params.to_request(settings), sort=params.sort))
+    search, notes = _checked(engine, params.to_request(settings))
+    cited = citator(engine, search, sort=params.sort)
+    cited.warnings[:0] = notes
+    table = citator_dict(cited)
     pairs = list(params.pairs())
     for row in table["rows"]:
         row["search_url"] = _url(f"{root}/", [*pairs, ("citation", row["citation"])])

@@ -39,6 +39,7 @@ from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.emptiness import why_nothing
 from imr_search.search.lookup import find_item
+from imr_search.search.service import prepare
 from imr_search.server.params import ApiSearchParams, PrecedentsParams
 from imr_search.server.schemas import (
     ErrorResponse,
@@ -154,7 +155,8 @@ def facets_export(params: SearchQuery, engine: EngineDep, settings: SettingsDep)
     """Every facet's value counts over the whole result set (items; with ``letters=1`` still
     items: a letter's values count once per matching item)."""
     params = params.checked(engine)[0]
-    result = engine.search(replace(params.to_request(settings, facets=True), size=1))
+    prepared = prepare(engine, params.to_request(settings, facets=True))
+    result = engine.search(replace(prepared.request, size=1))
     if params.format == "json":
         return JSONResponse({"total_items": result.total, "facets": facets_dict(result.facets)})
     return _table(FACET_HEADERS, facet_rows(result.facets), params.format, "imr-search-facets")
@@ -327,7 +329,10 @@ def _export(
     settings: Settings,
     fmt: Literal["csv", "xlsx"] | str,
 ) -> Response:
-    search = replace(params.to_request(settings, facets=False), letters=False, page=1)
+    # Prepared as the search is (field values typed in the query read as the filters'), so
+    # the export holds the items the page counted.
+    prepared = prepare(engine, params.to_request(settings, facets=False))
+    search = replace(prepared.request, letters=False, page=1)
     # A one-hit search first: a bad query answers the JSON error before the stream starts,
     # and gives the total for X-Total-Count.
     first = engine.search(replace(search, size=1))
@@ -335,8 +340,9 @@ def _export(
         "Content-Disposition": f'attachment; filename="imr-search.{fmt}"',
         "X-Total-Count": str(first.total),
     }
-    if first.warnings:
-        headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
+    warnings = [*prepared.all_notes, *first.warnings]
+    if warnings:
+        headers["X-Warnings"] = "; ".join(warnings).encode("ascii", "replace").decode()
     records = engine.iter_items(search, limit=EXPORT_LIMIT)
     base_url = site_url(request)
     if fmt == "xlsx":

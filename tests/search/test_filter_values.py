@@ -395,3 +395,24 @@ def test_engine_flag_and_field_agree(
         errors.append((error_detail(str(exc.value), name), exc.value.hint))
     assert errors[0] == errors[1]
     assert errors[0][1]  # a hint naming the closest values
+
+
+def test_cli_tables_read_values_as_the_search(
+    letters_index: Path, letter_records: list[Letter]
+) -> None:
+    lumbar = sum(1 for le in letter_records for it in le.items if "lumbar spine" in it.body_regions)
+    assert lumbar > 0
+    index = ("--index", str(letters_index))
+    for args in (("--region", "lumbar"), ("region:lumbar",)):
+        stats = run("stats", "--by", "decision", *args, *index)
+        assert stats.exit_code == 0, stats.output
+        assert stats.stdout.startswith(f"{lumbar} items, ")
+        assert "note: region: 'lumbar' read as 'lumbar spine'" in stats.stderr
+        cited = run("citator", *args, *index)
+        assert cited.exit_code == 0, cited.output
+        assert cited.stdout.startswith(f"{lumbar} items, ")
+        for command in (("stats", "--by", "decision"), ("citator",)):
+            typo = [a.replace("lumbar", "lumbr") for a in args]
+            refused = run(*command, *typo, *index)
+            assert refused.exit_code == 2
+            assert "no item has 'lumbr'" in refused.stderr

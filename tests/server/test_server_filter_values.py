@@ -225,6 +225,51 @@ def test_an_enum_alias_in_the_box_is_said_as_the_flags_is(
     assert "decision: 'denied' read as 'upheld'" in page["notes"]
 
 
+def _lumbar(server_index: ServerIndex) -> int:
+    return sum(
+        1
+        for le in server_index.records.values()
+        for it in le.items
+        if "lumbar spine" in it.body_regions
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [("/api/crosstab", {"rows": "decision"}), ("/api/citator", {})],
+)
+def test_tables_read_field_values_as_the_search(
+    api: httpx.Client, server_index: ServerIndex, path: str, extra: dict[str, str]
+) -> None:
+    lumbar = _lumbar(server_index)
+    assert lumbar > 0
+    by_flag = api.get(path, params={**extra, "region": "lumbar"})
+    by_field = api.get(path, params={**extra, "q": "region:lumbar"})
+    assert by_flag.status_code == by_field.status_code == 200, by_flag.text + by_field.text
+    assert by_flag.json()["items"] == by_field.json()["items"] == lumbar
+    assert "region: 'lumbar' read as 'lumbar spine'" in by_flag.json()["warnings"]
+    assert "region: 'lumbar' read as 'lumbar spine'" in by_field.json()["warnings"]
+    for params in ({"region": "lumbr"}, {"q": "region:lumbr"}):
+        refused = _refusal(api, path, {**extra, **params}).json()["error"]
+        assert "no item has 'lumbr'" in refused["message"]
+    page = "/crosstab" if "crosstab" in path else "/citator"
+    assert api.get(page, params={**extra, "q": "region:lumbr"}).status_code == 400
+
+
+def test_facets_and_exports_read_field_values_as_the_search(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    lumbar = _lumbar(server_index)
+    facets = api.get("/api/facets", params={"q": "region:lumbar"}).json()
+    assert facets["total_items"] == lumbar
+    exported = api.get("/api/search.csv", params={"q": "region:lumbar"})
+    assert exported.status_code == 200
+    assert exported.headers["X-Total-Count"] == str(lumbar)
+    assert "region: 'lumbar' read as 'lumbar spine'" in exported.headers["X-Warnings"]
+    assert len(exported.text.strip().splitlines()) == lumbar + 1  # the header, one row each
+    assert _refusal(api, "/api/search.csv", {"q": "region:lumbr"}).json()["error"]
+
+
 # -- what a user sees --------------------------------------------------------------------------
 
 
