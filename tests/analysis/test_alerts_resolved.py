@@ -14,15 +14,22 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
+from lxml import etree
+from server_fixtures import serve_in_thread
 
 from imr_search.analysis.alerts import AlertStore, SavedSearch, alerts_path
+from imr_search.config import Settings
 from imr_search.errors import QueryError, StoreError
 from imr_search.model import Item, Letter
+from imr_search.server import create_app
 
 # isort: split
 from conftest import EngineFactory
 from factories import index_letters, sample_corpus
+
+pytest_plugins = ["server_fixtures"]
 
 Match = Callable[[Letter, Item], bool]
 
@@ -273,3 +280,45 @@ def _columns(path: Path) -> set[str]:
         return {str(r[1]) for r in db.execute("PRAGMA table_info(alerts)")}
     finally:
         db.close()
+
+
+def _feed(client: httpx.Client, name: str) -> tuple[str, set[str]]:
+    """The feed's subtitle and its entries' ids (an item: the letter and the item number)."""
+    response = client.get(f"/alerts/{name}.atom")
+    assert response.status_code == 200, response.text
+    root = etree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    subtitle = root.xpath("string(/a:feed/a:subtitle)", namespaces=ns)
+    ids = root.xpath("/a:feed/a:entry/a:id/text()", namespaces=ns)
+    assert isinstance(ids, list)
+    return str(subtitle), {str(i) for i in ids}
+
+
+def test_the_feeds_of_an_alias_and_of_its_value_are_the_same(
+    engine_factory: EngineFactory, tmp_path: Path, halves: tuple[list[Letter], list[Letter]]
+) -> None:
+    typed, canonical, match = PAIRS[1]  # region:(lumbar OR cervical)
+    first, second = halves
+    index = tmp_path / "index"
+    engine = engine_factory(index)
+    try:
+        index_letters(engine, first)
+        with AlertStore(alerts_path(index)) as store:
+            store.add(engine, SavedSearch(name="typed", query=typed, filters={}))
+            store.add(engine, SavedSearch(name="value", query=canonical, filters={}))
+            index_letters(engine, second)
+            store.record_run(engine)
+    finally:
+        engine.close()
+    wanted = {
+        f"urn:imr-search:item:{le.id}:{it.number}"
+        for le in first + second
+        for it in le.items
+        if match(le, it)
+    }
+    assert 0 < len(wanted) <= 100  # the feed's length
+    app = create_app(Settings(index_dir=index))
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        by_alias, by_value = _feed(client, "typed"), _feed(client, "value")
+    assert by_alias[1] == by_value[1] == wanted
+    assert by_alias[0] == by_value[0] == f"IMR decisions matching {canonical}"

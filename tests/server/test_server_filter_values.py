@@ -319,3 +319,20 @@ def test_a_case_number_typed_in_the_box_opens_its_letter(
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(rf"/letters/{re.escape(letter.id)}$"))
     expect(page.locator("h1")).to_contain_text(letter.case_number)
+
+
+@pytest.mark.browser
+def test_page_says_an_enum_alias_typed_in_the_box_and_refuses_a_typo(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    upheld = sum(
+        1 for le in server_index.records.values() for it in le.items if it.decision == "upheld"
+    )
+    page.goto(live_server.url + "/")
+    page.fill("#q", "decision:denied")
+    page.press("#q", "Enter")
+    expect(page.locator(".alert-warning")).to_contain_text("decision: 'denied' read as 'upheld'")
+    assert int(page.locator("#result-count").get_attribute("data-total") or "-1") == upheld
+    page.fill("#q", "decision:overturnd")
+    page.press("#q", "Enter")
+    expect(page.locator(".alert-error")).to_contain_text("'overturned'")
