@@ -16,10 +16,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 from server_fixtures import serve_in_thread
 
 from imr_search.analysis.alerts import AlertStore, SavedSearch, alerts_path
+from imr_search.cli import main
 from imr_search.config import Settings
 from imr_search.errors import QueryError, StoreError
 from imr_search.model import Item, Letter
@@ -322,3 +324,40 @@ def test_the_feeds_of_an_alias_and_of_its_value_are_the_same(
         by_alias, by_value = _feed(client, "typed"), _feed(client, "value")
     assert by_alias[1] == by_value[1] == wanted
     assert by_alias[0] == by_value[0] == f"IMR decisions matching {canonical}"
+
+
+def test_the_cli_says_the_notes_and_lists_the_query_as_typed(
+    engine_factory: EngineFactory, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    letters = sample_corpus()
+    engine = engine_factory(index)
+    try:
+        index_letters(engine, letters)
+    finally:
+        engine.close()
+    typed, canonical, match = PAIRS[0]  # decision:denied AND specialty:ortho
+    runner = CliRunner()
+    added = runner.invoke(main, ["alerts", "add", "ortho", typed, "--index", str(index)])
+    assert added.exit_code == 0, added.output
+    assert added.stderr.splitlines() == [
+        "note: decision: 'denied' read as 'upheld'",
+        f"note: specialty: 'ortho' read as {ORTHO!r}",
+    ]
+    matched = len(expected(letters, match))
+    assert added.stdout.splitlines()[0] == (
+        f"saved ortho: {canonical} (typed: {typed}) ({matched} items match now)"
+    )
+    listed = runner.invoke(main, ["alerts", "list", "--index", str(index)])
+    assert listed.stdout == f"ortho: {canonical} (typed: {typed})\n"
+    as_json = runner.invoke(main, ["alerts", "list", "--format", "json", "--index", str(index)])
+    [saved] = json.loads(as_json.stdout)
+    assert (saved["query"], saved["typed"]) == (canonical, typed)
+    refused = runner.invoke(
+        main, ["alerts", "add", "typo", "specialty:orthopedc", "--index", str(index)]
+    )
+    assert refused.exit_code == 2
+    assert "no item has 'orthopedc'; the closest values are" in refused.stderr
+    assert repr(ORTHO) in refused.stderr
+    listed = runner.invoke(main, ["alerts", "list", "--index", str(index)])
+    assert "typo" not in listed.stdout
