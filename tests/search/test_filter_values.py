@@ -17,10 +17,11 @@ from click.testing import CliRunner, Result
 from imr_search.cli import main
 from imr_search.errors import NotFoundError, QueryError
 from imr_search.model import Letter
+from imr_search.search.aliases import closest
 from imr_search.search.backend import Engine
 from imr_search.search.fields import ALL_FIELDS, QUERY_FIELDS
 from imr_search.search.filters import FILTER_FIELDS
-from imr_search.search.filtervalues import check_filters, closest
+from imr_search.search.filtervalues import check_filters
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FILTERS, SearchRequest
 from imr_search.search.service import prepare
