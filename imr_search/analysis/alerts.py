@@ -31,6 +31,8 @@ from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import ItemRecord
 from imr_search.search.service import prepare
+from imr_search.search.syntax import parse
+from imr_search.search.tree import Or, Term, all_of
 
 ALERTS_FILE = "alerts.sqlite"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -276,9 +278,15 @@ class AlertStore:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def record_run(self, engine: Engine) -> RunReport:
+    def record_run(self, engine: Engine, letters: Sequence[str] | None = None) -> RunReport:
         """After an index run: each saved search's items never seen before, recorded under a
-        new run (one transaction for all of them)."""
+        new run (one transaction for all of them).
+
+        ``letters``: the letters the run wrote (``IndexReport.written``). Only their items
+        can be new, so each saved search is asked for its matches among them alone, and
+        compared with what it has seen of those letters: the cost follows the run, not the
+        index (a day's letters against 1.8 million). None (a rebuild, or a caller that cannot
+        say): every match is read and compared, as when the search was saved."""
         searches = self.saved()
         at = _now()
         with self._transaction() as db:
@@ -286,11 +294,14 @@ class AlertStore:
             assert run is not None
             report = RunReport(run)
             for s in searches:
-                known = {
-                    r[0] for r in db.execute("SELECT item_id FROM seen WHERE name = ?", (s.name,))
-                }
                 try:
-                    matched = list(engine.iter_items(prepare(engine, s.request()).request))
+                    request = prepare(engine, s.request()).request
+                    if letters is None:
+                        matched = list(engine.iter_items(request))
+                        known = _known(db, s.name)
+                    else:
+                        matched = _matches_among(engine, request, letters)
+                        known = _known(db, s.name, [r.item_id for r in matched])
                 except QueryError as exc:
                     report.errors[s.name] = str(exc)
                     continue
@@ -333,6 +344,43 @@ class AlertStore:
                          _text(r[5]), int(str(r[6])), _text(r[7]))
                 for r in rows
             ]  # fmt: skip
+
+
+# Letters per search when a run's new items are looked for: one OR of letter ids each, so a
+# run of any size is a few bounded queries.
+LETTERS_PER_SEARCH = 1000
+# Item ids per ``IN (...)`` of one SQLite statement (its default limit is 32,766 variables).
+IDS_PER_STATEMENT = 900
+
+
+def _matches_among(
+    engine: Engine, request: SearchRequest, letters: Sequence[str]
+) -> list[ItemRecord]:
+    """The items of ``letters`` that ``request`` matches (its query, filters and dates)."""
+    tree = request.tree if request.tree is not None else parse(request.query)
+    unique = list(dict.fromkeys(letters))
+    out: list[ItemRecord] = []
+    for i in range(0, len(unique), LETTERS_PER_SEARCH):
+        chunk = unique[i : i + LETTERS_PER_SEARCH]
+        among = Or(tuple(Term("letter_id", letter) for letter in chunk))
+        out += engine.iter_items(replace(request, tree=all_of(tree, among)))
+    return out
+
+
+def _known(db: sqlite3.Connection, name: str, item_ids: Sequence[str] | None = None) -> set[str]:
+    """The items ``name`` has seen: all of them, or those of ``item_ids``."""
+    if item_ids is None:
+        rows = db.execute("SELECT item_id FROM seen WHERE name = ?", (name,))
+        return {str(r[0]) for r in rows}
+    known: set[str] = set()
+    for i in range(0, len(item_ids), IDS_PER_STATEMENT):
+        chunk = item_ids[i : i + IDS_PER_STATEMENT]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT item_id FROM seen WHERE name = ? AND item_id IN ({marks})", (name, *chunk)
+        )
+        known.update(str(r[0]) for r in rows)
+    return known
 
 
 # A row of another shape than the schema's (a damaged file) is a ValueError, which the store
