@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from imr_search.eras import letter_era
@@ -41,6 +41,9 @@ class ItemDocument:
     age: int | None
     facets: dict[str, list[str]]  # facet -> display values, in FACETS order
     stored: str  # JSON: the item record (see ``item_record_json``)
+    # (IMR citation, claims administrator's citation) pairs, display form, joined by
+    # PAIR_SEP: counted like a facet when the citator asks (``SearchRequest.citation_pairs``).
+    citation_pairs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,23 @@ def citator_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
     }
 
 
+# Between the two citations of a pair: no label holds it (labels are printable text).
+PAIR_SEP = "\x1f"
+
+
+def citation_pairs(item: Item) -> list[str]:
+    """Every (IMR citation, claims administrator's citation) label pair of the item, once:
+    the citator's "answered" counts are these counted over a search's items."""
+    ur = labels(item.claims_citations)
+    pairs = (f"{imr}{PAIR_SEP}{answered}" for imr in labels(item.imr_citations) for answered in ur)
+    return list(dict.fromkeys(pairs))
+
+
+def split_pair(value: str) -> tuple[str, str]:
+    imr, _, answered = value.partition(PAIR_SEP)
+    return imr, answered
+
+
 def item_record(letter: Letter, item: Item) -> dict[str, Any]:
     """What an item document stores: the item and the letter fields a hit needs."""
     era = letter_era(letter)
@@ -259,6 +279,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
                 age=letter.patient.age,
                 facets=item_facets(letter, item),
                 stored=json.dumps(item_record(letter, item), ensure_ascii=False),
+                citation_pairs=citation_pairs(item),
             )
         )
     return docs

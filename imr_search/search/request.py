@@ -47,6 +47,10 @@ FACETS: tuple[str, ...] = (
     "urcitation",
 )
 
+# The facet of the citator's (IMR citation, claims administrator's citation) pairs, given only
+# when ``SearchRequest.citation_pairs`` asks for it (its values: ``documents.citation_pairs``).
+PAIR_FACET = "citation_pairs"
+
 MAX_PAGE_SIZE = 100
 
 
@@ -78,3 +82,6 @@ class SearchRequest:
     # Plain words also search their abbreviations, synonyms and drug names
     # (``imr_search.search.vocabulary``); False searches the words as typed.
     synonyms: bool = True
+    # Also count the (IMR citation, claims administrator's citation) pairs over every match
+    # (the citator; ``SearchResult.citation_pairs``), with the facets.
+    citation_pairs: bool = False
