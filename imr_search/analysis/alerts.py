@@ -31,8 +31,6 @@ from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import ItemRecord
 from imr_search.search.service import prepare
-from imr_search.search.syntax import parse
-from imr_search.search.tree import Or, Term, all_of
 
 ALERTS_FILE = "alerts.sqlite"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -356,14 +354,20 @@ IDS_PER_STATEMENT = 900
 def _matches_among(
     engine: Engine, request: SearchRequest, letters: Sequence[str]
 ) -> list[ItemRecord]:
-    """The items of ``letters`` that ``request`` matches (its query, filters and dates)."""
-    tree = request.tree if request.tree is not None else parse(request.query)
+    """The items of ``letters`` that ``request`` matches (its query, filters and dates), as
+    its search over the whole index matches them. Where plain words search depends on the
+    whole index (no service matched them, so they searched everywhere, or another spelling),
+    so that decision is the whole index's: one search of a single hit tells it."""
+    probe = engine.search(replace(request, size=1))
+    if probe.respelled:  # searched as another spelling: only the whole search says which
+        return [r for r in engine.iter_items(request) if r.letter_id in set(letters)]
+    if probe.fallback:
+        request = replace(request, scope="everywhere")
     unique = list(dict.fromkeys(letters))
     out: list[ItemRecord] = []
     for i in range(0, len(unique), LETTERS_PER_SEARCH):
-        chunk = unique[i : i + LETTERS_PER_SEARCH]
-        among = Or(tuple(Term("letter_id", letter) for letter in chunk))
-        out += engine.iter_items(replace(request, tree=all_of(tree, among)))
+        chunk = tuple(unique[i : i + LETTERS_PER_SEARCH])
+        out += engine.iter_items(replace(request, only_letters=chunk))
     return out
 
 

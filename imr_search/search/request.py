@@ -78,6 +78,9 @@ class SearchRequest:
     time_limit: float | None = None
     # Letters whose items are left out: the letter being read, when looking for precedents.
     exclude_letters: tuple[str, ...] = ()
+    # The items of these letters alone (None: every letter's): a saved search after an index
+    # run asks for the run's letters (``imr_search.analysis.alerts``).
+    only_letters: tuple[str, ...] | None = None
     scope: Scope = "services"
     # Plain words also search their abbreviations, synonyms and drug names
     # (``imr_search.search.vocabulary``); False searches the words as typed.

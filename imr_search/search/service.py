@@ -114,6 +114,7 @@ def _blank(request: SearchRequest) -> bool:
         and not request.query.strip()
         and not request.filters
         and not request.exclude_letters
+        and request.only_letters is None
         and request.date_from is None
         and request.date_to is None
         and not any(lo or hi for lo, hi in request.ranges.values())
@@ -185,6 +186,7 @@ class SearchService(ClosesOnExit):
             request.exclude_letters,
             max_length=self.max_query_length,
             ranges=request.ranges,
+            only_letters=request.only_letters,
         )
 
     def _planned(

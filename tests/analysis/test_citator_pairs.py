@@ -75,7 +75,7 @@ def test_every_row_is_answered_in_two_searches(
 ) -> None:
     counting = Counting(engine)
     filters = {"decision": (decision,)} if decision else {}
-    table = citator(counting, SearchRequest(filters=filters))  # type: ignore[arg-type]
+    table = citator(counting, SearchRequest(filters=filters))
     assert len(counting.searches) == 2
     want = expected(items_of(letter_records, decision))
     assert len(table.rows) == len(want) > 10
@@ -103,7 +103,7 @@ def test_an_index_made_before_the_pairs_answers_row_by_row(
     monkeypatch.undo()
     with open_engine(tmp_path / "index") as reopened:
         counting = Counting(reopened)
-        table = citator(counting, SearchRequest(), limit=5)  # type: ignore[arg-type]
+        table = citator(counting, SearchRequest(), limit=5)
     assert len(counting.searches) == 2 + 5
     assert REBUILD_NOTE in table.warnings
     want = expected(items_of(letter_records))
