@@ -366,8 +366,14 @@ def _matches_among(
     unique = list(dict.fromkeys(letters))
     out: list[ItemRecord] = []
     for i in range(0, len(unique), LETTERS_PER_SEARCH):
-        chunk = tuple(unique[i : i + LETTERS_PER_SEARCH])
-        out += engine.iter_items(replace(request, only_letters=chunk))
+        among = replace(request, only_letters=tuple(unique[i : i + LETTERS_PER_SEARCH]))
+        if not probe.fallback:
+            # No service of these letters matched the words, which the whole search's did:
+            # none is new (their search widened to where the whole search did not).
+            head = engine.search(replace(among, size=1))
+            if head.fallback or head.respelled:
+                continue
+        out += engine.iter_items(among)
     return out
 
 

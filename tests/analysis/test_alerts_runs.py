@@ -16,7 +16,7 @@ from imr_search.model import Item, Letter
 from imr_search.search.backend import Engine
 
 # isort: split
-from factories import make_item, sample_corpus
+from factories import make_item, make_letter, sample_corpus
 
 
 def lines(letters: list[Letter]) -> list[str]:
@@ -47,6 +47,7 @@ def test_a_run_reports_exactly_the_new_matching_items(new_engine: Engine, tmp_pa
     with AlertStore(db) as store:
         store.add(new_engine, SavedSearch("overturned", "", {"decision": ("overturned",)}))
         store.add(new_engine, SavedSearch("female", "", {"sex": ("female",)}))
+        store.add(new_engine, SavedSearch("epidural", "epidural", {}))
     shutil.copy(db, tmp_path / "full.sqlite")
 
     # The next day: new letters, a letter read again unchanged in its items but with another
@@ -77,4 +78,21 @@ def test_a_run_reports_exactly_the_new_matching_items(new_engine: Engine, tmp_pa
         assert {i.item_id for i in store.new_items("female")} == matching(after, "female") - (
             matching(before, "female")
         )
-        assert store.record_run(new_engine, []).new == {"female": [], "overturned": []}
+        assert store.record_run(new_engine, []).new == {
+            "epidural": [],
+            "female": [],
+            "overturned": [],
+        }
+
+    # A day whose one letter only mentions the saved search's word in a rationale: the whole
+    # search finds decisions about it (epidural injections) and not this one, so it is not new
+    # (a search of the day's letters alone would widen to the rationales).
+    mention = make_letter(
+        "CM19-0000001",
+        items=[make_item(1, service="TENS unit rental", rationale="An epidural gave no relief.")],
+    )
+    report = index_records(new_engine, lines([mention]), name="third.jsonl")
+    with AlertStore(db) as store:
+        assert store.record_run(new_engine, report.written).new["epidural"] == []
+    with AlertStore(tmp_path / "full.sqlite") as store:
+        assert store.record_run(new_engine, None).new["epidural"] == []
