@@ -24,7 +24,6 @@ from typing import Any
 from imr_search.eras import letter_era
 from imr_search.guidelines import cites, labels
 from imr_search.model import Item, Letter
-from imr_search.parse.drugs import drug_class
 from imr_search.search.fields import AGE_BANDS, GUIDELINE_VALUES
 from imr_search.search.request import FACETS
 from imr_search.taxonomy import state_code
@@ -125,6 +124,10 @@ def about_text(item: Item) -> str:
     """What plain words search (the ``about`` field): the service as written and what the
     parser derived from it, so "norco" finds "Hydrocodone/APAP 10/325mg" (its brand),
     "lumbar" finds "MRI L-spine" (its region) and "opioids" every opioid (its subcategory)."""
+    # Here, not at the top: importing the parser's drug table loads the whole parser, which a
+    # search (this module gives it UNCLASSIFIED and the pair separator) does not need.
+    from imr_search.parse.drugs import drug_class
+
     derived = [
         *drug_terms(item),
         # The drug's class, whatever the item was filed under ("Post-op Norco" is an
