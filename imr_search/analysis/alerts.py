@@ -309,9 +309,15 @@ class AlertStore:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def record_run(self, engine: Engine) -> RunReport:
+    def record_run(self, engine: Engine, letters: Sequence[str] | None = None) -> RunReport:
         """After an index run: each saved search's items never seen before, recorded under a
-        new run (one transaction for all of them)."""
+        new run (one transaction for all of them).
+
+        ``letters``: the letters the run wrote (``IndexReport.written``). Only their items
+        can be new, so each saved search is asked for its matches among them alone, and
+        compared with what it has seen of those letters: the cost follows the run, not the
+        index (a day's letters against 1.8 million). None (a rebuild, or a caller that cannot
+        say): every match is read and compared, as when the search was saved."""
         searches = self.saved()
         at = _now()
         with self._transaction() as db:
@@ -319,12 +325,15 @@ class AlertStore:
             assert run is not None
             report = RunReport(run)
             for s in searches:
-                known = {
-                    r[0] for r in db.execute("SELECT item_id FROM seen WHERE name = ?", (s.name,))
-                }
                 try:
                     prepared = prepare(engine, s.request())
-                    matched = list(engine.iter_items(prepared.request))
+                    request = prepared.request
+                    if letters is None:
+                        matched = list(engine.iter_items(request))
+                        known = _known(db, s.name)
+                    else:
+                        matched = _matches_among(engine, request, letters)
+                        known = _known(db, s.name, [r.item_id for r in matched])
                 except QueryError as exc:
                     report.errors[s.name] = str(exc)
                     continue
@@ -378,6 +387,55 @@ class AlertStore:
                          _text(r[5]), int(str(r[6])), _text(r[7]))
                 for r in rows
             ]  # fmt: skip
+
+
+# Letters per search when a run's new items are looked for: one OR of letter ids each, so a
+# run of any size is a few bounded queries.
+LETTERS_PER_SEARCH = 1000
+# Item ids per ``IN (...)`` of one SQLite statement (its default limit is 32,766 variables).
+IDS_PER_STATEMENT = 900
+
+
+def _matches_among(
+    engine: Engine, request: SearchRequest, letters: Sequence[str]
+) -> list[ItemRecord]:
+    """The items of ``letters`` that ``request`` matches (its query, filters and dates), as
+    its search over the whole index matches them. Where plain words search depends on the
+    whole index (no service matched them, so they searched everywhere, or another spelling),
+    so that decision is the whole index's: one search of a single hit tells it."""
+    probe = engine.search(replace(request, size=1))
+    if probe.respelled:  # searched as another spelling: only the whole search says which
+        return [r for r in engine.iter_items(request) if r.letter_id in set(letters)]
+    if probe.fallback:
+        request = replace(request, scope="everywhere")
+    unique = list(dict.fromkeys(letters))
+    out: list[ItemRecord] = []
+    for i in range(0, len(unique), LETTERS_PER_SEARCH):
+        among = replace(request, only_letters=tuple(unique[i : i + LETTERS_PER_SEARCH]))
+        if not probe.fallback:
+            # No service of these letters matched the words, which the whole search's did:
+            # none is new (their search widened to where the whole search did not).
+            head = engine.search(replace(among, size=1))
+            if head.fallback or head.respelled:
+                continue
+        out += engine.iter_items(among)
+    return out
+
+
+def _known(db: sqlite3.Connection, name: str, item_ids: Sequence[str] | None = None) -> set[str]:
+    """The items ``name`` has seen: all of them, or those of ``item_ids``."""
+    if item_ids is None:
+        rows = db.execute("SELECT item_id FROM seen WHERE name = ?", (name,))
+        return {str(r[0]) for r in rows}
+    known: set[str] = set()
+    for i in range(0, len(item_ids), IDS_PER_STATEMENT):
+        chunk = item_ids[i : i + IDS_PER_STATEMENT]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT item_id FROM seen WHERE name = ? AND item_id IN ({marks})", (name, *chunk)
+        )
+        known.update(str(r[0]) for r in rows)
+    return known
 
 
 # A row of another shape than the schema's (a damaged file) is a ValueError, which the store

@@ -22,9 +22,10 @@ from typing import Literal
 from imr_search.analysis.stats import wilson_interval
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline, ran_out
-from imr_search.search.request import SearchRequest
+from imr_search.search.documents import split_pair
+from imr_search.search.request import PAIR_FACET, SearchRequest
 from imr_search.search.syntax import keyword_value, parse
-from imr_search.search.tree import Term, all_of
+from imr_search.search.tree import Node, Term, all_of
 
 CitatorSort = Literal["items", "rate", "overturned", "citation"]
 CITATOR_SORTS: tuple[CitatorSort, ...] = ("items", "rate", "overturned", "citation")
@@ -68,12 +69,13 @@ def citator(
     """The citator over every item ``request`` matches (its query and filters).
 
     Counts come from the index's exact facet counts, never from loading items: two searches
-    (all matches, and the overturned ones) give every section's items and overturned; one
-    more search per row returned gives the UR-side citations it answered (``limit`` bounds
-    them)."""
+    (all matches with the citation pairs, and the overturned ones) give every section's items
+    and overturned, and the UR-side citations each answered (the pairs), whatever the number
+    of rows. An index made before the pairs answers them with one more search per row
+    returned (``limit`` bounds them), and a note says a rebuild makes it one search."""
     deadline = Deadline.start(request.time_limit)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = deadline.timed(engine.search, base)
+    everything = deadline.timed(engine.search, replace(base, citation_pairs=True))
     tree = request.tree if request.tree is not None else parse(request.query)
     overturned = deadline.timed(
         engine.search, replace(base, tree=all_of(tree, Term("decision", "overturned")))
@@ -90,6 +92,29 @@ def citator(
     ]
     uncited = sum(f.count for f in everything.facets.get("cites", []) if f.value == "none")
     chosen = sort_rows(rows, sort)[:limit]
+    pairs = everything.facets.get(PAIR_FACET)
+    if pairs is not None:
+        by_label = {row.citation: row for row in chosen}
+        for f in pairs:
+            imr, answered = split_pair(f.value)
+            if (row := by_label.get(imr)) is not None and f.count:
+                row.answered[answered] += f.count
+    elif chosen and not ran_out(everything.warnings):
+        warnings += _row_by_row(engine, base, tree, chosen, deadline)
+    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
+
+
+# What the citator says when the index was made before the citation pairs.
+REBUILD_NOTE = (
+    "this index was made before the citator's citation pairs, so the claims administrator's "
+    "citations took a search per row; `imr-search index --rebuild` counts them in one"
+)
+
+
+def _row_by_row(
+    engine: Engine, base: SearchRequest, tree: Node, chosen: list[CitatorRow], deadline: Deadline
+) -> list[str]:
+    """The UR-side citations of each row, a search each (an index without the pairs)."""
     answered = 0
     for row in chosen:
         if not deadline.room():  # another search would end past the limit
@@ -100,14 +125,15 @@ def citator(
             break
         row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})
         answered += 1
+    notes = [REBUILD_NOTE]
     if answered < len(chosen):
-        warnings.append(
+        notes.append(
             deadline.message(
                 f"the claims administrator's citations are given for the first {answered} of "
                 f"{len(chosen)} rows only"
             )
         )
-    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
+    return notes
 
 
 def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:

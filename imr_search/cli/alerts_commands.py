@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,15 +32,16 @@ if TYPE_CHECKING:
 # ---- saved searches and alerts ----------------------------------------------------------------
 
 
-def record_alerts(settings: Settings) -> str:
-    """After an index run: each saved search's new items (nothing when none is saved)."""
+def record_alerts(settings: Settings, letters: Sequence[str] | None = None) -> str:
+    """After an index run: each saved search's new items (nothing when none is saved).
+    ``letters``: those the run wrote (None: unknown, every match is compared)."""
     from imr_search.analysis.alerts import AlertStore, alerts_path
 
     path = alerts_path(settings.index_dir)
     if not path.exists():
         return ""
     with open_index(settings) as engine, AlertStore(path) as store:
-        report = store.record_run(engine)
+        report = store.record_run(engine, letters)
     lines = []
     for name, items in report.new.items():
         lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")

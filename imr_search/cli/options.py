@@ -23,10 +23,10 @@ from imr_search.engines.registry import (
     open_engine,
 )
 from imr_search.errors import ImrSearchError, UsageError
-from imr_search.ingest.pipeline import make_runner
-from imr_search.ingest.tasks import Runner
-from imr_search.parse import ParseLimits
 from imr_search.search.backend import Engine
+
+if TYPE_CHECKING:
+    from imr_search.ingest.tasks import Runner
 from imr_search.search.fields import FIELDS, RANGE_FILTERS
 from imr_search.search.filters import FILTER_TABLE
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest
@@ -117,6 +117,11 @@ def ingest_options(fn: F) -> F:
 
 
 def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    # Here, not at the top: the parser and the pipeline are for parse and index, and a search
+    # starts faster without them.
+    from imr_search.ingest.pipeline import make_runner
+    from imr_search.parse import ParseLimits
+
     limits = ParseLimits(
         max_pages=settings.max_pages, max_chars=settings.max_chars, max_items=settings.max_items
     )
