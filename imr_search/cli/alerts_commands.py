@@ -23,6 +23,7 @@ from imr_search.present.export import write_csv
 from imr_search.present.jsonforms import (
     to_json,
 )
+from imr_search.words import count
 
 if TYPE_CHECKING:
     from imr_search.analysis.alerts import SeenItem
@@ -107,12 +108,15 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
             baseline = store.add(engine, saved)
             saved = store.get(name)  # as stored: its filter values resolved
         rate = monthly_rate(engine, saved)
-    click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
+    click.echo(
+        f"saved {name}: {saved.describe()} ({count(baseline, 'item')} "
+        f"{'matches' if baseline == 1 else 'match'} now)"
+    )
     if rate is not None:
         total, months, per_month = rate
         click.echo(
-            f"over the indexed period ({months} month{'' if months == 1 else 's'}) it matches "
-            f"{total} items: about {per_month:.1f} a month"
+            f"over the indexed period ({count(months, 'month')}) it matches "
+            f"{count(total, 'item')}: about {per_month:.1f} a month"
         )
 
 
