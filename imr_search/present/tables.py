@@ -119,6 +119,8 @@ def summary_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     outcome, then items per value of each facet."""
     for key, label in _TOTALS:
         value = data.get(key)
+        if isinstance(value, float):
+            value = round(value, 4)  # as every rate in a table is given
         yield {"table": "totals", "value": label, "count": value}
     for o in data.get("outcomes", []):
         yield {"table": "letters by case outcome", "value": o["outcome"], "count": o["letters"]}
