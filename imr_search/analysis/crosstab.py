@@ -240,7 +240,7 @@ def crosstab(
                 _warn(
                     warnings,
                     deadline.message(
-                        f"the cells of the first {done} of {len(table.rows)} rows only"
+                        f"the cells of the first {done} of {count(len(table.rows), 'row')} only"
                     ),
                 )
                 break

@@ -43,7 +43,7 @@ def record_alerts(settings: Settings) -> str:
         report = store.record_run(engine)
     lines = []
     for name, items in report.new.items():
-        lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")
+        lines.append(f"alert {name}: {count(len(items), 'new item')}")
         lines += [f"  {seen_line(i)}" for i in items[:20]]
         if len(items) > 20:
             lines.append(f"  ... and {len(items) - 20} more (imr-search alerts new {name})")

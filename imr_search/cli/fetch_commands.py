@@ -75,11 +75,11 @@ def _duration(seconds: float) -> str:
 def fetch_summary(report: FetchReport) -> str:
     if report.dry_run:
         return (
-            f"DWC lists {report.listed} letters in {count(report.windows, 'window')} "
+            f"DWC lists {count(report.listed, 'letter')} in {count(report.windows, 'window')} "
             f"({count(report.pages_to_read, 'result page')} of the case search, "
             f"{count(report.splits, 'split')}); "
             f"{report.held} already here, {max(report.listed - report.held, 0)} to fetch; "
-            f"{report.pages} pages read for this count"
+            f"{count(report.pages, 'page')} read for this count"
         )
     lines = [
         f"pages read {report.pages}, {count(report.windows, 'window')} "
@@ -87,8 +87,8 @@ def fetch_summary(report: FetchReport) -> str:
         f"letters listed {report.listed}",
         f"letters new {report.new}, already here {report.held}, not on the site "
         f"{len(report.unavailable)}, failed {len(report.failed)}",
-        f"stored: {report.cases} cases, {report.treatments} treatments, {report.letters} "
-        f"letters; {_duration(report.seconds)}",
+        f"stored: {count(report.cases, 'case')}, {count(report.treatments, 'treatment')}, "
+        f"{count(report.letters, 'letter')}; {_duration(report.seconds)}",
     ]
     lines += [f"not on the site: {case}: {why}" for case, why in report.unavailable]
     lines += [f"failed: {case}: {why}" for case, why in report.failed]
@@ -322,7 +322,7 @@ def agreement_json(report: Agreement) -> str:
 
 def agreement_table(report: Agreement, most: int | None) -> str:
     lines = [
-        f"{report.letters} letters compared with DWC's rows"
+        f"{count(report.letters, 'letter')} compared with DWC's rows"
         + (f" ({report.without_rows} without DWC rows)" if report.without_rows else ""),
         f"{'field':<22} {'compared':>9} {'agreed':>9} {'rate':>7}",
     ]

@@ -242,7 +242,7 @@ def test_a_table_writes_its_columns_in_every_format_with_formulas_defused() -> N
 
 
 def test_a_cross_tab_table_names_its_columns_for_what_was_tabulated() -> None:
-    data = {"rows_by": "era", "cols_by": None, "rows": [], "cells": []}
+    data: dict[str, Any] = {"rows_by": "era", "cols_by": None, "rows": [], "cells": []}
     assert crosstab_table(data).headers[:2] == ["era", "items"]
 
 

@@ -256,6 +256,7 @@ def test_the_stats_page_shows_the_rows_its_exports_hold(
     assert by_decision == decisions
     # Each row the page shows is a row of the export: the outcomes and the decisions.
     for outcome, n in outcomes.items():
+        assert outcome is not None
         assert re.search(rf">{re.escape(outcome.capitalize())}</a></th><td>{n}</td>", page.text)
     for decision, n in decisions.items():
         assert re.search(rf">{re.escape(decision)}</a></th><td>{n}</td>", page.text)
