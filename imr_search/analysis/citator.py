@@ -26,6 +26,7 @@ from imr_search.search.documents import split_pair
 from imr_search.search.request import PAIR_FACET, SearchRequest
 from imr_search.search.syntax import keyword_value, parse
 from imr_search.search.tree import Node, Term, all_of
+from imr_search.words import count
 
 CitatorSort = Literal["items", "rate", "overturned", "citation"]
 CITATOR_SORTS: tuple[CitatorSort, ...] = ("items", "rate", "overturned", "citation")
@@ -130,7 +131,7 @@ def _row_by_row(
         notes.append(
             deadline.message(
                 f"the claims administrator's citations are given for the first {answered} of "
-                f"{len(chosen)} rows only"
+                f"{count(len(chosen), 'row')} only"
             )
         )
     return notes
@@ -146,23 +147,13 @@ def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
     return sorted(rows, key=lambda r: (-r.items, -r.overturned, r.citation))
 
 
-CSV_HEADER = ("citation", "items", "overturned", "rate", "low", "high", "answered")
-
-
-def citator_csv_rows(c: Citator) -> list[list[str]]:
-    out = [list(CSV_HEADER)]
-    for r in c.rows:
-        low, high = r.interval
-        answered = "; ".join(f"{label} ({n})" for label, n in r.answered_most())
-        out.append([r.citation, str(r.items), str(r.overturned), f"{r.rate:.4f}", f"{low:.4f}",
-                    f"{high:.4f}", answered])  # fmt: skip
-    return out
-
-
 def citator_text(c: Citator, *, answered: int = 3) -> str:
     """The table for a terminal: one block per cited section, its top UR-side citations."""
     shown = f" (the first {len(c.rows)} shown)" if len(c.rows) < c.sections else ""
-    lines = [f"{c.items} items, {c.cited} citing a guideline, {c.sections} sections cited{shown}"]
+    lines = [
+        f"{count(c.items, 'item')}, {c.cited} citing a guideline, "
+        f"{count(c.sections, 'section')} cited{shown}"
+    ]
     lines += [f"warning: {w}" for w in c.warnings]
     for r in c.rows:
         low, high = r.interval

@@ -24,6 +24,7 @@ from imr_search.present.export import write_csv
 from imr_search.present.jsonforms import (
     to_json,
 )
+from imr_search.words import count
 
 if TYPE_CHECKING:
     from imr_search.analysis.alerts import SeenItem
@@ -44,7 +45,7 @@ def record_alerts(settings: Settings, letters: Sequence[str] | None = None) -> s
         report = store.record_run(engine, letters)
     lines = []
     for name, items in report.new.items():
-        lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")
+        lines.append(f"alert {name}: {count(len(items), 'new item')}")
         lines += [f"  {seen_line(i)}" for i in items[:20]]
         if len(items) > 20:
             lines.append(f"  ... and {len(items) - 20} more (imr-search alerts new {name})")
@@ -112,13 +113,15 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
     for note in added.notes:  # as `imr-search search` says them
         click.echo(f"note: {note}", err=True)
     typed = f" (typed: {saved.typed})" if saved.typed else ""
-    items = "item matches" if added.matched == 1 else "items match"
-    click.echo(f"saved {name}: {saved.describe()}{typed} ({added.matched} {items} now)")
+    matches = "matches" if added.matched == 1 else "match"
+    click.echo(
+        f"saved {name}: {saved.describe()}{typed} ({count(added.matched, 'item')} {matches} now)"
+    )
     if rate is not None:
         total, months, per_month = rate
         click.echo(
-            f"over the indexed period ({months} month{'' if months == 1 else 's'}) it matches "
-            f"{total} items: about {per_month:.1f} a month"
+            f"over the indexed period ({count(months, 'month')}) it matches "
+            f"{count(total, 'item')}: about {per_month:.1f} a month"
         )
 
 
