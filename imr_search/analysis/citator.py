@@ -78,8 +78,10 @@ def citator(
     base = replace(request, facets=True, letters=False, page=1, size=1)
     everything = deadline.timed(engine.search, replace(base, citation_pairs=True))
     tree = request.tree if request.tree is not None else parse(request.query)
-    overturned = deadline.timed(
-        engine.search, replace(base, tree=all_of(tree, Term("decision", "overturned")))
+    overturned = deadline.after(
+        everything,
+        engine.search,
+        replace(base, tree=all_of(tree, Term("decision", "overturned"))),
     )
     warnings: list[str] = []
     if ran_out([*everything.warnings, *overturned.warnings]):

@@ -134,7 +134,9 @@ def _counts(
         return _month_counts(engine, request, deadline, warnings)
     base = replace(request, facets=True, letters=False, page=1, size=1)
     everything = deadline.timed(engine.search, base)
-    overturned = deadline.timed(engine.search, _narrowed(base, Term("decision", "overturned")))
+    overturned = deadline.after(
+        everything, engine.search, _narrowed(base, Term("decision", "overturned"))
+    )
     if ran_out([*everything.warnings, *overturned.warnings]):
         _warn(warnings, deadline.message("the counts are partial or left out; narrow the search"))
     over = {f.value: f.count for f in overturned.facets.get(dim, [])}

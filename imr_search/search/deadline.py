@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from imr_search.search.request import SearchRequest
+from imr_search.search.results import SearchResult
 
 T = TypeVar("T")
 
@@ -58,6 +59,22 @@ class Deadline:
             return search(self.narrowed(request))
         finally:
             self.slowest = max(self.slowest, time.monotonic() - started)
+
+    def after(
+        self,
+        earlier: SearchResult,
+        search: Callable[[SearchRequest], SearchResult],
+        request: SearchRequest,
+    ) -> SearchResult:
+        """The next search of an answer (``timed``), unless the one before it ran out of time
+        or the deadline has passed: then an empty result saying it ran out. A search started
+        with no time left still compiles its query and sets up its matchers, work no clock
+        cuts short, for counts that would be partial anyway."""
+        if ran_out(earlier.warnings) or self.passed():
+            return SearchResult(
+                total=0, page=1, size=request.size, warnings=[self.message("left out")]
+            )
+        return self.timed(search, request)
 
     def narrowed(self, request: SearchRequest) -> SearchRequest:
         """``request`` with the time that is left as its own limit."""

@@ -110,4 +110,7 @@ def test_dask_local_workers_keep_freed_memory_and_a_cluster_at_an_address_is_lef
         runner = DaskRunner(cluster.scheduler_address, work=ingest_jobs.heap_probe)
         theirs = list(ingest(sources, runner))
     # Dask starts its workers with glibc trimming the heap at 64 KiB: most pages fault again.
-    assert all(n >= 0.5 for n in ingest_jobs.refaults(theirs)), ingest_jobs.refaults(theirs)
+    # Not always in the worker's first task (once, on a loaded box: 0.06 then 0.75: the heap
+    # a fresh worker thread is given need not have been trimmed yet), so the cluster shows it
+    # in some task; ours must keep the pages in every one.
+    assert max(ingest_jobs.refaults(theirs)) >= 0.5, ingest_jobs.refaults(theirs)

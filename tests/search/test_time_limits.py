@@ -24,8 +24,9 @@ from imr_search.config import Settings
 from imr_search.model import Letter
 from imr_search.present.jsonforms import citator_dict, crosstab_dict, similar_dict
 from imr_search.search.backend import Engine
-from imr_search.search.deadline import Deadline
+from imr_search.search.deadline import Deadline, ran_out
 from imr_search.search.request import SearchRequest
+from imr_search.search.results import SearchResult
 
 # isort: split
 from server_fixtures import ServerIndex, server_process
@@ -232,3 +233,30 @@ def test_the_pages_show_the_warning_past_the_limit(
     whole = api.get(path)
     assert whole.status_code == 200
     assert "ran out of time" not in whole.text
+
+
+def test_the_next_search_of_an_answer_is_not_started_after_one_cut_short(
+    corpus_engine: Engine,
+) -> None:
+    started: list[SearchRequest] = []
+
+    def search(request: SearchRequest) -> SearchResult:
+        started.append(request)
+        return corpus_engine.search(request)
+
+    deadline = Deadline.start(60.0)
+    whole = deadline.timed(search, SearchRequest("mri", facets=True))
+    assert not ran_out(whole.warnings)
+    after_whole = deadline.after(whole, search, SearchRequest("knee", facets=True))
+    assert len(started) == 2
+    assert after_whole.total == corpus_engine.search(SearchRequest("knee")).total
+    # A search that ran out of time: the one after it would count part of the items only, and
+    # would cost its query's compiling however little time is left; it is not started.
+    cut = SearchResult(
+        total=3, page=1, size=1, warnings=[deadline.message("facet counts left out")]
+    )
+    skipped = deadline.after(cut, search, SearchRequest("knee", facets=True))
+    assert len(started) == 2
+    assert ran_out(skipped.warnings)
+    assert skipped.total == 0
+    assert not skipped.facets
