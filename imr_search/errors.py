@@ -28,6 +28,7 @@ the server to one JSON error shape and an HTML error page)::
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 from pathlib import Path
 
@@ -92,10 +93,23 @@ class NotFoundError(ImrSearchError):
     http_status = 404
 
 
+# An absolute path in a message: from a "/" that starts a word to the next space, quote,
+# bracket or separator ("no index in /srv/imr/index (build ...)", "cannot read /x/meta.json: ").
+# A folder name with a space goes on while the next word holds a "/" ("/srv/my letters/index").
+_SERVER_PATH = re.compile(r"(?<![\w/.~-])/[^\s'\"()<>,;:]+(?: [^\s'\"()<>,;:/]*/[^\s'\"()<>,;:]*)*")
+SERVER_PATH_SHOWN = "[server folder]"
+
+
 class IndexError_(ImrSearchError):  # trailing underscore: never shadow the builtin
     """The index cannot be opened, read or written."""
 
     http_status = 503
+
+    @property
+    def public(self) -> str:
+        """The operator's message with the server's paths left out: a web client sees why the
+        index is unavailable, not where the server keeps it (the log names the folder)."""
+        return _SERVER_PATH.sub(SERVER_PATH_SHOWN, str(self))
 
 
 class IndexBusyError(IndexError_):

@@ -83,11 +83,8 @@ def engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
     return ENGINE_FACTORIES[request.param]
 
 
-@pytest.fixture(scope="session")
-def corpus_engine(
-    engine_factory: EngineFactory,
-    corpus: list[Letter],
-    tmp_path_factory: pytest.TempPathFactory,
+def corpus_engine_of(
+    engine_factory: EngineFactory, corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     engine = engine_factory(tmp_path_factory.mktemp("corpus-index"))
     index_letters(engine, corpus)
@@ -95,12 +92,30 @@ def corpus_engine(
     engine.close()
 
 
-@pytest.fixture
-def new_engine(engine_factory: EngineFactory, tmp_path: Path) -> Iterator[Engine]:
-    """An empty engine in a temporary folder."""
+def new_engine_of(engine_factory: EngineFactory, tmp_path: Path) -> Iterator[Engine]:
     engine = engine_factory(tmp_path / "index")
     yield engine
     engine.close()
+
+
+# A module that overrides ``engine_factory`` (the contract suite adds the memory engine) must
+# override these two as well (with the helpers above): a session fixture's value is dropped
+# when the fixture it was made from changes, and an override is another fixture, so this
+# ``corpus_engine`` made from the override's memory engine would be handed, under the name
+# "tantivy", to the next module on the same worker.
+@pytest.fixture(scope="session")
+def corpus_engine(
+    engine_factory: EngineFactory,
+    corpus: list[Letter],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Engine]:
+    yield from corpus_engine_of(engine_factory, corpus, tmp_path_factory)
+
+
+@pytest.fixture
+def new_engine(engine_factory: EngineFactory, tmp_path: Path) -> Iterator[Engine]:
+    """An empty engine in a temporary folder."""
+    yield from new_engine_of(engine_factory, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ from imr_search.search.fields import (
     ALL_FIELDS,
     DEFAULT_FIELDS,
     FIELD_BOOSTS,
+    MAX_CORRECTED_WORDS,
     MAX_EXPANSIONS,
     TEXT_FIELDS,
 )
@@ -494,11 +495,15 @@ class _Reader:
         self, words: Sequence[str], out_of_time: Callable[[], bool]
     ) -> tuple[dict[str, str], bool]:
         out: dict[str, str] = {}
+        searched: set[str] = set()
         for word in (w for given in words for w in analyse_words(given)):
-            if word in out or word in self._state.vocabulary:
+            if word in searched or word in self._state.vocabulary:
                 continue
+            if len(searched) == MAX_CORRECTED_WORDS:  # as every engine: the first few only
+                return out, True
             if out_of_time():
                 return out, False
+            searched.add(word)
             found = self._state.spellings(word, 1)
             if found:
                 out[word] = found[0]

@@ -255,3 +255,25 @@ def test_a_damaged_whoosh_index_says_so_and_rebuild_replaces_it(tmp_path: Path) 
     code, out = cli("index", "--no-cache", "--rebuild", "--index", str(index), SEEDS)
     assert code == 0, out
     assert letters_in(index) == 5
+
+
+@pytest.mark.parametrize("damage", ["meta.json garbled", "a segment file gone"])
+def test_a_damaged_tantivy_index_says_so_and_rebuild_replaces_it(
+    tmp_path: Path, damage: str
+) -> None:
+    index = tmp_path / "ix"
+    assert cli("index", "--no-cache", "--engine", "tantivy", "--index", str(index), SEEDS)[0] == 0
+    if damage == "meta.json garbled":
+        (index / "meta.json").write_text('{"segments": [', encoding="utf-8")
+    else:
+        for idx in index.glob("*.idx"):
+            idx.unlink()
+    code, out = cli("search", "therapy", "--index", str(index))
+    assert code == 1
+    assert out.count("\n") == 1, out
+    assert out.startswith(f"imr-search: the index in {index} is damaged (")
+    assert f"--rebuild --index {index}" in out
+    assert "Traceback" not in out
+    code, out = cli("index", "--no-cache", "--rebuild", "--index", str(index), SEEDS)
+    assert code == 0, out
+    assert letters_in(index) == 5

@@ -131,6 +131,10 @@ def test_a_missing_index_is_a_503_until_it_exists(tmp_path: Path) -> None:
         page = httpx.get(f"{url}/")
         assert page.status_code == 503
         assert "text/html" in page.headers["content-type"]
+        # Why, but not where: the server's folders are the operator's (the log names them).
+        for answer in (response, page):
+            assert str(tmp_path) not in answer.text
+            assert "nowhere" not in answer.text
 
 
 def test_apps_share_nothing(server_index: ServerIndex) -> None:

@@ -14,7 +14,7 @@ from imr_search.engines.tantivy import readonly
 from imr_search.engines.tantivy.engine import TantivyEngine
 from imr_search.engines.tantivy.publish import publish
 from imr_search.engines.tantivy.schema import build_schema, missing_fields
-from imr_search.errors import IndexError_, OutdatedIndexError
+from imr_search.errors import DamagedIndexError, IndexError_, OutdatedIndexError
 
 __all__ = ["TantivyEngine", "open_backend", "publish"]
 
@@ -42,9 +42,19 @@ def open_backend(
             raise IndexError_(f"no index in {index_dir} (build one with `imr-search index`)")
         # Reload by hand, when meta.json changes (see engine.py), not on a timer.
         index.config_reader(reload_policy="manual")
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc
+    except ValueError as exc:
+        # tantivy's "Data corrupted" and "FileDoesNotExist" (a meta.json that cannot be read,
+        # a segment file gone): the index is damaged, and the message says how to replace it.
+        raise DamagedIndexError(str(index_dir), _short(exc)) from exc
     return _engine(index, index_dir, read_only=False)
+
+
+def _short(exc: Exception, limit: int = 160) -> str:
+    """tantivy's message on one line, cut to ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _engine(index: Any, index_dir: Path, *, read_only: bool) -> TantivyEngine:
