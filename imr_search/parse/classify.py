@@ -32,6 +32,8 @@ _WITH = re.compile(r"\bw/")
 _CLOTTING = re.compile(r"\bpt\s*/\s*(ptt|inr)\b")
 # The specialty name is not a request for rehabilitation therapy.
 _PM_R = re.compile(r"physical medicine (?:and|&) rehab\w*")
+# "Hep C" is hepatitis, not HEP, the home exercise program.
+_HEPATITIS = re.compile(r"\bhep\.?\s*([abc])\b")
 
 
 def _spelt_out(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -56,6 +58,8 @@ def _normalise(service: str) -> str:
         text = _CLOTTING.sub(r"prothrombin/\1", text)
     if "rehab" in text:
         text = _PM_R.sub("pm&r", text)
+    if "hep" in text:
+        text = _HEPATITIS.sub(r"hepatitis \1", text)
     return text
 
 
@@ -181,6 +185,7 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
         r"chem(?:istry)? panel|metabolic panel|lipid panel|prothrombin|\binr\b|urinalysis|"
         r"\bua\b|hemoglobin|\ba1c\b|liver function|\blft|thyroid|\btsh\b|\besr\b|"
         r"c-reactive|\bcrp\b|culture|patholog|genetic|\bdna\b|serum|"
+        r"antibod\w* (?:test|panel|screen)|hepatitis (?:[abc] )?(?:panel|screen|test)|"
         r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b|function panel|"
         r"(?:hepatic|renal|kidney) function",
     ),
