@@ -67,10 +67,15 @@ class BenchQuery:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     facets: bool = False
     letters: bool = False
+    # The search box's own meaning (``box_mix``): decisions about the words, with the
+    # vocabulary's abbreviations, synonyms and drug names, and a case number opening its
+    # letter; imr-search's engines only (the baselines have no such search).
+    box: bool = False
+    typed: str | None = None  # the box's text as typed, when not words and a phrase
 
     @property
     def comparable(self) -> bool:
-        return not self.words and not self.phrase
+        return not self.words and not self.phrase and not self.box
 
     @property
     def filter_map(self) -> Mapping[str, tuple[str, ...]]:
@@ -78,6 +83,8 @@ class BenchQuery:
 
     def text(self) -> str:
         """The query words and phrase in the imr-search (Whoosh) query language."""
+        if self.typed is not None:
+            return self.typed
         parts = list(self.words)
         if self.phrase:
             parts.append(f'"{self.phrase}"')
@@ -89,6 +96,10 @@ def to_whoosh(q: BenchQuery, size: int = 20) -> SearchRequest:
     abbreviations or drug names added) in every text field, as the baselines search them and
     as the recorded figures were measured (the search box's default, decisions about the
     words, is a narrower search)."""
+    if q.box:  # the search box's default: decisions about the words, expanded
+        return SearchRequest(
+            query=q.text(), filters=q.filter_map, facets=q.facets, letters=q.letters, size=size
+        )
     return SearchRequest(
         query=q.text(),
         filters=q.filter_map,
@@ -148,6 +159,40 @@ def query_mix() -> list[BenchQuery]:
             filters=_f(category=CATEGORIES[i], year=YEARS[i]),
             facets=True,
         )
+    return qs
+
+
+# What users type in the search box first (issue 25): brand names, abbreviations, a service
+# with its region, a class of drug; searched as the box searches them (``to_whoosh`` with
+# ``box``), so the vocabulary's expansions are measured too.
+BOX_QUERIES = (
+    "norco", "mri lumbar", "pt", "esi", "tens unit", "soma", "ppi", "emg", "h-wave",
+    "ambien", "lidoderm", "opioids", "physical therapy knee", "ultram", "ncv upper extremity",
+    "chiropractic", "acupuncture", "fexmid", "prilosec", "utox",
+)  # fmt: skip
+REASONS = (
+    "not-recommended", "no-functional-improvement", "exceeds-limits", "indications-not-met",
+    "missing-information", "opioid-monitoring", "criteria-met",
+)  # fmt: skip
+
+
+def box_mix(case_numbers: tuple[str, ...] = ()) -> list[BenchQuery]:
+    """The search box's queries, apart from the fixed mix (whose meaning and figures stay):
+    20 queries as typed ("searchbox", 5 with facets as the search page asks), 14 reason
+    facet filters alone and with words ("reason"), and a lookup of each of ``case_numbers``
+    (taken from the index measured: "case")."""
+    qs: list[BenchQuery] = []
+
+    def add(kind: str, **kw: object) -> None:
+        qs.append(BenchQuery(f"{kind}-{sum(q.kind == kind for q in qs):02d}", kind, box=True, **kw))  # type: ignore[arg-type]
+
+    for i, typed in enumerate(BOX_QUERIES):
+        add("searchbox", typed=typed, facets=i % 4 == 0)
+    for i, reason in enumerate(REASONS):
+        add("reason", filters=_f(reason=reason), facets=True)
+        add("reason", typed=BOX_QUERIES[i], filters=_f(reason=reason))
+    for number in case_numbers:
+        add("case", typed=number)
     return qs
 
 

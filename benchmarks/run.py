@@ -43,7 +43,8 @@ from benchmarks import corpus
 from benchmarks.baselines.common import Outcome
 from benchmarks.docs import replace_section
 from benchmarks.engines import ENGINES, IMR_ENGINES, BuildResult, build_in_child, open_searcher
-from benchmarks.queries import PRECEDENT_REQUESTS, BenchQuery, query_mix
+from benchmarks.queries import PRECEDENT_REQUESTS, BenchQuery, box_mix, query_mix
+from imr_search.search.request import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,35 @@ def time_queries(
                 s.run(q)
                 times[e][i].append(time.perf_counter() - start)
     return {e: [statistics.median(t) for t in ts] for e, ts in times.items()}, outcomes
+
+
+def case_numbers(searcher: Any, n: int = 10) -> tuple[str, ...]:
+    """Case numbers of ``n`` letters of the index measured, for the case-number lookups."""
+    hits = searcher.engine.search(SearchRequest(size=n, sort="-decided")).hits
+    return tuple(dict.fromkeys(h.case_number for h in hits if h.case_number))
+
+
+def box_times(
+    searchers: dict[str, Any], out: dict[str, Any], rounds: int, log: Callable[[str], None]
+) -> None:
+    """The search box's queries (``box_mix``) on imr-search's engines: p50/p95 per kind."""
+    imr = {e: s for e, s in searchers.items() if e in IMR_ENGINES}
+    if not imr:
+        return
+    mix = box_mix(case_numbers(next(iter(imr.values()))))
+    times, outcomes = time_queries(imr, mix, rounds)
+    for engine, ts in times.items():
+        e = out["engines"][engine]
+        for kind in ("searchbox", "reason", "case"):
+            kept = [t for t, q in zip(ts, mix, strict=True) if q.kind == kind]
+            if kept:
+                e[f"{kind}_p50_ms"] = pct(kept, 50) * 1000
+                e[f"{kind}_p95_ms"] = pct(kept, 95) * 1000
+        e["box_totals"] = {q.qid: o.total for q, o in zip(mix, outcomes[engine], strict=True)}
+        log(
+            f"  {engine}: search box p95 {e.get('searchbox_p95_ms', 0):.1f} ms, reason p95 "
+            f"{e.get('reason_p95_ms', 0):.1f} ms, case number p95 {e.get('case_p95_ms', 0):.1f} ms"
+        )
 
 
 def time_precedents(index: Path, rounds: int) -> dict[str, Any]:
@@ -328,6 +358,8 @@ def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> di
             f"  {engine}: query p50 {e['query_p50_ms']:.1f} ms, p95 {e['query_p95_ms']:.1f} ms; "
             f"facets p95 {e['facet_p95_ms']:.1f} ms"
         )
+    box_times(searchers, out, args.rounds, log)
+    for engine in searchers:
         searchers[engine].close()
     for engine in args.engines:
         if engine not in IMR_ENGINES:
@@ -366,6 +398,9 @@ ROWS: tuple[tuple[str, Callable[[dict[str, Any], dict[str, Any]], float | None],
     ("facet query p95 ms", lambda s, e: e["facet_p95_ms"], "{:.1f}"),
     ("letter-grouped p95 ms", lambda s, e: e.get("letters_p95_ms"), "{:.1f}"),
     ("slowest query ms", lambda s, e: e["query_max_ms"], "{:.1f}"),
+    ("search box p95 ms", lambda s, e: e.get("searchbox_p95_ms"), "{:.1f}"),
+    ("reason filter p95 ms", lambda s, e: e.get("reason_p95_ms"), "{:.1f}"),
+    ("case number p95 ms", lambda s, e: e.get("case_p95_ms"), "{:.1f}"),
     ("precedents p50 ms", lambda s, e: e.get("precedents", {}).get("p50_ms"), "{:.0f}"),
     ("precedents p95 ms", lambda s, e: e.get("precedents", {}).get("p95_ms"), "{:.0f}"),
     ("server req/s", lambda s, e: e.get("server", {}).get("rps"), "{:.1f}"),

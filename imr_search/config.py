@@ -24,6 +24,7 @@ from pydantic_settings import (
 )
 
 from imr_search.errors import ConfigError
+from imr_search.setting_list import SettingInfo as SettingInfo
 
 DEFAULT_INDEX = Path("index")
 # Defaults the library's own functions use too (the one place each number is written).
@@ -184,23 +185,6 @@ class Settings(BaseSettings):
         # Only the values given: never os.environ, a .env file or a secrets folder behind the
         # caller's back (load_settings brings the environment the edge read).
         return (init_settings,)
-
-
-@dataclass(frozen=True, slots=True)
-class SettingInfo:
-    """One setting as users see it: ``imr-search --help`` and docs/configuration.md list these."""
-
-    name: str  # the field of Settings
-    env: str
-    flag: str
-    where: str  # the command whose flag it is ("imr-search": before any command)
-    help: str
-    default: Any
-    kind: type  # str, int, float or Path ("int | None" reads as int)
-    minimum: int | None  # None: not a number
-    maximum: int | None  # None: no upper bound
-    above: bool  # the minimum itself is out of range (a number above 0)
-    metavar: str | None = None
 
 
 def _info(name: str, field: FieldInfo) -> SettingInfo:

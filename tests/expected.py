@@ -152,3 +152,45 @@ def words_of(letter: Letter, item: Item) -> str:
     citations = [c.text for c in (*item.claims_citations, *item.imr_citations)]
     parts = [item.service, item.rationale, letter.summary, *citations]
     return " ".join(parts).lower()
+
+
+# -- a filter's value typed after --NAME and after NAME: (issue 25, point 3) --------------------
+
+# (filter, a value as users type it, a misspelt one) for each filter whose query field takes the
+# same values, over the fixture letters: the flag and the field must give the same answer, the
+# same note and the same error. Where an alias exists, the value is one (data/filter-aliases.json
+# as docs/vocabulary.md lists them).
+FIELD_VALUE_CASES: list[tuple[str, str, str]] = [
+    ("decision", "denied", "overturnd"),
+    ("state", "California", "Californa"),
+    ("specialty", "ortho", "Orthopedc Surgery"),
+    ("category", "drugs", "Pharmaceutical"),
+    ("subcategory", "PT/OT", "Opiods"),
+    ("region", "lumbar", "lumbr"),
+    ("modality", "MRA", "mir"),
+    ("drug", "cyclobenzaprine", "cyclobenzaprin"),
+    ("mtus", "Chronic Pain Medical Treatment", "Chronic Pain Medical Treatmnt"),
+    ("sex", "F", "femal"),
+    ("outcome", "uphold", "partialy overturned"),
+    ("citation", "MTUS > Knee Complaints 2004 > Special Studies", "MTUS > Knee Complaints 2004 >"),
+    ("urcitation", "MTUS > Knee Complaints 2004", "MTUS > Knee Complaint 2004"),
+    ("cites", "MTUS only", "MTUS onl"),
+    ("era", "current", "mtus-216"),
+    ("reason", "exceeds-limits", "exceeds-limit"),
+]
+
+
+def as_field(name: str, value: str) -> str:
+    """``value`` typed after ``NAME:`` in a query (quoted, as a value with spaces must be)."""
+    return f'{name}:"{value}"'
+
+
+def error_detail(message: str, name: str) -> str:
+    """What an error says about a value, without how it names where the value was typed
+    ("region filter: " for the flag, "region: " for the field, and the field's position)."""
+    for label in (f"{name} filter: ", f"{name}: "):
+        if message.startswith(label):
+            message = message[len(label) :]
+            break
+    head, at, position = message.rpartition(" at position ")
+    return head if at and position.isdigit() else message

@@ -25,6 +25,7 @@ from imr_search.errors import UsageError
 from imr_search.model import Decision, Letter
 from imr_search.search.backend import Engine
 from imr_search.search.lookup import find_letter
+from imr_search.words import count
 
 # The days a date given to the workbench may be: IMR began in 2013; the far end keeps every sum
 # of days inside the calendar (a date near 9999 overflows).
@@ -241,13 +242,13 @@ def _timing(letter: Letter) -> tuple[str, ...]:
     received = _days(letter.application_received, letter.decision_date)
     if received is not None:
         shows.append(
-            f"Decided {received} days after the application was received "
+            f"Decided {count(received, 'day')} after the application was received "
             f"({letter.application_received} to {letter.decision_date})."
         )
     assigned = _days(letter.date_assigned, letter.decision_date)
     if assigned is not None:
         shows.append(
-            f"Decided {assigned} days after the case was assigned "
+            f"Decided {count(assigned, 'day')} after the case was assigned "
             f"({letter.date_assigned} to {letter.decision_date})."
         )
     shows.append(

@@ -22,9 +22,11 @@ from typing import Literal
 from imr_search.analysis.stats import wilson_interval
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline, ran_out
-from imr_search.search.request import SearchRequest
+from imr_search.search.documents import split_pair
+from imr_search.search.request import PAIR_FACET, SearchRequest
 from imr_search.search.syntax import keyword_value, parse
-from imr_search.search.tree import Term, all_of
+from imr_search.search.tree import Node, Term, all_of
+from imr_search.words import count
 
 CitatorSort = Literal["items", "rate", "overturned", "citation"]
 CITATOR_SORTS: tuple[CitatorSort, ...] = ("items", "rate", "overturned", "citation")
@@ -68,12 +70,13 @@ def citator(
     """The citator over every item ``request`` matches (its query and filters).
 
     Counts come from the index's exact facet counts, never from loading items: two searches
-    (all matches, and the overturned ones) give every section's items and overturned; one
-    more search per row returned gives the UR-side citations it answered (``limit`` bounds
-    them)."""
+    (all matches with the citation pairs, and the overturned ones) give every section's items
+    and overturned, and the UR-side citations each answered (the pairs), whatever the number
+    of rows. An index made before the pairs answers them with one more search per row
+    returned (``limit`` bounds them), and a note says a rebuild makes it one search."""
     deadline = Deadline.start(request.time_limit)
     base = replace(request, facets=True, letters=False, page=1, size=1)
-    everything = deadline.timed(engine.search, base)
+    everything = deadline.timed(engine.search, replace(base, citation_pairs=True))
     tree = request.tree if request.tree is not None else parse(request.query)
     overturned = deadline.timed(
         engine.search, replace(base, tree=all_of(tree, Term("decision", "overturned")))
@@ -90,6 +93,29 @@ def citator(
     ]
     uncited = sum(f.count for f in everything.facets.get("cites", []) if f.value == "none")
     chosen = sort_rows(rows, sort)[:limit]
+    pairs = everything.facets.get(PAIR_FACET)
+    if pairs is not None:
+        by_label = {row.citation: row for row in chosen}
+        for f in pairs:
+            imr, answered = split_pair(f.value)
+            if (row := by_label.get(imr)) is not None and f.count:
+                row.answered[answered] += f.count
+    elif chosen and not ran_out(everything.warnings):
+        warnings += _row_by_row(engine, base, tree, chosen, deadline)
+    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
+
+
+# What the citator says when the index was made before the citation pairs.
+REBUILD_NOTE = (
+    "this index was made before the citator's citation pairs, so the claims administrator's "
+    "citations took a search per row; `imr-search index --rebuild` counts them in one"
+)
+
+
+def _row_by_row(
+    engine: Engine, base: SearchRequest, tree: Node, chosen: list[CitatorRow], deadline: Deadline
+) -> list[str]:
+    """The UR-side citations of each row, a search each (an index without the pairs)."""
     answered = 0
     for row in chosen:
         if not deadline.room():  # another search would end past the limit
@@ -100,14 +126,15 @@ def citator(
             break
         row.answered.update({f.value: f.count for f in sub.facets.get("urcitation", []) if f.count})
         answered += 1
+    notes = [REBUILD_NOTE]
     if answered < len(chosen):
-        warnings.append(
+        notes.append(
             deadline.message(
                 f"the claims administrator's citations are given for the first {answered} of "
-                f"{len(chosen)} rows only"
+                f"{count(len(chosen), 'row')} only"
             )
         )
-    return Citator(everything.total, everything.total - uncited, chosen, len(rows), warnings)
+    return notes
 
 
 def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
@@ -120,23 +147,13 @@ def sort_rows(rows: list[CitatorRow], sort: CitatorSort) -> list[CitatorRow]:
     return sorted(rows, key=lambda r: (-r.items, -r.overturned, r.citation))
 
 
-CSV_HEADER = ("citation", "items", "overturned", "rate", "low", "high", "answered")
-
-
-def citator_csv_rows(c: Citator) -> list[list[str]]:
-    out = [list(CSV_HEADER)]
-    for r in c.rows:
-        low, high = r.interval
-        answered = "; ".join(f"{label} ({n})" for label, n in r.answered_most())
-        out.append([r.citation, str(r.items), str(r.overturned), f"{r.rate:.4f}", f"{low:.4f}",
-                    f"{high:.4f}", answered])  # fmt: skip
-    return out
-
-
 def citator_text(c: Citator, *, answered: int = 3) -> str:
     """The table for a terminal: one block per cited section, its top UR-side citations."""
     shown = f" (the first {len(c.rows)} shown)" if len(c.rows) < c.sections else ""
-    lines = [f"{c.items} items, {c.cited} citing a guideline, {c.sections} sections cited{shown}"]
+    lines = [
+        f"{count(c.items, 'item')}, {c.cited} citing a guideline, "
+        f"{count(c.sections, 'section')} cited{shown}"
+    ]
     lines += [f"warning: {w}" for w in c.warnings]
     for r in c.rows:
         low, high = r.interval

@@ -26,6 +26,7 @@ from imr_search.search.filters import filter_tree
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.syntax import parse
 from imr_search.search.tree import Node, Range, Term, all_of
+from imr_search.words import count
 
 MONTH = "month"
 # A bound on the months a table lists: IMR began in 2013, so fifty years is more than any
@@ -222,7 +223,11 @@ def crosstab(
         table.rows = [c for c in row_cells if c.items]  # an empty month has no cells to fill
     dated = sum(c.items for c in row_cells)
     if rows == MONTH and dated < total:
-        table.warnings.append(f"{total - dated} items have no decision date and are left out")
+        missing = total - dated
+        table.warnings.append(
+            f"{count(missing, 'item')} {'has' if missing == 1 else 'have'} no decision date "
+            f"and {'is' if missing == 1 else 'are'} left out"
+        )
     if cols is not None:
         if len(table.rows) > MAX_ROWS:
             table.warnings.append(
@@ -235,7 +240,7 @@ def crosstab(
                 _warn(
                     warnings,
                     deadline.message(
-                        f"the cells of the first {done} of {len(table.rows)} rows only"
+                        f"the cells of the first {done} of {count(len(table.rows), 'row')} only"
                     ),
                 )
                 break
@@ -248,27 +253,14 @@ def crosstab(
     small = sum(1 for c in (table.cells if cols else table.rows) if c.items and c.small)
     if small:
         table.warnings.append(
-            f"{small} cells hold fewer than {SMALL_CELL} items: their rates are unreliable "
-            "(see the intervals)"
+            f"{count(small, 'cell')} {'holds' if small == 1 else 'hold'} fewer than "
+            f"{SMALL_CELL} items: {'its rate is' if small == 1 else 'their rates are'} "
+            "unreliable (see the intervals)"
         )
     return table
 
 
 # -- output ------------------------------------------------------------------------------------
-
-
-def crosstab_csv_rows(t: CrossTab) -> list[list[str]]:
-    """Long form: one line per row (one-way) or per filled cell (two-way)."""
-    head = [t.rows_by, *([t.cols_by] if t.cols_by else []), "items", "overturned", "rate",
-            "low", "high", "small"]  # fmt: skip
-    out = [head]
-    for c in t.cells if t.cols_by else t.rows:
-        low, high = c.interval
-        rate = "" if c.rate is None else f"{c.rate:.4f}"
-        out.append([c.row, *([c.col or ""] if t.cols_by else []), str(c.items),
-                    str(c.overturned), rate, f"{low:.4f}", f"{high:.4f}",
-                    "yes" if c.small else "no"])  # fmt: skip
-    return out
 
 
 def _pct(rate: float | None) -> str:
@@ -277,7 +269,7 @@ def _pct(rate: float | None) -> str:
 
 def crosstab_text(t: CrossTab) -> str:
     overall = t.overturned / t.total if t.total else None
-    lines = [f"{t.total} items, {t.overturned} overturned ({_pct(overall)})"]
+    lines = [f"{count(t.total, 'item')}, {t.overturned} overturned ({_pct(overall)})"]
     if t.cols_by is None:
         width = max([len(t.rows_by), *(len(c.row) for c in t.rows)])
         lines.append(f"{t.rows_by:<{width}}  {'items':>6}  {'overturned':>10}  rate  95% interval")

@@ -61,6 +61,7 @@ from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 from imr_search.search.results import FacetCount, ItemRecord, ItemSummary
 from imr_search.search.tree import AndMaybe, Node, Term, all_of
+from imr_search.words import count
 
 CLOSEST = 10
 SAMPLE = 400  # items loaded for the closest precedents and the phrases
@@ -305,8 +306,8 @@ def precedents(
     if answer.sampled:
         answer.notes.append(
             f"the closest precedents and the phrases come from a sample of {len(sample)} of the "
-            f"{total} items: the {SAMPLE} whose service text is most like the request, and at "
-            f"least {MIN_SAMPLED} of each decision"
+            f"{count(total, 'item')}: the {SAMPLE} whose service text is most like the request, "
+            f"and at least {MIN_SAMPLED} of each decision"
         )
     ranked = _closest(sample, c, rungs, request_text, summary)
     answer.sides = {d: next(p for p in ranked if p.decision == d) for d in _decisions(ranked)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from imr_search.present.export import write_csv
 from imr_search.present.jsonforms import (
     to_json,
 )
+from imr_search.words import count
 
 if TYPE_CHECKING:
     from imr_search.analysis.alerts import SeenItem
@@ -31,18 +33,19 @@ if TYPE_CHECKING:
 # ---- saved searches and alerts ----------------------------------------------------------------
 
 
-def record_alerts(settings: Settings) -> str:
-    """After an index run: each saved search's new items (nothing when none is saved)."""
+def record_alerts(settings: Settings, letters: Sequence[str] | None = None) -> str:
+    """After an index run: each saved search's new items (nothing when none is saved).
+    ``letters``: those the run wrote (None: unknown, every match is compared)."""
     from imr_search.analysis.alerts import AlertStore, alerts_path
 
     path = alerts_path(settings.index_dir)
     if not path.exists():
         return ""
     with open_index(settings) as engine, AlertStore(path) as store:
-        report = store.record_run(engine)
+        report = store.record_run(engine, letters)
     lines = []
     for name, items in report.new.items():
-        lines.append(f"alert {name}: {len(items)} new item{'' if len(items) == 1 else 's'}")
+        lines.append(f"alert {name}: {count(len(items), 'new item')}")
         lines += [f"  {seen_line(i)}" for i in items[:20]]
         if len(items) > 20:
             lines.append(f"  ... and {len(items) - 20} more (imr-search alerts new {name})")
@@ -104,15 +107,21 @@ def alerts_add(name: str, query: tuple[str, ...], index_dir: Path | None, **opti
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
         with AlertStore(alerts_path(settings.index_dir)) as store:
-            baseline = store.add(engine, saved)
-            saved = store.get(name)  # as stored: its filter values resolved
+            added = store.add(engine, saved)
+            saved = store.get(name)  # as stored: its values resolved
         rate = monthly_rate(engine, saved)
-    click.echo(f"saved {name}: {saved.describe()} ({baseline} items match now)")
+    for note in added.notes:  # as `imr-search search` says them
+        click.echo(f"note: {note}", err=True)
+    typed = f" (typed: {saved.typed})" if saved.typed else ""
+    matches = "matches" if added.matched == 1 else "match"
+    click.echo(
+        f"saved {name}: {saved.describe()}{typed} ({count(added.matched, 'item')} {matches} now)"
+    )
     if rate is not None:
         total, months, per_month = rate
         click.echo(
-            f"over the indexed period ({months} month{'' if months == 1 else 's'}) it matches "
-            f"{total} items: about {per_month:.1f} a month"
+            f"over the indexed period ({count(months, 'month')}) it matches "
+            f"{count(total, 'item')}: about {per_month:.1f} a month"
         )
 
 
@@ -132,7 +141,7 @@ def alerts_list(fmt: str, index_dir: Path | None) -> None:
             searches = store.saved()
     if fmt == "json":
         data = [
-            {"name": s.name, "query": s.query,
+            {"name": s.name, "query": s.query, "typed": s.typed or None,
              "filters": {k: list(v) for k, v in s.filters.items()},
              "from": s.date_from.isoformat() if s.date_from else None,
              "to": s.date_to.isoformat() if s.date_to else None, "created": s.created}
@@ -143,7 +152,7 @@ def alerts_list(fmt: str, index_dir: Path | None) -> None:
     if not searches:
         click.echo("no saved searches (imr-search alerts add NAME QUERY [filters])")
     for s in searches:
-        click.echo(f"{s.name}: {s.describe()}")
+        click.echo(f"{s.name}: {s.describe()}" + (f" (typed: {s.typed})" if s.typed else ""))
 
 
 @alerts_group.command("remove")

@@ -16,18 +16,20 @@ from imr_search.cli.options import (
     format_option,
     index_option,
     open_index,
+    out_option,
     reports_errors,
     scope_options,
+    text_only_to_stdout,
     write_table,
 )
 from imr_search.errors import UsageError
-from imr_search.present.export import PRECEDENT_HEADERS, TABLE_FORMATS, precedent_rows
 from imr_search.present.jsonforms import (
     citator_dict,
     precedents_dict,
     similar_dict,
     to_json,
 )
+from imr_search.present.tables import citator_table, precedents_table
 from imr_search.present.terminal import (
     precedents_text,
     similar_text,
@@ -62,8 +64,9 @@ if TYPE_CHECKING:
     "csv",
     "xlsx",
     help="text: for reading; json: the dict the API returns; csv, xlsx: the rates, the "
-    "breakdowns and the closest precedents as rows.",
+    "breakdowns, the reasons and the closest precedents as rows.",
 )
+@out_option
 @index_option
 @reports_errors
 def precedents_command(
@@ -71,6 +74,7 @@ def precedents_command(
     summary: str | None,
     exclude: str | None,
     fmt: str,
+    out: Path | None,
     index_dir: Path | None,
     **options: Any,
 ) -> None:
@@ -85,9 +89,12 @@ def precedents_command(
       imr-search precedents "MRI cervical spine w/o contrast"
       imr-search precedents "Norco 10/325 #120" --summary "chronic low back pain, no UDS"
       imr-search precedents "physical therapy 2x6 lumbar" --from 2016-01-01 --format json
+      imr-search precedents "lumbar MRI" --format xlsx --out lumbar-mri.xlsx
     """
     from imr_search.analysis.precedents import precedents
 
+    if fmt == "text":
+        text_only_to_stdout(out)
     settings = settings_from(index_dir=index_dir)
     narrowing = build_request("", options)
     with open_index(settings) as engine:
@@ -102,13 +109,11 @@ def precedents_command(
             exclude_letter=exclude,
             ranges=narrowing.ranges,
         )
-    if fmt == "json":
-        click.echo(to_json(precedents_dict(answer), pretty=True))
-    elif fmt in TABLE_FORMATS:
-        header: list[object] = list(PRECEDENT_HEADERS)
-        write_table([header, *precedent_rows(precedents_dict(answer))], fmt)
-    else:
+    if fmt == "text":
         click.echo(precedents_text(answer, color=sys.stdout.isatty()), nl=False)
+    else:
+        data = precedents_dict(answer)
+        write_table(precedents_table(data), fmt, data, out)
 
 
 @click.command("similar")
@@ -164,7 +169,14 @@ def similar_command(
     help="Most cited first, highest overturn rate, most overturned, or by name.",
 )
 @click.option("--limit", type=click.IntRange(1, None), default=None, help="Rows to show.")
-@format_option("text", "json", "csv", "xlsx", help="csv, xlsx: one row per cited section.")
+@format_option(
+    "text",
+    "json",
+    "csv",
+    "xlsx",
+    help="json: the dict the API returns; csv, xlsx: one row per cited section.",
+)
+@out_option
 @index_option
 @reports_errors
 def citator_command(
@@ -172,6 +184,7 @@ def citator_command(
     sort: str,
     limit: int | None,
     fmt: str,
+    out: Path | None,
     index_dir: Path | None,
     **options: Any,
 ) -> None:
@@ -183,16 +196,18 @@ def citator_command(
       imr-search citator
       imr-search citator --category Pharmaceuticals --sort rate
       imr-search citator --era current --format csv > citator.csv
+      imr-search citator --category Pharmaceuticals --format xlsx --out citator.xlsx
     """
-    from imr_search.analysis.citator import citator, citator_csv_rows, citator_text
+    from imr_search.analysis.citator import citator, citator_text
 
+    if fmt == "text":
+        text_only_to_stdout(out)
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
-        request = build_request(" ".join(query), options)
+        request = checked_request(engine, build_request(" ".join(query), options))
         table = citator(engine, request, sort=sort, limit=limit)  # type: ignore[arg-type]
-    if fmt == "json":
-        click.echo(to_json(citator_dict(table), pretty=True))
-    elif fmt in TABLE_FORMATS:
-        write_table(citator_csv_rows(table), fmt)
-    else:
+    if fmt == "text":
         click.echo(citator_text(table), nl=False)
+    else:
+        data = citator_dict(table)
+        write_table(citator_table(data), fmt, data, out)

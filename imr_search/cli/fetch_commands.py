@@ -24,6 +24,7 @@ from imr_search.errors import FetchError, UsageError
 from imr_search.fetch.ledger import STATE_FILE, State
 from imr_search.present.jsonforms import to_json
 from imr_search.search.backend import Engine
+from imr_search.words import count
 
 if TYPE_CHECKING:  # the protocol reads pages with lxml: --help loads none of it
     from imr_search.fetch.agreement import Agreement
@@ -63,10 +64,6 @@ class FetchProgressView:
             click.echo(f"imr-search: {line}", err=True)
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
-
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
@@ -78,20 +75,20 @@ def _duration(seconds: float) -> str:
 def fetch_summary(report: FetchReport) -> str:
     if report.dry_run:
         return (
-            f"DWC lists {report.listed} letters in {_count(report.windows, 'window')} "
-            f"({_count(report.pages_to_read, 'result page')} of the case search, "
-            f"{_count(report.splits, 'split')}); "
+            f"DWC lists {count(report.listed, 'letter')} in {count(report.windows, 'window')} "
+            f"({count(report.pages_to_read, 'result page')} of the case search, "
+            f"{count(report.splits, 'split')}); "
             f"{report.held} already here, {max(report.listed - report.held, 0)} to fetch; "
-            f"{report.pages} pages read for this count"
+            f"{count(report.pages, 'page')} read for this count"
         )
     lines = [
-        f"pages read {report.pages}, {_count(report.windows, 'window')} "
-        f"({_count(report.splits, 'split')}), "
+        f"pages read {report.pages}, {count(report.windows, 'window')} "
+        f"({count(report.splits, 'split')}), "
         f"letters listed {report.listed}",
         f"letters new {report.new}, already here {report.held}, not on the site "
         f"{len(report.unavailable)}, failed {len(report.failed)}",
-        f"stored: {report.cases} cases, {report.treatments} treatments, {report.letters} "
-        f"letters; {_duration(report.seconds)}",
+        f"stored: {count(report.cases, 'case')}, {count(report.treatments, 'treatment')}, "
+        f"{count(report.letters, 'letter')}; {_duration(report.seconds)}",
     ]
     lines += [f"not on the site: {case}: {why}" for case, why in report.unavailable]
     lines += [f"failed: {case}: {why}" for case, why in report.failed]
@@ -325,7 +322,7 @@ def agreement_json(report: Agreement) -> str:
 
 def agreement_table(report: Agreement, most: int | None) -> str:
     lines = [
-        f"{report.letters} letters compared with DWC's rows"
+        f"{count(report.letters, 'letter')} compared with DWC's rows"
         + (f" ({report.without_rows} without DWC rows)" if report.without_rows else ""),
         f"{'field':<22} {'compared':>9} {'agreed':>9} {'rate':>7}",
     ]

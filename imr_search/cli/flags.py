@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
 
-from imr_search.config import SettingInfo, Settings, describe, load_settings
+from imr_search.setting_list import SETTINGS, SettingInfo
+
+if TYPE_CHECKING:
+    from imr_search.config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,11 +62,11 @@ def default_text(info: SettingInfo) -> str:
 
 
 def setting_options(where: str) -> Callable[[F], F]:
-    """The flags of the settings ``where`` takes (``config.describe()``: one description of
+    """The flags of the settings ``where`` takes (``setting_list.SETTINGS``: one description of
     each setting); their values reach ``settings_from`` through the context."""
 
     def decorate(fn: F) -> F:
-        for info in reversed([i for i in describe() if i.where == where]):
+        for info in reversed([i for i in SETTINGS if i.where == where]):
             fn = click.option(
                 info.flag,
                 info.name,
@@ -85,6 +88,9 @@ def setting_options(where: str) -> Callable[[F], F]:
 def settings_from(**flags: Any) -> Settings:
     """Settings for this invocation: the environment, then the flags given (the command's own
     and those ``setting_options`` collected)."""
+    # Here, not at the top: a command's --help needs no pydantic-settings.
+    from imr_search.config import load_settings
+
     ctx = click.get_current_context(silent=True)
     given = dict(ctx.meta.get(_SETTINGS_KEY, {})) if ctx else {}
     given.update({k: v for k, v in flags.items() if v is not None})

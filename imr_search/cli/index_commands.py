@@ -214,7 +214,7 @@ def index(
     if cache is not None:
         cache.close()
     click.echo(report_text(report))
-    if alert_lines := record_alerts(settings):
+    if alert_lines := record_alerts(settings, report.written):
         click.echo(alert_lines)
     if note := size_note(settings, report.letters):
         click.echo(note, err=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,19 +23,20 @@ from imr_search.engines.registry import (
     open_engine,
 )
 from imr_search.errors import ImrSearchError, UsageError
-from imr_search.ingest.pipeline import make_runner
-from imr_search.ingest.tasks import Runner
-from imr_search.parse import ParseLimits
 from imr_search.search.backend import Engine
+
+if TYPE_CHECKING:
+    from imr_search.ingest.tasks import Runner
 from imr_search.search.fields import FIELDS, RANGE_FILTERS
 from imr_search.search.filters import FILTER_TABLE
 from imr_search.search.request import FILTERS, MAX_PAGE_SIZE, SearchRequest
 from imr_search.search.results import Hit
 from imr_search.search.service import prepare
 from imr_search.search.syntax import DATE_FORMS, user_date
+from imr_search.words import count
 
 if TYPE_CHECKING:
-    pass
+    from imr_search.present.tables import Table
 
 
 def fail(message: str, code: int) -> None:
@@ -82,18 +83,43 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
     )
 
 
-def write_table(rows: Iterable[Sequence[object]], fmt: str) -> None:
-    """A table (header first) on stdout as CSV or XLSX, with the server's cell rules
-    (``present.export``); a workbook only to a file or a pipe."""
-    from imr_search.present.export import table_csv, table_xlsx
+def out_option(fn: F) -> F:
+    """``--out FILE``: a table's export written to a file instead of stdout."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write the json, csv or xlsx export to FILE instead of stdout.",
+    )(fn)
 
-    if fmt == "xlsx":
+
+def write_table(table: Table, fmt: str, data: object, out: Path | None = None) -> None:
+    """A table as ``json`` (``data``, the dict the API returns, whose rows the table reads),
+    ``csv`` or ``xlsx`` (``present.tables``: the server's cell rules), on stdout or to ``out``;
+    a workbook only to a file or a pipe."""
+    from imr_search.present.jsonforms import to_json
+
+    payload = to_json(data, pretty=True) + "\n" if fmt == "json" else table.export(fmt)
+    if out is not None:
+        if isinstance(payload, bytes):
+            out.write_bytes(payload)
+        else:
+            out.write_text(payload, encoding="utf-8", newline="")
+        click.echo(f"wrote {count(len(table.rows), 'row')} ({fmt}) to {out}", err=True)
+    elif isinstance(payload, bytes):
         if sys.stdout.isatty():
-            raise UsageError("--format xlsx writes a workbook: redirect it to a file")
-        sys.stdout.buffer.write(table_xlsx(rows))
+            raise UsageError("--format xlsx writes a workbook: redirect it or give --out FILE")
+        sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     else:
-        click.echo(table_csv(rows), nl=False)
+        click.echo(payload, nl=False)
+
+
+def text_only_to_stdout(out: Path | None) -> None:
+    """``--out`` with the text format: refused (the text is for reading; exports go to files)."""
+    if out is not None:
+        raise UsageError("--out writes an export: give --format json, csv or xlsx")
 
 
 def ingest_options(fn: F) -> F:
@@ -117,6 +143,11 @@ def ingest_options(fn: F) -> F:
 
 
 def runner_from(settings: Settings, jobs: int | None, dask: str | None) -> Runner:
+    # Here, not at the top: the parser and the pipeline are for parse and index, and a search
+    # starts faster without them.
+    from imr_search.ingest.pipeline import make_runner
+    from imr_search.parse import ParseLimits
+
     limits = ParseLimits(
         max_pages=settings.max_pages, max_chars=settings.max_chars, max_items=settings.max_items
     )

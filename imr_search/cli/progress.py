@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from imr_search.ingest.indexer import IndexProgress, IndexReport
+from imr_search.words import count
 
 if TYPE_CHECKING:
     pass
@@ -47,7 +48,8 @@ class Progress:
         self.last = now
         rate = p.done / max(now - self.start, 1e-6)
         click.echo(
-            f"imr-search: {p.done}/{p.total} files, {rate:.1f}/s, {self.failed} failed", err=True
+            f"imr-search: {p.done}/{count(p.total, 'file')}, {rate:.1f}/s, {self.failed} failed",
+            err=True,
         )
 
 
@@ -56,7 +58,7 @@ def report_text(report: IndexReport) -> str:
     lines = [
         f"indexed {report.indexed}{cached}, unchanged {report.unchanged}, "
         f"failed {len(report.failed)}" + (f", pruned {report.pruned}" if report.pruned else ""),
-        f"the index holds {report.letters} letters, {report.items} items"
+        f"the index holds {count(report.letters, 'letter')}, {count(report.items, 'item')}"
         + (f" ({report.unclassified} without a category)" if report.unclassified else ""),
     ]
     if report.warnings:

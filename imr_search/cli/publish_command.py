@@ -8,6 +8,7 @@ import click
 
 from imr_search.cli.flags import settings_from
 from imr_search.cli.options import index_option, reports_errors
+from imr_search.words import count
 
 
 @click.command()
@@ -25,6 +26,6 @@ def publish(replica: Path, index_dir: Path | None) -> None:
     settings = settings_from(index_dir=index_dir)
     done = publish_index(settings.index_dir, replica)
     click.echo(
-        f"Published {settings.index_dir} to {replica}: {done.copied} files copied "
+        f"Published {settings.index_dir} to {replica}: {count(done.copied, 'file')} copied "
         f"({done.bytes / 1e6:.1f} MB), {done.kept} already there, {done.removed} removed."
     )

@@ -19,20 +19,22 @@ from imr_search.cli.options import (
     format_option,
     index_option,
     open_index,
+    out_option,
     reports_errors,
     scope_options,
     size_note,
+    text_only_to_stdout,
     write_table,
 )
 from imr_search.config import Settings
 from imr_search.errors import NotFoundError, UsageError
 from imr_search.model import Item, Letter
-from imr_search.present.export import TABLE_FORMATS, csv_rows, records_xlsx, stats_rows, write_csv
+from imr_search.present.export import csv_rows, records_xlsx, write_csv
 from imr_search.present.jsonforms import (
     crosstab_dict,
     hit_dict,
+    overview_dict,
     result_dict,
-    stats_dict,
     to_json,
 )
 from imr_search.present.terminal import (
@@ -44,6 +46,7 @@ from imr_search.present.terminal import (
 from imr_search.search.emptiness import why_nothing
 from imr_search.search.lookup import find_cases, find_item, split_cases
 from imr_search.search.request import MAX_PAGE_SIZE, SORT_ORDERS
+from imr_search.words import count
 
 if TYPE_CHECKING:
     pass
@@ -169,7 +172,9 @@ def _answer_cases(settings: Settings, cases: list[str], fmt: str) -> None:
         click.echo(to_json(data, pretty=True))
     else:
         found = sum(a.letter is not None for a in answers)
-        click.echo(f"{len(answers)} cases: {found} found, {len(answers) - found} not found")
+        click.echo(
+            f"{count(len(answers), 'case')}: {found} found, {len(answers) - found} not found"
+        )
         for a in answers:
             if a.letter is None:
                 click.echo(f"{a.given}: not found ({a.error})")
@@ -254,61 +259,76 @@ def _only(letter: Letter, item: Item | None) -> Letter:
     "json",
     "csv",
     "xlsx",
-    help="csv, xlsx: one line per row or cell (with --by: the "
-    "cross-tab; without: the index summary).",
+    help="json: what /api/stats (or /api/crosstab with --by) returns; csv, xlsx: its table, one "
+    "line per row or cell (with --by: the cross-tab; without: the index summary).",
 )
+@out_option
 @index_option
 @reports_errors
 def stats(
-    query: tuple[str, ...], by: tuple[str, ...], fmt: str, index_dir: Path | None, **options: Any
+    query: tuple[str, ...],
+    by: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    index_dir: Path | None,
+    **options: Any,
 ) -> None:
-    """Letters, items, overturn rate, date span, top categories; with --by, a cross-tab.
+    """Letters, items, overturn rate, date span, letters per outcome, top categories; with
+    --by, a cross-tab.
 
     \b
     Examples:
       imr-search stats --by era
       imr-search stats --by citation --by decision --category Pharmaceuticals
       imr-search stats opioids --by month --format csv
+      imr-search stats --format xlsx --out index.xlsx
     """
+    if fmt == "text":
+        text_only_to_stdout(out)
     text = " ".join(query)
     request = build_request(text, options)
     if not by:
         if text or request.filters or request.date_from or request.date_to:
             raise UsageError("a query or filters need --by FACET (what to tabulate them by)")
-        _index_stats(fmt, index_dir)
+        _index_stats(fmt, out, index_dir)
         return
     if len(by) > 2:
         raise UsageError(f"--by at most twice (rows and columns), not {len(by)} times")
-    from imr_search.analysis.crosstab import crosstab, crosstab_csv_rows, crosstab_text
+    from imr_search.analysis.crosstab import crosstab, crosstab_text
+    from imr_search.present.tables import crosstab_table
 
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
+        request = checked_request(engine, request)  # values as every search reads them
         table = crosstab(engine, request, by[0], by[1] if len(by) > 1 else None)
-    if fmt == "json":
-        click.echo(to_json(crosstab_dict(table), pretty=True))
-    elif fmt in TABLE_FORMATS:
-        write_table(crosstab_csv_rows(table), fmt)
-    else:
+    if fmt == "text":
         click.echo(crosstab_text(table), nl=False)
+    else:
+        data = crosstab_dict(table)
+        write_table(crosstab_table(data), fmt, data, out)
 
 
-def _index_stats(fmt: str, index_dir: Path | None) -> None:
+def _index_stats(fmt: str, out: Path | None, index_dir: Path | None) -> None:
+    from imr_search.analysis.overview import overview
+    from imr_search.present.tables import summary_table
+
     settings = settings_from(index_dir=index_dir)
     with open_index(settings) as engine:
-        st = engine.stats()
-    data = stats_dict(st)
-    if fmt == "json":
-        click.echo(to_json(data, pretty=True))
+        seen = overview(engine)
+    data = overview_dict(seen)
+    if fmt != "text":
+        write_table(summary_table(data), fmt, data, out)
         return
-    if fmt in TABLE_FORMATS:
-        write_table(stats_rows(data), fmt)
-        return
+    st = seen.stats
     click.echo(f"letters: {st.letters}")
     if note := size_note(settings, st.letters):
         click.echo(note, err=True)
     click.echo(f"items: {st.items}")
     click.echo(f"overturned: {st.overturned} ({st.overturn_rate:.1%})")
     click.echo(f"decided: {data['first_decision'] or '-'} to {data['last_decision'] or '-'}")
+    click.echo("letters by case outcome:")
+    for outcome, n in seen.outcomes:
+        click.echo(f"  {outcome}: {n}")
     click.echo("top categories:")
     for c, n in st.top_categories:
         click.echo(f"  {c}: {n}")

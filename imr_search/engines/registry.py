@@ -164,12 +164,15 @@ def outdated(index_dir: Path) -> bool:
     """Whether ``index_dir`` holds an index its engine refuses as made by an older
     imr-search, or cannot read: ``index --rebuild`` builds its replacement beside it."""
     try:
-        open_engine(index_dir).close()
+        with open_engine(index_dir) as engine:
+            # Made before the citator's citation pairs: it answers, but only a rebuild beside
+            # it (in the new schema) gains them. Engines without the notion have nothing to gain.
+            backend = getattr(engine, "backend", engine)
+            return not getattr(backend, "citation_pairs", True)
     except (OutdatedIndexError, DamagedIndexError):
         return True
     except IndexError_:
         return False
-    return False
 
 
 def _open(

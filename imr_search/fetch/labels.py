@@ -15,6 +15,7 @@ from pathlib import Path
 
 from imr_search.fetch.ledger import CaseRecord, State, Treatment, find_state
 from imr_search.model import Item, Letter
+from imr_search.words import count
 
 COUNT_WARNING = "DWC's treatment count differs"
 
@@ -45,7 +46,7 @@ def apply(letter: Letter, treatments: Sequence[Treatment]) -> Letter:
     if pairs is None:
         warning = (
             f"{COUNT_WARNING}: DWC lists {len(treatments)}, the letter has "
-            f"{len(letter.items)} items; the parser's categories are kept"
+            f"{count(len(letter.items), 'item')}; the parser's categories are kept"
         )
         return dataclasses.replace(letter, warnings=[*letter.warnings, warning])
     items = list(letter.items)

@@ -66,6 +66,9 @@ class IndexReport:
     unclassified: int = 0  # items of the whole index without a category
     cached: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
+    # The letters this run wrote, which alone can hold items new to a saved search
+    # (``AlertStore.record_run``); None after a rebuild, which writes every letter anew.
+    written: list[str] | None = field(default_factory=list)
 
 
 def source_key(source: str) -> str:
@@ -96,7 +99,7 @@ def index_paths(
     process is writing. ``relabel`` gives each parsed letter as it is indexed (DWC's own
     labels on its items: ``imr_search.fetch.labels``); the record cache keeps the parser's.
     """
-    report = IndexReport()
+    report = IndexReport(written=None if rebuild else [])
     sources = list(iter_sources(paths))
     states = {} if rebuild else engine.sources()
     known = {
@@ -123,6 +126,8 @@ def index_paths(
                 letter = letter if relabel is None else relabel(letter)
                 writer.put(letter, source_key=source_key(done.source), content_hash=done.digest)
                 put_ids.add(letter.id)
+                if report.written is not None:
+                    report.written.append(letter.id)
                 if abbreviations is not None:
                     mined.update(letter_pairs(letter))
                 outcome = "indexed"
@@ -166,7 +171,7 @@ def index_records(
     the index already holds unchanged is skipped. A line that is not a letter record is
     reported as ``NAME:LINE`` with the reason, and the rest carry on.
     """
-    report = IndexReport()
+    report = IndexReport(written=None if rebuild else [])
     states = {} if rebuild else engine.sources()
     with engine.writer(rebuild=rebuild) as writer:
         number = 0
@@ -196,6 +201,8 @@ def index_records(
                     # A record from elsewhere is held to what the parser would keep.
                     letter = plausible_dates(letter)
                     writer.put(letter, source_key=key, content_hash=digest)
+                    if report.written is not None:
+                        report.written.append(letter.id)
                     outcome = "indexed"
                     report.indexed += 1
                     report.warnings.update(warning_kind(w) for w in letter.warnings)

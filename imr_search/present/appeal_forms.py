@@ -14,6 +14,7 @@ from imr_search.analysis.timelines import (
     REIMBURSE_DAYS,
     AppealDeadline,
 )
+from imr_search.words import count
 
 _DEADLINE_KEYS = (
     "deadline", "deadline_is_estimate", "days_left", "today", "mailed", "mailed_basis",
@@ -102,11 +103,11 @@ def deadline_lines(d: AppealDeadline | None, missing: str | None) -> list[str]:
         return [f"Deadline to appeal to the WCAB: unknown ({missing})"]
     when = d.deadline.strftime("%A, %B %-d, %Y")
     if d.days_left > 0:
-        left = f"{d.days_left} day{'s' if d.days_left != 1 else ''} left as of {d.today}"
+        left = f"{count(d.days_left, 'day')} left as of {d.today}"
     elif d.days_left == 0:
         left = f"today ({d.today}) is the last day"
     else:
-        left = f"passed {-d.days_left} day{'s' if d.days_left != -1 else ''} before {d.today}"
+        left = f"passed {count(-d.days_left, 'day')} before {d.today}"
     basis = "the decision date" if d.mailed_basis == "decision_date" else "the service date given"
     lines = [f"Deadline to appeal to the WCAB (estimate): {when} ({d.deadline}); {left}."]
     lines += _wrap(

@@ -1,4 +1,4 @@
-"""Exports: the rows of a search (CSV and XLSX), of facet counts and of a precedent answer.
+"""Exports: the rows of a search (CSV and XLSX), facet counts, and the writers of every table.
 
 The CLI and the server export the same columns in the same order (``COLUMNS``, documented in
 docs/exports.md): one row per disputed item, with its letter's fields, human-readable headers.
@@ -6,7 +6,9 @@ Cells are typed here (dates, numbers, booleans) and written by each format: CSV 
 as typed cells. Every export the CLI and the server write (search, facets, precedents, the
 citator, cross-tabs, alerts) goes through ``csv_lines``/``write_csv`` or ``xlsx_bytes`` here, so
 a text cell a spreadsheet would run as a formula (CSV injection: one beginning with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) is defused in this one place.
+``+``, ``-``, ``@``, a tab or a carriage return) is defused in this one place. The tables
+(stats, cross-tabs, the citator, precedents) are described in ``present.tables`` and written by
+``table_csv`` and ``table_xlsx`` here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -218,42 +219,7 @@ def facet_rows(facets: Mapping[str, list[FacetCount]]) -> Iterator[list[object]]
             yield [name, f.value, f.count, f.selected]
 
 
-PRECEDENT_HEADERS = (
-    "Section", "Value", "Items", "Overturned", "Upheld", "Overturn rate", "95% CI low",
-    "95% CI high", "Case number", "Item ID", "Decision date", "Decision", "Service", "Match",
-    "Closeness", "IMR guideline", "Key sentence",
-)  # fmt: skip
-
-
-def precedent_rows(answer: Mapping[str, Any]) -> Iterator[list[object]]:
-    """A precedent answer (``jsonforms.precedents_dict``) as rows: the overall rate, each
-    breakdown row, then each closest precedent."""
-
-    def rate(section: str, value: str, r: Mapping[str, Any]) -> list[object]:
-        low, high = r["interval_95"]
-        cells = [r["items"], r["overturned"], r["upheld"], r["overturn_rate"], low, high]
-        return [section, value, *cells, *([None] * 9)]
-
-    label = answer["match"]["label"] if answer.get("match") else "no match"
-    yield rate("overall", label, answer)
-    for name, rows in answer["breakdowns"].items():
-        for row in rows:
-            yield rate(f"by {name}", row["value"], row)
-    sides = [(f"closest {d}", answer.get(f"closest_{d}")) for d in ("overturned", "upheld")]
-    for section, x in [*sides, *(("closest", x) for x in answer["closest"])]:
-        if x is None:
-            continue
-        yield [
-            section, None, *([None] * 6), x["case_number"], x["item_id"], x["decision_date"],
-            x["decision"], x["service"], x["match"], x["closeness"], x["guideline"],
-            x["key_sentence"],
-        ]  # fmt: skip
-
-
 # -- any table the tool shows (stats, cross-tabs, the citator, precedents) ---------------------
-
-TABLE_FORMATS = ("csv", "xlsx")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def table_csv(rows: Iterable[Sequence[object]]) -> str:
@@ -263,27 +229,9 @@ def table_csv(rows: Iterable[Sequence[object]]) -> str:
 
 
 def table_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
-    """A table (its header first) as a one-sheet workbook (``xlsx_bytes``): numbers written
-    as numbers, so a spreadsheet can sum them."""
+    """A table (its header first) as a one-sheet workbook (``xlsx_bytes``). The cells keep
+    their types (``present.tables`` reads them from the JSON form): counts are numbers a
+    spreadsheet can sum, and text that looks like a number ("2017", a facet value) stays text."""
     it = iter(rows)
     header = [str(h) for h in next(it, [])]
-    return xlsx_bytes(header, ([_number(v) for v in row] for row in it))
-
-
-def _number(value: object) -> object:
-    """A numeric string of the CSV forms ("12", "0.2500") as a number, for a workbook."""
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
-        return float(value) if "." in value else int(value)
-    return value
-
-
-def stats_rows(stats: Mapping[str, Any]) -> Iterator[list[object]]:
-    """The index summary (``jsonforms.stats_dict``) as a table: one measure per row, then
-    each top category's items."""
-    yield ["measure", "value"]
-    for key, value in stats.items():
-        if key == "top_categories":
-            for row in value:
-                yield [f"category: {row['category']}", row["count"]]
-        elif not isinstance(value, list | dict):
-            yield [key.replace("_", " "), value]
+    return xlsx_bytes(header, it)

@@ -25,6 +25,7 @@ from imr_search.model import adapter
 if TYPE_CHECKING:
     from imr_search.analysis.citator import Citator, CitatorRow
     from imr_search.analysis.crosstab import Cell, CrossTab
+    from imr_search.analysis.overview import Overview
     from imr_search.analysis.precedents import Precedents, Rate
     from imr_search.analysis.similar import SimilarGroup
     from imr_search.analysis.terms import TermStat
@@ -63,6 +64,19 @@ def facets_dict(facets: dict[str, list[FacetCount]]) -> dict[str, list[dict[str,
 def stats_dict(stats: IndexStats) -> dict[str, Any]:
     """The index statistics as the CLI (--format json) and /api/stats both give them."""
     return dump(stats)
+
+
+def overview_dict(o: Overview) -> dict[str, Any]:
+    """What the index holds, as ``imr-search stats --format json`` and ``/api/stats`` give it:
+    the statistics, then letters per case outcome and items per facet value (``/stats``)."""
+    return {
+        **stats_dict(o.stats),
+        "outcomes": [{"outcome": name, "letters": n} for name, n in o.outcomes],
+        "facets": {
+            name: [{"value": f.value, "count": f.count} for f in values]
+            for name, values in o.facets.items()
+        },
+    }
 
 
 def result_dict(result: SearchResult) -> dict[str, Any]:

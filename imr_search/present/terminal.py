@@ -14,6 +14,7 @@ from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGr
 from imr_search.analysis.terms import TermContrast
 from imr_search.model import Citation, Item, Letter
 from imr_search.search.results import FacetCount, Hit, SearchResult, Segment
+from imr_search.words import count
 
 _WIDTH = 100
 
@@ -218,22 +219,22 @@ def scope_notes(result: SearchResult, wider: str | None = "--everywhere") -> lis
     if result.also_searched:
         out.append(f"also searched: {', '.join(result.also_searched)}")
     if result.elsewhere and wider is not None:
-        noun = "item mentions" if result.elsewhere == 1 else "items mention"
+        noun = "mentions" if result.elsewhere == 1 else "mention"
         out.append(
-            f"{result.elsewhere} more {noun} it only in a rationale, summary or citation "
-            f"({wider} shows them)"
+            f"{count(result.elsewhere, 'more item')} {noun} it only in a rationale, summary or "
+            f"citation ({wider} shows them)"
         )
     return out
 
 
 def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
     out: list[str] = []
-    unit = "letters" if result.groups or (result.total and not result.hits) else "items"
+    unit = "letter" if result.groups or (result.total and not result.hits) else "item"
     first = (result.page - 1) * result.size + 1
     shown = len(result.groups) if result.groups else len(result.hits)
     if result.total:
         out.append(
-            f"{result.total} {unit}; showing {first}-{first + shown - 1} "
+            f"{count(result.total, unit)}; showing {first}-{first + shown - 1} "
             f"(page {result.page} of {result.pages})"
         )
     # An empty answer says why (search.emptiness.why_nothing) where it can, on this line.
@@ -250,7 +251,9 @@ def result_table(result: SearchResult, *, color: bool, facets: bool) -> str:
     if result.groups:
         for g in result.groups:
             date = g.decision_date.isoformat() if g.decision_date else "----------"
-            out.append(f"{g.case_number or g.letter_id}  {date}  {len(g.hits)} matching item(s)")
+            out.append(
+                f"{g.case_number or g.letter_id}  {date}  {count(len(g.hits), 'matching item')}"
+            )
             for hit in g.hits:
                 out.extend(_hit_block(hit, color, indent="    "))
             out.append("")
@@ -299,7 +302,7 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
     out.append("  read as: " + "; ".join(f for f in facts if f))
     for rung in p.ladder:
         mark = "matched" if p.rung and rung.name == p.rung.name else "no items"
-        out.append(f"  {mark}: {rung.label} ({rung.items} items)")
+        out.append(f"  {mark}: {rung.label} ({count(rung.items, 'item')})")
     if p.rung is None:
         out += ["", *p.notes]
         return "\n".join(out) + "\n"
@@ -308,7 +311,7 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         out += ["", f"!! {p.fallback}"]
     out += [
         "",
-        f"{r.items} items: {r.overturned} overturned, {r.upheld} upheld; overturn rate "
+        f"{count(r.items, 'item')}: {r.overturned} overturned, {r.upheld} upheld; overturn rate "
         f"{_pct(r.rate)} (95% Wilson interval {_pct(r.low)}–{_pct(r.high)})",
     ]
     out += [f"  {w.text()}" for w in why(r, p.breakdowns.get("reason", []))]
@@ -330,7 +333,7 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
         for decision in ("overturned", "upheld"):
             x = p.sides.get(decision)
             if x is None:
-                out.append(f"  {decision}: none among the {r.items} items")
+                out.append(f"  {decision}: none among the {count(r.items, 'item')}")
                 continue
             date = x.decision_date.isoformat() if x.decision_date else "----------"
             out.append(
@@ -389,7 +392,7 @@ def similar_text(
 ) -> str:
     """Rows of similar rationales; near duplicates folded into their row."""
     out = [
-        f"{len(groups)} rows of rationales like {query}",
+        f"{count(len(groups), 'row')} of rationales like {query}",
         f"(near duplicates folded together: word {SHINGLE_WORDS}-gram Jaccard ≥ {NEAR_DUPLICATE})",
     ]
     if not groups:
@@ -409,7 +412,7 @@ def similar_text(
             more = f" +{g.count - 1 - len(cases)} more" if g.count - 1 > len(cases) else ""
             out.append(
                 _wrap(
-                    f"+ {g.count - 1} near duplicate(s); in all {d['upheld']} upheld, "
+                    f"+ {count(g.count - 1, 'near duplicate')}; in all {d['upheld']} upheld, "
                     f"{d['overturned']} overturned: {', '.join(cases)}{more}",
                     "     ",
                 )

@@ -13,10 +13,14 @@ Two sources:
 - written by hand in ``data/filter-aliases.json``: the aliases that are no abbreviation
   (``denied`` -> ``upheld``, ``ortho`` -> ``Orthopedic Surgery``, ``MRA`` -> ``mri``). They win
   where both give one.
+
+And the one way the filters and the query language name the closest values to one that is
+refused (``closest``), so their errors agree.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -26,6 +30,9 @@ from types import MappingProxyType
 
 from imr_search.glossary import glossary
 from imr_search.taxonomy import load_taxonomy
+
+# How many close values a message names.
+CLOSEST = 5
 
 
 def _norm(text: str) -> str:
@@ -143,3 +150,16 @@ def aliases() -> Mapping[str, Mapping[str, str]]:
             for name in dict.fromkeys([*derived, *written])
         }
     )
+
+
+def closest(value: str, candidates: Iterable[str], n: int = CLOSEST) -> list[str]:
+    """The candidates most like ``value`` (case-insensitive): close spellings first, then
+    values containing it as a word ("orthopedic" -> "Orthopedic Surgery")."""
+    by_key: dict[str, str] = {}
+    for c in candidates:
+        by_key.setdefault(c.casefold(), c)
+    key = value.strip().casefold()
+    spelt = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
+    words = [k for k in by_key if key and len(key) >= 2 and key in k and k not in spelt]
+    words.sort(key=lambda k: (not k.startswith(key), len(k)))
+    return [by_key[k] for k in [*spelt, *words][:n]]

@@ -152,6 +152,16 @@ class PagesLetters(Protocol):
         the facet counts will be asked for next (``facet_counts`` with ``matches``)."""
 
 
+@runtime_checkable
+class CountsPairs(Protocol):
+    """A ``Reader`` that counts the citator's citation pairs
+    (``imr_search.search.documents.citation_pairs``) over a match, as it counts facets."""
+
+    def pair_counts(self, query: Any, matches: Matches, *, blank: bool) -> Counter[str] | None:
+        """Items per pair value over every item ``matches`` stands for; None when this index
+        holds no pairs (made before them)."""
+
+
 class Backend(Protocol):
     """What an engine implements: a reader per request, a writer, and the lookups that do not
     go through a search."""

@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from imr_search.eras import letter_era
 from imr_search.guidelines import cites, labels
 from imr_search.model import Item, Letter
-from imr_search.parse.drugs import drug_class
 from imr_search.search.fields import AGE_BANDS, GUIDELINE_VALUES
 from imr_search.search.request import FACETS
 from imr_search.taxonomy import state_code
@@ -41,6 +40,9 @@ class ItemDocument:
     age: int | None
     facets: dict[str, list[str]]  # facet -> display values, in FACETS order
     stored: str  # JSON: the item record (see ``item_record_json``)
+    # (IMR citation, claims administrator's citation) pairs, display form, joined by
+    # PAIR_SEP: counted like a facet when the citator asks (``SearchRequest.citation_pairs``).
+    citation_pairs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,10 @@ def about_text(item: Item) -> str:
     """What plain words search (the ``about`` field): the service as written and what the
     parser derived from it, so "norco" finds "Hydrocodone/APAP 10/325mg" (its brand),
     "lumbar" finds "MRI L-spine" (its region) and "opioids" every opioid (its subcategory)."""
+    # Here, not at the top: importing the parser's drug table loads the whole parser, which a
+    # search (this module gives it UNCLASSIFIED and the pair separator) does not need.
+    from imr_search.parse.drugs import drug_class
+
     derived = [
         *drug_terms(item),
         # The drug's class, whatever the item was filed under ("Post-op Norco" is an
@@ -174,6 +180,23 @@ def citator_facets(letter: Letter, item: Item) -> dict[str, list[str]]:
         "citation": labels(item.imr_citations),
         "urcitation": labels(item.claims_citations),
     }
+
+
+# Between the two citations of a pair: no label holds it (labels are printable text).
+PAIR_SEP = "\x1f"
+
+
+def citation_pairs(item: Item) -> list[str]:
+    """Every (IMR citation, claims administrator's citation) label pair of the item, once:
+    the citator's "answered" counts are these counted over a search's items."""
+    ur = labels(item.claims_citations)
+    pairs = (f"{imr}{PAIR_SEP}{answered}" for imr in labels(item.imr_citations) for answered in ur)
+    return list(dict.fromkeys(pairs))
+
+
+def split_pair(value: str) -> tuple[str, str]:
+    imr, _, answered = value.partition(PAIR_SEP)
+    return imr, answered
 
 
 def item_record(letter: Letter, item: Item) -> dict[str, Any]:
@@ -259,6 +282,7 @@ def item_documents(letter: Letter) -> list[ItemDocument]:
                 age=letter.patient.age,
                 facets=item_facets(letter, item),
                 stored=json.dumps(item_record(letter, item), ensure_ascii=False),
+                citation_pairs=citation_pairs(item),
             )
         )
     return docs

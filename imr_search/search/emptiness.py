@@ -2,8 +2,9 @@
 empty answer, instead of a bare "No matches." (a user reads a bare 0 as a count).
 
 The causes, most basic first: the index holds no items; one filter or date range on its own
-matches nothing (an era no indexed item is of, a month nothing was decided in); the query on
-its own matches nothing; else the parts match items apart but not together. Each costs a
+matches nothing (an era no indexed item is of, a month nothing was decided in), a filter's
+value typed in the query (``era:current``) said as the filter's is; the query on its own
+matches nothing; else the parts match items apart but not together. Each costs a
 one-item search, and is asked only after an empty answer, within what is left of the answer's
 own time limit (``Deadline``): a query that found nothing slowly (200 words no item has) must
 not then run unlimited to say why. Out of time, the sentence says the reason was not looked for.
@@ -14,9 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from imr_search.errors import QueryError
+from imr_search.search.aliases import aliases
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline, ran_out
+from imr_search.search.filters import FILTER_FIELDS
 from imr_search.search.request import FACETS, SearchRequest
+from imr_search.search.syntax import parse
+from imr_search.search.tree import And, AndMaybe, Node, Or, Term
 
 
 class _OutOfTime(Exception):
@@ -41,6 +47,34 @@ def _values_held(engine: Engine, name: str, deadline: Deadline) -> str:
     facets = engine.search(every).facets.get(name, [])
     held = [f"{f.value} ({f.count})" for f in facets if f.count][:8]
     return f" (the index holds: {', '.join(held)})" if held else ""
+
+
+def _field_values(request: SearchRequest) -> list[tuple[str, Term]]:
+    """(filter, term) for each value of a filter's field the query requires or offers
+    (``region:lumbar``; not under NOT: an excluded value matching nothing is no cause)."""
+    try:
+        tree = request.tree if request.tree is not None else parse(request.query)
+    except QueryError:
+        return []
+    out: list[tuple[str, Term]] = []
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Term) and node.field and FILTER_FIELDS.get(node.field) == node.field:
+            out.append((node.field, node))
+        elif isinstance(node, And | Or):
+            for child in node.children:
+                visit(child)
+        elif isinstance(node, AndMaybe):
+            visit(node.required)
+
+    visit(tree)
+    return out
+
+
+def _shown(name: str, term: Term) -> str:
+    """The value as the filter would say it: its alias's value, else as typed."""
+    typed = term.typed if term.typed is not None else term.text
+    return aliases().get(name, {}).get(typed.strip().casefold(), typed.strip())
 
 
 def _span(low: dt.date | None, high: dt.date | None) -> str:
@@ -70,6 +104,10 @@ def _why(engine: Engine, request: SearchRequest, deadline: Deadline) -> str:
             shown = " or ".join(repr(v) for v in values)
             held = _values_held(engine, name, deadline)
             return f"No matches: no indexed item has {name} {shown}{held}."
+    for name, term in _field_values(request):
+        if not _count(engine, replace(every, tree=term), deadline):
+            held = _values_held(engine, name, deadline)
+            return f"No matches: no indexed item has {name} {_shown(name, term)!r}{held}."
     if request.date_from or request.date_to:
         dated = replace(every, date_from=request.date_from, date_to=request.date_to)
         if not _count(engine, dated, deadline):

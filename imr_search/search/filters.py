@@ -98,12 +98,8 @@ def _filter_value(name: str, value: str) -> Node:
         raise QueryError(f"guideline filter: {value!r} is not one of {', '.join(GUIDELINE_VALUES)}")
     f = ALL_FIELDS[FILTER_FIELDS[name]]
     if f.kind == "enum":
-        try:
-            return Term(f.name, enum_value(f, value.strip(), 0))
-        except QueryError:
-            raise QueryError(
-                f"{name} filter: {value!r} is not one of {', '.join(f.values)}"
-            ) from None
+        # The query language's check and message, so ``--decision x`` and ``decision:x`` agree.
+        return Term(f.name, enum_value(f, value.strip(), None, label=f"{name} filter"))
     return Term(f.name, keyword_value(f.name, value))
 
 
@@ -113,10 +109,16 @@ def filter_tree(
     date_to: dt.date | None = None,
     exclude_letters: tuple[str, ...] = (),
     ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    only_letters: tuple[str, ...] | None = None,
 ) -> Node | None:
     """The filters as one tree (AND of filters, OR within one), or None when there are none.
-    ``ranges``: date field (``received``, ``injured``, ``urdenial``...) -> inclusive bounds."""
+    ``ranges``: date field (``received``, ``injured``, ``urdenial``...) -> inclusive bounds;
+    ``only_letters``: the items of these letters alone."""
     parts: list[Node] = [Not(Term("letter_id", letter)) for letter in exclude_letters]
+    if only_letters is not None:
+        # No letters: an id no letter has (every letter has one), so nothing matches.
+        among = tuple(Term("letter_id", letter) for letter in only_letters or ("",))
+        parts.append(among[0] if len(among) == 1 else Or(among))
     for name, given in filters.items():
         if name not in FILTER_FIELDS:
             raise QueryError(f"unknown filter {name!r} (filters: {', '.join(FILTER_FIELDS)})")
@@ -150,8 +152,9 @@ def request_tree(
     *,
     max_length: int = MAX_QUERY_LENGTH,
     ranges: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    only_letters: tuple[str, ...] | None = None,
 ) -> tuple[Node, Node | None]:
     """What a SearchRequest asks for, as (query tree, filter tree or None): the given tree, or
     ``query`` parsed. Raises QueryError."""
     node = tree if tree is not None else parse(query, max_length=max_length)
-    return node, filter_tree(filters, date_from, date_to, exclude_letters, ranges)
+    return node, filter_tree(filters, date_from, date_to, exclude_letters, ranges, only_letters)

@@ -24,8 +24,8 @@ facet, when it has one) without code here.
 
 from __future__ import annotations
 
-import difflib
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -33,18 +33,21 @@ from types import MappingProxyType
 from imr_search.eras import era_names
 from imr_search.errors import QueryError, UsageError
 from imr_search.guidelines import CITES_VALUES
-from imr_search.search.aliases import aliases
+from imr_search.search.aliases import aliases, closest
 from imr_search.search.backend import Engine
 from imr_search.search.documents import UNCLASSIFIED
-from imr_search.search.fields import AGE_BANDS, ALL_FIELDS, ENUM_SYNONYMS, GUIDELINE_VALUES
+from imr_search.search.fields import (
+    AGE_BANDS,
+    ALL_FIELDS,
+    ENUM_SYNONYMS,
+    GUIDELINE_VALUES,
+    QUERY_FIELDS,
+)
 from imr_search.search.filters import FILTER_FIELDS, filter_tree
 from imr_search.search.request import FACETS, SearchRequest
 from imr_search.search.syntax import keyword_value
 from imr_search.search.tree import Node, Term, map_terms
 from imr_search.taxonomy import load_taxonomy, state_codes
-
-# How many close values a message names.
-CLOSEST = 5
 
 
 def _regions() -> Iterable[str]:
@@ -135,19 +138,6 @@ def _known_values(engine: Engine, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def closest(value: str, candidates: Iterable[str], n: int = CLOSEST) -> list[str]:
-    """The candidates most like ``value`` (case-insensitive): close spellings first, then
-    values containing it as a word ("orthopedic" -> "Orthopedic Surgery")."""
-    by_key: dict[str, str] = {}
-    for c in candidates:
-        by_key.setdefault(c.casefold(), c)
-    key = value.strip().casefold()
-    spelt = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
-    words = [k for k in by_key if key and len(key) >= 2 and key in k and k not in spelt]
-    words.sort(key=lambda k: (not k.startswith(key), len(k)))
-    return [by_key[k] for k in [*spelt, *words][:n]]
-
-
 def _exists(engine: Engine, name: str, value: str) -> bool:
     """Whether ``value`` is in the filter's vocabulary or at least one item has it."""
     if _key(name, value) in _vocabulary(name):
@@ -196,7 +186,7 @@ def check_value(
         filter_tree({name: (resolved,)})
     except QueryError as exc:
         near = closest(given, _known_values(engine, name))
-        if not near:
+        if exc.hint or not near:  # enum values: the query language's closest values already
             raise
         listed = ", ".join(repr(v) for v in near)
         raise QueryError(
@@ -226,31 +216,72 @@ def check_filters(engine: Engine, filters: Mapping[str, Iterable[str]]) -> Check
     return CheckedFilters(out, tuple(notes))
 
 
-# Query field -> the filter of the same values (``region:`` and ``--region``). Enum fields
-# (decision, sex, outcome) are resolved by the query language itself; the ranges (year, age)
-# are not values.
+# Query field -> the filter of the same values (``region:`` and ``--region``, ``decision:`` and
+# ``--decision``). The ranges (``decided:`` beside ``--year``, ``age:`` beside the ``--age``
+# bands) are not values, and ``guideline:`` searches the citations' text.
 _FIELD_FILTERS: Mapping[str, str] = MappingProxyType(
     {
         FILTER_FIELDS[name]: name
         for name in FILTER_FIELDS
-        if ALL_FIELDS[FILTER_FIELDS[name]].kind == "keyword"
+        if FILTER_FIELDS[name] in QUERY_FIELDS
+        and ALL_FIELDS[FILTER_FIELDS[name]].kind in ("keyword", "enum")
     }
 )
+# A value written bare in a query: anything else is quoted.
+_BARE = re.compile(r"[\w.&/'+-]+")
 
 
-def check_query_values(engine: Engine, tree: Node) -> tuple[Node, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class CheckedQuery:
+    """A query's tree with its field values checked as the filters check theirs, a note per
+    value read another way (the flags' wording), and where the typed text says it otherwise:
+    (start, end, the value as the filters name it)."""
+
+    tree: Node
+    notes: tuple[str, ...] = ()
+    changes: tuple[tuple[int, int, str], ...] = ()
+
+    def text(self, typed: str) -> str:
+        """``typed`` (the query this tree was parsed from) with each value read another way
+        written as the filters name it (``decision:denied`` -> ``decision:upheld``): it parses
+        to this tree, so a saved search stores it and runs as what was checked."""
+        out = typed
+        for start, end, value in sorted(self.changes, reverse=True):
+            out = out[:start] + _written(value) + out[end:]
+        return out
+
+
+def _written(value: str) -> str:
+    if _BARE.fullmatch(value) and value not in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+        return value
+    return f'"{value}"'
+
+
+def check_query_values(engine: Engine, tree: Node) -> CheckedQuery:
     """``tree`` with each ``field:value`` of a filter's field checked as that filter's value
-    (``check_value``: aliases applied, a value no item has refused with the closest ones),
-    and a note per alias applied. Patterns (``region:lumb*``) are left as typed."""
+    (``check_value``: aliases applied with the flag's note, a value no item has refused with
+    the flag's closest values). Patterns (``region:lumb*``) are left as typed."""
     notes: list[str] = []
+    changes: list[tuple[int, int, str]] = []
 
     def term(node: Term) -> Node:
         name = _FIELD_FILTERS.get(node.field or "")
         if name is None:
             return node
-        resolved, note = check_value(engine, name, node.text, label=node.field)
+        typed = node.typed if node.typed is not None else node.text
+        resolved, note = check_value(engine, name, typed, label=node.field)
         if note and note not in notes:
             notes.append(note)
-        return replace(node, text=keyword_value(FILTER_FIELDS[name], resolved))
+        field = ALL_FIELDS[FILTER_FIELDS[name]]
+        if field.kind == "enum":
+            # The language resolved it already (its synonyms too): the term is the value.
+            resolved = node.text
+            changed = typed.strip().casefold() != resolved
+        else:
+            changed = resolved != typed.strip()
+            node = replace(node, text=keyword_value(field.name, resolved))
+        if changed and node.span is not None and '"' not in resolved:
+            changes.append((*node.span, resolved))
+        return node
 
-    return map_terms(tree, term), tuple(notes)
+    return CheckedQuery(map_terms(tree, term), tuple(notes), tuple(changes))

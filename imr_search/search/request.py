@@ -47,6 +47,10 @@ FACETS: tuple[str, ...] = (
     "urcitation",
 )
 
+# The facet of the citator's (IMR citation, claims administrator's citation) pairs, given only
+# when ``SearchRequest.citation_pairs`` asks for it (its values: ``documents.citation_pairs``).
+PAIR_FACET = "citation_pairs"
+
 MAX_PAGE_SIZE = 100
 
 
@@ -74,7 +78,13 @@ class SearchRequest:
     time_limit: float | None = None
     # Letters whose items are left out: the letter being read, when looking for precedents.
     exclude_letters: tuple[str, ...] = ()
+    # The items of these letters alone (None: every letter's): a saved search after an index
+    # run asks for the run's letters (``imr_search.analysis.alerts``).
+    only_letters: tuple[str, ...] | None = None
     scope: Scope = "services"
     # Plain words also search their abbreviations, synonyms and drug names
     # (``imr_search.search.vocabulary``); False searches the words as typed.
     synonyms: bool = True
+    # Also count the (IMR citation, claims administrator's citation) pairs over every match
+    # (the citator; ``SearchResult.citation_pairs``), with the facets.
+    citation_pairs: bool = False

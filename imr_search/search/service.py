@@ -32,6 +32,7 @@ from imr_search.model import Letter
 from imr_search.search.backend import (
     Backend,
     ClosesOnExit,
+    CountsPairs,
     Engine,
     LetterPage,
     Matches,
@@ -45,9 +46,10 @@ from imr_search.search.filters import request_tree
 from imr_search.search.filtervalues import check_filters, check_query_values
 from imr_search.search.hits import facet_counts, item_record, make_hit
 from imr_search.search.lookup import case_number_letter
-from imr_search.search.request import MAX_PAGE_SIZE, SearchRequest
+from imr_search.search.request import MAX_PAGE_SIZE, PAIR_FACET, SearchRequest
 from imr_search.search.response_cache import CacheStats, ResponseCache
 from imr_search.search.results import (
+    FacetCount,
     Hit,
     IndexStats,
     ItemRecord,
@@ -98,6 +100,9 @@ class Prepared:
     notes: tuple[str, ...] = ()
     case_letter: str | None = None
     case_note: str | None = None
+    # The query text with its field values as the filters name them (``decision:denied`` ->
+    # ``decision:upheld``): what a saved search stores. None: the request's query as it is.
+    resolved_query: str | None = None
 
     @property
     def all_notes(self) -> list[str]:
@@ -112,6 +117,7 @@ def _blank(request: SearchRequest) -> bool:
         and not request.query.strip()
         and not request.filters
         and not request.exclude_letters
+        and request.only_letters is None
         and request.date_from is None
         and request.date_to is None
         and not any(lo or hi for lo, hi in request.ranges.values())
@@ -132,6 +138,7 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
     if request.date_from and request.date_to and request.date_from > request.date_to:
         raise QueryError(f"from ({request.date_from}) is after to ({request.date_to})")
     notes: list[str] = []
+    resolved_query: str | None = None
     if request.filters:
         checked = check_filters(engine, request.filters)
         notes += checked.notes
@@ -147,11 +154,13 @@ def prepare(engine: Engine, request: SearchRequest) -> Prepared:
         # The service's own limit, so the query is refused here exactly when its search would.
         limit = getattr(engine, "max_query_length", MAX_QUERY_LENGTH)
         tree = parse(request.query, max_length=limit)
-        resolved, field_notes = check_query_values(engine, tree)
-        notes += [n for n in field_notes if n not in notes]
-        if resolved != tree:
-            request = replace(request, tree=resolved)
-    return Prepared(request, tuple(notes), case_letter, case_note)
+        values = check_query_values(engine, tree)
+        notes += [n for n in values.notes if n not in notes]
+        if values.tree != tree:
+            request = replace(request, tree=values.tree)
+        if values.changes:
+            resolved_query = values.text(request.query)
+    return Prepared(request, tuple(notes), case_letter, case_note, resolved_query)
 
 
 class SearchService(ClosesOnExit):
@@ -183,6 +192,7 @@ class SearchService(ClosesOnExit):
             request.exclude_letters,
             max_length=self.max_query_length,
             ranges=request.ranges,
+            only_letters=request.only_letters,
         )
 
     def _planned(
@@ -334,6 +344,10 @@ class SearchService(ClosesOnExit):
             else:
                 counts = reader.facet_counts(query, matches, blank=_blank(request))
                 result.facets = facet_counts(counts, request.filters)
+                if request.citation_pairs and isinstance(reader, CountsPairs):
+                    pairs = reader.pair_counts(query, matches, blank=_blank(request))
+                    if pairs is not None:  # None: an index made before them
+                        result.facets[PAIR_FACET] = [FacetCount(v, n) for v, n in pairs.items()]
         if request.query.strip() and not plan.respelled:
             result.suggestions, complete = plan.suggested or reader.suggestions(
                 plan.words if plan.words is not None else plain_words(tree), out_of_time

@@ -33,7 +33,7 @@ from typing import Literal
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.eras import current_era
 from imr_search.errors import QueryError
-from imr_search.search.aliases import aliases
+from imr_search.search.aliases import aliases, closest
 from imr_search.search.fields import (
     ALL_FIELDS,
     DATE_FIELDS,
@@ -133,20 +133,21 @@ def _age(value: str, pos: int) -> int:
     return int(value)
 
 
-def enum_value(f: Field, value: str, pos: int) -> str:
+def enum_value(f: Field, value: str, pos: int | None, *, label: str | None = None) -> str:
     """An enum value as the index holds it: its synonyms and the filter of that name's aliases
     (``decision:denied`` is ``decision:upheld`` as ``--decision denied`` is), else an error
-    naming the closest values."""
+    naming the closest values, the same for the query and the filter (``label`` names the
+    value: the field, or "NAME filter"; ``pos`` None: no position)."""
     v = value.lower()
     v = ENUM_SYNONYMS.get(f.name, {}).get(v, v)
     v = aliases().get(f.name, {}).get(v.casefold(), v).lower()
     if v not in f.values:
         allowed = ", ".join(f.values + tuple(ENUM_SYNONYMS.get(f.name, {})))
         known = [*f.values, *ENUM_SYNONYMS.get(f.name, {}), *aliases().get(f.name, {})]
-        near = difflib.get_close_matches(value.lower(), known, n=5, cutoff=0.6)
-        closest = f"; the closest values are {', '.join(repr(n) for n in near)}" if near else ""
+        near = closest(value, known)
+        listed = f"; the closest values are {', '.join(repr(n) for n in near)}" if near else ""
         raise _err(
-            f"{f.name}: {value!r} is not one of {allowed}{closest}",
+            f"{label or f.name}: {value!r} is not one of {allowed}{listed}",
             pos,
             hint=f"closest {f.name} values: {', '.join(near)}" if near else None,
         )
@@ -166,9 +167,16 @@ def keyword_value(field: str, value: str) -> str:
 
 
 def _value_node(
-    f: Field, value: str, pos: int, *, phrase: bool = False, boost: float = 1.0
+    f: Field,
+    value: str,
+    pos: int,
+    *,
+    phrase: bool = False,
+    boost: float = 1.0,
+    span: tuple[int, int] | None = None,
 ) -> Node:
-    """The node for one bare or quoted value of field ``f``."""
+    """The node for one bare or quoted value of field ``f``; ``span``: where the value (its
+    quotes included) stands in the query text, kept on the term with the value as typed."""
     if f.kind == "date":
         low, high = _date_span(f.name, value, pos)
         return Range(f.name, low, high)
@@ -176,9 +184,9 @@ def _value_node(
         age = _age(value, pos)
         return Range(f.name, age, age)
     if f.kind == "enum":
-        return Term(f.name, enum_value(f, value, pos), boost)
+        return Term(f.name, enum_value(f, value, pos), boost, typed=value, span=span)
     if f.kind == "keyword":
-        return Term(f.name, keyword_value(f.name, value), boost)
+        return Term(f.name, keyword_value(f.name, value), boost, typed=value, span=span)
     if phrase:
         return Phrase(f.name, value, boost=boost)
     return Term(f.name, value, boost)
@@ -541,7 +549,8 @@ class _Parser:
 
     def phrase(self, field: Field | None, t: _Tok) -> Node | None:
         if field is not None and field.kind != "text":
-            return _value_node(field, t.text, t.pos, boost=t.boost)
+            span = (t.pos, t.pos + len(t.text) + 2)  # the quotes around it
+            return _value_node(field, t.text, t.pos, boost=t.boost, span=span)
         if not t.text.strip():
             return None
         check_phrase(t.text, t.slop, t.pos)
@@ -552,14 +561,14 @@ class _Parser:
         if field is not None and field.kind not in ("text", "keyword"):
             if any(ch in text for ch in "*?"):
                 raise _err(f"{field.name}: wildcards work only on text and keyword fields", t.pos)
-            return _value_node(field, text, t.pos)
+            return _value_node(field, text, t.pos, span=(t.pos, t.pos + len(text)))
         name = field.name if field else None
         if any(ch in text for ch in "*?"):
             if text == "*" and field is None:
                 return Every()
             return Pattern(name, text.lower(), t.boost)
         if field is not None and field.kind == "keyword":
-            return _value_node(field, text, t.pos, boost=t.boost)
+            return _value_node(field, text, t.pos, boost=t.boost, span=(t.pos, t.pos + len(text)))
         strength = strength_node(name, text, t.boost)
         if strength is not None:
             return strength

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from dataclasses import field as _field
 
 # -- the tree --------------------------------------------------------------------------------
 
@@ -19,6 +20,11 @@ class Term:
     field: str | None
     text: str
     boost: float = 1.0
+    # A field's value as the user typed it and where in the query text (start, end), when it
+    # came from one: what a note says was read another way, and what a saved search rewrites
+    # with the value as the filters name it. Not part of the term's identity.
+    typed: str | None = _field(default=None, compare=False, repr=False)
+    span: tuple[int, int] | None = _field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

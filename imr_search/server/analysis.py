@@ -1,6 +1,7 @@
-"""The citator and the cross-tabs over HTTP: ``/api/citator``, ``/api/crosstab`` (JSON or CSV,
-what ``imr-search citator`` and ``imr-search stats --by`` print) and their pages, ``/citator``
-and ``/crosstab`` (the monthly histogram is an SVG drawn here: it needs no JavaScript)."""
+"""The citator and the cross-tabs over HTTP: ``/api/citator``, ``/api/crosstab`` (JSON, CSV or
+XLSX, what ``imr-search citator`` and ``imr-search stats --by`` print) and their pages, ``/citator``
+and ``/crosstab`` (the monthly histogram is an SVG drawn here: it needs no JavaScript); and the
+index summary's page, ``/stats`` (its API, ``/api/stats``, is in ``server.api``)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from imr_search.analysis.citator import citator, citator_csv_rows
-from imr_search.analysis.crosstab import DIMENSIONS, MONTH, crosstab, crosstab_csv_rows
+from imr_search.analysis.citator import citator
+from imr_search.analysis.crosstab import DIMENSIONS, MONTH, crosstab
+from imr_search.analysis.overview import overview
 from imr_search.config import Settings
 from imr_search.errors import UsageError
 from imr_search.guidelines import CITES_VALUES
-from imr_search.present.export import TABLE_FORMATS, table_csv, table_xlsx
 from imr_search.present.jsonforms import citator_dict, crosstab_dict
+from imr_search.present.tables import TABLE_FORMATS, citator_table, crosstab_table
 from imr_search.search.backend import Engine
-from imr_search.server.api import _BAD, _CSV, _DOWN, _XLSX, XLSX_TYPE
+from imr_search.search.request import SearchRequest
+from imr_search.search.service import prepare
+from imr_search.server.api import _BAD, _CSV, _DOWN, _XLSX, table_response
 from imr_search.server.charts import month_histogram
-from imr_search.server.pages import render
-from imr_search.server.params import CitatorParams, CrosstabParams
+from imr_search.server.pages import FACET_LABELS, render
+from imr_search.server.params import CitatorParams, CrosstabParams, SearchParams
 from imr_search.server.state import get_engine, get_settings, root_path
 
 router = APIRouter()
@@ -31,12 +35,11 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _export(rows: list[list[str]], fmt: str, name: str) -> Response:
-    """A table as CSV or XLSX, with the cell rules of every export (``present.export``)."""
-    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    if fmt == "xlsx":
-        return Response(table_xlsx(rows), media_type=XLSX_TYPE, headers=headers)
-    return Response(table_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+def _checked(engine: Engine, request: SearchRequest) -> tuple[SearchRequest, list[str]]:
+    """The table's search as every search is prepared (``region:lumbar`` and ``region=lumbar``
+    read as 'lumbar spine', a value no item has a 400 naming the closest), and its notes."""
+    prepared = prepare(engine, request)
+    return prepared.request, prepared.all_notes
 
 
 @router.get(
@@ -59,14 +62,20 @@ def citator_api(
     """For each guideline section the IMR cited in the matching items: items, overturned, the
     rate with its 95% Wilson interval, and the claims administrator's citations it answered
     (``answered``). ``format=csv`` for a spreadsheet."""
-    table = citator(engine, params.to_request(settings), sort=params.sort, limit=params.limit)
+    search, notes = _checked(engine, params.to_request(settings))
+    table = citator(engine, search, sort=params.sort, limit=params.limit)
+    table.warnings[:0] = notes
+    data = citator_dict(table)
     if params.format in TABLE_FORMATS:
-        return _export(citator_csv_rows(table), params.format, "imr-citator")
-    return JSONResponse(citator_dict(table))
+        return table_response(citator_table(data), params.format)
+    return JSONResponse(data)
 
 
 def _table(params: CrosstabParams, engine: Engine, settings: Settings) -> Any:
-    return crosstab(engine, params.to_request(settings), params.rows, params.cols or None)
+    search, notes = _checked(engine, params.to_request(settings))
+    table = crosstab(engine, search, params.rows, params.cols or None)
+    table.warnings[:0] = notes
+    return table
 
 
 @router.get(
@@ -89,10 +98,10 @@ def crosstab_api(
     """``rows`` (and ``cols``): a facet name or ``month``. Each row and cell has items,
     overturned, the rate and its 95% Wilson interval; ``small`` marks fewer than 10 items.
     ``format=csv`` gives one line per row (one-way) or per cell (two-way)."""
-    table = _table(params, engine, settings)
+    data = crosstab_dict(_table(params, engine, settings))
     if params.format in TABLE_FORMATS:
-        return _export(crosstab_csv_rows(table), params.format, "imr-crosstab")
-    return JSONResponse(crosstab_dict(table))
+        return table_response(crosstab_table(data), params.format)
+    return JSONResponse(data)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -112,7 +121,10 @@ def citator_page(
     settings: SettingsDep,
 ) -> HTMLResponse:
     root = root_path(request)
-    table = citator_dict(citator(engine, params.to_request(settings), sort=params.sort))
+    search, notes = _checked(engine, params.to_request(settings))
+    cited = citator(engine, search, sort=params.sort)
+    cited.warnings[:0] = notes
+    table = citator_dict(cited)
     pairs = list(params.pairs())
     for row in table["rows"]:
         row["search_url"] = _url(f"{root}/", [*pairs, ("citation", row["citation"])])
@@ -164,4 +176,38 @@ def crosstab_page(
         json_url=_url(f"{root}/api/crosstab", pairs),
         csv_url=_url(f"{root}/api/crosstab", [*pairs, ("format", "csv")]),
         xlsx_url=_url(f"{root}/api/crosstab", [*pairs, ("format", "xlsx")]),
+    )
+
+
+@pages.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> HTMLResponse:
+    """What the index holds: letters, items, the overturn rate, letters per case outcome and
+    items per facet value."""
+    seen = overview(engine)
+    root = root_path(request)
+    sections = [
+        {
+            "name": name,
+            "label": FACET_LABELS.get(name, name),
+            "values": [
+                {
+                    "value": f.value,
+                    "count": f.count,
+                    "url": SearchParams.model_validate({name: [f.value]}).url(f"{root}/"),
+                }
+                for f in values
+            ],
+        }
+        for name, values in seen.facets.items()
+    ]
+    exports = {fmt: f"{root}/api/stats?format={fmt}" for fmt in ("csv", "xlsx")}
+    return render(
+        request,
+        "stats.html",
+        stats=seen.stats,
+        outcomes=seen.outcomes,
+        sections=sections,
+        json_url=f"{root}/api/stats",
+        csv_url=exports["csv"],
+        xlsx_url=exports["xlsx"],
     )

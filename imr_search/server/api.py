@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from imr_search.analysis.appeal import appeal_of
 from imr_search.analysis.crosstab import overturned_facets
+from imr_search.analysis.overview import overview
 from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
 from imr_search.analysis.timelines import california_today
@@ -26,20 +27,25 @@ from imr_search.model import Letter
 from imr_search.present.appeal_forms import appeal_dict
 from imr_search.present.export import (
     FACET_HEADERS,
-    PRECEDENT_HEADERS,
     csv_lines,
     csv_rows,
     facet_rows,
-    precedent_rows,
     records_xlsx,
     xlsx_bytes,
 )
-from imr_search.present.jsonforms import facets_dict, precedents_dict, similar_dict, stats_dict
+from imr_search.present.jsonforms import (
+    facets_dict,
+    overview_dict,
+    precedents_dict,
+    similar_dict,
+)
+from imr_search.present.tables import TABLE_FORMATS, Table, precedents_table, summary_table
 from imr_search.search.backend import Engine
 from imr_search.search.deadline import Deadline
 from imr_search.search.emptiness import why_nothing
 from imr_search.search.lookup import find_item
-from imr_search.server.params import ApiSearchParams, PrecedentsParams
+from imr_search.search.service import prepare
+from imr_search.server.params import ApiSearchParams, PrecedentsParams, StatsParams
 from imr_search.server.schemas import (
     ErrorResponse,
     HealthResponse,
@@ -154,7 +160,8 @@ def facets_export(params: SearchQuery, engine: EngineDep, settings: SettingsDep)
     """Every facet's value counts over the whole result set (items; with ``letters=1`` still
     items: a letter's values count once per matching item)."""
     params = params.checked(engine)[0]
-    result = engine.search(replace(params.to_request(settings, facets=True), size=1))
+    prepared = prepare(engine, params.to_request(settings, facets=True))
+    result = engine.search(replace(prepared.request, size=1))
     if params.format == "json":
         return JSONResponse({"total_items": result.total, "facets": facets_dict(result.facets)})
     return _table(FACET_HEADERS, facet_rows(result.facets), params.format, "imr-search-facets")
@@ -234,7 +241,8 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep, settings: Setting
     """The request is read like a disputed item (category, drug, test, region) and matched to
     indexed items of the same kind: counts, overturn rate with its 95% Wilson interval,
     breakdowns, the closest precedents and the phrases that separate the two outcomes.
-    ``format=csv`` or ``xlsx``: the rate, the breakdowns and the closest precedents as rows."""
+    ``format=csv`` or ``xlsx``: the rate, the breakdowns, the reasons and the closest
+    precedents as rows."""
     params, _ = params.checked(engine)
     date_from, date_to = params.dates()
     answer = precedents(
@@ -248,10 +256,10 @@ def precedents_api(params: PrecedentsQuery, engine: EngineDep, settings: Setting
         ranges=params.ranges(),
         time_limit=settings.query_time_limit,
     )
-    if params.format != "json":
-        rows = precedent_rows(precedents_dict(answer))
-        return _table(PRECEDENT_HEADERS, rows, params.format, "imr-search-precedents")
-    return JSONResponse(precedents_dict(answer))
+    data = precedents_dict(answer)
+    if params.format in TABLE_FORMATS:
+        return table_response(precedents_table(data), params.format)
+    return JSONResponse(data)
 
 
 @router.get(
@@ -286,10 +294,24 @@ def similar_api(
     tags=["index"],
     summary="Index statistics",
     response_model=None,
-    responses={200: {"model": StatsResponse, "description": "Counts"}, **_DOWN},
+    responses={
+        200: {
+            "model": StatsResponse,
+            "content": {**_CSV, **_XLSX},
+            "description": "Counts (or CSV / XLSX rows: table, value, count)",
+        },
+        **_BAD,
+        **_DOWN,
+    },
 )
-def stats(engine: EngineDep) -> Response:
-    return JSONResponse(stats_dict(engine.stats()))
+def stats(engine: EngineDep, params: Annotated[StatsParams, Query()]) -> Response:
+    """What the index holds, as the /stats page shows it: letters, items, the overturn rate,
+    the decision dates, letters per case outcome and items per facet value. ``format=csv`` or
+    ``xlsx``: the same as rows (table, value, count)."""
+    data = overview_dict(overview(engine))
+    if params.format in TABLE_FORMATS:
+        return table_response(summary_table(data), params.format)
+    return JSONResponse(data)
 
 
 @router.get(
@@ -327,7 +349,10 @@ def _export(
     settings: Settings,
     fmt: Literal["csv", "xlsx"] | str,
 ) -> Response:
-    search = replace(params.to_request(settings, facets=False), letters=False, page=1)
+    # Prepared as the search is (field values typed in the query read as the filters'), so
+    # the export holds the items the page counted.
+    prepared = prepare(engine, params.to_request(settings, facets=False))
+    search = replace(prepared.request, letters=False, page=1)
     # A one-hit search first: a bad query answers the JSON error before the stream starts,
     # and gives the total for X-Total-Count.
     first = engine.search(replace(search, size=1))
@@ -335,8 +360,9 @@ def _export(
         "Content-Disposition": f'attachment; filename="imr-search.{fmt}"',
         "X-Total-Count": str(first.total),
     }
-    if first.warnings:
-        headers["X-Warnings"] = "; ".join(first.warnings).encode("ascii", "replace").decode()
+    warnings = [*prepared.all_notes, *first.warnings]
+    if warnings:
+        headers["X-Warnings"] = "; ".join(warnings).encode("ascii", "replace").decode()
     records = engine.iter_items(search, limit=EXPORT_LIMIT)
     base_url = site_url(request)
     if fmt == "xlsx":
@@ -348,8 +374,16 @@ def _export(
     )
 
 
+def table_response(table: Table, fmt: str) -> Response:
+    """A table the tool shows (``present.tables``) as a CSV or XLSX download."""
+    headers = {"Content-Disposition": f'attachment; filename="{table.name}.{fmt}"'}
+    if fmt == "xlsx":
+        return Response(table.xlsx(), media_type=XLSX_TYPE, headers=headers)
+    return Response(table.csv(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def _table(header: Sequence[str], rows: Iterable[list[object]], fmt: str, name: str) -> Response:
-    """A small table (facets, precedents) as CSV or XLSX."""
+    """The facet counts as CSV or XLSX."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "xlsx":
         return Response(xlsx_bytes(header, rows), media_type=XLSX_TYPE, headers=headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from imr_search.analysis.crosstab import Cell
+from imr_search.words import count
 
 WIDTH, HEIGHT = 720, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 44, 16, 36
@@ -40,7 +41,7 @@ def month_histogram(cells: list[Cell], *, title: str = "Decisions per month") ->
         h = plot_h * c.items / top
         y = PAD_TOP + plot_h - h
         rate = "no items" if c.rate is None else f"{c.rate:.0%} overturned"
-        tip = f"{c.row}: {c.items} items, {c.overturned} overturned ({rate})"
+        tip = f"{c.row}: {count(c.items, 'item')}, {c.overturned} overturned ({rate})"
         parts.append(
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}"'
             f' data-month="{escape(c.row)}" data-items="{c.items}">'

@@ -28,7 +28,7 @@ from imr_search.analysis.precedents import precedents
 from imr_search.analysis.similar import similar
 from imr_search.config import Settings
 from imr_search.errors import QueryError, UsageError
-from imr_search.model import LETTER_OUTCOMES, Citation, Letter
+from imr_search.model import Citation, Letter
 from imr_search.present.jsonforms import precedents_dict, similar_dict
 from imr_search.present.terminal import LETTER_LABELS, citation, citation_parts, scope_notes
 from imr_search.search.backend import Engine
@@ -41,7 +41,7 @@ from imr_search.search.lookup import (
     find_item,
     find_letter,
 )
-from imr_search.search.request import FACETS, SearchRequest
+from imr_search.search.request import FACETS
 from imr_search.search.results import SearchResult
 from imr_search.server.appeal_page import today_in_california, workbench_data
 from imr_search.server.params import (
@@ -54,6 +54,7 @@ from imr_search.server.params import (
 from imr_search.server.state import get_engine, get_settings, root_path, site_url
 from imr_search.server.trail import highlight, hit_url, trail
 from imr_search.server.views import letter_path, search_data
+from imr_search.words import count, plural
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -133,6 +134,9 @@ def make_environment() -> jinja2.Environment:
     env.filters["paragraphs"] = _paragraphs
     env.filters["citation"] = _citation
     env.filters["mark"] = highlight
+    # "1 item", "2 items" (words.count); plural: the noun alone, for a count marked up apart.
+    env.filters["count"] = count
+    env.filters["plural"] = plural
     # The page names the source file only, not where it lies on the server.
     env.filters["basename"] = lambda s: PurePath(str(s)).name
     env.globals["facet_labels"] = FACET_LABELS
@@ -442,37 +446,7 @@ def _source_kind(source: str) -> str:
     return {".pdf": "PDF", ".html": "HTML", ".htm": "HTML"}.get(suffix, "text")
 
 
-# -- stats and API documentation ------------------------------------------------------------------
-
-
-@router.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> HTMLResponse:
-    """What the index holds: letters, items, the overturn rate, letters per case outcome and
-    items per facet value."""
-    stats = engine.stats()
-    everything = engine.search(SearchRequest(facets=True, size=1))
-    outcomes = [
-        (o, engine.search(SearchRequest(filters={"outcome": (o,)}, letters=True, size=1)).total)
-        for o in LETTER_OUTCOMES
-    ]
-    root = root_path(request)
-    sections = [
-        {
-            "name": name,
-            "label": FACET_LABELS.get(name, name),
-            "values": [
-                {
-                    "value": f.value,
-                    "count": f.count,
-                    "url": SearchParams.model_validate({name: [f.value]}).url(f"{root}/"),
-                }
-                for f in values
-            ],
-        }
-        for name, values in everything.facets.items()
-        if values
-    ]
-    return render(request, "stats.html", stats=stats, outcomes=outcomes, sections=sections)
+# -- API documentation ------------------------------------------------------------------
 
 
 @router.get("/api-docs", response_class=HTMLResponse)

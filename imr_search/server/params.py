@@ -377,7 +377,17 @@ def _date(name: str, raw: str | None) -> dt.date | None:
     return day
 
 
-# -- the citator and cross-tabs ---------------------------------------------------------------
+# -- the index summary, the citator and cross-tabs -------------------------------------------
+
+
+class StatsParams(BaseModel):
+    """``/api/stats``: the whole index, in one format."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["json", "csv", "xlsx"] = Field(
+        "json", description="json, or csv / xlsx: the same as rows (table, value, count)."
+    )
 
 
 class AnalysisParams(FilterParams):

@@ -82,9 +82,24 @@ class SearchResponse(SearchResult):
     suggestions: Annotated[dict[str, str], Field(description="Query term -> suggested spelling.")]
 
 
-@dataclass
+class OutcomeCount(BaseModel):
+    outcome: str = Field(description="A letter's case outcome.")
+    letters: int = Field(description="Letters with this outcome.")
+
+
+class ValueCount(BaseModel):
+    value: str
+    count: int = Field(description="Items with this value.")
+
+
+@dataclass(kw_only=True)
 class StatsResponse(IndexStats):
-    """The index statistics: their class's JSON, nothing added."""
+    """The index statistics (their class's JSON), then what the /stats page shows beside them."""
+
+    outcomes: Annotated[list[OutcomeCount], Field(description="Letters per case outcome.")]
+    facets: Annotated[
+        dict[str, list[ValueCount]], Field(description="Items per value of each facet.")
+    ]
 
 
 class CacheResponse(BaseModel):

@@ -204,9 +204,9 @@ def test_cli_text_shows_the_folded_row(index_dir: Path) -> None:
     result = run("similar", COPY, "--index", str(index_dir))
     assert result.exit_code == 0, result.output
     assert "CM16-0234464 #5  2017-01-20  UPHELD  (a copy of the query's rationale)" in result.stdout
-    assert "+ 16 near duplicate(s); in all 17 upheld, 0 overturned" not in result.stdout
+    assert "+ 16 near duplicates; in all 17 upheld, 0 overturned" not in result.stdout
     folded = run("similar", "CM17-0006797#2", "--index", str(index_dir)).stdout
-    assert "+ 16 near duplicate(s); in all 17 upheld, 0 overturned: " in folded
+    assert "+ 16 near duplicates; in all 17 upheld, 0 overturned: " in folded
 
 
 def test_cli_json_is_the_library_dict(index_dir: Path, engine: Engine) -> None:

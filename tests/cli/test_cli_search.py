@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -150,7 +151,9 @@ def test_each_filter_option(
 
 @pytest.mark.parametrize("command", ["search", "precedents"])
 def test_every_filter_is_an_option(command: str) -> None:
-    options = {opt for param in main.commands[command].params for opt in param.opts}
+    command_ = main.get_command(click.Context(main), command)
+    assert command_ is not None
+    options = {opt for param in command_.params for opt in param.opts}
     assert {f"--{name}" for name in FILTERS} <= options
 
 

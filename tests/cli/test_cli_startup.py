@@ -10,6 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+from click.testing import CliRunner
+
+from imr_search.cli import main
+from imr_search.cli.commands import COMMANDS, load_command
 from imr_search.engines.registry import open_engine
 
 # isort: split
@@ -32,6 +37,26 @@ HEAVY = (
     "dask",
 )
 
+# What the bare ``imr-search --help`` defers too (it lists the commands and the settings from
+# plain data): pydantic and pydantic-settings (about half of the old start), the settings'
+# model, and every stage of the library; a command's module loads when the command runs or
+# its own help is asked for.
+DEFERRED = (
+    "pydantic",
+    "pydantic_settings",
+    "imr_search.config",
+    "imr_search.model",
+    "imr_search.parse",
+    "imr_search.search",
+    "imr_search.engines",
+    "imr_search.ingest",
+    "imr_search.analysis",
+    "imr_search.present",
+    "imr_search.fetch",
+    "imr_search.cli.search_commands",
+    "imr_search.cli.index_commands",
+)
+
 PROBE = """
 import json, sys
 from imr_search.cli import main
@@ -39,12 +64,14 @@ try:
     main(sys.argv[1:], prog_name="imr-search")
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))
+heavy = {heavy}
+print(json.dumps(sorted(m for m in sys.modules
+                        if any(m == h or m.startswith(h + ".") for h in heavy))))
 """
 
 
-def loaded(*args: str, cwd: Path) -> list[str]:
-    code = PROBE.replace("{heavy}", repr(set(HEAVY)))
+def loaded(*args: str, cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    code = PROBE.replace("{heavy}", repr(set(heavy)))
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -57,7 +84,25 @@ def loaded(*args: str, cwd: Path) -> list[str]:
 
 
 def test_help_imports_no_heavy_module(tmp_path: Path) -> None:
-    assert loaded("--help", cwd=tmp_path) == []
+    assert loaded("--help", cwd=tmp_path, heavy=HEAVY + DEFERRED) == []
+
+
+def test_the_probe_sees_what_a_command_help_defers_to_it(tmp_path: Path) -> None:
+    # The check can fail: the search command's own help loads its module and the settings.
+    found = loaded("search", "--help", cwd=tmp_path, heavy=DEFERRED)
+    assert "imr_search.cli.search_commands" in found
+    assert "pydantic" in found
+
+
+def test_the_help_lists_each_command_with_its_own_first_sentence(tmp_path: Path) -> None:
+    # The lines are kept beside the command table (``COMMANDS``) so that --help imports no
+    # command: each must be the command's own.
+    for name, (_, _, line) in COMMANDS.items():
+        assert line == load_command(name).get_short_help_str(10**6), name
+    assert set(COMMANDS) == set(main.list_commands(click.Context(main)))
+    shown = CliRunner().invoke(main, ["--help"]).output
+    for name in COMMANDS:
+        assert f"\n  {name} " in shown, name
 
 
 def test_a_command_help_imports_no_heavy_module(tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ def test_the_server_exports_defuse_formulas(server: httpx.Client) -> None:
 
 ROWS: list[list[object]] = [
     ["citation", "items", "rate", "when"],
-    ['=HYPERLINK("x")', "12", "0.2500", dt.date(2017, 1, 15)],
+    ['=HYPERLINK("x")', 12, 0.25, dt.date(2017, 1, 15)],
     ["+MTUS > Knee", 3, None, None],
 ]
 
@@ -168,15 +168,16 @@ def test_csv_defuses_formulas_and_writes_iso_dates() -> None:
     rows = list(csv.reader(io.StringIO(table_csv(ROWS))))
     assert rows == [
         ["citation", "items", "rate", "when"],
-        ['\'=HYPERLINK("x")', "12", "0.2500", "2017-01-15"],
+        ['\'=HYPERLINK("x")', "12", "0.25", "2017-01-15"],
         ["'+MTUS > Knee", "3", "", ""],
     ]
 
 
 def test_xlsx_keeps_text_as_text_and_counts_as_numbers() -> None:
-    rows = xlsx_rows(table_xlsx(ROWS))
+    rows = xlsx_rows(table_xlsx([*ROWS, ["2017", 1, 0.5, None]]))
     assert rows[0] == ("citation", "items", "rate", "when")
     assert rows[1][0] == '=HYPERLINK("x")'  # a string cell, never a formula
     assert rows[1][1] == 12
     assert rows[1][2] == 0.25
     assert rows[2][1] == 3
+    assert rows[3][0] == "2017"  # text that looks like a number stays text (a year value)

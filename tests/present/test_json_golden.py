@@ -63,6 +63,8 @@ ENGINES = registry.folder_engines()
 NEW_KEYS: frozenset[str] = frozenset(
     {"warnings", "reasons", "reason_sentences", "reason", "why", "cache", "category_source"}
     | {"scope", "fallback", "also_searched", "respelled", "elsewhere"}
+    # Issue 25, point 5: the index summary holds what the /stats page shows (its one table).
+    | {"outcomes", "facets"}
 )
 
 # name -> the CLI's arguments (``--index`` is added). Plain words, a field query, filters,

@@ -17,13 +17,17 @@ from click.testing import CliRunner, Result
 from imr_search.cli import main
 from imr_search.errors import NotFoundError, QueryError
 from imr_search.model import Letter
+from imr_search.search.aliases import closest
 from imr_search.search.backend import Engine
 from imr_search.search.fields import ALL_FIELDS, QUERY_FIELDS
 from imr_search.search.filters import FILTER_FIELDS
-from imr_search.search.filtervalues import check_filters, closest
+from imr_search.search.filtervalues import check_filters
 from imr_search.search.lookup import case_number_letter, find_letter
 from imr_search.search.request import FILTERS, SearchRequest
 from imr_search.search.service import prepare
+
+# isort: split
+from expected import FIELD_VALUE_CASES, as_field, error_detail
 
 # (filter, a misspelt value, a value the message must offer) over the sample corpus.
 TYPOS = [
@@ -261,8 +265,8 @@ def test_a_field_value_gets_the_filters_alias(
     quoted = f'"{alias}"' if " " in alias else alias
     total, notes = query_count(corpus_engine, f"{field}:{quoted}")
     assert total == count(corpus_engine, **{name: (value,)})
-    if ALL_FIELDS[field].kind == "keyword":  # enum aliases are the language's own words
-        assert notes == [f"{name}: {alias.lower()!r} read as {value!r}"]
+    # The flag's note, word for word: enum fields (decision, sex) as the keyword ones.
+    assert notes == [f"{name}: {alias!r} read as {value!r}"]
 
 
 def test_field_values_count_what_the_records_say(
@@ -323,3 +327,93 @@ def test_cli_field_values_as_the_flags(letters_index: Path, letter_records: list
     assert bad.exit_code == 2
     assert "no item has 'lumbr'" in bad.stderr
     assert "'lumbar'" in bad.stderr
+
+
+# -- the flag and the field, side by side (issue 25, point 3) ----------------------------------
+
+
+def test_the_cases_cover_every_filter_a_query_field_shares() -> None:
+    shared = {
+        name
+        for name, field in FILTER_FIELDS.items()
+        if field in QUERY_FIELDS and ALL_FIELDS[field].kind in ("keyword", "enum")
+    }
+    assert {name for name, _, _ in FIELD_VALUE_CASES} == shared
+
+
+def notes_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("note: ")]
+
+
+@pytest.mark.parametrize(("name", "value", "typo"), FIELD_VALUE_CASES)
+def test_cli_flag_and_field_agree(letters_index: Path, name: str, value: str, typo: str) -> None:
+    index = ("--index", str(letters_index), "--limit", "100")
+    flag = run("search", f"--{name}", value, *index)
+    field = run("search", as_field(name, value), *index)
+    assert flag.exit_code == field.exit_code == 0, flag.output + field.output
+    assert flag.stdout == field.stdout  # the same count, the same items
+    assert notes_of(flag.stderr) == notes_of(field.stderr)
+    bad_flag = run("search", f"--{name}", typo, *index)
+    bad_field = run("search", as_field(name, typo), *index)
+    assert bad_flag.exit_code == bad_field.exit_code == 2
+    flag_lines, field_lines = bad_flag.stderr.splitlines(), bad_field.stderr.splitlines()
+    assert flag_lines[0].startswith(f"imr-search: {name} filter: ")
+    assert field_lines[0].startswith(f"imr-search: {name}: ")
+    prefix = "imr-search: "
+    assert error_detail(flag_lines[0].removeprefix(prefix), name) == error_detail(
+        field_lines[0].removeprefix(prefix), name
+    )
+    assert flag_lines[1:] == field_lines[1:]  # the hint: the same closest values
+    assert "hint: " in bad_flag.stderr
+
+
+# The generated corpus cites other sections than the fixture letters.
+CORPUS_VALUES = {
+    "citation": "MTUS > Chronic Pain Medical Treatment 2009 > Physical Medicine",
+    "urcitation": "ODG > Neck and Upper Back > MRI",
+}
+
+
+@pytest.mark.parametrize(("name", "value", "typo"), FIELD_VALUE_CASES)
+def test_engine_flag_and_field_agree(
+    corpus_engine: Engine, name: str, value: str, typo: str
+) -> None:
+    value = CORPUS_VALUES.get(name, value)
+    flag = prepare(corpus_engine, SearchRequest(filters={name: (value,)}, size=100))
+    field = prepare(corpus_engine, SearchRequest(query=as_field(name, value), size=100))
+    assert flag.notes == field.notes
+    by_flag, by_field = corpus_engine.search(flag.request), corpus_engine.search(field.request)
+    # The same items (a filter is not scored, a query's term is: the order may differ).
+    assert {h.item_id for h in by_flag.hits} == {h.item_id for h in by_field.hits}
+    assert by_flag.total == by_field.total
+    errors = []
+    for request in (
+        SearchRequest(filters={name: (typo,)}),
+        SearchRequest(query=as_field(name, typo)),
+    ):
+        with pytest.raises(QueryError) as exc:
+            prepare(corpus_engine, request)
+        errors.append((error_detail(str(exc.value), name), exc.value.hint))
+    assert errors[0] == errors[1]
+    assert errors[0][1]  # a hint naming the closest values
+
+
+def test_cli_tables_read_values_as_the_search(
+    letters_index: Path, letter_records: list[Letter]
+) -> None:
+    lumbar = sum(1 for le in letter_records for it in le.items if "lumbar spine" in it.body_regions)
+    assert lumbar > 0
+    index = ("--index", str(letters_index))
+    for args in (("--region", "lumbar"), ("region:lumbar",)):
+        stats = run("stats", "--by", "decision", *args, *index)
+        assert stats.exit_code == 0, stats.output
+        assert stats.stdout.startswith(f"{lumbar} items, ")
+        assert "note: region: 'lumbar' read as 'lumbar spine'" in stats.stderr
+        cited = run("citator", *args, *index)
+        assert cited.exit_code == 0, cited.output
+        assert cited.stdout.startswith(f"{lumbar} items, ")
+        for command in (("stats", "--by", "decision"), ("citator",)):
+            typo = [a.replace("lumbar", "lumbr") for a in args]
+            refused = run(*command, *typo, *index)
+            assert refused.exit_code == 2
+            assert "no item has 'lumbr'" in refused.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,9 @@ from server_fixtures import ARTIFACTS, ServerIndex, ServerProcess
 
 # isort: split
 from test_browser import browser, page  # noqa: F401  (fixtures)
+
+# isort: split
+from factories import xlsx_rows
 
 pytest_plugins = ["server_fixtures"]
 pytestmark = pytest.mark.browser
@@ -117,3 +121,27 @@ def test_the_letter_panel_shows_the_closest_case_of_each_side(
         assert decisions[f"{letter_id}#{number}"] == side
         assert answer[f"closest_{side}"]["item_id"] == f"{letter_id}#{number}"
     page.screenshot(path=str(ARTIFACTS / "precedents-both-sides.png"))
+
+
+def test_the_stats_pages_download_link_gives_its_table(
+    page: Page,  # noqa: F811
+    live_server: ServerProcess,
+    server_index: ServerIndex,
+    tmp_path: Path,
+) -> None:
+    """Clicking the /stats page's XLSX link downloads a workbook of the page's tables, its
+    letters and items counted from the records."""
+    letters = list(server_index.records.values())
+    page.goto(f"{live_server.url}/stats")
+    expect(page.locator("#stats-letters")).to_have_text(f"{len(letters):,}")
+    with page.expect_download() as info:
+        page.locator(".export-links a", has_text="XLSX").click()
+    download = info.value
+    assert download.suggested_filename == "imr-stats.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    rows = xlsx_rows(saved.read_bytes())
+    assert rows[0] == ("Table", "Value", "Count")
+    totals = {value: n for table, value, n in rows[1:] if table == "totals"}
+    assert totals["letters"] == len(letters)
+    assert totals["disputed items"] == sum(len(le.items) for le in letters)

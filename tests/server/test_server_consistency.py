@@ -12,7 +12,10 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -27,6 +30,7 @@ from imr_search.eras import current_era
 from factories import xlsx_rows
 
 pytest_plugins = ["server_fixtures"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cli(index: Path, *args: str) -> Result:
@@ -189,6 +193,7 @@ TABLES = [
         {"rows": "era", "cols": "decision"},
     ),
     (("precedents", "Pre-op labs"), "/api/precedents", {"request": "Pre-op labs"}),
+    (("stats",), "/api/stats", {}),
 ]
 
 
@@ -215,13 +220,67 @@ def test_every_table_exports_alike_from_the_cli_and_the_server(
     assert numeric
 
 
-def test_the_index_summary_exports_as_a_table(server_index: ServerIndex) -> None:
-    items = sum(len(le.items) for le in server_index.records.values())
-    out = cli(server_index.path, "stats", "--format", "csv")
-    assert out.exit_code == 0, out.output
-    rows = dict(r for r in csv.reader(io.StringIO(out.stdout)) if len(r) == 2)
-    assert rows["letters"] == str(len(server_index.records))
-    assert rows["items"] == str(items)
+def as_text(cell: object) -> str:
+    """A workbook cell as the CSV writes it (a date cell reads back as a datetime)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    return str(cell)
+
+
+def test_the_stats_page_shows_the_rows_its_exports_hold(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letters = list(server_index.records.values())
+    outcomes = Counter(le.outcome for le in letters if le.items)
+    decisions = Counter(i.decision for le in letters for i in le.items)
+    page = api.get("/stats")
+    assert page.status_code == 200
+    # Its links: the same table as CSV and XLSX, and its JSON.
+    for fmt in ("csv", "xlsx"):
+        assert f'href="/api/stats?format={fmt}" download' in page.text
+    assert 'href="/api/stats"' in page.text
+    lines = list(csv.DictReader(io.StringIO(api.get("/api/stats", params={"format": "csv"}).text)))
+    workbook = api.get("/api/stats", params={"format": "xlsx"})
+    assert workbook.headers["content-type"].startswith(XLSX)
+    assert 'filename="imr-stats.xlsx"' in workbook.headers["content-disposition"]
+    typed = xlsx_rows(workbook.content)
+    assert [tuple(r.values()) for r in lines] == [tuple(map(as_text, row)) for row in typed[1:]]
+    totals = {r["Value"]: r["Count"] for r in lines if r["Table"] == "totals"}
+    assert totals["letters"] == str(len(letters))
+    assert totals["disputed items"] == str(sum(decisions.values()))
+    shown = {r["Value"]: int(r["Count"]) for r in lines if r["Table"] == "letters by case outcome"}
+    assert {k: v for k, v in shown.items() if v} == outcomes
+    by_decision = {r["Value"]: int(r["Count"]) for r in lines if r["Table"] == "items by decision"}
+    assert by_decision == decisions
+    # Each row the page shows is a row of the export: the outcomes and the decisions.
+    for outcome, n in outcomes.items():
+        assert outcome is not None
+        assert re.search(rf">{re.escape(outcome.capitalize())}</a></th><td>{n}</td>", page.text)
+    for decision, n in decisions.items():
+        assert re.search(rf">{re.escape(decision)}</a></th><td>{n}</td>", page.text)
+    # An unknown parameter is an error, as on every API endpoint; a bad format names the choices.
+    assert api.get("/api/stats", params={"format": "pdf"}).status_code == 400
+    assert api.get("/api/stats", params={"colour": "red"}).status_code == 400
+
+
+def test_the_letter_panel_links_the_precedents_exports(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    letter = next(le for le in server_index.records.values() if le.case_number and le.items)
+    page = api.get(f"/letters/{letter.id}")
+    item = letter.items[0]
+    query = urlencode({"request": item.service, "exclude": letter.id})
+    for fmt in ("csv", "xlsx"):
+        link = f"/api/precedents?{query}&format={fmt}"
+        assert f'href="{escape(link)}" download' in page.text
+        answer = api.get(link)
+        assert answer.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(api.get(f"/api/precedents?{query}&format=csv").text)))
+    data = api.get(f"/api/precedents?{query}").json()
+    assert rows[0]["Section"] == "overall"
+    assert int(rows[0]["Items"]) == data["items"]
 
 
 # -- several letters at once ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Filter values through the API (400 with the closest values, aliases applied and said) and
-the page (the same message, status 400), and letters by case number in any case, against the
+the page (the same message, status 400), typed as a flag or after ``NAME:`` in the query (the
+same answer, note and error either way), and letters by case number in any case, against the
 real server on loopback serving the fixture letters. Headless Chromium checks what a user sees.
 
 Expected counts come from the fixture records parsed without the index.
@@ -7,8 +8,10 @@ Expected counts come from the fixture records parsed without the index.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +20,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from server_fixtures import ServerIndex, ServerProcess
 
 from imr_search.search.request import FILTERS
+
+# isort: split
+from expected import FIELD_VALUE_CASES, as_field, error_detail
 
 pytest_plugins = ["server_fixtures"]
 
@@ -140,6 +146,130 @@ def test_letters_by_any_case_and_by_case_number(
     assert body["total"] == len(letter.items)
 
 
+# -- the flag and the field side by side (issue 25, point 3) ----------------------------------
+
+
+def _answer(api: httpx.Client, params: dict[str, str]) -> dict[str, Any]:
+    response = api.get("/api/search", params={**params, "size": "100"})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _refusal(api: httpx.Client, path: str, params: dict[str, str]) -> httpx.Response:
+    response = api.get(path, params=params)
+    assert response.status_code == 400, response.text
+    return response
+
+
+@pytest.mark.parametrize(("name", "value", "typo"), FIELD_VALUE_CASES)
+def test_api_flag_and_field_agree(api: httpx.Client, name: str, value: str, typo: str) -> None:
+    flag = _answer(api, {name: value})
+    field = _answer(api, {"q": as_field(name, value)})
+    assert flag["total"] == field["total"]
+    assert {h["item_id"] for h in flag["results"]} == {h["item_id"] for h in field["results"]}
+    # The notes (an alias read as its value) and why nothing matched, word for word.
+    assert flag["warnings"] == field["warnings"]
+    bad_flag = _refusal(api, "/api/search", {name: typo}).json()["error"]
+    bad_field = _refusal(api, "/api/search", {"q": as_field(name, typo)}).json()["error"]
+    assert bad_flag["message"].startswith(f"{name} filter: ")
+    assert error_detail(bad_flag["message"], name) == error_detail(bad_field["message"], name)
+    assert bad_flag["detail"]["hint"] == bad_field["detail"]["hint"]
+    assert bad_flag["detail"]["hint"]
+
+
+def _page(text: str) -> dict[str, Any]:
+    """What the page says: its count, its notes, its error and the error's hint."""
+    total = re.search(r'id="result-count" data-total="(\d+)"', text)
+    error = re.search(r"This search cannot be run:</strong> (.*?)</p>", text, re.S)
+    hint = re.search(r'<p class="hint">(.*?)</p>', text, re.S)
+    return {
+        "total": int(total.group(1)) if total else None,
+        "notes": [
+            html.unescape(w)
+            for w in re.findall(r'<p class="alert alert-warning" role="status">(.*?)</p>', text)
+        ],
+        "error": html.unescape(error.group(1)) if error else None,
+        "hint": html.unescape(hint.group(1)) if hint else None,
+    }
+
+
+@pytest.mark.parametrize(("name", "value", "typo"), FIELD_VALUE_CASES)
+def test_page_flag_and_field_agree(api: httpx.Client, name: str, value: str, typo: str) -> None:
+    flag = api.get("/", params={name: value})
+    field = api.get("/", params={"q": as_field(name, value)})
+    assert flag.status_code == field.status_code == 200
+    said_flag, said_field = _page(flag.text), _page(field.text)
+    assert said_flag["total"] is not None
+    assert (said_flag["total"], said_flag["notes"]) == (said_field["total"], said_field["notes"])
+    bad_flag = _page(_refusal(api, "/", {name: typo}).text)
+    bad_field = _page(_refusal(api, "/", {"q": as_field(name, typo)}).text)
+    assert bad_flag["error"]
+    assert bad_field["error"]
+    assert error_detail(bad_flag["error"], name) == error_detail(bad_field["error"], name)
+    assert bad_flag["hint"] == bad_field["hint"]
+
+
+def test_an_enum_alias_in_the_box_is_said_as_the_flags_is(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    upheld = sum(
+        1 for le in server_index.records.values() for it in le.items if it.decision == "upheld"
+    )
+    assert upheld > 0
+    body = _answer(api, {"q": "decision:denied"})
+    assert body["total"] == upheld
+    assert "decision: 'denied' read as 'upheld'" in body["warnings"]
+    page = _page(api.get("/", params={"q": "decision:denied"}).text)
+    assert page["total"] == upheld
+    assert "decision: 'denied' read as 'upheld'" in page["notes"]
+
+
+def _lumbar(server_index: ServerIndex) -> int:
+    return sum(
+        1
+        for le in server_index.records.values()
+        for it in le.items
+        if "lumbar spine" in it.body_regions
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [("/api/crosstab", {"rows": "decision"}), ("/api/citator", {})],
+)
+def test_tables_read_field_values_as_the_search(
+    api: httpx.Client, server_index: ServerIndex, path: str, extra: dict[str, str]
+) -> None:
+    lumbar = _lumbar(server_index)
+    assert lumbar > 0
+    by_flag = api.get(path, params={**extra, "region": "lumbar"})
+    by_field = api.get(path, params={**extra, "q": "region:lumbar"})
+    assert by_flag.status_code == by_field.status_code == 200, by_flag.text + by_field.text
+    assert by_flag.json()["items"] == by_field.json()["items"] == lumbar
+    assert "region: 'lumbar' read as 'lumbar spine'" in by_flag.json()["warnings"]
+    assert "region: 'lumbar' read as 'lumbar spine'" in by_field.json()["warnings"]
+    for params in ({"region": "lumbr"}, {"q": "region:lumbr"}):
+        refused = _refusal(api, path, {**extra, **params}).json()["error"]
+        assert "no item has 'lumbr'" in refused["message"]
+    page = "/crosstab" if "crosstab" in path else "/citator"
+    assert api.get(page, params={**extra, "q": "region:lumbr"}).status_code == 400
+
+
+def test_facets_and_exports_read_field_values_as_the_search(
+    api: httpx.Client, server_index: ServerIndex
+) -> None:
+    lumbar = _lumbar(server_index)
+    facets = api.get("/api/facets", params={"q": "region:lumbar"}).json()
+    assert facets["total_items"] == lumbar
+    exported = api.get("/api/search.csv", params={"q": "region:lumbar"})
+    assert exported.status_code == 200
+    assert exported.headers["X-Total-Count"] == str(lumbar)
+    assert "region: 'lumbar' read as 'lumbar spine'" in exported.headers["X-Warnings"]
+    assert len(exported.text.strip().splitlines()) == lumbar + 1  # the header, one row each
+    assert _refusal(api, "/api/search.csv", {"q": "region:lumbr"}).json()["error"]
+
+
 # -- what a user sees --------------------------------------------------------------------------
 
 
@@ -189,3 +319,20 @@ def test_a_case_number_typed_in_the_box_opens_its_letter(
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(rf"/letters/{re.escape(letter.id)}$"))
     expect(page.locator("h1")).to_contain_text(letter.case_number)
+
+
+@pytest.mark.browser
+def test_page_says_an_enum_alias_typed_in_the_box_and_refuses_a_typo(
+    page: Page, live_server: ServerProcess, server_index: ServerIndex
+) -> None:
+    upheld = sum(
+        1 for le in server_index.records.values() for it in le.items if it.decision == "upheld"
+    )
+    page.goto(live_server.url + "/")
+    page.fill("#q", "decision:denied")
+    page.press("#q", "Enter")
+    expect(page.locator(".alert-warning")).to_contain_text("decision: 'denied' read as 'upheld'")
+    assert int(page.locator("#result-count").get_attribute("data-total") or "-1") == upheld
+    page.fill("#q", "decision:overturnd")
+    page.press("#q", "Enter")
+    expect(page.locator(".alert-error")).to_contain_text("'overturned'")

@@ -86,6 +86,7 @@ class _View:
     stamp: tuple[int, int, int]
     items: int | None = None
     blank_facets: dict[str, Counter[str]] | None = None
+    blank_pairs: Counter[str] | None = None  # the citator's pairs over every item
     # Filter-only requests' facet counts (every page and sort of a filter shares them).
     filter_facets: LRUCache[Hashable, dict[str, Counter[str]]] = field(
         default_factory=lambda: LRUCache(FILTER_FACETS)
@@ -119,6 +120,8 @@ class TantivyEngine(ClosesOnExit):
         self.item_q = Q.term_query(self.schema, "kind", sc.KIND_ITEM)
         self._letter_q = Q.term_query(self.schema, "kind", sc.KIND_LETTER)
         self._states = sc.has_field(self.schema, sc.STATE_FIELD)
+        # False: an index made before the citator's pairs (it asks row by row).
+        self.citation_pairs = sc.has_field(self.schema, sc.PAIR_FIELD)
         # False: letter pages from every hit's letter (to compare, ``benchmarks.mechanisms``)
         self.letter_aggregation = True
         # Through the view: a read-only index can only be read through its links.
@@ -492,6 +495,19 @@ class _TantivyReader:
         if isinstance(matches.payload, dict):  # counted with the letters (``letter_page``)
             return matches.payload
         return self._engine.facets(self._view, query.query, matches.total, blank, query.facet_key)
+
+    def pair_counts(self, query: _Query, matches: Matches, *, blank: bool) -> Counter[str] | None:
+        if not self._engine.citation_pairs:
+            return None
+        if self._s.num_docs == 0:
+            return Counter()
+        if not blank:
+            return letters.pair_counts(self._s, query.query)
+        view = self._view  # every item's: once per commit
+        with view.lock:
+            if view.blank_pairs is None:
+                view.blank_pairs = letters.pair_counts(self._s, self._engine.item_q)
+            return view.blank_pairs
 
     def record(self, ref: Any) -> dict[str, Any]:
         return _record(self._s, ref)

@@ -31,6 +31,7 @@ from typing import Any
 
 import tantivy
 
+from imr_search.engines.tantivy.letters import PAIR_FIELD as PAIR_FIELD
 from imr_search.engines.tantivy.pairs import Pairs, pair_field
 from imr_search.search.documents import ItemDocument, LetterDocument
 from imr_search.search.fields import ALL_FIELDS, TEXT_FIELDS
@@ -74,8 +75,9 @@ def build_words_analyzer() -> Any:
     )
 
 
-def build_schema() -> Any:
-    """The schema (a ``tantivy.Schema``)."""
+def build_schema(*, citation_pairs: bool = True) -> Any:
+    """The schema (a ``tantivy.Schema``); ``citation_pairs`` False: as made before the
+    citator's pairs."""
     b = tantivy.SchemaBuilder()
     # bookkeeping
     b.add_text_field("kind", tokenizer_name="raw", index_option="basic")
@@ -90,6 +92,10 @@ def build_schema() -> Any:
     b.add_text_field(STATE_FIELD, tokenizer_name="raw", index_option="basic")
     b.add_bytes_field("stored", stored=True)  # JSON: the item record or the whole letter
     b.add_text_field("facets", fast=True, tokenizer_name="raw", index_option="basic")
+    # The citator's (IMR, claims administrator) citation pairs, counted only when asked; an
+    # index made before them has none (``has_field``) and the citator asks row by row.
+    if citation_pairs:
+        b.add_text_field(PAIR_FIELD, fast=True, tokenizer_name="raw", index_option="basic")
     b.add_text_field("words", tokenizer_name=WORDS_TOKENIZER, index_option="basic")
     # searchable text (positions, for phrases)
     for name in sorted(TEXT_FIELDS):
@@ -145,8 +151,11 @@ def letter_key(letter_id: str) -> int:
     return int.from_bytes(digest, "big") >> 2
 
 
-def item_document(doc: ItemDocument, pairs: Pairs | None = None) -> Any:
-    """The tantivy document of one item (with the pair terms of its text, given ``pairs``)."""
+def item_document(
+    doc: ItemDocument, pairs: Pairs | None = None, *, citation_pairs: bool = True
+) -> Any:
+    """The tantivy document of one item (with the pair terms of its text, given ``pairs``;
+    ``citation_pairs``: the index has the field of the citator's pairs)."""
     fields: dict[str, Any] = {
         "kind": KIND_ITEM,
         "uid": doc.item_id,
@@ -158,6 +167,8 @@ def item_document(doc: ItemDocument, pairs: Pairs | None = None) -> Any:
     facets = [f"{name}{FACET_SEP}{v}" for name, values in doc.facets.items() for v in values]
     if facets:
         fields["facets"] = list(dict.fromkeys(facets))  # a value counts once per item
+    if citation_pairs and doc.citation_pairs:
+        fields[PAIR_FIELD] = doc.citation_pairs
     for name, text in doc.text.items():
         if text:
             fields[name] = text

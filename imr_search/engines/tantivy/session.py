@@ -31,6 +31,7 @@ class TantivyWriterSession:
         self._pairs = pairs
         self._committed = committed  # a searcher of the content before this batch
         self._schema = schema
+        self._citation_pairs = sc.has_field(schema, sc.PAIR_FIELD)
         self._rebuild = rebuild
         self._batch: dict[str, str] = {}  # letter id -> source key (this batch)
         self._batch_sources: dict[str, str] = {}  # source key -> letter id (this batch)
@@ -52,7 +53,9 @@ class TantivyWriterSession:
                 if other not in self._batch and other != letter.id:
                     self._w.delete_documents_by_term("letter_id", other)
         for doc in item_documents(letter):
-            self._w.add_document(sc.item_document(doc, self._pairs))
+            self._w.add_document(
+                sc.item_document(doc, self._pairs, citation_pairs=self._citation_pairs)
+            )
         self._w.add_document(
             sc.letter_document(
                 letter_document(letter, source_key=source_key, content_hash=content_hash)

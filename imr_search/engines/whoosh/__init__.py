@@ -10,7 +10,7 @@ from pathlib import Path
 
 from imr_search.engines.whoosh._whoosh import index
 from imr_search.engines.whoosh.engine import WRITER_POOL_MB, WhooshEngine
-from imr_search.engines.whoosh.schema import build_schema
+from imr_search.engines.whoosh.schema import PAIR_COLUMN, build_schema
 from imr_search.errors import DamagedIndexError, ImrSearchError, IndexError_, OutdatedIndexError
 
 __all__ = ["WhooshEngine", "open_backend"]
@@ -52,6 +52,9 @@ def open_backend(
                 raise OutdatedIndexError(
                     str(index_dir), "it has no about field (what plain words search)"
                 )
+            # Made before the citator's pairs: kept without them (the citator then asks row by
+            # row; ``outdated`` has ``index --rebuild`` make it anew).
+            schema = build_schema(citation_pairs=PAIR_COLUMN in held)
             ix = index.open_dir(str(index_dir), schema=schema)
         elif create:
             index_dir.mkdir(parents=True, exist_ok=True)

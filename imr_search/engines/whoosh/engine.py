@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from imr_search.engines.whoosh._whoosh import query as wq
 from imr_search.engines.whoosh.collect import AllMatches
 from imr_search.engines.whoosh.compile import Compiler
 from imr_search.engines.whoosh.pool import use_chunked_pool
-from imr_search.engines.whoosh.schema import KIND_ITEM, KIND_LETTER
+from imr_search.engines.whoosh.schema import KIND_ITEM, KIND_LETTER, PAIR_COLUMN, decode_pairs
 from imr_search.engines.whoosh.session import WhooshWriterSession
 from imr_search.engines.whoosh.spelling import suggestions_for
 from imr_search.errors import IndexBusyError, IndexError_, NotFoundError
@@ -84,6 +85,8 @@ class WhooshEngine(ClosesOnExit):
         # The schema object given at opening: ``ix.schema`` re-reads the TOC file each time,
         # which a concurrent commit may just have deleted.
         self.schema = schema
+        # False: an index made before the citator's pairs (it asks row by row).
+        self.citation_pairs = PAIR_COLUMN in schema
         self.index_dir = index_dir
         self.max_expansions = max_expansions
         self._facet_tables: dict[int, res.FacetTable] = {}
@@ -393,6 +396,12 @@ class _WhooshReader:
         self, query: _Query, matches: Matches, *, blank: bool
     ) -> dict[str, Counter[str]]:
         return self._engine.facet_table(self._s).count(d for d, _ in matches.payload)
+
+    def pair_counts(self, query: _Query, matches: Matches, *, blank: bool) -> Counter[str] | None:
+        if not self._engine.citation_pairs:
+            return None
+        column = _column(self._s.reader(), PAIR_COLUMN)
+        return Counter(chain.from_iterable(decode_pairs(column[d]) for d, _ in matches.payload))
 
     def record(self, ref: Any) -> dict[str, Any]:
         return res.load_record(self._s.reader(), ref)

@@ -38,11 +38,17 @@ def _text_analyzer() -> Any:
     return analysis.StemmingAnalyzer(expression=r"\w+", stoplist=None)
 
 
-def build_schema() -> Any:
-    """The schema (a ``whoosh.fields.Schema``)."""
+# The citator's (IMR, claims administrator) citation pairs of each item, RS-separated.
+PAIR_COLUMN = "citepairs"
+
+
+def build_schema(*, citation_pairs: bool = True) -> Any:
+    """The schema (a ``whoosh.fields.Schema``); ``citation_pairs`` False: as made before the
+    citator's pairs (an older index keeps its columns: one that only new segments had would
+    be misread)."""
     kw = _keyword_analyzer
     text = _text_analyzer
-    return fields.Schema(
+    schema = fields.Schema(
         # bookkeeping
         uid=fields.ID(unique=True),  # letter id (letter docs) or item id (item docs)
         kind=fields.ID(),
@@ -89,6 +95,9 @@ def build_schema() -> Any:
         age=fields.NUMERIC(int, bits=32),
         partial=fields.BOOLEAN(),
     )
+    if citation_pairs:
+        schema.add(PAIR_COLUMN, fields.COLUMN(columns.VarBytesColumn()))
+    return schema
 
 
 # Separators inside the ``facets`` column: facets by RS, values by US.
@@ -103,6 +112,10 @@ def encode_facets(facets: dict[str, list[str]], names: tuple[str, ...]) -> bytes
     return _RS.join(_US.join(facets.get(n, [])) for n in names).encode("utf-8")
 
 
+def decode_pairs(raw: bytes) -> list[str]:
+    return raw.decode("utf-8").split(_RS) if raw else []
+
+
 def decode_facets(raw: bytes) -> list[list[str]]:
     """Values per facet, in the order the facets were encoded."""
     return [part.split(_US) if part else [] for part in raw.decode("utf-8").split(_RS)]
@@ -113,9 +126,15 @@ _NOT_ID_FIELDS = frozenset({"partial"})
 
 
 def letter_documents(
-    letter: Letter, *, source_key: str, content_hash: str, facet_names: tuple[str, ...]
+    letter: Letter,
+    *,
+    source_key: str,
+    content_hash: str,
+    facet_names: tuple[str, ...],
+    citation_pairs: bool = True,
 ) -> Iterator[dict[str, Any]]:
-    """The Whoosh documents of one letter: its items, then the letter document."""
+    """The Whoosh documents of one letter: its items, then the letter document
+    (``citation_pairs``: the index has their column)."""
     # Every document gets every column: Whoosh's multi-segment column reader misplaces values
     # of a segment that has no column file for a field.
     for doc in item_documents(letter):
@@ -130,6 +149,8 @@ def letter_documents(
             "partial": doc.keywords["partial"] == ["true"],
             **doc.text,
         }
+        if citation_pairs:
+            out[PAIR_COLUMN] = _RS.join(doc.citation_pairs).encode("utf-8")
         for name, values in doc.keywords.items():
             if values and name not in _NOT_ID_FIELDS:
                 out[name] = values
@@ -150,6 +171,7 @@ def letter_documents(
         "source_key": source_key,
         "src": f"{source_key}\0{content_hash}".encode(),
         "facets": b"",
+        **({PAIR_COLUMN: b""} if citation_pairs else {}),
         "day": ldoc.day,
         "stored": ldoc.stored,
     }

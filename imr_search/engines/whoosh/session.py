@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from imr_search.engines.whoosh.schema import letter_documents
+from imr_search.engines.whoosh.schema import PAIR_COLUMN, letter_documents
 from imr_search.model import Letter
 
 # Fields whose value repeats on consecutive documents: every item of a letter carries its
@@ -90,6 +90,9 @@ class WhooshWriterSession:
         self._w = writer
         self._rebuild = rebuild
         self._facet_names = facet_names
+        # An index made before the citator's pairs keeps none (a column some segments lack
+        # would be misread).
+        self._citation_pairs = PAIR_COLUMN in writer.schema
         # This batch's letters: letter id -> (source key, what was added: the documents'
         # numbers in the new segment, or the held documents).
         self._batch: dict[str, tuple[str, list[Any]]] = {}
@@ -126,7 +129,11 @@ class WhooshWriterSession:
             for other in self._committed_letters_of(source_key):
                 self._delete_committed(other)
         docs = letter_documents(
-            letter, source_key=source_key, content_hash=content_hash, facet_names=self._facet_names
+            letter,
+            source_key=source_key,
+            content_hash=content_hash,
+            facet_names=self._facet_names,
+            citation_pairs=self._citation_pairs,
         )
         added: list[Any] = []
         if self._hold:
