@@ -74,8 +74,9 @@ typecheck: dev
 # CPU time or the best of several tries (tests/conftest.py).
 XDIST := -n auto --dist loadfile
 
+# The slowest tests are listed at the end: the suite must stay well under CI's 10 minutes.
 pytest: dev browser-deps
-	$(BIN)/pytest $(XDIST)
+	$(BIN)/pytest $(XDIST) --durations=20
 
 test: lint typecheck pytest
 

@@ -31,7 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "stats": (
         "search_commands",
         "stats",
-        "Letters, items, overturn rate, date span, top categories; with --by, a cross-tab.",
+        "Letters, items, overturn rate, date span, letters per outcome, top categories; with --by, "
+        "a cross-tab.",
     ),
     "serve": ("serve_command", "serve", "Serve the search page and the JSON API (read-only)."),
     "precedents": (
