@@ -14,7 +14,8 @@ from imr_search.model import Classification, Item
 from imr_search.parse.classify import REGION_NAMES
 from imr_search.search.documents import drug_terms, item_regions
 from imr_search.search.syntax import any_of
-from imr_search.search.tree import Node, Or, Term, all_of
+from imr_search.search.tree import And, Node, Or, Term, all_of
+from imr_search.search.vocabulary import Vocabulary, vocabulary
 
 # Words of the request that rank the sampled items (and make the "service words" rung): enough
 # to find the wording, few enough to keep the query fast on 160,000 items.
@@ -33,6 +34,13 @@ class Rung:
     words: tuple[str, ...] = ()
     # Words the service text must all have (the "service" rung), beside ``fields``.
     service: tuple[str, ...] = ()
+    # Other ways of writing that service (``service_forms``: "esi", "epidural injection"),
+    # each a tuple of words the service text must all have; ``service`` is one of them.
+    forms: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def _forms(self) -> tuple[tuple[str, ...], ...]:
+        return self.forms or ((self.service,) if self.service else ())
 
     @property
     def query(self) -> str:
@@ -40,7 +48,10 @@ class Rung:
         if self.words:
             return f"service:({' OR '.join(self.words)})"
         parts = [f'{k}:"{v.replace(chr(34), " ")}"' for k, v in self.fields.items()]
-        parts += [f"service:({' AND '.join(self.service)})"] if self.service else []
+        forms = [f[0] if len(f) == 1 else f"({' AND '.join(f)})" for f in self._forms]
+        if len(self._forms) == 1:
+            forms = [" AND ".join(self._forms[0])]
+        parts += [f"service:({' OR '.join(forms)})"] if forms else []
         return " AND ".join(parts)
 
     @property
@@ -48,19 +59,22 @@ class Rung:
         """The rung as a query tree (what the engine is given)."""
         if self.words:
             return any_word("service", self.words)
-        service = [Term("service", w) for w in self.service]
+        written = [And(tuple(Term("service", w) for w in f)) for f in self._forms]
+        service = [written[0] if len(written) == 1 else Or(tuple(written))] if written else []
         return all_of(*(any_of(k, [v]) for k, v in self.fields.items()), *service)
 
 
 # -- the ladder --------------------------------------------------------------------------------
 
 
-def ladder(c: Classification, request: str) -> list[Rung]:
+def ladder(c: Classification, request: str, vocab: Vocabulary | None = None) -> list[Rung]:
     """The rungs that apply to a classified request, most specific first (see the module
-    docstring). A rung selecting the same items as an earlier one is left out."""
+    docstring). A rung selecting the same items as an earlier one is left out. ``vocab``
+    (default: the built-in one) gives the other ways of writing the service."""
     cat = {"category": c.category} if c.category else {}
     drug = c.drug.name if c.drug else None
     service = () if drug else service_words(request)
+    forms = service_forms(service, vocab or vocabulary()) if service else ()
     service_fields: dict[str, str | None] = (
         {**cat, "subcategory": c.subcategory} if c.subcategory else dict(cat)
     )
@@ -105,7 +119,7 @@ def ladder(c: Classification, request: str) -> list[Rung]:
         if len(known) == len(fields) and all(
             (known, words) != (r.fields, r.service) for r in rungs
         ):
-            rungs.append(Rung(name, label, known, service=words))
+            rungs.append(Rung(name, label, known, service=words, forms=forms if words else ()))
     words = tuple(query_words(content_words(request), REQUEST_WORDS))
     if words:
         rungs.append(Rung("service words", f"service text mentions: {', '.join(words)}", {}, words))
@@ -140,6 +154,45 @@ def service_words(request: str) -> tuple[str, ...]:
     ]
     longest = set(sorted(kept, key=lambda w: -len(w))[:SERVICE_WORDS])
     return tuple(w for w in kept if w in longest)
+
+
+# The most ways of writing one service a rung searches (each one more OR in its query).
+MAX_FORMS = 24
+
+
+def service_forms(words: tuple[str, ...], vocab: Vocabulary) -> tuple[tuple[str, ...], ...]:
+    """``words`` (``service_words`` of a request) and the other ways the vocabulary writes that
+    service at any level or side, each as the words a service text must all have: "epidural
+    steroid injection" -> ``esi``, ``cesi``, ``tfesi``, ``epidural injection`` ...; ``cesi``
+    -> its long form without the place, "epidural steroid injection", and that one's forms.
+    A whole run of the words is looked up, then each word in its place."""
+    forms: list[tuple[str, ...]] = [words]
+
+    def add(text: str, again: bool) -> None:
+        for alt in vocab.alternatives(text):
+            placeless = service_words(alt)
+            if placeless and placeless not in forms and len(forms) < MAX_FORMS:
+                forms.append(placeless)
+                # A place left out ("cervical esi" -> esi): the service at any level is asked.
+                if again and " ".join(placeless) != " ".join(alt.split()):
+                    add(" ".join(placeless), again=False)
+
+    add(" ".join(words), again=True)
+    if len(words) > 1:
+        for i, word in enumerate(words):
+            alternatives = vocab.alternatives(word)
+            if alternatives and word in vocab.long_forms:
+                # A short form names the service by itself ("ESI injection": any ESI).
+                if (word,) not in forms:
+                    forms.append((word,))
+                add(word, again=True)
+            for alt in alternatives:
+                swapped = tuple(dict.fromkeys((*words[:i], *service_words(alt), *words[i + 1 :])))
+                if swapped not in forms and len(forms) < MAX_FORMS:
+                    forms.append(swapped)
+    # A form holding all the words of another adds no item: "epidural" finds every
+    # "epidural injection".
+    return tuple(f for f in forms if not any(set(g) < set(f) for g in forms))
 
 
 def query_words(candidates: Sequence[str], limit: int) -> list[str]:
@@ -179,7 +232,10 @@ def rung_of(item: Item, c: Classification, rungs: Sequence[Rung]) -> str:
                 (v or "").lower() in [h.lower() for h in have.get(k, [])]
                 for k, v in rung.fields.items()
             )
-            and service.issuperset(rung.service)
+            and (
+                not rung.service
+                or any(service.issuperset(f) for f in rung.forms or (rung.service,))
+            )
         ):
             return rung.name
     return "other"

@@ -1,8 +1,11 @@
 """What a disputed service is, in the state's vocabulary (docs/vocabulary.md).
 
 ``classify`` applies the vocabulary's rules in order, first match wins, to the service text
-alone. It also normalises the free-text requests doctors type, so it reads the usual
-abbreviations (PT, ESI, MBB, EMG/NCS, UDS, w/o, C-spine ...).
+alone. It also normalises the free-text requests doctors type, and reads each abbreviation of
+the field's glossary (``data/abbreviations.json``, the file the filters and the query read too)
+as its long form as well: "TKA" is classified as "total knee arthroplasty", "PSG" as
+"polysomnography", so an abbreviation added to the file is understood here too. The rules'
+own patterns still name the commonest short forms (PT, ESI, MBB, EMG/NCS, UDS ...).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
+from imr_search.glossary import long_forms_in
 from imr_search.model import Classification, Drug
 from imr_search.parse.drugs import drug_classes, parse_drug, pharma_subcategory
 from imr_search.parse.regex import quick
@@ -28,6 +32,19 @@ _WITH = re.compile(r"\bw/")
 _CLOTTING = re.compile(r"\bpt\s*/\s*(ptt|inr)\b")
 # The specialty name is not a request for rehabilitation therapy.
 _PM_R = re.compile(r"physical medicine (?:and|&) rehab\w*")
+# "Hep C" is hepatitis, not HEP, the home exercise program.
+_HEPATITIS = re.compile(r"\bhep\.?\s*([abc])\b")
+
+
+def _spelt_out(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` (normalised) with the long form of each short form it uses on lines of their
+    own, and those long forms with the place of their short form. A line apart keeps the
+    rules' anchors (``^``) and ``.*`` on the service as written; regions read the long forms
+    at their short form's place, so "MRI LE and hip" names the lower extremity first."""
+    found = [(pos, _normalise(long)) for pos, long in long_forms_in(text)]
+    if not found:
+        return text, []
+    return text + "".join(f"\n{long}" for _, long in found), found
 
 
 def _normalise(service: str) -> str:
@@ -41,6 +58,8 @@ def _normalise(service: str) -> str:
         text = _CLOTTING.sub(r"prothrombin/\1", text)
     if "rehab" in text:
         text = _PM_R.sub("pm&r", text)
+    if "hep" in text:
+        text = _HEPATITIS.sub(r"hepatitis \1", text)
     return text
 
 
@@ -54,7 +73,7 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     (
         "thoracic spine",
         r"thoracic|t-?spine|dorsal spine|\bt(?:[1-9]|1[0-2])\s*[-/]\s*t?\d{1,2}\b"
-        r"|\bt1[0-2]\b|thoracolumbar",
+        r"|\bt1[0-2]\b|thoracolumb(?:ar|osacral)",
     ),
     (
         "lumbar spine",
@@ -71,14 +90,14 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
     ("neck", r"\bneck\b"),
     ("shoulder", r"shoulder|rotator cuff|acromi|\bslap\b|superior labral"),
     ("elbow", r"\belbows?\b|epicondyl|olecranon|cubital"),
-    ("wrist", r"\bwrists?\b|(?<!meta)carpal|distal radius"),
+    ("wrist", r"\bwrists?\b|(?<!meta)carpal|distal radius|triangular fibrocartilage"),
     ("forearm", r"forearm|\bradius\b|\bulna\b"),
     ("hand", r"\bhands?\b|fingers?\b|thumbs?\b|\bdigits?\b|\bpalm|metacarpal"),
     ("upper extremity", r"upper extremit|\barms?\b|\b[rlb]ue\b|\bues\b"),
     ("hip", r"\bhips?\b"),
     ("pelvis", r"\bpelvi[sc]\b"),
     ("thigh", r"\bthighs?\b|femur|femoral"),
-    ("knee", r"\bknees?\b|patell|menisc"),
+    ("knee", r"\bknees?\b|patell|menisc|cruciate"),
     ("leg", r"\blegs?\b|\bcalf\b|\bcalves\b|tibia|\bshins?\b"),
     ("ankle", r"\bankles?\b|achilles"),
     ("foot", r"\bfoot\b|\bfeet\b|\btoes?\b|\bheels?\b|plantar"),
@@ -104,15 +123,21 @@ _SPINAL = frozenset({"cervical spine", "thoracic spine", "lumbar spine"})
 def body_regions(text: str) -> list[str]:
     """Every body region named, in the order written (laterality dropped), in the
     vocabulary's terms. ``spine`` (unspecified) only when no part of the spine is named."""
-    return _regions(_normalise(text))
+    t = _normalise(text)
+    return _regions(t, _spelt_out(t)[1])
 
 
-def _regions(t: str) -> list[str]:
+def _regions(t: str, long_forms: list[tuple[int, str]]) -> list[str]:
     found: list[tuple[int, int, str]] = []
     for name, pattern in _REGION_PATTERNS:
         for m in pattern.finditer(t):
             found.append((m.start(), -len(m.group(0)), name))
+        for pos, long in long_forms:
+            for m in pattern.finditer(long):
+                found.append((pos, -len(m.group(0)), name))
     names = list(dict.fromkeys(name for _, _, name in sorted(found)))
+    if long_forms:
+        t = "\n".join([t, *(long for _, long in long_forms)])
     if "neck" in names and (_SPINE_CONTEXT.search(t) or _SPINAL & set(names)):
         names = list(dict.fromkeys("cervical spine" if n == "neck" else n for n in names))
     if _SPINAL & set(names):
@@ -156,10 +181,11 @@ _MODALITIES: Final[tuple[tuple[str, str], ...]] = (
     ("ecg", r"\becg\b|\bekg\b|electrocardiogra"),
     (
         "lab",
-        r"\blabs?\b|laborator|blood (?:test|work|draw|panel)|\bcbc\b|\bcmp\b|\bbmp\b|"
+        r"\blabs?\b|laborator|blood (?:test|work|draw|panel|count)|\bcbc\b|\bcmp\b|\bbmp\b|"
         r"chem(?:istry)? panel|metabolic panel|lipid panel|prothrombin|\binr\b|urinalysis|"
         r"\bua\b|hemoglobin|\ba1c\b|liver function|\blft|thyroid|\btsh\b|\besr\b|"
         r"c-reactive|\bcrp\b|culture|patholog|genetic|\bdna\b|serum|"
+        r"antibod\w* (?:test|panel|screen)|hepatitis (?:[abc] )?(?:panel|screen|test)|"
         r"(?:blood|drug|vitamin \w+|testosterone|hormone) levels?\b|function panel|"
         r"(?:hepatic|renal|kidney) function",
     ),
@@ -189,7 +215,7 @@ _NOT_A_TEST = re.compile(
 
 def modality(text: str) -> str | None:
     """The kind of diagnostic test a text names, or None when it names none."""
-    return _modality(_normalise(text))
+    return _modality(_spelt_out(_normalise(text))[0])
 
 
 def _modality(normalised: str) -> str | None:
@@ -241,8 +267,9 @@ _DMEPOS: Final[tuple[Rule, ...]] = (
     (
         "DMEPOS",
         "Electrical Stimulation",
-        _rx(r"""\btens\b | interferential | h-?wave | \bnmes\b | muscle\ stim | \bems\b
-            | multi-?stim | neuromuscular\ stimulat | \bstim\ unit
+        _rx(r"""\btens\b | transcutaneous\ electrical | interferential | h-?wave | \bnmes\b
+            | muscle\ stim | \bems\b | multi-?stim | neuromuscular\ (?:electrical\ )?stimulat
+            | \bstim\ unit
             | \be-?stim\w*\ unit | electrical\ (?:muscle\ )?stimulat\w*\ (?:unit|device)
             | electrical\ stimulator | sequential\ stimulator | \bif\ unit"""),
     ),
@@ -471,17 +498,21 @@ def _stimulation_sessions(text: str, found: tuple[str, str] | None) -> bool:
 
 def classify(service: str) -> Classification:
     """Category, subcategory, regions, modality, retrospective flag and drug of a service."""
-    text = _normalise(service)
+    written = _normalise(service)
     # Regions and modality read the text normalised once more, as ``body_regions(text)`` and
     # ``modality(text)`` would (not a no-op: "w/ x" -> "with  x" -> "with x").
-    again = _normalise(text)
-    regions = _regions(again)
+    again = _normalise(written)
+    spelt, long_forms = _spelt_out(again)
+    regions = _regions(again, long_forms)
     region = regions[0] if regions else None
-    test = _modality(again)
-    drug = parse_drug(text)
-    if drug is not None and test == "x-ray" and not _XRAY_WORDS.search(text):
+    test = _modality(spelt)
+    # The drug, its class and the strength read the service as written; the rules read the
+    # long forms too.
+    drug = parse_drug(written)
+    text, _ = _spelt_out(written)
+    if drug is not None and test == "x-ray" and not _XRAY_WORDS.search(written):
         test = None  # "Voltaren XR": extended release, not an x-ray
-    retro = bool(_RETROSPECTIVE.search(text))
+    retro = bool(_RETROSPECTIVE.search(written))
 
     def made(
         category: str | None, sub: str | None, test: str | None, drug: Drug | None
@@ -490,7 +521,7 @@ def classify(service: str) -> Classification:
 
     if _ADJUNCT.search(text):
         return made("Surgery", "Adjunct Surgical Services", test, drug)
-    pharma = _pharmaceutical(text, drug, test)
+    pharma = _pharmaceutical(written, drug, test)
     if pharma:
         return made(pharma[0], pharma[1], None, drug)
     if test is not None:

@@ -9,8 +9,9 @@ so the answer says what it searched.
 
 Three sources, all data files the parser reads too:
 
-- ``data/abbreviations.json``: short form -> long forms of this field (PT, ESI, TFESI, MBB,
-  RFA, UDS, TENS, FCE, EMG/NCV, H-wave, FRP, DME, HEP, CBT, PRP, SCS ...);
+- ``data/abbreviations.json`` through ``imr_search.glossary``: short form -> long forms of
+  this field (PT, ESI, TFESI, MBB, RFA, UDS, TENS, FCE, EMG/NCV, H-wave, FRP, DME, HEP, CBT,
+  PRP, SCS ...), the file the parser and the filters read too;
 - ``data/drugs.json`` through ``imr_search.parse.drugs``: brand, alias and combination ->
   generic, the same lexicon that fills an item's ``drug`` field;
 - the pairs the letters define themselves ("transcutaneous electrical nerve stimulation
@@ -25,12 +26,12 @@ import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from imr_search.glossary import glossary
 from imr_search.parse.drugs import generic_name, lexicon_words
-from imr_search.search.tree import And, AndMaybe, Node, Not, Or, Phrase, Term
+from imr_search.search.tree import And, AndMaybe, Node, Not, Or, Phrase, Term, walk
 
 # Words the analyser splits ("w/o", "h-wave") are matched as typed, lower-cased.
 MIN_SHORT = 3  # the shortest short form a long form typed also searches
@@ -118,28 +119,15 @@ def mined_pairs(path: Path, *, min_letters: int = MIN_LETTERS) -> list[tuple[str
     return out
 
 
-@functools.cache
-def _builtin_senses() -> Mapping[str, tuple[str, ...]]:
-    raw = resources.files("imr_search").joinpath("data/abbreviations.json").read_text("utf-8")
-    return MappingProxyType({k: tuple(v) for k, v in json.loads(raw)["senses"].items()})
-
-
-@functools.cache
 def builtin_pairs() -> tuple[Pairs, Pairs]:
-    """The pairs and the narrower terms of ``data/abbreviations.json``."""
-    raw = resources.files("imr_search").joinpath("data/abbreviations.json").read_text("utf-8")
-    data = json.loads(raw)
-
-    def flat(table: Mapping[str, list[str]]) -> Pairs:
-        return tuple((key, value) for key, values in table.items() for value in values)
-
-    return flat(data["pairs"]), flat(data["narrower"])
+    """The pairs (dose forms too) and the narrower terms of ``data/abbreviations.json``."""
+    return glossary().pairs, glossary().narrower
 
 
 def vocabulary(extra: Iterable[tuple[str, str]] = ()) -> Vocabulary:
     """The built-in pairs and ``extra`` (those an index mined from its letters)."""
     pairs, narrower = builtin_pairs()
-    return make_vocabulary([*pairs, *extra], narrower, _builtin_senses())
+    return make_vocabulary([*pairs, *extra], narrower, glossary().senses)
 
 
 # -- expansion ---------------------------------------------------------------------------------
@@ -158,8 +146,11 @@ def _alternative(text: str, boost: float) -> Node:
 
 
 class _Expander:
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, asked: frozenset[str] = frozenset()) -> None:
         self.vocab = vocab
+        # The query's own plain words: a query that names the other sense ("chiropractic
+        # physiotherapy", "PT PTT") asks for it, so it is not left out.
+        self.asked = asked
         self.also: list[str] = []
 
     def _note(self, label: str) -> None:
@@ -185,8 +176,8 @@ class _Expander:
     def _sense(self, word: str, node: Node) -> Node:
         """``node`` without the items where ``word`` has its other sense ("PT" is not the PT
         of "PT/PTT", prothrombin time)."""
-        other = self.vocab.senses.get(word.lower())
-        if not other:
+        other = self.vocab.senses.get(word.lower(), ())
+        if not other or self.asked.intersection(other):
             return node
         self._note(f"{word} not beside {', '.join(other)}")
         return And((node, Not(Or(tuple(Term(None, w) for w in other)))))
@@ -234,7 +225,13 @@ class _Expander:
 def expand(tree: Node, vocab: Vocabulary) -> Expansion:
     """``tree`` with every plain word or run of words the vocabulary knows also searching what
     it stands for (see the module docstring)."""
-    expander = _Expander(vocab)
+    asked = frozenset(
+        w
+        for n in walk(tree)
+        if isinstance(n, Term) and n.field is None
+        for w in n.text.lower().split()
+    )
+    expander = _Expander(vocab, asked)
     return Expansion(expander.node(tree), expander.also)
 
 

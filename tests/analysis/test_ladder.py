@@ -91,6 +91,47 @@ def test_a_cervical_esi_finds_esis_at_any_level_before_every_injection(new_engin
     assert "epidural steroid injection requests at any level or side" in p.fallback
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    ["CESI C5-6", "Cervical epidural steroid injection C5-6", "Right C6-7 cervical ESI"],
+)
+def test_the_same_service_rung_reads_abbreviations_and_long_forms_alike(
+    new_engine: Engine, request_text: str
+) -> None:
+    # ESIs at other levels and sides, each written another way: an abbreviation, its long
+    # form, a narrower kind (TFESI, LESI); and injections that are no ESI.
+    esis = index(
+        new_engine,
+        [
+            ("ESI L4-5", "upheld"),
+            ("LESI at L5-S1", "upheld"),
+            ("Left L5-S1 TFESI", "overturned"),
+            ("Lumbar epidural steroid injection at L3-4", "overturned"),
+        ],
+    )
+    others = index(
+        new_engine,
+        [("PRP injection right knee", "upheld"), ("Right SI joint injection", "overturned")],
+    )
+    p = precedents(new_engine, request_text)
+    assert p.rung is not None
+    assert p.rung.name == "service"
+    assert {x.item_id for x in p.closest} == set(esis)
+    assert not {x.item_id for x in p.closest} & set(others)
+    assert (p.overall.items, p.overall.overturned) == (4, 2)
+
+
+def test_the_rung_s_query_names_every_form_it_searches() -> None:
+    request = "TFESI left L5-S1"
+    rung = next(r for r in ladder(classify(request), request) if r.name == "service")
+    assert rung.service == ("tfesi",)
+    assert "tfesi OR (transforaminal AND epidural AND injection)" in rung.query
+    # A place is no part of the service: a cervical ESI's rung is every ESI.
+    request = "CESI C5-6"
+    rung = next(r for r in ladder(classify(request), request) if r.name == "service")
+    assert {("esi",), ("lesi",), ("tfesi",)} <= set(rung.forms)
+
+
 def test_the_same_drug_is_found_whatever_its_category(new_engine: Engine) -> None:
     # A Lidoderm patch filed under DMEPOS, and an unrelated topical under Pharmaceuticals.
     patch = index(new_engine, [("Lidoderm 5% patch #30", "overturned")], category="DMEPOS",

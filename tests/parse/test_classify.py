@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from imr_search.glossary import glossary
 from imr_search.model import Classification, Drug
 from imr_search.parse.classify import body_region, classify, modality, possible_categories
 from imr_search.parse.drugs import drug_class
@@ -493,7 +494,9 @@ FREE_TEXT: list[Row] = [
         False,
     ),
     ("FRP 10 days", "Programs", "Programs", None, None, False),
-    ("SCS trial", "Surgery", "Spine", None, None, False),
+    # SCS is read as its long form, "spinal cord stimulator": a spine request, as the service
+    # table labels "Spinal cord stimulator trial".
+    ("SCS trial", "Surgery", "Spine", "spine", None, False),
     ("xray left wrist", "Diagnostic Testing", "Imaging / Radiology", "wrist", "x-ray", False),
     ("C-spine MRI", "Diagnostic Testing", "Imaging / Radiology", "cervical spine", "mri", False),
     (
@@ -761,3 +764,22 @@ def test_classify_keeps_to_the_taxonomy_on_mixed_requests(text: str) -> None:
 )
 def test_classify_is_unmoved_by_extraction_spacing(layout: str, plain: str) -> None:
     assert classify(layout) == classify(plain)
+
+
+def test_each_short_form_of_the_glossary_is_classified_as_its_usual_long_form() -> None:
+    # One vocabulary: a short form added to data/abbreviations.json is classified as the long
+    # form it stands for, so the parser, the filters and the query read it alike.
+    first: dict[str, str] = {}
+    for short, long in glossary().service_pairs:
+        first.setdefault(short, long)
+    unlike = []
+    for short, long in first.items():
+        a, b = classify(short), classify(long)
+        if (a.category, a.subcategory, a.modality, a.body_regions) != (
+            b.category,
+            b.subcategory,
+            b.modality,
+            b.body_regions,
+        ):
+            unlike.append(f"{short}: {a} / {long}: {b}")
+    assert unlike == []

@@ -140,3 +140,29 @@ def test_one_switch_searches_the_words_as_typed(
     with_vocabulary = judged_engine.search(SearchRequest(query="UDT", size=100))
     assert "urine drug test" in with_vocabulary.also_searched
     assert with_vocabulary.total > result.total
+
+
+# A service that names physical therapy: its words, or PT where PT is no clotting test.
+PHYSICAL_THERAPY = re.compile(r"physical therap|physiotherap|\bpt\b(?!\s*/\s*(?:ptt|inr))", re.I)
+
+
+def test_pt_answers_physical_therapy_not_a_chiropractor_s_physiotherapy(
+    judged_engine: Engine, records: list[Letter]
+) -> None:
+    chiropractic = {
+        lt.item_id(it) for lt, it in pairs(records) if re.search(r"chiro", it.service, re.I)
+    }
+    therapy = {
+        lt.item_id(it)
+        for lt, it in pairs(records)
+        if PHYSICAL_THERAPY.search(it.service) and lt.item_id(it) not in chiropractic
+    }
+    # The fixtures hold "5 sessions of chiropractic physiotherapy for the left elbow".
+    assert chiropractic
+    assert therapy
+    for query in ("PT", "physical therapy", "physiotherapy"):
+        found = {h.item_id for h in judged_engine.search(SearchRequest(query=query, size=100)).hits}
+        assert found == therapy, query
+    # Asked together, the chiropractor's physiotherapy is what the query asks for.
+    asked = judged_engine.search(SearchRequest(query="chiropractic physiotherapy", size=100))
+    assert {h.item_id for h in asked.hits} & chiropractic

@@ -145,3 +145,18 @@ def test_a_misspelt_drug_is_corrected_towards_the_lexicon(word: str, expected: s
 def test_a_short_or_unknown_word_is_not_corrected() -> None:
     assert lexicon_spelling("pain", VOCAB) is None
     assert lexicon_spelling("wheelchair", VOCAB) is None
+
+
+def test_physiotherapy_beside_chiropractic_is_the_chiropractor_s_service() -> None:
+    # "PT" also searches physiotherapy, but not "chiropractic physiotherapy" (Chiropractic).
+    assert "physiotherapy not beside chiropractic, chiro, chiropractor" in also("PT")
+    tree = expand(parse("physiotherapy"), VOCAB).tree
+    assert isinstance(tree, And)
+    assert isinstance(tree.children[1], Not)
+
+
+@pytest.mark.parametrize(
+    ("query", "word"), [("chiropractic physiotherapy", "physiotherapy"), ("PT PTT", "PT")]
+)
+def test_a_query_that_names_the_other_sense_asks_for_it(query: str, word: str) -> None:
+    assert not any(a.startswith(f"{word} not beside") for a in also(query))
