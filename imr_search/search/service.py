@@ -29,6 +29,7 @@ from typing import Any
 from imr_search.config import MAX_QUERY_LENGTH
 from imr_search.errors import QueryError
 from imr_search.model import Letter
+from imr_search.parse.drugs import generic_name
 from imr_search.search.backend import (
     Backend,
     ClosesOnExit,
@@ -227,7 +228,7 @@ class SearchService(ClosesOnExit):
         if out_of_time():
             plan.skipped.append("searching the rationales and summaries")
             return plan
-        suggested, complete = reader.suggestions(plan.words, out_of_time)
+        suggested, complete = reader.suggestions(self._not_vocabulary(plan.words), out_of_time)
         plan.suggested = (suggested, complete)
         spellings = self._spellings(plan.words, suggested) if request.synonyms else {}
         if spellings and not out_of_time():
@@ -242,6 +243,12 @@ class SearchService(ClosesOnExit):
         wider.fallback, wider.words = True, plan.words
         wider.suggested = (suggested, complete)
         return wider
+
+    def _not_vocabulary(self, words: list[str]) -> list[str]:
+        """The words a spelling correction is looked for: not those the vocabulary knows. An
+        abbreviation or a drug name no item has ("ESI" in an index without one) is not a typo;
+        "did you mean: is" would send the user from it to nothing."""
+        return [w for w in words if not self.vocabulary.alternatives(w) and generic_name(w) is None]
 
     def _spellings(self, words: list[str], suggested: Mapping[str, str]) -> dict[str, str]:
         """Word -> the spelling to search instead, for the words no item has (``suggested``:
@@ -350,7 +357,8 @@ class SearchService(ClosesOnExit):
                         result.facets[PAIR_FACET] = [FacetCount(v, n) for v, n in pairs.items()]
         if request.query.strip() and not plan.respelled:
             result.suggestions, complete = plan.suggested or reader.suggestions(
-                plan.words if plan.words is not None else plain_words(tree), out_of_time
+                self._not_vocabulary(plan.words if plan.words is not None else plain_words(tree)),
+                out_of_time,
             )
             if not complete:
                 skipped.append("some spelling suggestions")

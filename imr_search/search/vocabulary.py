@@ -162,8 +162,8 @@ class _Expander:
         drug it names when that is not the text itself."""
         nodes: list[Node] = []
         for alt in self.vocab.alternatives(text):
-            nodes.append(self._sense(alt, _alternative(alt, boost)))
             self._note(alt)
+            nodes.append(self._sense(alt, _alternative(alt, boost)))
         generic = generic_name(text)
         if generic and generic != " ".join(text.lower().split()):
             # Plain words, so that a wider scope finds the generic's mentions too; ``about``
@@ -179,7 +179,13 @@ class _Expander:
         other = self.vocab.senses.get(word.lower(), ())
         if not other or self.asked.intersection(other):
             return node
-        self._note(f"{word} not beside {', '.join(other)}")
+        # Said once, with the word it qualifies ("physiotherapy (not beside chiropractic)"),
+        # in place of the word's plain mention when it has one.
+        label = f"{word} (not beside {', '.join(other)})"
+        if word in self.also:
+            self.also[self.also.index(word)] = label
+        else:
+            self._note(label)
         return And((node, Not(Or(tuple(Term(None, w) for w in other)))))
 
     def node(self, node: Node) -> Node:

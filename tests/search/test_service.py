@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from imr_search.cli import main
+from imr_search.engines.registry import open_engine
 from imr_search.errors import QueryError
 from imr_search.model import Letter
 from imr_search.search import service as service_module
@@ -98,3 +100,20 @@ def test_the_cli_refuses_reversed_dates_as_the_api_does(letters_index: object) -
     )
     assert result.exit_code == 2
     assert "from (2017-02-01) is after to (2017-01-01)" in result.stderr
+
+
+@pytest.mark.parametrize("word", ["ESI", "TFESI", "Ultram"])
+def test_a_vocabulary_word_no_item_has_gets_no_spelling_suggestion(
+    letters_index: Path, letter_records: list[Letter], word: str
+) -> None:
+    # An abbreviation or a drug name is not a typo: "did you mean: is" for ESI sent users from
+    # a word the field uses to one it does not (the fixture letters have no ESI).
+    said = " ".join(
+        t.lower() for lt in letter_records for it in lt.items for t in (it.service, it.rationale)
+    )
+    assert word.lower() not in said.split()  # no item has it (else the test shows nothing)
+    with open_engine(letters_index) as engine:
+        for synonyms in (True, False):
+            found = engine.search(SearchRequest(word, synonyms=synonyms))
+            assert word.lower() not in found.suggestions, found.suggestions
+            assert not found.respelled

@@ -102,7 +102,7 @@ def test_a_topical_brand_or_a_kit_is_its_own_name() -> None:
 def test_a_long_form_does_not_search_an_ambiguous_two_letter_short_form() -> None:
     # OT is also "other"; PT is searched only with its other sense (PT/PTT) left out.
     assert "ot" not in also("occupational therapy")
-    assert "pt" in also("physical therapy")
+    assert "pt (not beside ptt, inr)" in also("physical therapy")
 
 
 def test_drug_names_come_from_the_parser_lexicon() -> None:
@@ -149,7 +149,9 @@ def test_a_short_or_unknown_word_is_not_corrected() -> None:
 
 def test_physiotherapy_beside_chiropractic_is_the_chiropractor_s_service() -> None:
     # "PT" also searches physiotherapy, but not "chiropractic physiotherapy" (Chiropractic).
-    assert "physiotherapy not beside chiropractic, chiro, chiropractor" in also("PT")
+    said = also("PT")
+    assert "physiotherapy (not beside chiropractic, chiro, chiropractor)" in said
+    assert "physiotherapy" not in said  # said once, with its qualification
     tree = expand(parse("physiotherapy"), VOCAB).tree
     assert isinstance(tree, And)
     assert isinstance(tree.children[1], Not)
@@ -159,4 +161,4 @@ def test_physiotherapy_beside_chiropractic_is_the_chiropractor_s_service() -> No
     ("query", "word"), [("chiropractic physiotherapy", "physiotherapy"), ("PT PTT", "PT")]
 )
 def test_a_query_that_names_the_other_sense_asks_for_it(query: str, word: str) -> None:
-    assert not any(a.startswith(f"{word} not beside") for a in also(query))
+    assert not any(a.startswith(f"{word} (not beside") for a in also(query))
