@@ -83,11 +83,13 @@ def engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
     return ENGINE_FACTORIES[request.param]
 
 
-def corpus_engine_of(
-    engine_factory: EngineFactory, corpus: list[Letter], tmp_path_factory: pytest.TempPathFactory
+def engine_of(
+    engine_factory: EngineFactory, letters: list[Letter], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    engine = engine_factory(tmp_path_factory.mktemp("corpus-index"))
-    index_letters(engine, corpus)
+    """A new index of ``letters`` made with ``engine_factory``, closed after its last use (the
+    body of a fixture that holds one)."""
+    engine = engine_factory(tmp_path_factory.mktemp("index"))
+    index_letters(engine, letters)
     yield engine
     engine.close()
 
@@ -109,7 +111,7 @@ def corpus_engine(
     corpus: list[Letter],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
-    yield from corpus_engine_of(engine_factory, corpus, tmp_path_factory)
+    yield from engine_of(engine_factory, corpus, tmp_path_factory)
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from imr_search.model import Citation, Drug, Item, Letter, Patient, Reviewer
 from imr_search.search.backend import Engine
+from imr_search.search.request import SearchRequest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The 5 seed letter bodies and the 20 published PDFs, as folders to index.
@@ -289,3 +291,18 @@ def rx(
         refills=refills,
         ingredients=parts,
     )
+
+
+@dataclass
+class Counting:
+    """A real engine whose searches are counted."""
+
+    engine: Engine
+    searches: list[SearchRequest] = field(default_factory=list)
+
+    def search(self, request: SearchRequest) -> Any:
+        self.searches.append(request)
+        return self.engine.search(request)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)

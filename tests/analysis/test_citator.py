@@ -17,8 +17,7 @@ from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 
 # isort: split
-from conftest import EngineFactory
-from factories import index_letters
+from conftest import EngineFactory, engine_of
 
 Z = 1.959963984540054
 CitePred = Callable[[Citation], bool]
@@ -30,10 +29,7 @@ def engine(
     letter_records: list[Letter],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
-    eng = engine_factory(tmp_path_factory.mktemp("citator") / "index")
-    index_letters(eng, letter_records)
-    yield eng
-    eng.close()
+    yield from engine_of(engine_factory, letter_records, tmp_path_factory)
 
 
 def items(records: list[Letter]) -> list[Item]:

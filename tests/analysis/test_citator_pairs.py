@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,8 @@ from imr_search.search.backend import Engine
 from imr_search.search.request import SearchRequest
 
 # isort: split
-from conftest import ENGINE_FACTORIES, EngineFactory
-from factories import index_letters
-
-
-@dataclass
-class Counting:
-    """A real engine whose searches are counted."""
-
-    engine: Engine
-    searches: list[SearchRequest] = field(default_factory=list)
-
-    def search(self, request: SearchRequest) -> Any:
-        self.searches.append(request)
-        return self.engine.search(request)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.engine, name)
+from conftest import ENGINE_FACTORIES, EngineFactory, engine_of
+from factories import Counting, index_letters
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +33,7 @@ def engine(
     letter_records: list[Letter],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
-    eng = engine_factory(tmp_path_factory.mktemp("citator-pairs") / "index")
-    index_letters(eng, letter_records)
-    yield eng
-    eng.close()
+    yield from engine_of(engine_factory, letter_records, tmp_path_factory)
 
 
 def expected(items: list[Item]) -> dict[str, Counter[str]]:

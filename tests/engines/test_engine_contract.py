@@ -29,7 +29,7 @@ from imr_search.search.fields import MAX_CORRECTED_WORDS
 from imr_search.search.request import FACETS, FILTERS, SearchRequest
 
 # isort: split
-from conftest import ENGINE_FACTORIES, EngineFactory, corpus_engine_of, new_engine_of
+from conftest import ENGINE_FACTORIES, EngineFactory, engine_of, new_engine_of
 from expected import (
     Pred,
     all_hits,
@@ -77,7 +77,7 @@ def corpus_engine(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
     """conftest's, made from this module's ``engine_factory`` (see conftest: kept apart)."""
-    yield from corpus_engine_of(engine_factory, corpus, tmp_path_factory)
+    yield from engine_of(engine_factory, corpus, tmp_path_factory)
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from imr_search.search.deadline import Deadline
 from imr_search.search.emptiness import why_nothing
 from imr_search.search.request import SearchRequest
 
+# isort: split
+from factories import Counting
+
 
 def test_each_cause_is_named(corpus_engine: Engine) -> None:
     later = SearchRequest(query="mri", date_from=dt.date(2090, 1, 1))
@@ -20,30 +23,16 @@ def test_each_cause_is_named(corpus_engine: Engine) -> None:
     )
 
 
-class CountingEngine:
-    """The corpus engine, counting the searches run through it."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine, self.searches = engine, 0
-
-    def search(self, request: SearchRequest) -> object:
-        self.searches += 1
-        return self.engine.search(request)
-
-    def stats(self) -> object:
-        return self.engine.stats()
-
-
 def test_past_the_answers_deadline_no_search_is_run_to_say_why(corpus_engine: Engine) -> None:
     # A query of 200 words no item has found nothing slowly; its answer's time is up, so the
     # reason is not searched for (it was, with no limit, for seconds).
-    counting = CountingEngine(corpus_engine)
+    counting = Counting(corpus_engine)
     gone = Deadline.start(0.001)
     time.sleep(0.01)
-    said = why_nothing(counting, SearchRequest(query="zqxwv qzxwv"), gone)  # type: ignore[arg-type]
-    assert counting.searches == 0
+    said = why_nothing(counting, SearchRequest(query="zqxwv qzxwv"), gone)
+    assert not counting.searches
     assert said.startswith("No matches in the time the search had")
     # With time left, the same question is answered.
-    said = why_nothing(counting, SearchRequest(query="zqxwv qzxwv"), Deadline.start(5.0))  # type: ignore[arg-type]
-    assert counting.searches > 0
+    said = why_nothing(counting, SearchRequest(query="zqxwv qzxwv"), Deadline.start(5.0))
+    assert counting.searches
     assert "on its own" in said

@@ -29,6 +29,7 @@ from imr_search.search.request import SearchRequest
 from imr_search.search.results import SearchResult
 
 # isort: split
+from factories import Counting
 from server_fixtures import ServerIndex, server_process
 
 pytest_plugins = ["server_fixtures"]
@@ -238,12 +239,8 @@ def test_the_pages_show_the_warning_past_the_limit(
 def test_the_next_search_of_an_answer_is_not_started_after_one_cut_short(
     corpus_engine: Engine,
 ) -> None:
-    started: list[SearchRequest] = []
-
-    def search(request: SearchRequest) -> SearchResult:
-        started.append(request)
-        return corpus_engine.search(request)
-
+    counting = Counting(corpus_engine)
+    search, started = counting.search, counting.searches
     deadline = Deadline.start(60.0)
     whole = deadline.timed(search, SearchRequest("mri", facets=True))
     assert not ran_out(whole.warnings)
