@@ -1,9 +1,15 @@
 """Settings, built once at the edge (CLI or server start-up) and passed down.
 
 Precedence: defaults < ``IMR_SEARCH_*`` environment < command-line flags. ``Settings`` is the one
-description of every setting (its variable, flag, default, bounds and help); pydantic-settings
-names the variables and pydantic checks the values. No other module reads the environment, and
-neither does ``Settings()``: the edge reads it and hands it to ``load_settings``.
+description of every setting (its variable, flag, default, bounds and help); pydantic checks the
+values and pydantic-settings names and reads the variables. No other module reads the
+environment, and neither does ``Settings()``: the edge reads it and hands it to
+``load_settings``.
+
+pydantic-settings is imported only when the environment holds an ``IMR_SEARCH_*`` variable: its
+import costs more than the rest of a one-hit search's start together (docs/benchmarks.md, "The
+CLI's start"), so ``Settings`` is a plain pydantic model and the variables are read through a
+settings class made from its fields when there are any to read.
 """
 
 from __future__ import annotations
@@ -14,14 +20,8 @@ from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import annotated_types
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
 
 from imr_search.errors import ConfigError
 from imr_search.setting_list import SettingInfo as SettingInfo
@@ -45,13 +45,11 @@ class Flag:
     metavar: str | None = None  # the value's name in --help, when not SECONDS or N
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every setting. A number with no upper bound must be above 0 (a limit of 0 would let
     nothing through). ``Settings()`` holds the defaults; the environment is not read here."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_ignore_empty=True,  # IMR_SEARCH_PORT= (empty) leaves the default
+    model_config = ConfigDict(
         frozen=True,
         populate_by_name=True,  # Settings(index_dir=...) beside its variable's other name
     )
@@ -173,19 +171,6 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Seconds to wait for one answer of DWC's site."
     )
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Only the values given: never os.environ, a .env file or a secrets folder behind the
-        # caller's back (load_settings brings the environment the edge read).
-        return (init_settings,)
-
 
 def _info(name: str, field: FieldInfo) -> SettingInfo:
     flag = next(m for m in field.metadata if isinstance(m, Flag))
@@ -231,31 +216,41 @@ def bounds_text(info: SettingInfo) -> str:
     return f"a number above {info.minimum}" if info.above else f"{info.minimum} or more"
 
 
-class _Environment(EnvSettingsSource):
-    """pydantic-settings' reading of ``IMR_SEARCH_*`` variables (their names, empty values), over
-    the environment the caller gives rather than ``os.environ``."""
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings ``environ``'s ``IMR_SEARCH_*`` variables give, by field name, as
+    pydantic-settings reads them (the variables' names, case, empty values), over the
+    environment the caller gives rather than ``os.environ``."""
+    ours = {key.lower(): value for key, value in environ.items() if key.startswith(ENV_PREFIX)}
+    if not ours:
+        return {}
+    from pydantic import create_model
+    from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ  # read by _load_env_vars, which the base __init__ calls
-        super().__init__(Settings)
+    class Named(BaseSettings):
+        model_config = SettingsConfigDict(
+            env_prefix=ENV_PREFIX,
+            env_ignore_empty=True,  # IMR_SEARCH_PORT= (empty) leaves the default
+        )
 
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        # The hook pydantic-settings' own DotEnvSettingsSource overrides the same way. Only our
-        # variables (their names are matched in lower case: case_sensitive is off).
-        return {
-            key.lower(): value
-            for key, value in self._environ.items()
-            if key.startswith(ENV_PREFIX) and (value or not self.env_ignore_empty)
-        }
+    # The same fields (names, variables' aliases), for pydantic-settings to name the variables.
+    fields: dict[str, Any] = {
+        name: (field.annotation, field) for name, field in Settings.model_fields.items()
+    }
+    named = create_model("NamedSettings", __base__=Named, **fields)
 
-    def found(self) -> dict[str, Any]:
-        """The settings the environment gives, by field name."""
-        found = {}
-        for name, field in Settings.model_fields.items():
-            value, _, _ = self.get_field_value(field, name)
-            if value is not None:
-                found[name] = value
-        return found
+    class Environment(EnvSettingsSource):
+        def _load_env_vars(self) -> Mapping[str, str | None]:
+            # The hook pydantic-settings' own DotEnvSettingsSource overrides the same way
+            # (names matched in lower case: case_sensitive is off).
+            return {k: v for k, v in ours.items() if v or not self.env_ignore_empty}
+
+    source = Environment(named)
+    found = {}
+    for name, field in named.model_fields.items():
+        value, _, _ = source.get_field_value(field, name)
+        if value is not None:
+            found[name] = value
+    return found
 
 
 def _validated(values: dict[str, Any], said: Callable[[SettingInfo, Any], str]) -> Settings:
@@ -281,7 +276,7 @@ def load_settings(environ: Mapping[str, str], **flags: Any) -> Settings:
     (command-line values, by field name). Every variable is checked, those of settings a command
     has no flag for too, and a bad one is named as the user wrote it: ``IMR_SEARCH_MAX_PAGES='0'
     is out of range: a number above 0``."""
-    from_env = _Environment(environ).found()
+    from_env = _from_environment(environ)
     _validated(from_env, lambda info, raw: f"{info.env}={raw!r}")
     given = {name: value for name, value in flags.items() if value is not None}
     return _validated(from_env | given, lambda info, value: f"{info.flag} {value!r}")

@@ -4,6 +4,11 @@
     sections -> field extractors (header, reviewer, patient, items, citations, classify)
 
 Only ``imr_search.errors.ParseError`` leaves this package.
+
+The parser proper (``parse.letter`` and the field extractors, some 330 regular expressions) is
+imported on first use, not with the package (PEP 562): a search imports light modules of this
+package (the drug lexicon, the reason codes' names) and would otherwise pay the whole parser's
+import on every cold start (docs/benchmarks.md, "The CLI's start").
 """
 
 from __future__ import annotations
@@ -11,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from imr_search.errors import ParseError
 from imr_search.model import Letter
-from imr_search.parse.letter import detect_layout, parse_text
 from imr_search.parse.limits import (
     DEFAULT_LIMITS,
     ParseLimits,
@@ -31,6 +35,9 @@ from imr_search.parse.sources import (
     iter_sources,
     read_bytes,
 )
+
+if TYPE_CHECKING:
+    from imr_search.parse.letter import detect_layout, parse_text
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -55,6 +62,16 @@ __all__ = [
 # Bump when a change to the parser (or to an extractor's output) can change a record: the
 # record cache (imr_search/cache.py) keeps records made by one version only.
 PARSER_VERSION = 2
+
+_LAZY = frozenset({"detect_layout", "parse_text"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from imr_search.parse import letter
+
+        return getattr(letter, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +107,8 @@ def parse_data(
     ``limits`` (pages read, characters, items)."""
     text = data_text(source, data, extractor=extractor, limits=limits)
     check_chars(source, text, limits)
+    from imr_search.parse.letter import parse_text
+
     try:
         letter = parse_text(text, source=source, stem=stem)
     except ParseError:

@@ -18,8 +18,6 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from imr_search.analysis.precedents import MIN_SAMPLED, SAMPLE, why
-from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS
 from imr_search.model import adapter
 
 if TYPE_CHECKING:
@@ -111,6 +109,10 @@ def _term_dict(t: TermStat) -> dict[str, Any]:
 
 def precedents_dict(p: Precedents) -> dict[str, Any]:
     """The JSON form of a precedents answer (``imr-search precedents --format json``, the API)."""
+    # Imported here: the precedents module imports the classifier, which a search's JSON
+    # does not need (docs/benchmarks.md, "The CLI's start").
+    from imr_search.analysis.precedents import MIN_SAMPLED, SAMPLE, why
+
     t = p.terms
     return {
         "request": p.request,
@@ -177,6 +179,8 @@ def similar_dict(
     warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON form (``imr-search similar --format json``, ``GET /api/similar/{item_id}``)."""
+    from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS
+
     return {
         "item_id": item_id,
         "text": text,

@@ -6,15 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from imr_search.analysis.precedents import Precedents, Rate, why
-from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS, SimilarGroup
 from imr_search.analysis.terms import TermContrast
 from imr_search.model import Citation, Item, Letter
 from imr_search.search.results import FacetCount, Hit, SearchResult, Segment
 from imr_search.words import count
+
+if TYPE_CHECKING:
+    # The precedents module imports the classifier, and the similar rationales the word
+    # statistics; a plain search needs none of them (docs/benchmarks.md, "The CLI's start"),
+    # so what runs is imported where it is used.
+    from imr_search.analysis.precedents import Precedents, Rate
+    from imr_search.analysis.similar import SimilarGroup
 
 _WIDTH = 100
 
@@ -292,6 +298,8 @@ def precedents_text(p: Precedents, *, color: bool, top: int = 8) -> str:
     """A precedents answer for a terminal: counts and rate, breakdowns, the closest cases and
     the phrases that separate overturned from upheld rationales."""
     c = p.normalised
+    from imr_search.analysis.precedents import why
+
     out = [f"Precedents for {p.request!r}"]
     facts = [
         f"{c.category or '?'} / {c.subcategory or '?'}",
@@ -391,6 +399,8 @@ def similar_text(
     groups: Sequence[SimilarGroup], *, color: bool, query: str, members_shown: int = 5
 ) -> str:
     """Rows of similar rationales; near duplicates folded into their row."""
+    from imr_search.analysis.similar import NEAR_DUPLICATE, SHINGLE_WORDS
+
     out = [
         f"{count(len(groups), 'row')} of rationales like {query}",
         f"(near duplicates folded together: word {SHINGLE_WORDS}-gram Jaccard ≥ {NEAR_DUPLICATE})",

@@ -6,6 +6,7 @@ time goes)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,46 @@ def test_the_probe_sees_the_engine_a_search_uses(tmp_path: Path) -> None:
     assert "tantivy" in found
     assert "whoosh" not in found
     assert "fastapi" not in found
+
+
+# What a one-hit search does not need, and paid for on every cold start (docs/benchmarks.md,
+# "The CLI's start"): the parser proper (its extractors and classifier, some 330 regular
+# expressions), the precedents and pydantic-settings, which is imported only when an
+# IMR_SEARCH_* variable is there to read.
+NOT_FOR_A_SEARCH = (
+    "imr_search.parse.letter",
+    "imr_search.parse.classify",
+    "imr_search.parse.reasons",
+    "imr_search.analysis.precedents",
+    "pydantic_settings",
+)
+
+
+def _whoosh_index(tmp_path: Path) -> Path:
+    index = tmp_path / "ix"
+    with open_engine(index, engine="whoosh", create=True) as engine:
+        index_letters(engine, [make_letter("CM17-0000001")])
+    return index
+
+
+def test_a_search_loads_neither_the_parser_nor_pydantic_settings(tmp_path: Path) -> None:
+    index = _whoosh_index(tmp_path)
+    for form in ("text", "json"):
+        args = ("search", "therapy", "--limit", "1", "--format", form, "--index", str(index))
+        assert loaded(*args, cwd=tmp_path, heavy=NOT_FOR_A_SEARCH) == [], form
+
+
+def test_the_probe_sees_the_settings_library_when_a_variable_is_set(tmp_path: Path) -> None:
+    # The check can fail: with an IMR_SEARCH_* variable the settings library reads it.
+    index = _whoosh_index(tmp_path)
+    code = PROBE.replace("{heavy}", repr(set(NOT_FOR_A_SEARCH)))
+    done = subprocess.run(
+        [sys.executable, "-c", code, "search", "therapy", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "IMR_SEARCH_INDEX": str(index)},
+    )
+    assert "CM17-0000001" in done.stdout  # the variable's index was searched
+    assert "pydantic_settings" in json.loads(done.stdout.strip().splitlines()[-1])
