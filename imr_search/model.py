@@ -81,6 +81,11 @@ class _Record:
         out: dict[str, Any] = adapter(type(self)).dump_python(self, mode="json")
         return out
 
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)``'s content in one step (an index
+        stores every letter's record: the two steps were a tenth of a build's time)."""
+        return adapter(type(self)).dump_json(self).decode("utf-8")
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Self:
         """The record ``d`` describes, or RecordError naming each field that is wrong."""

@@ -298,5 +298,5 @@ def letter_document(letter: Letter, *, source_key: str, content_hash: str) -> Le
         content_hash=content_hash,
         day=letter.decision_date.toordinal() if letter.decision_date else 0,
         words="\n".join(w for w in words if w),
-        stored=json.dumps(letter.to_dict(), ensure_ascii=False),
+        stored=letter.to_json(),
     )

@@ -170,3 +170,30 @@ def test_an_index_with_documents_and_no_list_uses_no_pairs(tmp_path: Path) -> No
         assert _backend(again).pairs is None
         assert _matched(again, '"medically necessary"') == expected
         assert expected
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "a" * 39,  # kept: 39 bytes
+        "a" * 40,  # dropped by the analysis: a gap in the positions
+        "é" * 20,  # 40 bytes in 20 characters: dropped
+        "é" * 19,  # 38 bytes: kept
+        "well-" + "b" * 40,  # the long token inside a run of other characters
+    ],
+)
+def test_a_word_the_analysis_drops_leaves_no_pair_across_it(tmp_path: Path, between: str) -> None:
+    # Expected from tantivy's own token positions: a pair only where they follow each other.
+    with open_engine(tmp_path / "ix", engine="tantivy", create=True) as opened:
+        backend = _backend(opened)
+        pairs = backend.pairs
+        assert pairs is not None
+        text = f"the patient {between} is not medically necessary, the {between} patient"
+        found = backend.analyzer.pre_tokenize(text).tokens
+        expected = [
+            (f"{a.text} {b.text}", a.position)
+            for a, b in itertools.pairwise(found)
+            if b.position == a.position + 1 and a.text in pairs.words and b.text in pairs.words
+        ]
+        assert [(t.text, t.position) for t in pairs.tokens(text)] == expected
+        assert ("the patient", 0) in expected

@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,17 @@ from imr_search.errors import IndexError_
 
 FILE = "pairs.json"
 SUFFIX = "__pairs"
+# The analysis drops a token of 40 bytes or more (``RemoveLongFilter(40)``), leaving a gap in
+# the positions. Such a token lies within a run of non-space characters of at least 10
+# characters (4 bytes a character at most) and 40 bytes: a text without one has no gap.
+_RUN = re.compile(r"\S{10,}")
+_ASCII_RUN = re.compile(r"\S{40}")  # in ASCII a character is a byte
+
+
+def _may_drop_tokens(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_RUN.search(text) is not None
+    return any(len(m.group().encode("utf-8")) >= 40 for m in _RUN.finditer(text))
 
 
 def pair_field(field: str) -> str:
@@ -55,15 +67,22 @@ class Pairs:
     def tokens(self, text: str) -> list[Any]:
         """The pair tokens of ``text`` (tantivy ``Token``s, at the first word's position)."""
         words = self.words
-        found = self.analyzer.pre_tokenize(text).tokens
+        if not _may_drop_tokens(text):
+            # No token can have been dropped as too long, so a token's position is its place
+            # in the list: the analysed words alone are enough, without a token object per
+            # word (the slow part of an index build's pairs). Offsets mean nothing in a
+            # pre-tokenized field with no text of its own.
+            found = self.analyzer.analyze(text)
+            return [
+                tantivy.Token(f"{a} {b}", i, 0, 0)
+                for i, (a, b) in enumerate(itertools.pairwise(found))
+                if a in words and b in words
+            ]
+        tokens = self.analyzer.pre_tokenize(text).tokens
         out: list[Any] = []
-        for a, b in itertools.pairwise(found):
+        for a, b in itertools.pairwise(tokens):
             if b.position == a.position + 1 and a.text in words and b.text in words:
-                out.append(
-                    tantivy.Token(
-                        f"{a.text} {b.text}", a.position, a.char_offset_from, b.char_offset_to
-                    )
-                )
+                out.append(tantivy.Token(f"{a.text} {b.text}", a.position, 0, 0))
         return out
 
     def add(self, doc: Any, field: str, text: str) -> None:
