@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import run
+from benchmarks import mechanisms, phrases, run
 from benchmarks.docs import replace_section
 from benchmarks.engines import ENGINES, IMR_ENGINES
 from benchmarks.queries import query_mix
@@ -22,12 +22,18 @@ LETTERS = 50
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("bench")
+def bench_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench")
+
+
+@pytest.fixture(scope="module")
+def report(bench_out: Path) -> dict[str, Any]:
+    out = bench_out
     code = run.main(
         [
             *("--letters", str(LETTERS), "--rounds", "1", "--server-seconds", "1.5"),
             *("--clients", "2", "--out", str(out), "--plot", str(out / "plot.png")),
+            "--reuse",  # the mechanisms and phrases checks below search its tantivy index
         ]
     )
     assert code == 0
@@ -106,3 +112,26 @@ def test_a_benchmark_section_replaces_its_own_and_keeps_the_rest(tmp_path: Path)
     assert doc.read_text() == "# Benchmarks\n\nbefore\n\n<!-- a -->\nnew\n<!-- /a -->\n\nafter\n"
     replace_section(doc, "<!-- b -->", "<!-- /b -->", "<!-- b -->\nb\n<!-- /b -->")
     assert doc.read_text().endswith("after\n\n<!-- b -->\nb\n<!-- /b -->\n")
+
+
+def test_the_mechanisms_on_and_off_give_equal_answers(
+    bench_out: Path, report: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = bench_out / f"index-imr-tantivy-{LETTERS}"
+    assert mechanisms.main(["--index", str(index), "--rounds", "1"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["problems"] == []
+    assert set(found["mechanisms"]) == {"pairs", "facets", "letters", "cache"}
+    assert all(m["queries"] > 0 for k, m in found["mechanisms"].items() if k != "cache")
+
+
+def test_pair_phrases_over_a_benchmark_index_equal_positional_ones(
+    bench_out: Path, report: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = bench_out / f"index-imr-tantivy-{LETTERS}"
+    args = ["--index", str(index), "--corpus", str(bench_out), "--letters", str(LETTERS)]
+    assert phrases.main([*args, "--phrases", "30", "--minimum", "30", "--rounds", "1"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["phrases"] == 30
+    assert found["problems"] == []
+    assert len(found["bins"]) >= 3  # rare phrases to common ones
