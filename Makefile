@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 LETTERS ?= 500,2000
 
-.PHONY: run shell test check install dev lint typecheck pytest browser-deps bench clean
+.PHONY: run shell test check install dev lint typecheck pytest browser-deps bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,12 @@ check: lint typecheck
 bench: dev
 	$(BIN)/python -m benchmarks.run --letters $(LETTERS) --docs docs/benchmarks.md \
 		--plot docs/benchmarks-latest.png
+
+# The README's screenshots, taken by the browser tests (into tests/artifacts/, so that a test
+# run changes no tracked file) and copied here when the page has changed on purpose.
+screenshots: dev browser-deps
+	$(BIN)/pytest tests/server/test_browser.py -k "desktop_screenshot or phone" -q
+	cp tests/artifacts/screenshot-desktop.png tests/artifacts/screenshot-phone.png docs/
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
