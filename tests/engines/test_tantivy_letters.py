@@ -101,3 +101,22 @@ def test_an_index_with_letters_and_no_match(tmp_path: Path) -> None:
         index_letters(opened, _corpus()[:3])
         result = opened.search(SearchRequest(query="nosuchwordanywhere", letters=True))
         assert (result.total, result.groups) == (0, [])
+
+
+@pytest.mark.parametrize("query", ["", "NOT decision:upheld"])
+def test_pages_are_exact_on_each_side_of_the_bucket_limit(
+    engine: Engine, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Around the limit the way is chosen by tantivy's estimate of the letters (or the
+    aggregation's own check): a limit just under the letters matched, at it, and past it while
+    still under the items matched must all give the plain way's pages and counts."""
+    request = SearchRequest(query=query, letters=True, facets=True, size=10)
+    letters, _ = _expected(engine, request)
+    items = engine.search(SearchRequest(query=query, facets=True))
+    assert items.total > letters + 1  # some letters have more than one item matched
+    for limit in (letters - 1, letters, letters + 1, items.total - 1):
+        monkeypatch.setattr(letters_module, "LETTER_BUCKETS", limit)
+        for page in (1, 3):
+            paged = SearchRequest(query=query, letters=True, facets=True, page=page, size=10)
+            assert _grouped(engine, paged) == _expected(engine, paged), (limit, page)
+        assert facet_dict(engine.search(request)) == facet_dict(items), limit
