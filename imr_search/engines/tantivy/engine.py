@@ -40,7 +40,7 @@ from typing import Any
 import tantivy
 from cachetools import LRUCache
 
-from imr_search.engines.tantivy import letters, pairs, readonly, spelling
+from imr_search.engines.tantivy import counts, letters, pairs, readonly, spelling
 from imr_search.engines.tantivy import schema as sc
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.files import (
@@ -84,6 +84,7 @@ class _View:
 
     searcher: Any
     stamp: tuple[int, int, int]
+    commit: str | None = None  # meta.json's digest when the searcher is surely of it
     items: int | None = None
     blank_facets: dict[str, Counter[str]] | None = None
     blank_pairs: Counter[str] | None = None  # the citator's pairs over every item
@@ -145,12 +146,20 @@ class TantivyEngine(ClosesOnExit):
         with self._lock:
             view = self._current
             if view is None or view.stamp != stamp:
+                before = counts.digest(self.index_dir)
                 if self.read_only:
                     searcher = readonly.open_searcher(self.index_dir)
                 else:
                     self._index.reload()
                     searcher = self._index.searcher()
-                view = self._current = _View(searcher, stamp)
+                # The same meta.json before and after: no commit came between, and the
+                # searcher is of the commit it names (what the kept counts are keyed by).
+                commit = (
+                    before
+                    if before is not None and before == counts.digest(self.index_dir)
+                    else None
+                )
+                view = self._current = _View(searcher, stamp, commit)
         return view
 
     def _item_count(self, view: _View) -> int:
@@ -229,9 +238,44 @@ class TantivyEngine(ClosesOnExit):
 
     def _blank_facets(self, view: _View) -> dict[str, Counter[str]]:
         with view.lock:
-            if view.blank_facets is None:
+            if view.blank_facets is None and not self._kept_counts(view):
                 view.blank_facets = _count_facets(view.searcher, self.item_q)
+            assert view.blank_facets is not None
             return view.blank_facets
+
+    def _blank_pairs(self, view: _View) -> Counter[str]:
+        with view.lock:
+            if view.blank_pairs is None and not self._kept_counts(view):
+                view.blank_pairs = letters.pair_counts(view.searcher, self.item_q)
+            assert view.blank_pairs is not None
+            return view.blank_pairs
+
+    def _kept_counts(self, view: _View) -> bool:
+        """Take the blank query's counts from the commit's ``counts.json`` (``counts``);
+        False when there is none for this commit. The caller holds ``view.lock``."""
+        if view.commit is None:
+            return False
+        kept = counts.load(self.index_dir, view.commit)
+        if kept is None or (self.citation_pairs and kept.pairs is None):
+            return False
+        if kept.items != self._item_count(view):
+            return False
+        view.blank_facets = kept.facets
+        view.blank_pairs = kept.pairs
+        return True
+
+    def _keep_counts(self) -> None:
+        """Count the blank query over the commit just made and keep it beside the commit
+        (after a commit, the writer's lock still held: no other commit can come between)."""
+        view = self._view()
+        if view.commit is None or not view.searcher.num_docs:
+            return
+        facets = _count_facets(view.searcher, self.item_q)
+        pairs_ = letters.pair_counts(view.searcher, self.item_q) if self.citation_pairs else None
+        kept = counts.Kept(self._item_count(view), facets, pairs_)
+        counts.store(self.index_dir, view.commit, kept)
+        with view.lock:
+            view.blank_facets, view.blank_pairs = facets, pairs_
 
     def get_letter(self, letter_id: str) -> Letter:
         s, addr = self._letter(letter_id)
@@ -381,6 +425,9 @@ class TantivyEngine(ClosesOnExit):
             w.commit()
             w.garbage_collect_files()
             _readable_like_segments(self.index_dir)
+            # A cache: a failure to count or write leaves the counts to be made on reading.
+            with contextlib.suppress(OSError, IndexError_):
+                self._keep_counts()
         except BaseException as exc:
             # tantivy removes what no commit refers to at the next garbage collection.
             with contextlib.suppress(Exception):
@@ -503,11 +550,7 @@ class _TantivyReader:
             return Counter()
         if not blank:
             return letters.pair_counts(self._s, query.query)
-        view = self._view  # every item's: once per commit
-        with view.lock:
-            if view.blank_pairs is None:
-                view.blank_pairs = letters.pair_counts(self._s, self._engine.item_q)
-            return view.blank_pairs
+        return self._engine._blank_pairs(self._view)  # every item's: once per commit
 
     def record(self, ref: Any) -> dict[str, Any]:
         return _record(self._s, ref)

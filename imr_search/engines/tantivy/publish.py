@@ -21,12 +21,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from imr_search.engines.tantivy.counts import FILE as COUNTS_FILE
 from imr_search.engines.tantivy.pairs import FILE as PAIRS_FILE
 from imr_search.errors import IndexError_
 
 META = "meta.json"
-# Files that are neither segments nor the commit: the list of words and the engine marker.
-EXTRA = (PAIRS_FILE, "imr-search.json")
+# Files that are neither segments nor the commit: the list of words, the engine marker, and
+# the blank query's counts (used only with the commit they name: a copy of a newer commit's
+# is ignored).
+EXTRA = (PAIRS_FILE, "imr-search.json", COUNTS_FILE)
 
 
 @dataclass(frozen=True, slots=True)
