@@ -140,8 +140,7 @@ class RecordCache:
         return Cached(letter, None)
 
     def put(self, digest: str, source: str, letter: Letter) -> None:
-        record = json.dumps(letter.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        self._write(digest, source, record, None)
+        self._write(digest, source, letter.to_json(), None)
 
     def put_failure(self, digest: str, source: str, reason: str) -> None:
         self._write(digest, source, None, reason)

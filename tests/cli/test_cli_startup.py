@@ -71,7 +71,10 @@ print(json.dumps(sorted(m for m in sys.modules
 """
 
 
-def loaded(*args: str, cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+def probe(
+    *args: str, cwd: Path, heavy: tuple[str, ...] = HEAVY, env: dict[str, str] | None = None
+) -> tuple[str, list[str]]:
+    """(the command's output, the modules of ``heavy`` it loaded) from a fresh interpreter."""
     code = PROBE.replace("{heavy}", repr(set(heavy)))
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -79,9 +82,15 @@ def loaded(*args: str, cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
         text=True,
         check=True,
         cwd=cwd,
+        env=env,
     )
-    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found
+    output, _, last = done.stdout.strip().rpartition("\n")
+    found: list[str] = json.loads(last)
+    return output, found
+
+
+def loaded(*args: str, cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    return probe(*args, cwd=cwd, heavy=heavy)[1]
 
 
 def test_help_imports_no_heavy_module(tmp_path: Path) -> None:
@@ -152,14 +161,14 @@ def test_a_search_loads_neither_the_parser_nor_pydantic_settings(tmp_path: Path)
 def test_the_probe_sees_the_settings_library_when_a_variable_is_set(tmp_path: Path) -> None:
     # The check can fail: with an IMR_SEARCH_* variable the settings library reads it.
     index = _whoosh_index(tmp_path)
-    code = PROBE.replace("{heavy}", repr(set(NOT_FOR_A_SEARCH)))
-    done = subprocess.run(
-        [sys.executable, "-c", code, "search", "therapy", "--limit", "1"],
-        capture_output=True,
-        text=True,
-        check=True,
+    output, found = probe(
+        "search",
+        "therapy",
+        "--limit",
+        "1",
         cwd=tmp_path,
+        heavy=NOT_FOR_A_SEARCH,
         env={**os.environ, "IMR_SEARCH_INDEX": str(index)},
     )
-    assert "CM17-0000001" in done.stdout  # the variable's index was searched
-    assert "pydantic_settings" in json.loads(done.stdout.strip().splitlines()[-1])
+    assert "CM17-0000001" in output  # the variable's index was searched
+    assert "pydantic_settings" in found
