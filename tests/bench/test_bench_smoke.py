@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import mechanisms, phrases, run
+from benchmarks import floors, mechanisms, phrases, run
 from benchmarks.docs import replace_section
 from benchmarks.engines import ENGINES, IMR_ENGINES
 from benchmarks.queries import query_mix
@@ -135,3 +135,24 @@ def test_pair_phrases_over_a_benchmark_index_equal_positional_ones(
     assert found["phrases"] == 30
     assert found["problems"] == []
     assert len(found["bins"]) >= 3  # rare phrases to common ones
+
+
+def test_the_floors_split_each_request_into_matching_counting_and_the_rest(
+    bench_out: Path, report: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = bench_out / f"index-imr-tantivy-{LETTERS}"
+    assert floors.main(["--index", str(index), "--rounds", "1"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    (size,) = report["results"]
+    field = found["facet_field"]
+    assert field["items"] == size["items"]  # the run's own count of the index's items
+    # Every item has one decision, one outcome, one category ...: more than one value each.
+    assert field["values_per_item"] > 5
+    assert field["ns_per_value"] > 0
+    rows = {r["qid"]: r for r in found["queries"]}
+    assert set(rows) == {q.qid for q in query_mix()}
+    assert all("counting_floor_ms" in rows[q.qid] for q in query_mix() if q.facets)
+    # The blank query matches every item.
+    assert rows["facets-broad-05"]["matched_items"] == size["items"]
+    assert found["mix"]["server_ceiling_rps"] > 0
+    assert found["precedents"]["searches_p50_ms"] <= found["precedents"]["whole_p50_ms"]
