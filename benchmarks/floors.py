@@ -35,7 +35,7 @@ from typing import Any
 from benchmarks.mechanisms import pct
 from benchmarks.queries import PRECEDENT_REQUESTS, query_mix, to_whoosh
 from imr_search.engines.registry import open_engine
-from imr_search.engines.tantivy import TantivyEngine
+from imr_search.engines.tantivy import TantivyEngine, facets
 from imr_search.engines.tantivy import engine as engine_module
 from imr_search.search.service import SearchService
 
@@ -56,7 +56,7 @@ def facet_field(backend: TantivyEngine, rounds: int) -> dict[str, Any]:
         searcher = reader._view.searcher
     items = engine_module._count(searcher, backend.item_q)
     values = sum(int(n) for _, n in searcher.terms_with_prefix("facets", ""))
-    seconds, _ = timed(lambda: engine_module._count_facets(searcher, backend.item_q), rounds)
+    seconds, _ = timed(lambda: facets.count_facets(searcher, backend.item_q), rounds)
     return {
         "items": items,
         "values": values,

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from imr_search.engines.tantivy import counts as counts_module
-from imr_search.engines.tantivy import engine as engine_module
-from imr_search.engines.tantivy import letters as letters_module
+from imr_search.engines.tantivy import facets as facets_module
 from imr_search.engines.tantivy import open_backend
 from imr_search.engines.tantivy.publish import publish
 from imr_search.errors import IndexError_
@@ -45,8 +44,8 @@ def _no_counting(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object) -> object:
         raise AssertionError("counted every item")
 
-    monkeypatch.setattr(engine_module, "_count_facets", refuse)
-    monkeypatch.setattr(letters_module, "pair_counts", refuse)
+    monkeypatch.setattr(facets_module, "count_facets", refuse)
+    monkeypatch.setattr(facets_module, "pair_counts", refuse)
 
 
 def _pairs(engine: SearchService) -> Counter[str]:
@@ -126,7 +125,7 @@ def test_a_failure_to_keep_the_counts_fails_no_index_run(
 def test_facets_too_many_to_count_leave_no_file_and_stay_an_error(
     corpus: list[Letter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(letters_module, "FACET_BUCKETS", 3)
+    monkeypatch.setattr(facets_module, "FACET_BUCKETS", 3)
     ix = tmp_path / "ix"
     _indexed(ix, corpus)
     assert not (ix / counts_module.FILE).exists()

@@ -11,7 +11,7 @@ import pytest
 
 from imr_search.engines.tantivy import TantivyEngine, open_backend
 from imr_search.engines.tantivy import engine as engine_module
-from imr_search.engines.tantivy import letters as letters_module
+from imr_search.engines.tantivy import facets as facets_module
 from imr_search.errors import IndexError_, OutdatedIndexError
 from imr_search.model import Letter
 from imr_search.search.request import SearchRequest
@@ -47,7 +47,7 @@ def fresh(tmp_path: Path) -> Iterator[SearchService]:
 def test_facets_that_cannot_be_counted_exactly_are_an_error(
     tantivy_engine: SearchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(letters_module, "FACET_BUCKETS", 3)
+    monkeypatch.setattr(facets_module, "FACET_BUCKETS", 3)
     monkeypatch.setattr(engine_module, "ENUM_SHARE", 1.0)  # the aggregation, not the terms
     with pytest.raises(IndexError_, match="count exactly"):
         tantivy_engine.search(SearchRequest(query="decision:upheld", facets=True))

@@ -40,7 +40,7 @@ from typing import Any
 import tantivy
 from cachetools import LRUCache
 
-from imr_search.engines.tantivy import counts, letters, pairs, readonly, spelling
+from imr_search.engines.tantivy import counts, facets, letters, pairs, readonly, spelling
 from imr_search.engines.tantivy import schema as sc
 from imr_search.engines.tantivy.compile import Compiler
 from imr_search.engines.tantivy.files import (
@@ -222,12 +222,12 @@ class TantivyEngine(ClosesOnExit):
     def _facets(self, view: _View, query: Any, matched: int) -> dict[str, Counter[str]]:
         items = self._item_count(view)
         if matched <= ENUM_SHARE * items:
-            return _count_facets(view.searcher, query)
+            return facets.count_facets(view.searcher, query)
         if matched <= COMPLEMENT_SHARE * items:
-            return _enum_facets(view.searcher, query)
+            return facets.enum_facets(view.searcher, query)
         everything = self._blank_facets(view)
         complement = Q.boolean_query([(MUST, self.item_q), (MUST_NOT, query)])
-        left_out = _count_facets(view.searcher, complement)
+        left_out = facets.count_facets(view.searcher, complement)
         return {
             name: Counter(
                 {v: n - left_out[name][v] for v, n in everything[name].items()
@@ -239,14 +239,14 @@ class TantivyEngine(ClosesOnExit):
     def _blank_facets(self, view: _View) -> dict[str, Counter[str]]:
         with view.lock:
             if view.blank_facets is None and not self._kept_counts(view):
-                view.blank_facets = _count_facets(view.searcher, self.item_q)
+                view.blank_facets = facets.count_facets(view.searcher, self.item_q)
             assert view.blank_facets is not None
             return view.blank_facets
 
     def _blank_pairs(self, view: _View) -> Counter[str]:
         with view.lock:
             if view.blank_pairs is None and not self._kept_counts(view):
-                view.blank_pairs = letters.pair_counts(view.searcher, self.item_q)
+                view.blank_pairs = facets.pair_counts(view.searcher, self.item_q)
             assert view.blank_pairs is not None
             return view.blank_pairs
 
@@ -270,12 +270,12 @@ class TantivyEngine(ClosesOnExit):
         view = self._view()
         if view.commit is None or not view.searcher.num_docs:
             return
-        facets = _count_facets(view.searcher, self.item_q)
-        pairs_ = letters.pair_counts(view.searcher, self.item_q) if self.citation_pairs else None
-        kept = counts.Kept(self._item_count(view), facets, pairs_)
+        every = facets.count_facets(view.searcher, self.item_q)
+        pairs_ = facets.pair_counts(view.searcher, self.item_q) if self.citation_pairs else None
+        kept = counts.Kept(self._item_count(view), every, pairs_)
         counts.store(self.index_dir, view.commit, kept)
         with view.lock:
-            view.blank_facets, view.blank_pairs = facets, pairs_
+            view.blank_facets, view.blank_pairs = every, pairs_
 
     def get_letter(self, letter_id: str) -> Letter:
         s, addr = self._letter(letter_id)
@@ -549,7 +549,7 @@ class _TantivyReader:
         if self._s.num_docs == 0:
             return Counter()
         if not blank:
-            return letters.pair_counts(self._s, query.query)
+            return facets.pair_counts(self._s, query.query)
         return self._engine._blank_pairs(self._view)  # every item's: once per commit
 
     def record(self, ref: Any) -> dict[str, Any]:
@@ -594,28 +594,3 @@ def _record(searcher: Any, addr: Any) -> dict[str, Any]:
     raw = searcher.doc(addr).get_first("stored")
     record: dict[str, Any] = json.loads(bytes(raw).decode("utf-8"))
     return record
-
-
-def _enum_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
-    """Counts per facet value over ``query``'s documents from the facet field's terms, each
-    counted over the query's matches (exact: every term is walked, no limit)."""
-    try:
-        found = searcher.terms_with_prefix("facets", "", filter_query=query)
-    except ValueError as exc:
-        raise IndexError_(f"cannot count facets: {exc}") from exc
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for term, n in found:
-        name, _, value = str(term).partition(sc.FACET_SEP)
-        if name in counters and n:
-            counters[name][value] = int(n)
-    return counters
-
-
-def _count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
-    """Counts per facet value over ``query``'s documents, from one terms aggregation over the
-    combined ``facets`` field; exact, or IndexError_ when tantivy could not count every value."""
-    try:
-        out = searcher.aggregate(query, {"facets": letters.facet_aggregation()})
-    except ValueError as exc:
-        raise IndexError_(f"cannot count facets: {exc}") from exc
-    return letters.parse_facets(out.get("facets", {}), sc.FACET_SEP)

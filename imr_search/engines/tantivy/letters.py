@@ -30,16 +30,15 @@ from typing import Any, Protocol
 
 import tantivy
 
-from imr_search.errors import IndexError_
+from imr_search.engines.tantivy.facets import facet_aggregation, parse_facets
 from imr_search.search.backend import LetterPage, Matches, group_letters
-from imr_search.search.request import FACETS, SortOrder
+from imr_search.search.request import SortOrder
 
 Q = tantivy.Query
 MUST = tantivy.Occur.Must
 # Buckets of one terms aggregation: tantivy refuses more than 65,000 in one request, the facet
-# buckets included.
+# buckets (``facets.FACET_BUCKETS``) included.
 LETTER_BUCKETS = 30_000
-FACET_BUCKETS = 30_000
 # The first round of best hits: this many per letter of the page (most letters have 1 to 3
 # items), at least FIRST_ROUND; each further round is 4 times larger.
 HITS_PER_LETTER = 4
@@ -58,48 +57,6 @@ class _Ranks(Protocol):
     def ranked(
         self, searcher: Any, query: Any, sort: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[float, Any]], int]: ...
-
-
-def facet_aggregation() -> dict[str, Any]:
-    return {"terms": {"field": "facets", "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}}
-
-
-def parse_facets(out: dict[str, Any], separator: str) -> dict[str, Counter[str]]:
-    """The counters of a facet terms aggregation's answer; IndexError_ when it is not exact."""
-    if out.get("sum_other_doc_count", 0) or out.get("doc_count_error_upper_bound", 0):
-        raise IndexError_(
-            "too many distinct facet values to count exactly "
-            f"(more than {FACET_BUCKETS}); the counts would be approximate"
-        )
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for bucket in out.get("buckets", []):
-        name, _, value = str(bucket["key"]).partition(separator)
-        if name in counters:
-            counters[name][value] = int(bucket["doc_count"])
-    return counters
-
-
-# The citator's pairs alone in one aggregation: tantivy's whole limit.
-PAIR_BUCKETS = 65_000
-PAIR_FIELD = "citepairs"
-
-
-def pair_counts(searcher: Any, query: Any) -> Counter[str]:
-    """Items per citation pair over ``query``'s documents: one terms aggregation, exact while
-    tantivy counted every pair; past PAIR_BUCKETS distinct pairs, the pair terms are walked
-    with the query as filter (exact at any number, slower)."""
-    try:
-        out = searcher.aggregate(
-            query,
-            {"p": {"terms": {"field": PAIR_FIELD, "size": PAIR_BUCKETS,
-                             "segment_size": PAIR_BUCKETS}}},
-        )["p"]  # fmt: skip
-        if not (out.get("sum_other_doc_count", 0) or out.get("doc_count_error_upper_bound", 0)):
-            return Counter({str(b["key"]): int(b["doc_count"]) for b in out.get("buckets", [])})
-        found = searcher.terms_with_prefix(PAIR_FIELD, "", filter_query=query)
-    except ValueError as exc:
-        raise IndexError_(f"cannot count the citation pairs: {exc}") from exc
-    return Counter({str(term): int(n) for term, n in found if n})
 
 
 def letter_page(

@@ -31,7 +31,6 @@ from typing import Any
 
 import tantivy
 
-from imr_search.engines.tantivy.letters import PAIR_FIELD as PAIR_FIELD
 from imr_search.engines.tantivy.pairs import Pairs, pair_field
 from imr_search.search.documents import ItemDocument, LetterDocument
 from imr_search.search.fields import ALL_FIELDS, TEXT_FIELDS
@@ -40,6 +39,8 @@ KIND_ITEM = "item"
 KIND_LETTER = "letter"
 FACET_SEP = "\x1f"
 STATE_FIELD = "source_state"
+# The citator's (IMR citation, claims administrator's citation) pairs: a raw fast field.
+PAIR_FIELD = "citepairs"
 # The built-in tokenizer of every text field: Unicode words, long tokens (>40 bytes) dropped,
 # lower case, Snowball English stemmer. Built in, so an index opens without registering
 # anything, and ``ANALYZER`` below reproduces it for queries and highlighting.
