@@ -84,4 +84,7 @@ stamp "2b. phrases from pairs against positions"
 $B/python -m benchmarks.phrases --index $IX --corpus $O --json $O/phrases.json \
   > $O/step2b.log 2>&1
 echo "rc $?"
+stamp "6. the floors: matching, counting and the rest of each request"
+$B/python -m benchmarks.floors --index $IX --rounds 3 --json $O/floors.json > $O/step6.log 2>&1
+echo "rc $?"
 stamp "done"
