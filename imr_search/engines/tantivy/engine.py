@@ -187,9 +187,6 @@ class TantivyEngine(ClosesOnExit):
         hits = [(float(s) if sort == "relevance" else 0.0, a) for s, a in found.hits]
         return hits, total
 
-    def count(self, searcher: Any, query: Any) -> int:
-        return _count(searcher, query)
-
     def every_match(self, view: _View, query: Any, sort: str) -> list[tuple[float, Any]]:
         """Every matched document, in order. Counted first: tantivy's top-N collector sizes
         its buffer by the limit, and the index size would cost memory on every query."""
@@ -526,7 +523,6 @@ class _TantivyReader:
             start=start,
             size=size,
             facets=facets,
-            separator=sc.FACET_SEP,
         )
 
     def letter_keys(self, refs: Sequence[Any]) -> Sequence[int]:

@@ -6,6 +6,7 @@ request takes is the engine's choice (``engine.TantivyEngine._facets``)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from imr_search.engines.tantivy.schema import FACET_SEP, PAIR_FIELD
@@ -21,18 +22,24 @@ def facet_aggregation() -> dict[str, Any]:
     return {"terms": {"field": "facets", "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}}
 
 
-def parse_facets(out: dict[str, Any], separator: str) -> dict[str, Counter[str]]:
+def parse_facets(out: dict[str, Any]) -> dict[str, Counter[str]]:
     """The counters of a facet terms aggregation's answer; IndexError_ when it is not exact."""
     if out.get("sum_other_doc_count", 0) or out.get("doc_count_error_upper_bound", 0):
         raise IndexError_(
             "too many distinct facet values to count exactly "
             f"(more than {FACET_BUCKETS}); the counts would be approximate"
         )
+    return _by_facet((b["key"], b["doc_count"]) for b in out.get("buckets", []))
+
+
+def _by_facet(terms: Iterable[tuple[Any, Any]]) -> dict[str, Counter[str]]:
+    """Facet name -> value -> count, from (facet term, count) pairs (a term is the name and
+    the value joined by FACET_SEP; terms counted 0 and names not in FACETS are left out)."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for bucket in out.get("buckets", []):
-        name, _, value = str(bucket["key"]).partition(separator)
-        if name in counters:
-            counters[name][value] = int(bucket["doc_count"])
+    for term, n in terms:
+        name, _, value = str(term).partition(FACET_SEP)
+        if name in counters and n:
+            counters[name][value] = int(n)
     return counters
 
 
@@ -65,12 +72,7 @@ def enum_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
         found = searcher.terms_with_prefix("facets", "", filter_query=query)
     except ValueError as exc:
         raise IndexError_(f"cannot count facets: {exc}") from exc
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for term, n in found:
-        name, _, value = str(term).partition(FACET_SEP)
-        if name in counters and n:
-            counters[name][value] = int(n)
-    return counters
+    return _by_facet(found)
 
 
 def count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
@@ -80,4 +82,4 @@ def count_facets(searcher: Any, query: Any) -> dict[str, Counter[str]]:
         out = searcher.aggregate(query, {"facets": facet_aggregation()})
     except ValueError as exc:
         raise IndexError_(f"cannot count facets: {exc}") from exc
-    return parse_facets(out.get("facets", {}), FACET_SEP)
+    return parse_facets(out.get("facets", {}))

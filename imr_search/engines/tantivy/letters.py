@@ -68,7 +68,6 @@ def letter_page(
     start: int,
     size: int,
     facets: bool,
-    separator: str,
 ) -> LetterPage:
     """The page of letters ``start`` to ``start + size`` and the number of letters, with the
     facet counts when asked and counted with the letters (``Matches.payload``; None when the
@@ -78,11 +77,11 @@ def letter_page(
     k = max(FIRST_ROUND, need * HITS_PER_LETTER)
     hits, items = engine.ranked(searcher, query, sort, limit=k)
     if items == 0:
-        empty = parse_facets({}, separator) if facets else None
+        empty = parse_facets({}) if facets else None
         return LetterPage(Matches(0, payload=empty), 0, [])
     counted = None
     if items <= LETTER_BUCKETS or _estimate(searcher, query) < LETTER_BUCKETS * ESTIMATE_SHARE:
-        counted = _aggregated(searcher, query, facets, separator)
+        counted = _aggregated(searcher, query, facets)
     if counted is not None:
         per_letter, payload = counted
         total = len(per_letter)
@@ -129,7 +128,7 @@ def _estimate(searcher: Any, query: Any) -> float:
 
 
 def _aggregated(
-    searcher: Any, query: Any, facets: bool, separator: str
+    searcher: Any, query: Any, facets: bool
 ) -> tuple[dict[int, int], dict[str, Counter[str]] | None] | None:
     """(items per letter, the facet counts when asked) from one aggregation; None when it
     could not count every letter."""
@@ -148,7 +147,7 @@ def _aggregated(
     if letters.get("sum_other_doc_count", 0) or letters.get("doc_count_error_upper_bound", 0):
         return None
     per_letter = {int(b["key"]): int(b["doc_count"]) for b in letters.get("buckets", [])}
-    return per_letter, parse_facets(out["facets"], separator) if facets else None
+    return per_letter, parse_facets(out["facets"]) if facets else None
 
 
 def _distinct_letters(searcher: Any, query: Any, items: int) -> int:
